@@ -1,0 +1,32 @@
+// Result<T> and stable error codes: every request across IPC, the web bridge and the CLI answers with one.
+export type ErrorCode =
+  | 'config/invalid'
+  | 'data/invalid'
+  | 'data/shape-mismatch'
+  | 'data/not-found'
+  | 'train/non-finite'
+  | 'train/cancelled'
+  | 'backend/unavailable'
+  | 'io/failed'
+  | 'internal';
+
+export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
+
+/** An error that carries a stable code; thrown inside services, turned into a Result at the boundary. */
+export class CodedError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CodedError';
+  }
+}
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function fail<T = never>(code: ErrorCode, message: string): Result<T> {
+  return { ok: false, code, message };
+}
