@@ -71,7 +71,7 @@ const PACKAGE_OF: Record<BackendName, string> = {
  */
 export async function initBackend(request: BackendRequest = 'auto'): Promise<BackendInfo> {
   ensureGradients();
-  tf.env().set('IS_TEST', true);
+  tf.env().set('PROD', true);
   const wanted = request === 'auto' ? ((process.env.NTK_BACKEND as BackendRequest | undefined) ?? 'auto') : request;
   const order = wanted === 'auto' ? AUTO_ORDER : [wanted];
   const skipped: string[] = [];

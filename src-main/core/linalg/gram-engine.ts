@@ -1,5 +1,6 @@
-// The contraction the structured eNTK spends its time in: G = A B^T for row-major float32 blocks.
-// Core ships a tfjs implementation; node/ passes a faster one in (onnxruntime-node) when the benchmark says it wins.
+// The contractions the structured eNTK spends its time in, on row-major float32 blocks: G = A B^T and C = A B.
+// Core ships a tfjs implementation (tfjs-matmul-engine.ts); node/ passes a faster one in (onnxruntime-node) when
+// the benchmark says it wins. Core never imports the node one.
 
 export interface MatrixF32 {
   readonly rows: number;
@@ -12,4 +13,14 @@ export interface GramEngine {
   readonly name: string;
   /** A B^T: [a.rows, b.rows], float32 products summed in float32 inside the engine, returned widened to float64. */
   crossGram(a: MatrixF32, b: MatrixF32): Promise<Float64Array>;
+}
+
+export interface MatmulEngine extends GramEngine {
+  /** A B ([a.rows, a.cols] x [a.cols, b.cols]) or, with transposeB, A B^T; float32. */
+  matmul(a: MatrixF32, b: MatrixF32, transposeB: boolean): Promise<MatrixF32>;
+}
+
+export function matrix(rows: number, cols: number, data: Float32Array): MatrixF32 {
+  if (data.length !== rows * cols) throw new Error(`matrix ${rows}x${cols} given ${data.length} values`);
+  return { rows, cols, data };
 }

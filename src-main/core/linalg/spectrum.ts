@@ -1,0 +1,94 @@
+// Eigenvalues of symmetric Gram matrices in float64: the full spectrum for moderate sizes (ml-matrix's symmetric
+// QL, O(N^3)) and lambda_min / lambda_max by Lanczos with full reorthogonalisation for large ones, where the full
+// decomposition would take minutes (stack-notes.md: 6.7 s at 1024, ~100 s at 2560).
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+
+export interface Spectrum {
+  readonly lambdaMin: number;
+  readonly lambdaMax: number;
+  /** lambda_max / lambda_min (Infinity when lambda_min <= 0). */
+  readonly condition: number;
+  /** All eigenvalues ascending, when computed. */
+  readonly eigenvalues?: Float64Array;
+  readonly method: 'full' | 'lanczos';
+}
+
+function symmetrised(a: Float64Array, n: number): Matrix {
+  const m = new Matrix(n, n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m.set(i, j, 0.5 * (a[i * n + j] + a[j * n + i]));
+  return m;
+}
+
+/** All eigenvalues of the symmetric matrix a [n, n] (row-major), ascending. Cost O(n^3). */
+export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
+  const decomposition = new EigenvalueDecomposition(symmetrised(a, n), { assumeSymmetric: true });
+  return Float64Array.from(decomposition.realEigenvalues).sort();
+}
+
+/** Eigenvalues of the symmetric tridiagonal matrix (alpha on the diagonal, beta off it), ascending. */
+function tridiagonalEigenvalues(alpha: number[], beta: number[]): Float64Array {
+  const k = alpha.length;
+  const t = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) {
+    t[i * k + i] = alpha[i];
+    if (i + 1 < k) {
+      t[i * k + i + 1] = beta[i];
+      t[(i + 1) * k + i] = beta[i];
+    }
+  }
+  return symmetricEigenvalues(t, k);
+}
+
+/**
+ * Extreme eigenvalues by Lanczos (full reorthogonalisation, deterministic start vector). Converges fast for
+ * lambda_max; lambda_min of a clustered NTK spectrum is an upper estimate that tightens with `iterations`.
+ * Cost O(iterations * n^2).
+ */
+export function lanczosExtremes(a: Float64Array, n: number, iterations = Math.min(n, 160)): { lambdaMin: number; lambdaMax: number } {
+  const basis: Float64Array[] = [];
+  const alpha: number[] = [];
+  const beta: number[] = [];
+  let v = Float64Array.from({ length: n }, (_, i) => 1 + 0.5 * Math.sin(1.7 * i + 0.3));
+  let norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+  v = v.map((x) => x / norm);
+  for (let it = 0; it < iterations; it++) {
+    basis.push(v);
+    const w = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      const row = i * n;
+      for (let j = 0; j < n; j++) s += a[row + j] * v[j];
+      w[i] = s;
+    }
+    let dot = 0;
+    for (let i = 0; i < n; i++) dot += w[i] * v[i];
+    alpha.push(dot);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const q of basis) {
+        let proj = 0;
+        for (let i = 0; i < n; i++) proj += w[i] * q[i];
+        for (let i = 0; i < n; i++) w[i] -= proj * q[i];
+      }
+    }
+    norm = 0;
+    for (let i = 0; i < n; i++) norm += w[i] * w[i];
+    norm = Math.sqrt(norm);
+    if (norm < 1e-12 * Math.max(1, Math.abs(dot)) || it === iterations - 1) break;
+    beta.push(norm);
+    v = w.map((x) => x / norm);
+  }
+  const ritz = tridiagonalEigenvalues(alpha, beta.slice(0, alpha.length - 1));
+  return { lambdaMin: ritz[0], lambdaMax: ritz[ritz.length - 1] };
+}
+
+/** Spectrum of a symmetric Gram [n, n]: the full eigenvalues when n <= fullMax, else Lanczos extremes. */
+export function gramSpectrum(a: Float64Array, n: number, fullMax = 512): Spectrum {
+  if (n <= fullMax) {
+    const eigenvalues = symmetricEigenvalues(a, n);
+    const lambdaMin = eigenvalues[0];
+    const lambdaMax = eigenvalues[n - 1];
+    return { lambdaMin, lambdaMax, condition: lambdaMin > 0 ? lambdaMax / lambdaMin : Infinity, eigenvalues, method: 'full' };
+  }
+  const { lambdaMin, lambdaMax } = lanczosExtremes(a, n);
+  return { lambdaMin, lambdaMax, condition: lambdaMin > 0 ? lambdaMax / lambdaMin : Infinity, method: 'lanczos' };
+}

@@ -1,0 +1,106 @@
+// Generic empirical NTK for any DifferentiableModel: one reverse-mode pass per (sample, output) gives a Jacobian
+// row; rows are gathered in float32 blocks and contracted through the MatmulEngine. The reference for the
+// structured algorithm and the path imported ONNX models take. Cost: n k backward passes + O((n k)^2 P).
+import * as tf from '@tensorflow/tfjs-core';
+import type { DifferentiableModel } from '../models/differentiable-model';
+import type { ParamSet } from '../models/params';
+import { type MatmulEngine, matrix, type MatrixF32 } from '../linalg/gram-engine';
+import type { KernelMode } from './kernel-types';
+
+export interface GenericNtkOptions {
+  /** Largest Jacobian block kept in memory, in bytes (default 512 MiB); beyond it rows are recomputed per block. */
+  readonly blockBytes?: number;
+}
+
+function paramTensors(model: DifferentiableModel, params: ParamSet): tf.Tensor[] {
+  return model.params.map((spec) => {
+    const p = params.find((q) => q.name === spec.name);
+    if (!p) throw new Error(`missing parameter ${spec.name}`);
+    return tf.tensor(p.values, [...spec.shape], 'float32');
+  });
+}
+
+/** Jacobian rows for samples [from, to) of x (n x sampleSize, float64): [(to-from) k, P] float32, sample-major. */
+function jacobianRows(model: DifferentiableModel, tensors: tf.Tensor[], x: Float64Array, from: number, to: number, paramCount: number): MatrixF32 {
+  const k = model.outputs;
+  const sampleSize = model.inputShape.reduce((s, v) => s * v, 1);
+  const rows = new Float32Array((to - from) * k * paramCount);
+  for (let i = from; i < to; i++) {
+    const xi = tf.tensor(Float32Array.from(x.subarray(i * sampleSize, (i + 1) * sampleSize)), [1, ...model.inputShape]);
+    for (let c = 0; c < k; c++) {
+      const grads = tf.tidy(() => {
+        const g = tf.grads((...ps: tf.Tensor[]) => {
+          const named = Object.fromEntries(model.params.map((spec, idx) => [spec.name, ps[idx]]));
+          return tf.squeeze(tf.slice(model.apply(named, xi), [0, c], [1, 1])) as tf.Scalar;
+        });
+        return g(tensors);
+      });
+      let offset = ((i - from) * k + c) * paramCount;
+      for (const g of grads) {
+        const values = g.dataSync() as Float32Array;
+        rows.set(values, offset);
+        offset += values.length;
+      }
+      tf.dispose(grads);
+    }
+    xi.dispose();
+  }
+  return matrix((to - from) * k, paramCount, rows);
+}
+
+function classRows(j: MatrixF32, k: number, c: number): MatrixF32 {
+  const n = j.rows / k;
+  const out = new Float32Array(n * j.cols);
+  for (let i = 0; i < n; i++) out.set(j.data.subarray((i * k + c) * j.cols, (i * k + c + 1) * j.cols), i * j.cols);
+  return matrix(n, j.cols, out);
+}
+
+/**
+ * Empirical NTK by autodiff Jacobians. x1 [n1, ...inputShape] float64 flattened; x2 optional (default x1).
+ * full: [n1 k, n2 k] sample-major; trace: [n1, n2] summed over classes. Float64 result.
+ */
+export async function genericNtk(
+  engine: MatmulEngine,
+  model: DifferentiableModel,
+  params: ParamSet,
+  x1: Float64Array,
+  n1: number,
+  mode: KernelMode,
+  x2?: Float64Array,
+  n2?: number,
+  options: GenericNtkOptions = {},
+): Promise<Float64Array> {
+  const k = model.outputs;
+  const paramCount = model.params.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0);
+  const tensors = paramTensors(model, params);
+  const other = x2 ?? x1;
+  const otherN = x2 ? (n2 as number) : n1;
+  const perSample = k * paramCount * 4;
+  const block = Math.max(1, Math.floor((options.blockBytes ?? 512 * 2 ** 20) / 2 / perSample));
+  const cols = mode === 'full' ? otherN * k : otherN;
+  const kernel = new Float64Array((mode === 'full' ? n1 * k : n1) * cols);
+  try {
+    for (let r0 = 0; r0 < n1; r0 += block) {
+      const r1 = Math.min(n1, r0 + block);
+      const jr = jacobianRows(model, tensors, x1, r0, r1, paramCount);
+      const symmetric = x2 === undefined;
+      for (let s0 = symmetric ? r0 : 0; s0 < otherN; s0 += block) {
+        const s1 = Math.min(otherN, s0 + block);
+        const js = symmetric && s0 === r0 ? jr : jacobianRows(model, tensors, other, s0, s1, paramCount);
+        const put = (gram: Float64Array, rowStart: number, rowCount: number, colStart: number, colCount: number) => {
+          for (let i = 0; i < rowCount; i++)
+            for (let j = 0; j < colCount; j++) {
+              const v = gram[i * colCount + j];
+              kernel[(rowStart + i) * cols + colStart + j] += v;
+              if (symmetric && s0 !== r0) kernel[(colStart + j) * cols + rowStart + i] += v;
+            }
+        };
+        if (mode === 'full') put(await engine.crossGram(jr, js), r0 * k, (r1 - r0) * k, s0 * k, (s1 - s0) * k);
+        else for (let c = 0; c < k; c++) put(await engine.crossGram(classRows(jr, k, c), classRows(js, k, c)), r0, r1 - r0, s0, s1 - s0);
+      }
+    }
+  } finally {
+    tf.dispose(tensors);
+  }
+  return kernel;
+}

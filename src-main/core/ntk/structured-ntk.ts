@@ -1,0 +1,268 @@
+// Structured (layer-wise) empirical NTK of the paper's FCN and ResNet: per dense layer the gradient factorises,
+// <dW f(x), dW f(x')> = wm^2 (delta(x).delta(x')) (a(x).a(x')), so the n x P Jacobian is never built
+// (Novak et al. 2022, "Fast finite width NTK", structured derivatives). Products go through a MatmulEngine;
+// layer terms are summed in float64.
+import { type Architecture, type DenseLayer, fcnLayers, forwardMults, resnetLayers } from '../models/architecture';
+import { findParam, type ParamSet } from '../models/params';
+import { type MatmulEngine, type MatrixF32, matrix } from '../linalg/gram-engine';
+import type { KernelMode } from './kernel-types';
+
+/** Forward state of one input set: for every dense layer, its input (per sample) and, for ReLU layers, the mask. */
+interface LayerTrace {
+  readonly layer: DenseLayer;
+  /** [n, inDim] input of the layer. */
+  readonly input: MatrixF32;
+}
+
+function weightMatrix(params: ParamSet, layer: DenseLayer): MatrixF32 {
+  return matrix(layer.outDim, layer.inDim, findParam(params, layer.weight).values);
+}
+
+/** z = wm * (h W^T) + bm * b, in place on the engine's output. */
+async function denseForward(engine: MatmulEngine, a: Architecture, params: ParamSet, layer: DenseLayer, h: MatrixF32): Promise<MatrixF32> {
+  const { weight: wm, bias: bm } = forwardMults(a, layer);
+  const z = await engine.matmul(h, weightMatrix(params, layer), true);
+  const b = layer.bias ? findParam(params, layer.bias).values : undefined;
+  const data = z.data;
+  for (let r = 0; r < z.rows; r++) {
+    const row = r * z.cols;
+    for (let c = 0; c < z.cols; c++) data[row + c] = wm * data[row + c] + (b ? bm * b[c] : 0);
+  }
+  return z;
+}
+
+function reluInPlace(z: MatrixF32): MatrixF32 {
+  const d = z.data;
+  for (let i = 0; i < d.length; i++) if (d[i] < 0) d[i] = 0;
+  return z;
+}
+
+function toF32(x: Float64Array, n: number, d: number): MatrixF32 {
+  return matrix(n, d, Float32Array.from(x));
+}
+
+/** Delta rows (i*k + c) x width: the per-output seed rows (same for every sample) masked by each sample's ReLU. */
+function maskRows(seed: MatrixF32, activations: MatrixF32, k: number, perSample: boolean): MatrixF32 {
+  const n = activations.rows;
+  const m = activations.cols;
+  const out = new Float32Array(n * k * m);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < k; c++) {
+      const src = perSample ? (i * k + c) * m : c * m;
+      const dst = (i * k + c) * m;
+      const act = i * m;
+      for (let j = 0; j < m; j++) out[dst + j] = activations.data[act + j] > 0 ? seed.data[src + j] : 0;
+    }
+  }
+  return matrix(n * k, m, out);
+}
+
+/** Scales the engine's output in place and returns it. */
+function scale(mat: MatrixF32, factor: number): MatrixF32 {
+  if (factor !== 1) for (let i = 0; i < mat.data.length; i++) mat.data[i] *= factor;
+  return mat;
+}
+
+/** The rows of class c: [n, width] from sample-major delta rows [n*k, width]. */
+function classRows(deltas: MatrixF32, k: number, c: number): MatrixF32 {
+  const n = deltas.rows / k;
+  const m = deltas.cols;
+  const out = new Float32Array(n * m);
+  for (let i = 0; i < n; i++) out.set(deltas.data.subarray((i * k + c) * m, (i * k + c + 1) * m), i * m);
+  return matrix(n, m, out);
+}
+
+/**
+ * Adds one dense layer's term to the kernel: wm^2 (D1 D2^T) (.) (A1 A2^T) + bm^2 (D1 D2^T).
+ * full: kernel [n1 k, n2 k]; trace: [n1, n2], summed over classes.
+ */
+async function addLayerTerm(
+  engine: MatmulEngine,
+  kernel: Float64Array,
+  mode: KernelMode,
+  k: number,
+  mults: { weight: number; bias: number },
+  hasBias: boolean,
+  d1: MatrixF32,
+  d2: MatrixF32,
+  a1: MatrixF32,
+  a2: MatrixF32,
+): Promise<void> {
+  const n1 = a1.rows;
+  const n2 = a2.rows;
+  const aGram = await engine.crossGram(a1, a2);
+  const w2 = mults.weight * mults.weight;
+  const b2 = hasBias ? mults.bias * mults.bias : 0;
+  if (mode === 'full') {
+    const dGram = await engine.crossGram(d1, d2);
+    const cols = n2 * k;
+    for (let i = 0; i < n1; i++) {
+      for (let c = 0; c < k; c++) {
+        const row = (i * k + c) * cols;
+        for (let j = 0; j < n2; j++) {
+          const factor = w2 * aGram[i * n2 + j] + b2;
+          for (let e = 0; e < k; e++) kernel[row + j * k + e] += factor * dGram[row + j * k + e];
+        }
+      }
+    }
+    return;
+  }
+  for (let c = 0; c < k; c++) {
+    const dGram = await engine.crossGram(classRows(d1, k, c), classRows(d2, k, c));
+    for (let q = 0; q < n1 * n2; q++) kernel[q] += (w2 * aGram[q] + b2) * dGram[q];
+  }
+}
+
+/** Readout term: wm^2 [c == e] (A1 A2^T) with no output bias. */
+async function addReadoutTerm(engine: MatmulEngine, kernel: Float64Array, mode: KernelMode, k: number, wm: number, a1: MatrixF32, a2: MatrixF32): Promise<void> {
+  const aGram = await engine.crossGram(a1, a2);
+  const n1 = a1.rows;
+  const n2 = a2.rows;
+  const w2 = wm * wm;
+  for (let i = 0; i < n1; i++) {
+    for (let j = 0; j < n2; j++) {
+      const v = w2 * aGram[i * n2 + j];
+      if (mode === 'trace') kernel[i * n2 + j] += k * v;
+      else for (let c = 0; c < k; c++) kernel[(i * k + c) * (n2 * k) + j * k + c] += v;
+    }
+  }
+}
+
+interface SideState {
+  traces: LayerTrace[];
+  readoutInput: MatrixF32;
+  /** Pre-activations (post-ReLU values suffice for the mask) per ReLU layer, aligned with traces. */
+  reluOutputs: MatrixF32[];
+}
+
+async function fcnForward(engine: MatmulEngine, a: Architecture & { arch: 'fcn' }, params: ParamSet, x: MatrixF32): Promise<SideState> {
+  const layers = fcnLayers(a);
+  const traces: LayerTrace[] = [];
+  const reluOutputs: MatrixF32[] = [];
+  let h = x;
+  for (let l = 0; l < layers.length - 1; l++) {
+    traces.push({ layer: layers[l], input: h });
+    h = reluInPlace(await denseForward(engine, a, params, layers[l], h));
+    reluOutputs.push(h);
+  }
+  return { traces, readoutInput: h, reluOutputs };
+}
+
+async function fcnKernel(engine: MatmulEngine, a: Architecture & { arch: 'fcn' }, params: ParamSet, x1: MatrixF32, x2: MatrixF32 | undefined, mode: KernelMode): Promise<Float64Array> {
+  const k = a.outputs;
+  const layers = fcnLayers(a);
+  const sides = [await fcnForward(engine, a, params, x1)];
+  if (x2) sides.push(await fcnForward(engine, a, params, x2));
+  const first = sides[0];
+  const last = sides[sides.length - 1];
+  const n1 = x1.rows;
+  const n2 = (x2 ?? x1).rows;
+  const kernel = new Float64Array(mode === 'full' ? n1 * k * n2 * k : n1 * n2);
+  const readout = layers[layers.length - 1];
+  const readoutMult = forwardMults(a, readout).weight;
+  await addReadoutTerm(engine, kernel, mode, k, readoutMult, first.readoutInput, last.readoutInput);
+  // d f_c / d h_L = wm_out Wout[c, :]: the same seed row for every sample, masked by each sample's ReLU.
+  const seed = scale(matrix(k, readout.inDim, Float32Array.from(findParam(params, readout.weight).values)), readoutMult);
+  const top = layers.length - 2;
+  let deltas = sides.map((s) => maskRows(seed, s.reluOutputs[top], k, false));
+  for (let l = top; l >= 0; l--) {
+    const layer = layers[l];
+    await addLayerTerm(engine, kernel, mode, k, forwardMults(a, layer), layer.bias !== undefined, deltas[0], deltas[deltas.length - 1], first.traces[l].input, last.traces[l].input);
+    if (l === 0) break;
+    const mult = forwardMults(a, layer).weight;
+    const w = weightMatrix(params, layer);
+    const next: MatrixF32[] = [];
+    for (let s = 0; s < sides.length; s++) next.push(maskRows(scale(await engine.matmul(deltas[s], w, false), mult), sides[s].reluOutputs[l - 1], k, true));
+    deltas = next;
+  }
+  return kernel;
+}
+
+interface ResnetSide {
+  streams: MatrixF32[];
+  inner: MatrixF32[];
+  x: MatrixF32;
+}
+
+async function resnetForward(engine: MatmulEngine, a: Architecture & { arch: 'resnet' }, params: ParamSet, x: MatrixF32): Promise<ResnetSide> {
+  const { input, blocks } = resnetLayers(a);
+  const streams = [await denseForward(engine, a, params, input, x)];
+  const inner: MatrixF32[] = [];
+  for (const block of blocks) {
+    const prev = streams[streams.length - 1];
+    const h = reluInPlace(await denseForward(engine, a, params, block.inner, prev));
+    const branch = await denseForward(engine, a, params, block.outer, h);
+    const next = new Float32Array(prev.data.length);
+    for (let i = 0; i < next.length; i++) next[i] = prev.data[i] + branch.data[i];
+    inner.push(h);
+    streams.push(matrix(prev.rows, prev.cols, next));
+  }
+  return { streams, inner, x };
+}
+
+/** Expands per-output seed rows [k, m] to [n k, m] (same for every sample). */
+function broadcastSeed(seed: MatrixF32, n: number): MatrixF32 {
+  const out = new Float32Array(n * seed.data.length);
+  for (let i = 0; i < n; i++) out.set(seed.data, i * seed.data.length);
+  return matrix(n * seed.rows, seed.cols, out);
+}
+
+async function resnetKernel(engine: MatmulEngine, a: Architecture & { arch: 'resnet' }, params: ParamSet, x1: MatrixF32, x2: MatrixF32 | undefined, mode: KernelMode): Promise<Float64Array> {
+  const k = a.outputs;
+  const { input, blocks, readout } = resnetLayers(a);
+  const sides = [await resnetForward(engine, a, params, x1)];
+  if (x2) sides.push(await resnetForward(engine, a, params, x2));
+  const other = sides[sides.length - 1];
+  const n1 = x1.rows;
+  const n2 = other.x.rows;
+  const kernel = new Float64Array(mode === 'full' ? n1 * k * n2 * k : n1 * n2);
+  const outMult = forwardMults(a, readout).weight;
+  await addReadoutTerm(engine, kernel, mode, k, outMult, sides[0].streams[blocks.length], other.streams[blocks.length]);
+  const seed = scale(matrix(k, readout.inDim, Float32Array.from(findParam(params, readout.weight).values)), outMult);
+  // g = d f / d stream, rows (i*k + c): starts equal for every sample.
+  let g = sides.map((s) => broadcastSeed(seed, s.x.rows));
+  for (let l = blocks.length - 1; l >= 0; l--) {
+    const { inner, outer } = blocks[l];
+    const gEnd = g[g.length - 1];
+    await addLayerTerm(engine, kernel, mode, k, forwardMults(a, outer), true, g[0], gEnd, sides[0].inner[l], other.inner[l]);
+    const outerMult = forwardMults(a, outer).weight;
+    const innerMult = forwardMults(a, inner).weight;
+    const dz: MatrixF32[] = [];
+    for (let s = 0; s < sides.length; s++) {
+      const dh = scale(await engine.matmul(g[s], weightMatrix(params, outer), false), outerMult);
+      dz.push(maskRows(dh, sides[s].inner[l], k, true));
+    }
+    await addLayerTerm(engine, kernel, mode, k, forwardMults(a, inner), true, dz[0], dz[dz.length - 1], sides[0].streams[l], other.streams[l]);
+    const nextG: MatrixF32[] = [];
+    for (let s = 0; s < sides.length; s++) {
+      const back = await engine.matmul(dz[s], weightMatrix(params, inner), false);
+      const sum = new Float32Array(back.data.length);
+      for (let i = 0; i < sum.length; i++) sum[i] = g[s].data[i] + innerMult * back.data[i];
+      nextG.push(matrix(back.rows, back.cols, sum));
+    }
+    g = nextG;
+  }
+  await addLayerTerm(engine, kernel, mode, k, forwardMults(a, input), true, g[0], g[g.length - 1], sides[0].x, other.x);
+  return kernel;
+}
+
+/**
+ * Empirical NTK of the paper's FCN/ResNet on x1 (and x2, default x1), never forming the Jacobian.
+ * Shapes: x1 [n1, d] float64 row-major. full: [n1 k, n2 k] sample-major (row i*k + c); trace: [n1, n2], the sum of
+ * the k diagonal blocks. Float64 result; float32 products inside the engine. Cost per dense layer of width m:
+ * O((n k)^2 m) for full, O(k n^2 m) for trace, plus O(n k m_in m_out) for the backward products.
+ */
+export async function structuredNtk(
+  engine: MatmulEngine,
+  a: Architecture,
+  params: ParamSet,
+  x1: Float64Array,
+  n1: number,
+  mode: KernelMode,
+  x2?: Float64Array,
+  n2?: number,
+): Promise<Float64Array> {
+  const m1 = toF32(x1, n1, a.inputDim);
+  const m2 = x2 ? toF32(x2, n2 ?? x2.length / a.inputDim, a.inputDim) : undefined;
+  return a.arch === 'fcn' ? fcnKernel(engine, a, params, m1, m2, mode) : resnetKernel(engine, a, params, m1, m2, mode);
+}
