@@ -94,6 +94,10 @@ export const ntkSchema = z.strictObject({
   traceNormalization: z.enum(['sum', 'mean']).default('sum').describe('mean divides the trace by k (neural-tangents)'),
   implementation: z.enum(['structured', 'generic']).default('structured'),
   analytic: z.enum(['derived', 'printed', 'none']).default('derived'),
+  circleSweep: nonNegInt
+    .max(4001)
+    .default(0)
+    .describe('Fig. 2/3: at kernel steps, K_t((1,0), (cos phi, sin phi)) on this many phi in [-pi, pi]; 2-d inputs only; 0 = off'),
 });
 export type NtkConfig = z.infer<typeof ntkSchema>;
 
@@ -115,7 +119,7 @@ export const runConfigSchema = z.strictObject({
   loss: lossSchema,
   optimizer: optimizerSchema,
   data: dataSchema,
-  ntk: ntkSchema.default({ kernel: 'full', traceNormalization: 'sum', implementation: 'structured', analytic: 'derived' }),
+  ntk: ntkSchema.default({ kernel: 'full', traceNormalization: 'sum', implementation: 'structured', analytic: 'derived', circleSweep: 0 }),
   logging: loggingSchema.default({
     metrics: { logSpaced: 200 },
     kernels: { logSpaced: 30 },
