@@ -1,0 +1,104 @@
+// The layering rules of eslint.config.js (docs/house-style.md, Layering), run through ESLint's Node API on small
+// snippets placed at virtual paths in the tree; the files need not exist.
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const eslint = new ESLint({ cwd: root });
+const RULE = '@typescript-eslint/no-restricted-imports';
+
+/** The layering messages ESLint gives `code` placed at `filePath` (relative to the repository root). */
+async function layeringErrors(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: `${root}${filePath}` });
+  return (result?.messages ?? []).filter((m) => m.ruleId === RULE).map((m) => m.message);
+}
+
+type Case = [filePath: string, code: string];
+
+const importOf = (source: string): string => `import * as m from '${source}';\nexport { m };\n`;
+
+const blocked: Case[] = [
+  ['src-main/core/x.ts', importOf('node:fs')],
+  ['src-main/core/x.ts', importOf('fs')],
+  ['src-main/core/x.ts', importOf('fs/promises')],
+  ['src-main/core/x.ts', importOf('worker_threads')],
+  ['src-main/core/x.ts', importOf('electron')],
+  ['src-main/core/x.ts', importOf('onnxruntime-node')],
+  ['src-main/core/x.ts', importOf('../node/backend')],
+  ['src-main/core/x.ts', `export * from '../node/backend';\n`],
+  ['src-main/core/x.ts', `import type { BackendInfo } from '../node/backend';\nexport type { BackendInfo };\n`],
+  ['src-main/core/models/x.ts', importOf('../../node/backend')],
+  ['src-main/core/models/x.ts', importOf('../../electron/window')],
+  ['src-main/core/ntk/a/b/x.ts', importOf('../../../../server/http')],
+  ['src-main/core/models/x.ts', importOf('../../cli/main')],
+  ['src-main/core/x.ts', importOf('../index')],
+  ['src-main/contract/x.ts', importOf('../core/random')],
+  ['src-main/contract/x.ts', importOf('node:path')],
+  ['src-main/contract/x.ts', importOf('electron')],
+  ['src-main/contract/x.ts', importOf('vue')],
+  ['src-main/contract/ipc/x.ts', importOf('../../node/backend')],
+  ['src-main/node/x.ts', importOf('electron')],
+  ['src-main/node/onnx/x.ts', importOf('../../electron/window')],
+  ['src-main/server/x.ts', importOf('../electron/window')],
+  ['src-main/cli/x.ts', importOf('electron/main')],
+  ['src-main/electron/x.ts', importOf('../core/random')],
+  ['src-main/preload.ts', importOf('./core/random')],
+  ['src-main/preload.ts', importOf('node:fs')],
+  ['src-renderer/src/x.ts', importOf('electron')],
+  ['src-renderer/src/x.ts', importOf('node:fs')],
+  ['src-renderer/src/x.ts', importOf('path')],
+  ['src-renderer/src/x.ts', `import { ok } from '../../src-main/contract/result';\nexport { ok };\n`],
+  ['src-renderer/src/x.ts', `import type { Rng } from '../../src-main/core/random';\nexport type { Rng };\n`],
+  ['src-renderer/src/x.ts', importOf('../../src-main/node/backend')],
+  [
+    'src-renderer/src/components/RunsView.vue',
+    `<script setup lang="ts">\nimport { ok } from '../../../src-main/contract/result';\nok(1);\n</script>\n`,
+  ],
+];
+
+const allowed: Case[] = [
+  ['src-main/core/x.ts', importOf('@tensorflow/tfjs-core')],
+  ['src-main/core/x.ts', importOf('ml-matrix')],
+  ['src-main/core/x.ts', importOf('./random')],
+  ['src-main/core/x.ts', importOf('../contract/result')],
+  ['src-main/core/models/x.ts', importOf('../random')],
+  ['src-main/core/models/x.ts', importOf('../../contract/run-config')],
+  ['src-main/core/ntk/a/b/x.ts', importOf('../../../linalg/gram-engine')],
+  ['src-main/contract/x.ts', importOf('zod')],
+  ['src-main/contract/x.ts', importOf('./result')],
+  ['src-main/contract/ipc/x.ts', importOf('../result')],
+  ['src-main/node/x.ts', importOf('node:fs')],
+  ['src-main/node/x.ts', importOf('worker_threads')],
+  ['src-main/node/x.ts', importOf('../core/random')],
+  ['src-main/node/onnx/x.ts', importOf('../../contract/result')],
+  ['src-main/server/x.ts', importOf('../node/backend')],
+  ['src-main/cli/x.ts', importOf('../node/backend')],
+  ['src-main/electron/x.ts', importOf('electron')],
+  ['src-main/electron/x.ts', importOf('../node/backend')],
+  ['src-main/electron/x.ts', importOf('../contract/result')],
+  ['src-main/preload.ts', importOf('electron')],
+  ['src-main/preload.ts', importOf('./contract/result')],
+  ['src-renderer/src/x.ts', importOf('vue')],
+  ['src-renderer/src/x.ts', `import type { Result } from '../../src-main/contract/result';\nexport type { Result };\n`],
+  ['src-renderer/src/x.ts', `import { type Result } from '../../src-main/contract/result';\nexport type { Result };\n`],
+  [
+    'src-renderer/src/components/RunsView.vue',
+    `<script setup lang="ts">\nimport type { Result } from '../../../src-main/contract/result';\ndefineProps<{ result: Result<number> }>();\n</script>\n`,
+  ],
+];
+
+describe('layering lint rules', () => {
+  it.each(blocked)('%s: rejects %j', async (filePath, code) => {
+    expect(await layeringErrors(filePath, code)).not.toEqual([]);
+  });
+
+  it.each(allowed)('%s: accepts %j', async (filePath, code) => {
+    expect(await layeringErrors(filePath, code)).toEqual([]);
+  });
+
+  it('says which layer rule was broken', async () => {
+    const [message] = await layeringErrors('src-main/core/x.ts', importOf('../node/backend'));
+    expect(message).toContain('src-main/core may import from src-main/contract only');
+  });
+});
