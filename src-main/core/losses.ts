@@ -35,7 +35,7 @@ export function lossTensor(loss: LossConfig, f: tf.Tensor2D, y: Int32Array): tf.
       const sign = tf.tensor1d(Array.from(y, (label) => 2 * label - 1), 'float32');
       total = tf.sum(tf.softplus(tf.neg(tf.mul(tf.reshape(f, [n]), sign))));
     } else if (loss.kind === 'softmax-ce') {
-      const oneHot = tf.oneHot(tf.tensor1d(y, 'int32'), k).toFloat();
+      const oneHot = tf.cast(tf.oneHot(tf.tensor1d(y, 'int32'), k), 'float32');
       total = tf.neg(tf.sum(tf.mul(tf.logSoftmax(f), oneHot)));
     } else {
       const t = tf.tensor2d(mseTargets(loss, y, k), [n, k]);

@@ -3,10 +3,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /** x [n, in] times W^T (W [out, in]) -> [n, out]. */
-export const denseProduct = tf.customGrad((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+export const denseProduct = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
   save([x, w]);
   return {
-    value: tf.tidy(() => tf.matMul(x as tf.Tensor2D, tf.transpose(w as tf.Tensor2D))),
+    value: tf.tidy(() => tf.matMul(x, tf.transpose(w))),
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
       const [xs, ws] = saved as tf.Tensor2D[];
       const g = dy as tf.Tensor2D;

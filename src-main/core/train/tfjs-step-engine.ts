@@ -63,7 +63,8 @@ export function createTfjsStepEngine(spec: StepEngineSpec): StepEngine {
       }
       const cost = opt.minimize(() => lossTensor(loss, forwardTf(a, named, x), y), true, varList);
       const value = cost ? (await cost.data())[0] : NaN;
-      tf.dispose([cost, ...(indices ? [indices, x] : [])]);
+      if (cost) cost.dispose();
+      if (indices) tf.dispose([indices, x]);
       return value;
     },
     async evaluate() {

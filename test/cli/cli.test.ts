@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { decodeNpy } from '../../src-main/core/io/npy';
+import { analyticNtk } from '../../src-main/core/ntk/analytic';
+
+const run = promisify(execFile);
+const bin = join(__dirname, '..', '..', 'bin', 'ntk-workbench.js');
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, NTK_BACKEND: 'cpu' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('ntk-workbench CLI', () => {
+  it('prints help listing the commands', async () => {
+    const { code, stdout } = await cli(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/train/);
+    expect(stdout).toMatch(/analytic/);
+  });
+
+  it('rejects a bad config with exit 2 and messages that name each problem', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ntk-cli-'));
+    const config = join(dir, 'bad.json');
+    await writeFile(config, JSON.stringify({ steps: -1, model: { arch: 'fcn', depth: 2, width: 0, colour: 'red' }, loss: { kind: 'bce' }, optimizer: { lr: 0.1 }, data: { kind: 'circle' } }));
+    const { code, stderr } = await cli(['train', '--config', config, '--out', join(dir, 'out')]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/config\/invalid/);
+    expect(stderr).toMatch(/steps:/);
+    expect(stderr).toMatch(/model\.width:/);
+    expect(stderr).toMatch(/colour/);
+  });
+
+  it('rejects invalid JSON and a missing file with a clear message', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ntk-cli-'));
+    await writeFile(join(dir, 'broken.json'), '{"steps": 3,');
+    const broken = await cli(['train', '--config', join(dir, 'broken.json'), '--out', dir]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/not valid JSON/);
+    const missing = await cli(['train', '--config', join(dir, 'nope.json'), '--out', dir]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read config/);
+  });
+
+  it('analytic writes JSON {kernel, settings} and .npy that equal the library kernel', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ntk-cli-'));
+    const inputs = [
+      [1, 0],
+      [0.5, 0.5],
+      [-0.3, 0.9],
+    ];
+    await writeFile(join(dir, 'x.json'), JSON.stringify({ inputs }));
+    const json = await cli(['analytic', '--arch', 'fcn', '--depth', '3', '--bias', '--inputs', join(dir, 'x.json'), '--out', join(dir, 'k.json')]);
+    expect(json.code).toBe(0);
+    const out = JSON.parse(await readFile(join(dir, 'k.json'), 'utf8'));
+    const expected = analyticNtk({ arch: 'fcn', depth: 3, bias: true, form: 'derived' }, Float64Array.from(inputs.flat()), 3, 2);
+    expect(out.kernel.length).toBe(3);
+    out.kernel.flat().forEach((v: number, i: number) => expect(v).toBeCloseTo(expected[i], 12));
+    expect(out).toMatchObject({ arch: 'fcn', depth: 3, bias: true, form: 'derived', n: 3 });
+
+    const npy = await cli(['analytic', '--arch', 'resnet', '--depth', '2', '--alpha', '0.5', '--inputs', join(dir, 'x.json'), '--out', join(dir, 'k.npy')]);
+    expect(npy.code).toBe(0);
+    const array = decodeNpy(new Uint8Array(await readFile(join(dir, 'k.npy'))));
+    expect(array.shape).toEqual([3, 3]);
+    const resnet = analyticNtk({ arch: 'resnet', depth: 2, bias: true, alpha: 0.5, form: 'derived' }, Float64Array.from(inputs.flat()), 3, 2);
+    Array.from(array.data).forEach((v, i) => expect(v).toBeCloseTo(resnet[i], 12));
+  });
+
+  it('analytic refuses contradictory or missing options with usage and exit 2', async () => {
+    const both = await cli(['analytic', '--arch', 'fcn', '--depth', '2', '--bias', '--no-bias', '--inputs', 'x.json', '--out', 'k.json']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--bias or --no-bias/);
+    const arch = await cli(['analytic', '--arch', 'cnn', '--depth', '2']);
+    expect(arch.code).toBe(2);
+    expect(arch.stderr).toMatch(/--arch must be fcn or resnet/);
+  });
+
+  it('train runs a tiny config end to end and reports completion', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ntk-cli-'));
+    const config = join(dir, 'run.json');
+    await writeFile(config, JSON.stringify({ steps: 20, model: { arch: 'fcn', depth: 1, width: 16 }, loss: { kind: 'bce' }, optimizer: { lr: 0.1 }, data: { kind: 'circle' }, logging: { metrics: { every: 5 }, kernels: { every: 10 } } }));
+    const { code, stdout } = await cli(['train', '--config', config, '--out', join(dir, 'out'), '--quiet']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/completed: 20 steps/);
+    const lines = (await readFile(join(dir, 'out', 'metrics.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines.length).toBe(5);
+  });
+});
