@@ -1,0 +1,50 @@
+// Full empirical NTK of an MLP 784-W-W-10 (the issue's benchmark), per implementation and engine, with the
+// nominal FLOP count of the structured algorithm so engines can be compared as GFLOP/s.
+import { architectureFromConfig, initParams, type Architecture } from '../src-main/core/models/architecture';
+import { architectureModel } from '../src-main/core/models/differentiable-model';
+import type { MatmulEngine } from '../src-main/core/linalg/gram-engine';
+import { structuredNtk } from '../src-main/core/ntk/structured-ntk';
+import { genericNtk } from '../src-main/core/ntk/generic-ntk';
+import { createRng } from '../src-main/core/random';
+import { medianSeconds, type Row } from './measure';
+
+export function mlp(width: number): Architecture {
+  return architectureFromConfig({ arch: 'fcn', depth: 2, width, bias: false, parameterization: 'ntk' }, 784, 10);
+}
+
+/** FLOPs of the structured full kernel: forward, backward products and the per-layer Grams. */
+export function structuredFlops(width: number, n: number, k = 10): number {
+  const d = 784;
+  const forward = 2 * n * (d * width + width * width);
+  const backward = 2 * n * k * width * width;
+  const grams = 2 * (n * k) ** 2 * (2 * width) + 2 * n * n * (d + 2 * width);
+  return forward + backward + grams;
+}
+
+export async function benchEntk(engines: MatmulEngine[], options: { all: boolean }): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const width of [256, 1024]) {
+    const a = mlp(width);
+    const params = initParams(a, 0);
+    for (const n of [64, 256]) {
+      const rng = createRng(1, 'bench-x');
+      const x = Float64Array.from({ length: n * 784 }, () => rng.uniform());
+      const label = `784-${width}-${width}-10, n=${n}`;
+      const flops = structuredFlops(width, n);
+      for (const engine of engines) {
+        const { median } = await medianSeconds(() => structuredNtk(engine, a, params, x, n, 'full'), { warmupSeconds: 0.3, minRuns: 3, budgetSeconds: 3 });
+        rows.push({ section: 'eNTK full', case: label, engine: `structured / ${engine.name}`, seconds: median, gflops: flops / median / 1e9, note: `${n * 10}x${n * 10}` });
+      }
+      const generic = engines[0];
+      if (options.all || (width === 256 && n === 64)) {
+        const t0 = performance.now();
+        await genericNtk(generic, architectureModel(a), params, x, n, 'full');
+        const seconds = (performance.now() - t0) / 1000;
+        rows.push({ section: 'eNTK full', case: label, engine: `generic / ${generic.name}`, seconds, note: `${n * 10} backward passes, one run` });
+      } else {
+        rows.push({ section: 'eNTK full', case: label, engine: `generic / ${generic.name}`, note: 'skipped (minutes; bench --all)' });
+      }
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,31 @@
+// `npm run bench`: prints the benchmark table (eNTK per implementation and engine, Fig. 1 training speed,
+// analytic NTK at n = 2000) and writes it to .bench/results.json. Figures, not assertions.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { initBackend } from '../src-main/node/backend';
+import { createTfjsMatmulEngine } from '../src-main/core/linalg/tfjs-matmul-engine';
+import { createTfjsStepEngine } from '../src-main/core/train/tfjs-step-engine';
+import type { MatmulEngine } from '../src-main/core/linalg/gram-engine';
+import { benchEntk } from './entk-bench';
+import { benchFig1Training, type StepEngineFactory } from './training-bench';
+import { benchAnalytic } from './analytic-bench';
+import { printTable, type Row } from './measure';
+import { nodeEngines } from './node-engines';
+
+async function main(): Promise<void> {
+  const all = process.argv.includes('--all');
+  const backend = await initBackend((process.env.NTK_BACKEND as 'wasm' | undefined) ?? 'wasm');
+  console.log(`ntk-workbench benchmark: tfjs ${backend.name} (${backend.tfjsVersion}), node ${backend.node}, ${backend.platform}\n`);
+  const extra = await nodeEngines();
+  const matmulEngines: MatmulEngine[] = [...extra.matmul, createTfjsMatmulEngine()];
+  const stepFactories: StepEngineFactory[] = [...extra.step, { name: 'tfjs', create: async (spec) => createTfjsStepEngine(spec) }];
+  const rows: Row[] = [];
+  rows.push(...(await benchEntk(matmulEngines, { all })));
+  rows.push(...(await benchFig1Training(stepFactories, matmulEngines[0], new URL('../examples/fig1.json', import.meta.url).pathname)));
+  rows.push(...(await benchAnalytic()));
+  printTable(rows);
+  await mkdir('.bench', { recursive: true });
+  await writeFile('.bench/results.json', `${JSON.stringify({ date: new Date().toISOString(), backend, rows }, null, 2)}\n`);
+  console.log('\nwritten to .bench/results.json');
+}
+
+await main();
