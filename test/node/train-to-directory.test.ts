@@ -96,3 +96,32 @@ describe('trainToDirectory', () => {
     expect(summary.stepsDone).toBe(25);
   });
 });
+
+describe('the paper\'s Fig. 1 claim at a small width', () => {
+  it('under cross-entropy the outputs grow roughly linearly in log(step)', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'ntk-fig1-'));
+    const config = parseRunConfig({
+      ...smallFig1,
+      steps: 3000,
+      model: { arch: 'fcn', depth: 3, width: 128, bias: false },
+      ntk: { analytic: 'none' },
+      logging: { metrics: { logSpaced: 40 }, kernels: { steps: [0] }, trackSamples: [0, 1, 2, 3, 4, 5] },
+    });
+    await trainToDirectory(config, out);
+    const metrics = (await readJsonl(join(out, 'metrics.jsonl'))).filter((m) => (m.step as number) >= 100);
+    const t = metrics.map((m) => Math.log10(m.step as number));
+    for (let i = 0; i < 6; i++) {
+      // Margin z_i = (2 y_i - 1) f_t(x_i): a least-squares line against log10(step) over [100, 3000].
+      const z = metrics.map((m) => (i % 2 === 1 ? 1 : -1) * (m.outputs as number[][])[i][0]);
+      const tMean = t.reduce((s, v) => s + v, 0) / t.length;
+      const zMean = z.reduce((s, v) => s + v, 0) / z.length;
+      const sxy = t.reduce((s, v, j) => s + (v - tMean) * (z[j] - zMean), 0);
+      const sxx = t.reduce((s, v) => s + (v - tMean) ** 2, 0);
+      const slope = sxy / sxx;
+      const residual = z.reduce((s, v, j) => s + (v - zMean - slope * (t[j] - tMean)) ** 2, 0);
+      const total = z.reduce((s, v) => s + (v - zMean) ** 2, 0);
+      expect(slope).toBeGreaterThan(0.5);
+      expect(1 - residual / total).toBeGreaterThan(0.95);
+    }
+  });
+});
