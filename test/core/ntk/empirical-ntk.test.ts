@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { type Architecture, initParams } from '../../../src-main/core/models/architecture';
 import { architectureModel } from '../../../src-main/core/models/differentiable-model';
@@ -76,5 +77,17 @@ describe('empirical NTK implementations agree with the float64 Jacobian referenc
     const whole = await genericNtk(engine, architectureModel(a), params, x, 7, 'full');
     const blocked = await genericNtk(engine, architectureModel(a), params, x, 7, 'full', undefined, undefined, { blockBytes: 3 * 2 * 4 * 600 });
     expect(relErr(blocked, whole)).toBeLessThan(1e-6);
+  });
+
+  it('leaves no tensors behind (structured and generic)', async () => {
+    const a = archs['resnet k=2'];
+    const params = initParams(a, 4);
+    const x = inputs(4, a.inputDim, 0.9);
+    await structuredNtk(engine, a, params, x, 4, 'full');
+    const before = tf.memory().numTensors;
+    await structuredNtk(engine, a, params, x, 4, 'full');
+    await structuredNtk(engine, a, params, x, 4, 'trace', inputs(2, a.inputDim, 0.1), 2);
+    await genericNtk(engine, architectureModel(a), params, x, 4, 'trace');
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
