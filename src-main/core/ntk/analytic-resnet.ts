@@ -25,33 +25,26 @@ export function resnetNtkFn(depth: number, alpha: number, bias: boolean, form: A
   const g = new Float64Array(depth + 1);
   g[0] = 1;
   for (let l = 1; l <= depth; l++) g[l] = g[l - 1] + alpha2 * g[l - 1];
-  const kPrev = new Float64Array(depth);
-  const k0s = new Float64Array(depth);
-  const k1s = new Float64Array(depth);
   return (dot, sqNorm1, sqNorm2) => {
     const n = Math.sqrt((sqNorm1 + inputConst) * (sqNorm2 + inputConst));
     // Only a zero input to the bias-free net has N = 0; every term then carries the factor N.
     if (!(n > 0)) return 0;
     const pq = correlation(dot + inputConst, n);
+    // B_{l+1} = prod_{j > l} (1 + alpha^2 kappa0(rho_{j-1})), so both sums are Horner recursions run forward with
+    // K_l: sum = sum * (1 + alpha^2 kappa0) + term. Starting the weight sum at p.q supplies the input-layer term (p.q) B_1.
     let k = pq;
+    let weights = pq;
+    let biases = 0;
     for (let l = 0; l < depth; l++) {
       const rho = correlation(k, g[l]);
       const k0 = kappa0(rho);
       const k1 = kappa1FromKappa0(rho, k0);
-      kPrev[l] = k;
-      k0s[l] = k0;
-      k1s[l] = k1;
+      const carry = 1 + alpha2 * k0;
+      weights = weights * carry + alpha2 * (g[l] * k1 + k * k0);
+      biases = biases * carry + alpha2 * (k0 + 1);
       k += alpha2 * g[l] * k1;
     }
-    let b = 1;
-    let weights = 0;
-    let biases = 0;
-    for (let l = depth - 1; l >= 0; l--) {
-      weights += alpha2 * b * (g[l] * k1s[l] + kPrev[l] * k0s[l]);
-      biases += alpha2 * b * (k0s[l] + 1);
-      b *= 1 + alpha2 * k0s[l];
-    }
-    const inner = weights + pq * b + k;
+    const inner = weights + k;
     if (!bias) return n * inner;
     return biasInside ? n * (inner + biases) : n * inner + biases;
   };

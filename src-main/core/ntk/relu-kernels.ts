@@ -18,7 +18,7 @@ export function correlation(cov: number, scale: number): number {
 
 /**
  * kappa0(u) = (pi - arccos u) / pi for u in [-1, 1], written as arccos(-u) / pi: same value, full relative accuracy
- * near u = -1, and exact at the ends (kappa0(1) === 1, kappa0(0) === 0.5 in float64), which keeps diagonals exact.
+ * near u = -1, and exact where it matters (kappa0(1) === 1, kappa0(0) === 0.5 in float64), which keeps diagonals exact.
  */
 export function kappa0(u: number): number {
   return Math.acos(-u) * INV_PI;
@@ -31,7 +31,7 @@ export function kappa1(u: number): number {
 
 /**
  * kappa1(u) given k0 = kappa0(u), so that a recursion needing both pays for one arccos.
- * (1 - u)(1 + u) rather than 1 - u^2: no cancellation near |u| = 1, where the recursions spend their time on near-duplicate points.
+ * (1 - u)(1 + u) rather than 1 - u^2 avoids the cancellation near |u| = 1 (near-duplicate or opposite points).
  */
 export function kappa1FromKappa0(u: number, k0: number): number {
   return u * k0 + Math.sqrt((1 - u) * (1 + u)) * INV_PI;

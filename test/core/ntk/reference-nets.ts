@@ -11,7 +11,7 @@ export interface RefSpec {
   alpha?: number;
 }
 
-/** One weight or bias: `size` entries of theta from `offset`; a weight is rows x cols, row-major. */
+/** One weight or bias: rows x cols entries of theta from `offset`, row-major (a bias is one column). */
 interface Slot {
   offset: number;
   rows: number;
