@@ -14,6 +14,11 @@ export interface StepEngine {
   readonly name: string;
   /** One optimiser update; returns the (batch) loss at the parameters before the update, so NaN/Inf is seen at once. */
   step(): Promise<number>;
+  /**
+   * Optional: `count` updates in one call (engines whose per-call overhead dominates, e.g. an onnxruntime Loop);
+   * returns the loss before each update. The loop uses it between recorded steps.
+   */
+  steps?(count: number): Promise<Float32Array>;
   /** Loss and outputs on the full training set at the current parameters (no update). */
   evaluate(): Promise<Evaluation>;
   /** A copy of the current parameters. */

@@ -90,6 +90,23 @@ export interface TrainResult {
   readonly finalParams: ParamSet;
 }
 
+/**
+ * How many steps to hand a multi-step engine at once: up to the next recorded step, sized so a call takes about
+ * a quarter of a second, which keeps progress and cancellation responsive.
+ */
+function createStepBatcher(targetMs = 250, maxCount = 2000): { next(step: number, until: number): number; observe(count: number, ms: number): void } {
+  let msPerStep = Infinity;
+  return {
+    next(step, until) {
+      const budget = Number.isFinite(msPerStep) ? Math.max(1, Math.floor(targetMs / Math.max(msPerStep, 1e-3))) : 1;
+      return Math.max(1, Math.min(until - step, budget, maxCount));
+    },
+    observe(count, ms) {
+      msPerStep = ms / count;
+    },
+  };
+}
+
 /** Which training samples have their outputs and diagonals logged. */
 function trackedSamples(config: RunConfig, n: number): number[] {
   const requested = config.logging.trackSamples ?? Array.from({ length: Math.min(n, 16) }, (_, i) => i);
@@ -155,6 +172,13 @@ export async function runTraining(config: RunConfig, data: Dataset, engines: Tra
     sweepAnalytic,
   });
 
+  const recorded = [...new Set([...metricSteps, ...kernelSteps])].sort((x, y) => x - y);
+  let recordedCursor = 0;
+  const nextRecorded = (step: number): number => {
+    while (recordedCursor < recorded.length && recorded[recordedCursor] <= step) recordedCursor++;
+    return recordedCursor < recorded.length ? recorded[recordedCursor] : config.steps;
+  };
+  const batcher = createStepBatcher();
   const started = performance.now();
   let kernel0: Float64Array | undefined;
   let status: RunStatus = 'completed';
@@ -202,14 +226,20 @@ export async function runTraining(config: RunConfig, data: Dataset, engines: Tra
         reason = `cancelled at step ${step}`;
         break;
       }
-      const loss = await engine.step();
-      stepsDone = step + 1;
-      if (!Number.isFinite(loss)) {
+      const count = engine.steps ? batcher.next(step, nextRecorded(step)) : 1;
+      const chunkStart = performance.now();
+      const losses = count > 1 && engine.steps ? await engine.steps(count) : [await engine.step()];
+      batcher.observe(count, performance.now() - chunkStart);
+      const bad = losses.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) {
+        stepsDone = step + bad + 1;
         status = 'diverged';
-        reason = `loss became ${loss} at step ${step}`;
+        reason = `loss became ${losses[bad]} at step ${step + bad}`;
         break;
       }
-      callbacks.onStep?.(step + 1, config.steps, loss);
+      step += count - 1;
+      stepsDone = step + 1;
+      callbacks.onStep?.(step + 1, config.steps, losses[losses.length - 1]);
     }
     const finalParams = await engine.readParams();
     const wallSeconds = (performance.now() - started) / 1000;

@@ -6,8 +6,9 @@ import type { INamespace } from 'protobufjs/light.js';
 /** 64-bit integers: numbers when encoding; protobufjs decodes them to Long objects (toNumber()). */
 export type Int64 = number | { low: number; high: number; unsigned: boolean; toNumber(): number };
 
-/** protobufjs JSON descriptor of package onnx (proto2 semantics recorded per type). */
-export const onnxDescriptor: INamespace = {
+/** protobufjs JSON descriptor of package onnx (proto2 semantics recorded per type as "edition"). */
+// protobufjs 7's INamespace typing predates the 'edition' key its own toJSON() writes, hence the cast.
+export const onnxDescriptor = {
   "nested": {
     "onnx": {
       "options": {
@@ -767,7 +768,7 @@ export const onnxDescriptor: INamespace = {
       }
     }
   }
-};
+} as unknown as INamespace;
 
 export const Version = {
   _START_VERSION: 0,

@@ -1,0 +1,41 @@
+// onnxruntime-node sessions as the engines here use them: CPU execution provider, one intra-op pool sized to the
+// machine, sequential execution, full graph optimisation. Inputs wrap caller memory without a copy; every output comes
+// back as a freshly allocated copy (onnxruntime-node 1.30 copies even into pre-allocated fetches, see ort-step-engine).
+import { availableParallelism } from 'node:os';
+import * as ort from 'onnxruntime-node';
+
+export { ort };
+
+/** Intra-op threads when the caller gives none: every core (2 on the CI machines). */
+export function defaultThreads(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export function checkThreads(threads: number | undefined): number {
+  const value = threads ?? defaultThreads();
+  if (!Number.isInteger(value) || value < 1) throw new Error(`threads must be a positive integer, got ${threads}`);
+  return value;
+}
+
+/**
+ * Creates a session from model bytes; keep it and reuse it (creation plans memory and prepacks constant weights).
+ * `spinning` lets pool threads busy-wait between parallel sections (onnxruntime's default): lower latency on a quiet
+ * machine, wasted cores when other processes share them.
+ */
+export function createSession(model: Uint8Array, threads: number, spinning = true): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(model, {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    enableCpuMemArena: true,
+    enableMemPattern: true,
+    extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' } } },
+  });
+}
+
+/** A float32 tensor over `data` (no copy); dims must multiply to data.length. */
+export function f32Tensor(data: Float32Array, dims: readonly number[]): ort.Tensor {
+  return new ort.Tensor('float32', data, dims);
+}
