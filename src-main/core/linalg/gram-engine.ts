@@ -11,8 +11,11 @@ export interface MatrixF32 {
 
 export interface GramEngine {
   readonly name: string;
-  /** A B^T: [a.rows, b.rows], float32 products summed in float32 inside the engine, returned widened to float64. */
-  crossGram(a: MatrixF32, b: MatrixF32): Promise<Float64Array>;
+  /**
+   * A B^T: [a.rows, b.rows], float32 products summed in float32 inside the engine. The result may stay float32 (no
+   * widening copy of a large Gram); callers accumulate the layer terms of a kernel in float64.
+   */
+  crossGram(a: MatrixF32, b: MatrixF32): Promise<Float32Array | Float64Array>;
 }
 
 export interface MatmulEngine extends GramEngine {

@@ -19,7 +19,7 @@ export function createTfjsMatmulEngine(): MatmulEngine {
       const out = tf.tidy(() => product(a, b, true));
       const data = (await out.data()) as Float32Array;
       out.dispose();
-      return Float64Array.from(data);
+      return data;
     },
     async matmul(a, b, transposeB) {
       const inner = transposeB ? b.cols : b.rows;

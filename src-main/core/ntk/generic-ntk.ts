@@ -87,7 +87,7 @@ export async function genericNtk(
       for (let s0 = symmetric ? r0 : 0; s0 < otherN; s0 += block) {
         const s1 = Math.min(otherN, s0 + block);
         const js = symmetric && s0 === r0 ? jr : jacobianRows(model, tensors, other, s0, s1, paramCount);
-        const put = (gram: Float64Array, rowStart: number, rowCount: number, colStart: number, colCount: number) => {
+        const put = (gram: ArrayLike<number>, rowStart: number, rowCount: number, colStart: number, colCount: number) => {
           for (let i = 0; i < rowCount; i++)
             for (let j = 0; j < colCount; j++) {
               const v = gram[i * colCount + j];

@@ -1,6 +1,6 @@
 // MatmulEngine on onnxruntime-node: G = A B^T (and A B) for float32 blocks through one-node models (Gemm transB = 1,
 // MatMul) with symbolic dims, each session created once and reused for every shape. Inputs are wrapped without a copy;
-// the float32 product comes back as a fresh array and crossGram widens it to float64.
+// the float32 product comes back as a fresh array that crossGram hands on without widening (callers sum in float64).
 import { matrix, type MatmulEngine, type MatrixF32 } from '../../core/linalg/gram-engine';
 import { ModelBuilder, attr } from '../onnx/model-builder';
 import { checkThreads, createSession, f32Tensor, type ort } from './ort-session';
@@ -118,7 +118,7 @@ export async function createOrtGramEngine(options: OrtGramOptions = {}): Promise
         checkMatrix('A', a);
         return blockedSelfGram(a);
       }
-      return Float64Array.from(await crossGramF32(a, b));
+      return crossGramF32(a, b);
     },
     matmul: async (a, b, transposeB) => {
       checkMatrix('A', a);
