@@ -15,6 +15,7 @@ const mainExternal = [
   'onnxruntime-node',
   /^onnxruntime-node\//,
   'mnist',
+  'node-sqlite3-wasm',
 ];
 
 // src-renderer/index.html's CSP meta is written for the build; Vite's dev server injects <style> tags and opens

@@ -1,0 +1,34 @@
+// Flattens a training MetricsRecord (core/train/train-run.ts) into named metric rows with stable names:
+// scalars by their field name, per-sample vectors as `outputs/<sample>/<j>`, `u/<sample>`, `diagonal/<sample>`.
+import type { MetricsRecord } from '../../core/train/train-run';
+import type { MetricRow } from './types';
+
+const SCALARS = [
+  'loss',
+  'accuracy',
+  'paramNorm',
+  'paramDistance',
+  'paramDistanceInf',
+  'relDrift',
+  'maxAbsDriftInit',
+  'maxAbsDiffAnalytic',
+  'lambdaMin',
+  'lambdaMax',
+  'condition',
+] as const;
+
+/** `trackedSamples` (RunStartInfo.trackedSamples) names the per-sample entries by training index. */
+export function metricRowsFromRecord(record: MetricsRecord, trackedSamples: readonly number[]): MetricRow[] {
+  const { step, wallTime } = record;
+  const rows: MetricRow[] = [];
+  for (const name of SCALARS) {
+    const value = record[name];
+    if (typeof value === 'number') rows.push({ step, wallTime, name, value });
+  }
+  record.outputs.forEach((outputs, slot) =>
+    outputs.forEach((value, j) => rows.push({ step, wallTime, name: `outputs/${trackedSamples[slot]}/${j}`, value })),
+  );
+  record.u?.forEach((value, slot) => rows.push({ step, wallTime, name: `u/${trackedSamples[slot]}`, value }));
+  record.diagonal?.forEach((value, slot) => rows.push({ step, wallTime, name: `diagonal/${trackedSamples[slot]}`, value }));
+  return rows;
+}

@@ -1,0 +1,234 @@
+// Runs: create (queued), the status lifecycle, rename, tags, notes, duplicate with a patched config, delete, list
+// and get; and, at open, marking the runs whose process died while running as 'interrupted'.
+import { CodedError, type ErrorCode } from '../../contract/result';
+import { describeConfigIssues, runConfigSchema } from '../../contract/run-config';
+import { toJson } from '../run-output/run-writer';
+import { applyConfigPatch, type ConfigPatch } from './config-patch';
+import type { Database } from './database';
+import { checkText } from './text-field';
+import type { ProjectId, RunBackend, RunId, RunKind, RunListItem, RunRecord, RunState } from './types';
+
+export interface NewRun {
+  readonly kind: RunKind;
+  /** Training runs: a RunConfig (input form is fine: it is validated and completed with defaults). */
+  readonly config: Record<string, unknown>;
+  /** Defaults to config.name, then `run <id>`. */
+  readonly name?: string;
+  /** Defaults to config.seed when it is a number. */
+  readonly seed?: number;
+  readonly notes?: string;
+  readonly tags?: readonly string[];
+}
+
+export interface DuplicateOptions {
+  readonly configPatch?: ConfigPatch;
+  readonly name?: string;
+  /** Another project to put the new run in; default the source's. */
+  readonly projectId?: ProjectId;
+}
+
+export interface RunRepo {
+  create(projectId: ProjectId, run: NewRun): RunRecord;
+  get(id: RunId): RunRecord;
+  list(projectId: ProjectId, filter?: { readonly status?: readonly RunState[] }): RunListItem[];
+  /** queued -> running; records the backend and this connection as the runner. */
+  markRunning(id: RunId, backend?: RunBackend): RunRecord;
+  /** running -> done. */
+  markDone(id: RunId, summary?: object): RunRecord;
+  /** queued | running -> failed. */
+  markFailed(id: RunId, error: { readonly code: ErrorCode; readonly message: string }, summary?: object): RunRecord;
+  /** queued | running -> cancelled. */
+  markCancelled(id: RunId, summary?: object): RunRecord;
+  rename(id: RunId, name: string): RunRecord;
+  setNotes(id: RunId, notes: string): RunRecord;
+  tag(id: RunId, tag: string): RunRecord;
+  untag(id: RunId, tag: string): RunRecord;
+  /** "Run again with changes": a new queued run with the source's kind, tags and patched config. */
+  duplicate(id: RunId, options?: DuplicateOptions): RunRecord;
+  delete(id: RunId): void;
+  /** Runs left 'running' by a process that is gone become 'interrupted'; returns their ids. */
+  markInterrupted(liveHolders: ReadonlySet<string>): RunId[];
+}
+
+interface RunRow {
+  id: number;
+  project_id: number;
+  name: string;
+  kind: RunKind;
+  status: RunState;
+  config: string;
+  backend: string | null;
+  seed: number | null;
+  created: number;
+  started: number | null;
+  finished: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  summary: string | null;
+  notes: string;
+  source_run_id: number | null;
+  tags: string;
+}
+
+const COLUMNS = `r.id, r.project_id, r.name, r.kind, r.status, r.seed, r.created, r.started, r.finished, r.error_code,
+  r.error_message, r.summary, r.notes, r.source_run_id,
+  (SELECT json_group_array(tag) FROM (SELECT tag FROM run_tags t WHERE t.run_id = r.id ORDER BY tag)) AS tags`;
+
+const toListItem = (row: RunRow): RunListItem => ({
+  id: row.id,
+  projectId: row.project_id,
+  name: row.name,
+  kind: row.kind,
+  status: row.status,
+  seed: row.seed,
+  created: row.created,
+  started: row.started,
+  finished: row.finished,
+  error: row.error_message === null ? null : { code: row.error_code as ErrorCode | null, message: row.error_message },
+  summary: row.summary === null ? null : (JSON.parse(row.summary) as Record<string, unknown>),
+  notes: row.notes,
+  tags: JSON.parse(row.tags) as string[],
+  sourceRunId: row.source_run_id,
+});
+
+function validConfig(kind: RunKind, config: Record<string, unknown>): Record<string, unknown> {
+  if (kind !== 'train') return config;
+  const parsed = runConfigSchema.safeParse(config);
+  if (!parsed.success) throw new CodedError('config/invalid', describeConfigIssues(parsed.error).join('\n'));
+  return parsed.data as Record<string, unknown>;
+}
+
+const ALLOWED_FROM: Record<'running' | 'done' | 'failed' | 'cancelled', readonly RunState[]> = {
+  running: ['queued'],
+  done: ['running'],
+  failed: ['queued', 'running'],
+  cancelled: ['queued', 'running'],
+};
+
+export function createRunRepo(db: Database, afterDelete: () => void): RunRepo {
+  const get = (id: RunId): RunRecord => {
+    const row = db.get<RunRow>(`SELECT ${COLUMNS}, r.config, r.backend FROM runs r WHERE r.id = ?`, [id]);
+    if (!row) throw new CodedError('store/not-found', `no run with id ${id}`);
+    return {
+      ...toListItem(row),
+      config: JSON.parse(row.config) as Record<string, unknown>,
+      backend: row.backend === null ? null : (JSON.parse(row.backend) as RunBackend),
+    };
+  };
+  const touchProject = (projectId: ProjectId) => db.run('UPDATE projects SET updated = ? WHERE id = ?', [Date.now(), projectId]);
+  // No row changed: either the run is missing (get says store/not-found) or nothing needed changing.
+  const failIfMissing = (id: RunId, changes: number) => {
+    if (changes === 0) get(id);
+  };
+
+  /** Moves a run to `to` when its status allows it, with `set` (SQL assignments) and their values. */
+  const transition = (id: RunId, to: keyof typeof ALLOWED_FROM, set: string, values: readonly (string | number | null)[]) =>
+    db.transaction(() => {
+      const from = ALLOWED_FROM[to];
+      const { changes } = db.run(`UPDATE runs SET status = ?, ${set} WHERE id = ? AND status IN (${from.map(() => '?').join(', ')})`, [
+        to,
+        ...values,
+        id,
+        ...from,
+      ]);
+      if (changes === 0) {
+        const current = get(id).status;
+        throw new CodedError('store/invalid-state', `run ${id} is ${current}; only a ${from.join(' or ')} run can become ${to}`);
+      }
+      return get(id);
+    });
+
+  const insertTags = (id: RunId, tags: readonly string[]) => {
+    for (const tag of tags) db.run('INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?, ?)', [id, checkText('tag', tag, 100)]);
+  };
+
+  const create = (projectId: ProjectId, run: NewRun, sourceRunId: RunId | null = null): RunRecord =>
+    db.transaction(() => {
+      if (!db.get('SELECT 1 FROM projects WHERE id = ?', [projectId])) throw new CodedError('store/not-found', `no project with id ${projectId}`);
+      const config = validConfig(run.kind, run.config);
+      const name = run.name ?? (typeof config.name === 'string' ? config.name : undefined);
+      const seed = run.seed ?? (typeof config.seed === 'number' ? config.seed : null);
+      const { lastInsertRowid: id } = db.run(
+        `INSERT INTO runs (project_id, name, kind, status, config, seed, created, notes, source_run_id)
+         VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
+        [projectId, name === undefined ? '' : checkText('run name', name, 200), run.kind, toJson(config), seed, Date.now(), run.notes ?? '', sourceRunId],
+      );
+      if (name === undefined) db.run('UPDATE runs SET name = ? WHERE id = ?', [`run ${id}`, id]);
+      insertTags(id, run.tags ?? []);
+      touchProject(projectId);
+      return get(id);
+    });
+
+  return {
+    create: (projectId, run) => create(projectId, run),
+    get,
+    list(projectId, filter = {}) {
+      const states = filter.status ?? [];
+      const where = states.length > 0 ? ` AND r.status IN (${states.map(() => '?').join(', ')})` : '';
+      return db.all<RunRow>(`SELECT ${COLUMNS} FROM runs r WHERE r.project_id = ?${where} ORDER BY r.created DESC, r.id DESC`, [projectId, ...states]).map(toListItem);
+    },
+    markRunning: (id, backend) => transition(id, 'running', 'started = ?, runner = ?, backend = ?', [Date.now(), db.holderId, backend ? toJson(backend) : null]),
+    markDone: (id, summary) => transition(id, 'done', 'finished = ?, summary = ?', [Date.now(), summary ? toJson(summary) : null]),
+    markFailed: (id, error, summary) =>
+      transition(id, 'failed', 'finished = ?, error_code = ?, error_message = ?, summary = ?', [Date.now(), error.code, error.message, summary ? toJson(summary) : null]),
+    markCancelled: (id, summary) => transition(id, 'cancelled', 'finished = ?, summary = ?', [Date.now(), summary ? toJson(summary) : null]),
+    rename(id, name) {
+      failIfMissing(id, db.run('UPDATE runs SET name = ? WHERE id = ?', [checkText('run name', name, 200), id]).changes);
+      return get(id);
+    },
+    setNotes(id, notes) {
+      failIfMissing(id, db.run('UPDATE runs SET notes = ? WHERE id = ?', [notes, id]).changes);
+      return get(id);
+    },
+    tag(id, tag) {
+      get(id);
+      insertTags(id, [tag]);
+      return get(id);
+    },
+    untag(id, tag) {
+      get(id);
+      db.run('DELETE FROM run_tags WHERE run_id = ? AND tag = ?', [id, tag.trim()]);
+      return get(id);
+    },
+    duplicate(id, options = {}) {
+      const source = get(id);
+      const config = options.configPatch ? applyConfigPatch(source.config, options.configPatch) : source.config;
+      const patchedName = options.configPatch && typeof options.configPatch.name === 'string' ? options.configPatch.name : undefined;
+      return create(
+        options.projectId ?? source.projectId,
+        {
+          kind: source.kind,
+          config,
+          name: options.name ?? patchedName ?? `${source.name} (again)`,
+          seed: typeof config.seed === 'number' ? config.seed : (source.seed ?? undefined),
+          tags: source.tags,
+        },
+        source.id,
+      );
+    },
+    delete(id) {
+      db.transaction(() => {
+        const { projectId } = get(id);
+        db.run('DELETE FROM runs WHERE id = ?', [id]);
+        touchProject(projectId);
+      });
+      afterDelete();
+    },
+    markInterrupted(liveHolders) {
+      return db.transaction(() => {
+        const running = db.all<{ id: number; runner: string | null }>("SELECT id, runner FROM runs WHERE status = 'running'");
+        const orphans = running.filter((r) => r.runner === null || !liveHolders.has(r.runner));
+        const now = Date.now();
+        for (const { id, runner } of orphans) {
+          const pid = runner?.split('-')[0] ?? 'unknown';
+          db.run("UPDATE runs SET status = 'interrupted', finished = ?, error_message = ? WHERE id = ?", [
+            now,
+            `the process running it (pid ${pid}) ended without finishing it`,
+            id,
+          ]);
+        }
+        return orphans.map((r) => r.id);
+      });
+    },
+  };
+}
