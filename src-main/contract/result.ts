@@ -27,6 +27,11 @@ export type ErrorCode =
   | 'store/invalid-state'
   | 'store/too-large'
   | 'store/bad-bundle'
+  | 'api/invalid-request'
+  | 'api/unknown-channel'
+  | 'api/unauthorized'
+  | 'api/forbidden'
+  | 'jobs/not-found'
   | 'internal';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
@@ -48,4 +53,10 @@ export function ok<T>(value: T): Result<T> {
 
 export function fail<T = never>(code: ErrorCode, message: string): Result<T> {
   return { ok: false, code, message };
+}
+
+/** The code and message of any thrown value: a CodedError keeps its code, anything else is 'internal'. */
+export function failureOf(error: unknown): { code: ErrorCode; message: string } {
+  if (error instanceof CodedError) return { code: error.code, message: error.message };
+  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }

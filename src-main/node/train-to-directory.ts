@@ -1,12 +1,10 @@
-// Headless training service: config in, a run folder out (run-writer.ts layout). The CLI calls it directly; the
-// jobs layer will call it from a worker thread. Records the backend, engines and versions with the run.
+// Headless training into a run folder (run-writer.ts layout): the CLI's `train`. Extra sinks (the workspace store)
+// can listen to the same run. Records the backend, engines and versions with the run.
 import type { RunConfig } from '../contract/run-config';
-import { runTraining, type RunSummary } from '../core/train/train-run';
-import { initBackend } from './backend';
-import { loadData } from './data/load-data';
-import { createTrainEngines, type EngineOptions } from './engines';
+import { runTraining, type RunSummary, type TrainCallbacks, type TrainResult } from '../core/train/train-run';
+import type { EngineOptions } from './engines';
 import { createRunWriter } from './run-output/run-writer';
-import { packageVersion } from './package-info';
+import { combineCallbacks, setUpTraining, type TrainSetup } from './train-setup';
 
 export interface TrainProgress {
   readonly step: number;
@@ -19,38 +17,33 @@ export interface TrainProgress {
 export interface TrainToDirectoryOptions extends EngineOptions {
   readonly onProgress?: (progress: TrainProgress) => void;
   readonly signal?: AbortSignal;
+  /** Another sink for the same run (e.g. the workspace store), given the setup once it is known. */
+  readonly extraSink?: (setup: TrainSetup) => TrainCallbacks;
+  /** Called with the result after the folder is complete. */
+  readonly onFinished?: (result: TrainResult, setup: TrainSetup) => void | Promise<void>;
+}
+
+/** Callback that turns per-step notices into progress with elapsed time and ETA. */
+export function progressCallback(onProgress: (p: TrainProgress) => void): TrainCallbacks['onStep'] {
+  const started = Date.now();
+  return (step, total, loss) => {
+    const elapsedSeconds = (Date.now() - started) / 1000;
+    onProgress({ step, total, loss, elapsedSeconds, etaSeconds: (elapsedSeconds / step) * (total - step) });
+  };
 }
 
 export async function trainToDirectory(config: RunConfig, outDir: string, options: TrainToDirectoryOptions = {}): Promise<RunSummary> {
-  const backend = await initBackend(config.backend);
-  const data = await loadData(config.data, config.seed);
-  const engines = await createTrainEngines(options);
+  const setup = await setUpTraining(config, options);
   const writer = await createRunWriter(outDir, { saveKernels: config.logging.saveKernels });
-  const started = Date.now();
-  const meta = {
-    format: 'ntk-workbench/run@1',
-    workbenchVersion: packageVersion(),
-    startedAt: new Date(started).toISOString(),
-    config,
-    environment: backend,
-    dataset: { description: data.description, n: data.n, d: data.d, classes: data.classes },
+  const folder: TrainCallbacks = {
+    onStart: (info) => writer.start(setup.meta, info),
+    onMetrics: (record) => writer.metrics(record),
+    onKernel: (snapshot) => writer.kernel(snapshot),
+    onStep: options.onProgress ? progressCallback(options.onProgress) : undefined,
   };
-  const result = await runTraining(
-    config,
-    data,
-    engines,
-    {
-      onStart: (info) => writer.start(meta, info),
-      onMetrics: (record) => writer.metrics(record),
-      onKernel: (snapshot) => writer.kernel(snapshot),
-      onStep: (step, total, loss) => {
-        if (!options.onProgress) return;
-        const elapsedSeconds = (Date.now() - started) / 1000;
-        options.onProgress({ step, total, loss, elapsedSeconds, etaSeconds: (elapsedSeconds / step) * (total - step) });
-      },
-    },
-    options.signal,
-  );
+  const callbacks = options.extraSink ? combineCallbacks(folder, options.extraSink(setup)) : folder;
+  const result = await runTraining(config, setup.data, setup.engines, callbacks, options.signal);
   await writer.finish({ ...result.summary, finishedAt: new Date().toISOString() }, result.initialParams, result.finalParams);
+  await options.onFinished?.(result, setup);
   return result.summary;
 }

@@ -180,6 +180,7 @@ export async function runTraining(config: RunConfig, data: Dataset, engines: Tra
   };
   const batcher = createStepBatcher();
   const started = performance.now();
+  let lastYield = started;
   let kernel0: Float64Array | undefined;
   let status: RunStatus = 'completed';
   let reason: string | undefined;
@@ -240,6 +241,12 @@ export async function runTraining(config: RunConfig, data: Dataset, engines: Tra
       step += count - 1;
       stepsDone = step + 1;
       callbacks.onStep?.(step + 1, config.steps, losses[losses.length - 1]);
+      if (performance.now() - lastYield > 50) {
+        // Engines run synchronously between awaits of resolved promises; a macrotask turn lets the host's timers,
+        // cancel messages and signals through.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = performance.now();
+      }
     }
     const finalParams = await engine.readParams();
     const wallSeconds = (performance.now() - started) / 1000;

@@ -1,0 +1,150 @@
+// The one API of the workbench: every request (channel, payload schema, response type) and every event. The
+// preload's window.api, the Electron IPC handlers, the HTTP/WebSocket bridge, the renderer's client and the
+// conformance tests are all derived from these tables; no signature is written anywhere else.
+import { z } from 'zod';
+import type { Project, RunListItem, RunRecord, RunState } from './records';
+import { RUN_STATES } from './records';
+import type { Result } from './result';
+
+const id = z.number().int().positive();
+const name = z.string().trim().min(1).max(200);
+const notes = z.string().max(100_000);
+const tag = z.string().trim().min(1).max(64);
+const filePath = z.string().min(1).max(4096);
+
+/** Inbound payload schemas: every request is validated against its entry before a handler sees it. */
+export const requestSchemas = {
+  'app:info': z.strictObject({}),
+  'projects:list': z.strictObject({}),
+  'projects:create': z.strictObject({ name, notes: notes.optional() }),
+  'projects:rename': z.strictObject({ id, name }),
+  'projects:set-notes': z.strictObject({ id, notes }),
+  'projects:delete': z.strictObject({ id }),
+  'projects:export': z.strictObject({ id, path: filePath }),
+  'projects:import': z.strictObject({ path: filePath }),
+  'runs:list': z.strictObject({ projectId: id, status: z.array(z.enum(RUN_STATES)).optional() }),
+  'runs:get': z.strictObject({ id }),
+  'runs:start': z.strictObject({ projectId: id, config: z.record(z.string(), z.unknown()), name: name.optional(), tags: z.array(tag).max(32).optional() }),
+  'runs:cancel': z.strictObject({ id }),
+  'runs:rename': z.strictObject({ id, name }),
+  'runs:set-notes': z.strictObject({ id, notes }),
+  'runs:tag': z.strictObject({ id, tag }),
+  'runs:untag': z.strictObject({ id, tag }),
+  'runs:duplicate': z.strictObject({ id, configPatch: z.record(z.string(), z.unknown()).optional(), name: name.optional(), start: z.boolean().optional() }),
+  'runs:delete': z.strictObject({ id }),
+  'runs:metrics': z.strictObject({ id, names: z.array(z.string().min(1).max(200)).max(1000).optional(), fromStep: z.number().int().nonnegative().optional() }),
+  'runs:kernels': z.strictObject({ id }),
+  'runs:kernel': z.strictObject({ id, step: z.number().int().nonnegative(), maxSize: z.number().int().min(8).max(4096).optional() }),
+  'runs:subscribe': z.strictObject({ id }),
+} as const;
+
+export type Channel = keyof typeof requestSchemas;
+export const CHANNELS = Object.keys(requestSchemas) as Channel[];
+export type RequestOf<C extends Channel> = z.input<(typeof requestSchemas)[C]>;
+
+/** Float arrays cross every transport as little-endian bytes in base64 (see tensor-codec.ts). */
+export interface TensorDto {
+  readonly shape: readonly number[];
+  readonly dtype: 'float32' | 'float64';
+  readonly data: string;
+}
+
+/** One metric as columns, ascending in step; null where the value was NaN. */
+export interface MetricSeriesDto {
+  readonly steps: readonly number[];
+  readonly wallTimes: readonly number[];
+  readonly values: readonly (number | null)[];
+}
+
+/** One logged step as flat named values (names as in metric-names.ts). */
+export interface MetricPointDto {
+  readonly step: number;
+  readonly wallTime: number;
+  readonly values: Readonly<Record<string, number | null>>;
+}
+
+export interface KernelInfoDto {
+  readonly step: number;
+  readonly kind: 'full' | 'trace';
+  readonly rows: number;
+  readonly cols: number;
+  readonly hasData: boolean;
+}
+
+export interface KernelDto extends KernelInfoDto {
+  /** The kernel, block-averaged down to at most maxSize x maxSize when it is larger (`downsampled` says by what). */
+  readonly data: TensorDto | null;
+  readonly downsampled: number;
+  readonly eigenvalues: readonly number[] | null;
+  readonly sweep: readonly number[] | null;
+}
+
+export interface ProgressDto {
+  readonly runId: number;
+  readonly step: number;
+  readonly total: number;
+  readonly loss: number | null;
+  readonly elapsedSeconds: number;
+  readonly etaSeconds: number | null;
+}
+
+export interface AppInfoDto {
+  readonly version: string;
+  readonly workspace: string;
+  /** The tfjs backend the engine uses, with versions (null until the first run starts it). */
+  readonly backend: Readonly<Record<string, unknown>> | null;
+  readonly transport: 'ipc' | 'web';
+  readonly jobConcurrency: number;
+}
+
+/** Response types, one per channel. */
+export interface Responses {
+  'app:info': AppInfoDto;
+  'projects:list': Project[];
+  'projects:create': Project;
+  'projects:rename': Project;
+  'projects:set-notes': Project;
+  'projects:delete': { deleted: true };
+  'projects:export': { path: string; bytes: number };
+  'projects:import': Project;
+  'runs:list': RunListItem[];
+  'runs:get': RunRecord;
+  'runs:start': RunRecord;
+  'runs:cancel': RunRecord;
+  'runs:rename': RunRecord;
+  'runs:set-notes': RunRecord;
+  'runs:tag': RunRecord;
+  'runs:untag': RunRecord;
+  'runs:duplicate': RunRecord;
+  'runs:delete': { deleted: true };
+  'runs:metrics': { series: Record<string, MetricSeriesDto> };
+  'runs:kernels': KernelInfoDto[];
+  'runs:kernel': KernelDto;
+  /** The history so far; live 'runs:metrics' events with a step above `lastStep` follow. */
+  'runs:subscribe': { run: RunRecord; series: Record<string, MetricSeriesDto>; lastStep: number; progress: ProgressDto | null };
+}
+
+/** Events pushed to every client (renderer windows, WebSocket connections), batched about ten times a second. */
+export interface Events {
+  'runs:progress': ProgressDto;
+  'runs:metrics': { runId: number; points: MetricPointDto[] };
+  'runs:status': { runId: number; status: RunState; error: { code: string; message: string } | null };
+  'runs:kernel': { runId: number; step: number };
+}
+
+export type EventName = keyof Events;
+export const EVENT_NAMES: readonly EventName[] = ['runs:progress', 'runs:metrics', 'runs:status', 'runs:kernel'];
+
+/** What a client (renderer) calls: one async method per channel, each answering a Result. */
+export type ApiClient = { [C in Channel]: (request: RequestOf<C>) => Promise<Result<Responses[C]>> };
+
+/** What a host implements: one handler per channel, given a validated request; it may throw CodedError. */
+export type ApiHandlers = { [C in Channel]: (request: z.output<(typeof requestSchemas)[C]>) => Promise<Responses[C]> | Responses[C] };
+
+/** A stream of events a client can listen to; returns the unsubscribe function. */
+export type EventSubscribe = <E extends EventName>(event: E, listener: (payload: Events[E]) => void) => () => void;
+
+/** HTTP route of a channel on the web bridge: 'runs:set-notes' -> 'POST /api/runs/set-notes'; lists also answer GET. */
+export function channelPath(channel: Channel): string {
+  return `/api/${channel.replace(':', '/')}`;
+}

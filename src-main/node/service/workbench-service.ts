@@ -1,0 +1,124 @@
+// The workbench service behind every transport: the store for projects and runs, the job queue for training in
+// worker threads, and the event hub. Handlers receive validated requests (contract/dispatch.ts) and return plain
+// data; failures are CodedErrors with stable codes.
+import { mkdirSync } from 'node:fs';
+import type { ApiHandlers, KernelDto, MetricSeriesDto } from '../../contract/api';
+import { CodedError } from '../../contract/result';
+import { encodeTensor } from '../../contract/tensor-codec';
+import { parseRunConfig } from '../config-file';
+import { packageVersion } from '../package-info';
+import { openStore } from '../store/store';
+import { storePathIn } from '../store/workspace-dir';
+import type { MetricSeries } from '../store/types';
+import { createJobQueue } from '../jobs/job-queue';
+import { createEventHub } from './event-hub';
+import { downsampleSquare } from './downsample';
+import type { WorkbenchService, WorkbenchServiceOptions } from './workbench-service-types';
+
+function seriesDto(series: Record<string, MetricSeries>): Record<string, MetricSeriesDto> {
+  const out: Record<string, MetricSeriesDto> = {};
+  for (const [name, s] of Object.entries(series)) {
+    out[name] = { steps: Array.from(s.steps), wallTimes: Array.from(s.wallTimes), values: Array.from(s.values, (v) => (Number.isFinite(v) ? v : null)) };
+  }
+  return out;
+}
+
+export async function createWorkbenchService(options: WorkbenchServiceOptions): Promise<WorkbenchService> {
+  try {
+    mkdirSync(options.workspaceDir, { recursive: true });
+  } catch (error) {
+    throw new CodedError('store/io', `cannot create the workspace folder ${options.workspaceDir}: ${(error as Error).message}`);
+  }
+  const store = openStore(storePathIn(options.workspaceDir));
+  const hub = createEventHub();
+  const jobs = createJobQueue({ store, concurrency: options.concurrency, engine: options.engine, emit: hub.emit });
+  let lastBackend: Record<string, unknown> | null = null;
+  hub.subscribe('runs:status', ({ runId, status }) => {
+    if (status === 'running') lastBackend = (store.runs.get(runId).backend as Record<string, unknown> | null) ?? lastBackend;
+  });
+
+  const startRun = (runId: number) => {
+    jobs.enqueue(runId);
+    hub.emit('runs:status', { runId, status: 'queued', error: null });
+    return store.runs.get(runId);
+  };
+
+  const handlers: ApiHandlers = {
+    'app:info': () => ({ version: packageVersion(), workspace: options.workspaceDir, backend: lastBackend, transport: options.transport, jobConcurrency: jobs.concurrency }),
+    'projects:list': () => store.projects.list(),
+    'projects:create': ({ name, notes }) => store.projects.create(name, notes),
+    'projects:rename': ({ id, name }) => store.projects.rename(id, name),
+    'projects:set-notes': ({ id, notes }) => store.projects.setNotes(id, notes),
+    'projects:delete': ({ id }) => {
+      const active = store.runs.list(id).filter((r) => jobs.isActive(r.id));
+      if (active.length > 0) throw new CodedError('store/invalid-state', `project ${id} has ${active.length} queued or running run(s); cancel them first`);
+      store.projects.delete(id);
+      return { deleted: true };
+    },
+    'projects:export': ({ id, path }) => {
+      const result = store.exportProject(id, path);
+      return { path: result.file, bytes: result.bytes };
+    },
+    'projects:import': ({ path }) => store.projects.get(store.importProject(path).projectId),
+    'runs:list': ({ projectId, status }) => store.runs.list(projectId, status ? { status } : undefined),
+    'runs:get': ({ id }) => store.runs.get(id),
+    'runs:start': ({ projectId, config, name, tags }) => {
+      const parsed = parseRunConfig(config);
+      const run = store.runs.create(projectId, { kind: 'train', config: parsed as unknown as Record<string, unknown>, name, tags });
+      return startRun(run.id);
+    },
+    'runs:cancel': ({ id }) => {
+      if (!jobs.cancel(id)) throw new CodedError('jobs/not-found', `run ${id} is not queued or running in this workspace's job queue`);
+      return store.runs.get(id);
+    },
+    'runs:rename': ({ id, name }) => store.runs.rename(id, name),
+    'runs:set-notes': ({ id, notes }) => store.runs.setNotes(id, notes),
+    'runs:tag': ({ id, tag }) => store.runs.tag(id, tag),
+    'runs:untag': ({ id, tag }) => store.runs.untag(id, tag),
+    'runs:duplicate': ({ id, configPatch, name, start }) => {
+      const copy = store.runs.duplicate(id, { configPatch, name });
+      return start ? startRun(copy.id) : copy;
+    },
+    'runs:delete': ({ id }) => {
+      if (jobs.isActive(id)) throw new CodedError('store/invalid-state', `run ${id} is queued or running; cancel it first`);
+      store.runs.delete(id);
+      return { deleted: true };
+    },
+    'runs:metrics': ({ id, names, fromStep }) => {
+      store.runs.get(id);
+      return { series: seriesDto(store.metrics.read(id, { names, fromStep })) };
+    },
+    'runs:kernels': ({ id }) => store.kernels.list(id).map(({ step, kind, rows, cols, hasData }) => ({ step, kind, rows, cols, hasData })),
+    'runs:kernel': ({ id, step, maxSize }): KernelDto => {
+      const record = store.kernels.get(id, step);
+      if (!record) throw new CodedError('store/not-found', `run ${id} has no kernel snapshot at step ${step}`);
+      const reduced = record.data ? downsampleSquare(record.data, record.rows, maxSize ?? 512) : undefined;
+      return {
+        step: record.step,
+        kind: record.kind,
+        rows: record.rows,
+        cols: record.cols,
+        hasData: record.hasData,
+        data: reduced ? encodeTensor(reduced.data, [reduced.size, reduced.size]) : null,
+        downsampled: reduced?.factor ?? 1,
+        eigenvalues: record.eigenvalues ? Array.from(record.eigenvalues) : null,
+        sweep: record.sweep ? Array.from(record.sweep) : null,
+      };
+    },
+    'runs:subscribe': ({ id }) => {
+      const run = store.runs.get(id);
+      const series = seriesDto(store.metrics.read(id));
+      return { run, series, lastStep: store.metrics.lastStep(id) ?? -1, progress: jobs.progress(id) ?? null };
+    },
+  };
+
+  return {
+    handlers,
+    subscribe: hub.subscribe,
+    async close() {
+      await jobs.close();
+      hub.close();
+      store.close();
+    },
+  };
+}

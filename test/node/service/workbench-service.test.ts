@@ -1,0 +1,108 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Events, EventName } from '../../../src-main/contract/api';
+import { dispatch } from '../../../src-main/contract/dispatch';
+import { decodeTensor } from '../../../src-main/contract/tensor-codec';
+import { createWorkbenchService } from '../../../src-main/node/service/workbench-service';
+import type { WorkbenchService } from '../../../src-main/node/service/workbench-service-types';
+
+const tiny = { steps: 40, model: { arch: 'fcn', depth: 1, width: 16 }, loss: { kind: 'bce' }, optimizer: { lr: 0.1 }, data: { kind: 'circle' }, logging: { metrics: { every: 5 }, kernels: { every: 20 } } };
+
+function collect(service: WorkbenchService) {
+  const seen: { event: EventName; payload: unknown }[] = [];
+  for (const event of ['runs:progress', 'runs:metrics', 'runs:status', 'runs:kernel'] as const) service.subscribe(event, (payload) => seen.push({ event, payload }));
+  return seen;
+}
+
+function waitForStatus(service: WorkbenchService, runId: number, statuses: string[], timeoutMs = 60_000): Promise<Events['runs:status']> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`run ${runId} did not reach ${statuses.join('/')}`)), timeoutMs);
+    const off = service.subscribe('runs:status', (event) => {
+      if (event.runId === runId && statuses.includes(event.status)) {
+        clearTimeout(timer);
+        off();
+        resolve(event);
+      }
+    });
+  });
+}
+
+describe('workbench service', () => {
+  let service: WorkbenchService;
+  beforeAll(async () => {
+    service = await createWorkbenchService({ workspaceDir: await mkdtemp(join(tmpdir(), 'ntk-ws-')), transport: 'web' });
+  });
+  afterAll(async () => service.close());
+
+  it('runs a training job in a worker, streams events and stores everything', async () => {
+    const seen = collect(service);
+    const project = await service.handlers['projects:create']({ name: 'service test' });
+    const run = await service.handlers['runs:start']({ projectId: project.id, config: tiny, name: 'tiny' });
+    expect(run.status).toBe('queued');
+    const final = await waitForStatus(service, run.id, ['done', 'failed']);
+    expect(final.error).toBeNull();
+    expect(final.status).toBe('done');
+    const stored = await service.handlers['runs:get']({ id: run.id });
+    expect(stored.status).toBe('done');
+    expect((stored.backend as { name: string }).name).toMatch(/wasm|cpu|tensorflow/);
+    expect(stored.summary).toMatchObject({ status: 'completed', stepsDone: 40 });
+    const { series } = await service.handlers['runs:metrics']({ id: run.id });
+    expect(series.loss.steps).toEqual([0, 5, 10, 15, 20, 25, 30, 35, 40]);
+    expect(series.relDrift.steps).toEqual([0, 20, 40]);
+    const events = seen.filter((e) => (e.payload as { runId: number }).runId === run.id).map((e) => e.event);
+    expect(events).toContain('runs:progress');
+    expect(events).toContain('runs:metrics');
+    expect(events).toContain('runs:kernel');
+    const streamed = seen.filter((e) => e.event === 'runs:metrics').flatMap((e) => (e.payload as Events['runs:metrics']).points.map((p) => p.step));
+    expect(streamed).toEqual(series.loss.steps);
+    const kernels = await service.handlers['runs:kernels']({ id: run.id });
+    expect(kernels.map((k) => k.step)).toEqual([0, 20, 40]);
+    const kernel = await service.handlers['runs:kernel']({ id: run.id, step: 40 });
+    expect(kernel.rows).toBe(6);
+    expect(decodeTensor(kernel.data!).length).toBe(36);
+    expect(kernel.eigenvalues).toHaveLength(6);
+  });
+
+  it('cancels a running job cleanly and gives a second subscriber the history then the stream', async () => {
+    const project = await service.handlers['projects:create']({ name: 'cancel test' });
+    const run = await service.handlers['runs:start']({ projectId: project.id, config: { ...tiny, steps: 1_000_000, logging: { metrics: { every: 50 }, kernels: { steps: [0] } } } });
+    await new Promise<void>((resolve) => {
+      const off = service.subscribe('runs:metrics', (e) => {
+        if (e.runId === run.id && e.points.some((p) => p.step >= 100)) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const late = await service.handlers['runs:subscribe']({ id: run.id });
+    expect(late.lastStep).toBeGreaterThanOrEqual(100);
+    expect(late.series.loss.steps[0]).toBe(0);
+    const next = await new Promise<number>((resolve) => {
+      const off = service.subscribe('runs:metrics', (e) => {
+        if (e.runId === run.id) {
+          off();
+          resolve(e.points[e.points.length - 1].step);
+        }
+      });
+    });
+    expect(next).toBeGreaterThan(late.lastStep);
+    await service.handlers['runs:cancel']({ id: run.id });
+    const final = await waitForStatus(service, run.id, ['cancelled', 'failed']);
+    expect(final.status).toBe('cancelled');
+    expect((await service.handlers['runs:get']({ id: run.id })).summary).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('answers bad requests and bad configs with coded errors', async () => {
+    const bad = await dispatch(service.handlers, 'projects:create', { name: '' });
+    expect(bad).toMatchObject({ ok: false, code: 'api/invalid-request' });
+    const unknown = await dispatch(service.handlers, 'projects:explode', {});
+    expect(unknown).toMatchObject({ ok: false, code: 'api/unknown-channel' });
+    const project = await service.handlers['projects:create']({ name: 'bad config' });
+    const config = await dispatch(service.handlers, 'runs:start', { projectId: project.id, config: { steps: 1 } });
+    expect(config).toMatchObject({ ok: false, code: 'config/invalid' });
+    const missing = await dispatch(service.handlers, 'runs:get', { id: 999_999 });
+    expect(missing).toMatchObject({ ok: false, code: 'store/not-found' });
+  });
+});
