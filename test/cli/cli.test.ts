@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,13 +7,16 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { decodeNpy } from '../../src-main/core/io/npy';
 import { analyticNtk } from '../../src-main/core/ntk/analytic';
+import { openStore } from '../../src-main/node/store/store';
+import { storePathIn } from '../../src-main/node/store/workspace-dir';
 
 const run = promisify(execFile);
+const workspace = mkdtempSync(join(tmpdir(), 'ntk-cli-ws-'));
 const bin = join(__dirname, '..', '..', 'bin', 'ntk-workbench.js');
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, NTK_BACKEND: 'cpu' } });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, NTK_BACKEND: 'cpu', NTK_WORKSPACE: workspace } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -93,5 +97,15 @@ describe('ntk-workbench CLI', () => {
     expect(stdout).toMatch(/completed: 20 steps/);
     const lines = (await readFile(join(dir, 'out', 'metrics.jsonl'), 'utf8')).trim().split('\n');
     expect(lines.length).toBe(5);
+    const runId = Number(/recorded as run (\d+) in project "CLI runs"/.exec(stdout)?.[1]);
+    const store = openStore(storePathIn(workspace));
+    try {
+      const stored = store.runs.get(runId);
+      expect(stored.status).toBe('done');
+      expect(stored.tags).toContain('cli');
+      expect(store.metrics.read(runId, { names: ['loss'] }).loss.steps.length).toBe(5);
+    } finally {
+      store.close();
+    }
   });
 });
