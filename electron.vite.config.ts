@@ -33,7 +33,8 @@ export default defineConfig({
   main: {
     build: {
       rolldownOptions: {
-        input: { index: resolve(root, 'src-main/index.ts') },
+        // Training runs in worker threads: the worker is its own entry, next to index.js (node/jobs/job-queue.ts).
+        input: { index: resolve(root, 'src-main/index.ts'), 'train-worker': resolve(root, 'src-main/node/jobs/train-worker.ts') },
         external: mainExternal,
       },
     },
