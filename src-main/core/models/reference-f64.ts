@@ -59,6 +59,61 @@ function paramOffsets(a: Architecture): { offsets: Map<string, number>; total: n
   return { offsets, total };
 }
 
+/** One sample's forward pass, and backprop of df = d(loss)/d(f) into a flat gradient row. */
+interface SamplePass {
+  readonly f: Float64Array;
+  backprop(df: Float64Array, grad: Float64Array, offsets: Map<string, number>): void;
+}
+
+function fcnSample(a: Architecture & { arch: 'fcn' }, p: Params64, xs: Float64Array): SamplePass {
+  const layers = fcnLayers(a);
+  const hs: Float64Array[] = [xs];
+  const zs: Float64Array[] = [];
+  for (let l = 0; l < layers.length - 1; l++) {
+    const z = denseF64(a, layers[l], p, hs[l]);
+    zs.push(z);
+    hs.push(relu(z));
+  }
+  const readout = layers[layers.length - 1];
+  return {
+    f: denseF64(a, readout, p, hs[hs.length - 1]),
+    backprop(df, grad, offsets) {
+      let dh = backDense(a, readout, p, hs[hs.length - 1], df, grad, offsets);
+      for (let l = layers.length - 2; l >= 0; l--) {
+        const dz = dh.map((v, i) => (zs[l][i] > 0 ? v : 0));
+        dh = backDense(a, layers[l], p, hs[l], dz, grad, offsets);
+      }
+    },
+  };
+}
+
+function resnetSample(a: Architecture & { arch: 'resnet' }, p: Params64, xs: Float64Array): SamplePass {
+  const { input, blocks, readout } = resnetLayers(a);
+  const streams: Float64Array[] = [denseF64(a, input, p, xs)];
+  const inners: { z: Float64Array; h: Float64Array }[] = [];
+  for (const block of blocks) {
+    const prev = streams[streams.length - 1];
+    const z = denseF64(a, block.inner, p, prev);
+    const h = relu(z);
+    const branch = denseF64(a, block.outer, p, h);
+    inners.push({ z, h });
+    streams.push(prev.map((v, i) => v + branch[i]));
+  }
+  return {
+    f: denseF64(a, readout, p, streams[streams.length - 1]),
+    backprop(df, grad, offsets) {
+      let g = backDense(a, readout, p, streams[streams.length - 1], df, grad, offsets);
+      for (let l = blocks.length - 1; l >= 0; l--) {
+        const dh = backDense(a, blocks[l].outer, p, inners[l].h, g, grad, offsets);
+        const dz = dh.map((v, i) => (inners[l].z[i] > 0 ? v : 0));
+        const back = backDense(a, blocks[l].inner, p, streams[l], dz, grad, offsets);
+        g = g.map((v, i) => v + back[i]);
+      }
+      backDense(a, input, p, xs, g, grad, offsets);
+    },
+  };
+}
+
 /** Outputs f(x) [n * k] sample-major, in float64. */
 export function forwardF64(a: Architecture, params: ParamSet, x: ArrayLike<number>, n: number): Float64Array {
   return jacobianF64(a, params, x, n, false).outputs;
@@ -77,57 +132,13 @@ export function jacobianF64(a: Architecture, params: ParamSet, x: ArrayLike<numb
   const jacobian = new Float64Array(withJacobian ? n * k * total : 0);
   for (let s = 0; s < n; s++) {
     const xs = Float64Array.from({ length: d }, (_, j) => x[s * d + j]);
-    if (a.arch === 'fcn') {
-      const layers = fcnLayers(a);
-      const hs: Float64Array[] = [xs];
-      const zs: Float64Array[] = [];
-      for (let l = 0; l < layers.length - 1; l++) {
-        const z = denseF64(a, layers[l], p, hs[l]);
-        zs.push(z);
-        hs.push(relu(z));
-      }
-      const readout = layers[layers.length - 1];
-      const f = denseF64(a, readout, p, hs[hs.length - 1]);
-      outputs.set(f, s * k);
-      if (!withJacobian) continue;
-      for (let c = 0; c < k; c++) {
-        const grad = jacobian.subarray((s * k + c) * total, (s * k + c + 1) * total);
-        const df = new Float64Array(k);
-        df[c] = 1;
-        let dh = backDense(a, readout, p, hs[hs.length - 1], df, grad, offsets);
-        for (let l = layers.length - 2; l >= 0; l--) {
-          const dz = dh.map((v, i) => (zs[l][i] > 0 ? v : 0));
-          dh = backDense(a, layers[l], p, hs[l], dz, grad, offsets);
-        }
-      }
-    } else {
-      const { input, blocks, readout } = resnetLayers(a);
-      const streams: Float64Array[] = [denseF64(a, input, p, xs)];
-      const inners: { z: Float64Array; h: Float64Array }[] = [];
-      for (const block of blocks) {
-        const prev = streams[streams.length - 1];
-        const z = denseF64(a, block.inner, p, prev);
-        const h = relu(z);
-        const branch = denseF64(a, block.outer, p, h);
-        inners.push({ z, h });
-        streams.push(prev.map((v, i) => v + branch[i]));
-      }
-      const f = denseF64(a, readout, p, streams[streams.length - 1]);
-      outputs.set(f, s * k);
-      if (!withJacobian) continue;
-      for (let c = 0; c < k; c++) {
-        const grad = jacobian.subarray((s * k + c) * total, (s * k + c + 1) * total);
-        const df = new Float64Array(k);
-        df[c] = 1;
-        let g = backDense(a, readout, p, streams[streams.length - 1], df, grad, offsets);
-        for (let l = blocks.length - 1; l >= 0; l--) {
-          const dh = backDense(a, blocks[l].outer, p, inners[l].h, g, grad, offsets);
-          const dz = dh.map((v, i) => (inners[l].z[i] > 0 ? v : 0));
-          const back = backDense(a, blocks[l].inner, p, streams[l], dz, grad, offsets);
-          g = g.map((v, i) => v + back[i]);
-        }
-        backDense(a, input, p, xs, g, grad, offsets);
-      }
+    const sample = a.arch === 'fcn' ? fcnSample(a, p, xs) : resnetSample(a, p, xs);
+    outputs.set(sample.f, s * k);
+    if (!withJacobian) continue;
+    for (let c = 0; c < k; c++) {
+      const df = new Float64Array(k);
+      df[c] = 1;
+      sample.backprop(df, jacobian.subarray((s * k + c) * total, (s * k + c + 1) * total), offsets);
     }
   }
   return { outputs, jacobian, paramCount: total };
