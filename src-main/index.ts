@@ -1,9 +1,27 @@
-// Electron entry: the app's lifecycle and nothing else. The window and its guards live in electron/window.ts;
-// engine work runs in the plain-Node services (src-main/node), never on this thread.
+// Electron entry: the app's lifecycle and nothing else. The window and its guards live in electron/window.ts, the
+// IPC wiring in electron/ipc-main.ts; engine work runs in the plain-Node service (src-main/node), never on this thread.
+import { join } from 'node:path';
 import { app, BrowserWindow } from 'electron';
+import { createWorkbenchService } from './node/service/workbench-service';
+import type { WorkbenchService } from './node/service/workbench-service-types';
+import { connectIpc, type IpcConnection } from './electron/ipc-main';
 import { createMainWindow } from './electron/window';
 
 app.enableSandbox();
+
+let service: WorkbenchService | null = null;
+let ipc: IpcConnection | null = null;
+
+function openWindow(): void {
+  const win = createMainWindow();
+  ipc?.attachWindow(win);
+}
+
+async function start(): Promise<void> {
+  service = await createWorkbenchService({ workspaceDir: join(app.getPath('userData'), 'workspace'), transport: 'ipc' });
+  ipc = connectIpc(service);
+  openWindow();
+}
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -20,12 +38,25 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
+    if (service && BrowserWindow.getAllWindows().length === 0) openWindow();
+  });
+
+  // Running jobs are cancelled and the store closed before the process goes; quitting waits for it once.
+  app.on('before-quit', (event) => {
+    const closing = service;
+    if (!closing) return;
+    event.preventDefault();
+    service = null;
+    ipc?.dispose();
+    closing
+      .close()
+      .catch((error: unknown) => console.error('ntk-workbench: closing the workspace failed:', error))
+      .finally(() => app.quit());
   });
 
   app
     .whenReady()
-    .then(() => createMainWindow())
+    .then(start)
     .catch((error: unknown) => {
       console.error('ntk-workbench: failed to start:', error);
       app.exit(1);

@@ -2,12 +2,14 @@
 import { CodedError } from '../contract/result';
 import { packageVersion } from '../node/package-info';
 import { analyticCommand, analyticUsage } from './commands/analytic';
+import { serveCommand, serveUsage } from './commands/serve';
 import { trainCommand, trainUsage } from './commands/train';
 import { UsageError } from './usage-error';
 
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage: string; summary: string }> = {
   train: { run: trainCommand, usage: trainUsage, summary: 'train a network and record outputs, kernels and drift' },
   analytic: { run: analyticCommand, usage: analyticUsage, summary: 'infinite-width NTK of the FCN or ResNet on given inputs' },
+  serve: { run: serveCommand, usage: serveUsage, summary: 'serve the UI and its API to a browser on 127.0.0.1 (after npm run build)' },
 };
 
 function help(): string {

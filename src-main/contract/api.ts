@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Project, RunListItem, RunRecord, RunState } from './records';
 import { RUN_STATES } from './records';
 import type { Result } from './result';
+import { type Channel, EVENT_NAMES } from './channels';
 
 const id = z.number().int().positive();
 const name = z.string().trim().min(1).max(200);
@@ -38,8 +39,12 @@ export const requestSchemas = {
   'runs:subscribe': z.strictObject({ id }),
 } as const;
 
-export type Channel = keyof typeof requestSchemas;
-export const CHANNELS = Object.keys(requestSchemas) as Channel[];
+export { CHANNELS, channelPath, EVENT_NAMES, type Channel } from './channels';
+
+/** The schema table must have exactly one entry per channel in channels.ts (a compile-time check both ways). */
+type SchemaChannel = keyof typeof requestSchemas;
+const sameChannels: [SchemaChannel, Channel] extends [Channel, SchemaChannel] ? true : never = true;
+void sameChannels;
 export type RequestOf<C extends Channel> = z.input<(typeof requestSchemas)[C]>;
 
 /** Float arrays cross every transport as little-endian bytes in base64 (see tensor-codec.ts). */
@@ -133,7 +138,8 @@ export interface Events {
 }
 
 export type EventName = keyof Events;
-export const EVENT_NAMES: readonly EventName[] = ['runs:progress', 'runs:metrics', 'runs:status', 'runs:kernel'];
+const sameEvents: [EventName, (typeof EVENT_NAMES)[number]] extends [(typeof EVENT_NAMES)[number], EventName] ? true : never = true;
+void sameEvents;
 
 /** What a client (renderer) calls: one async method per channel, each answering a Result. */
 export type ApiClient = { [C in Channel]: (request: RequestOf<C>) => Promise<Result<Responses[C]>> };
@@ -143,8 +149,3 @@ export type ApiHandlers = { [C in Channel]: (request: z.output<(typeof requestSc
 
 /** A stream of events a client can listen to; returns the unsubscribe function. */
 export type EventSubscribe = <E extends EventName>(event: E, listener: (payload: Events[E]) => void) => () => void;
-
-/** HTTP route of a channel on the web bridge: 'runs:set-notes' -> 'POST /api/runs/set-notes'; lists also answer GET. */
-export function channelPath(channel: Channel): string {
-  return `/api/${channel.replace(':', '/')}`;
-}
