@@ -89,11 +89,14 @@ describe('trainToDirectory', () => {
     const summary = await trainToDirectory(parseRunConfig({ ...smallFig1, steps: 100_000 }), out, {
       signal: controller.signal,
       onProgress: (p) => {
-        if (p.step === 25) controller.abort();
+        if (p.step >= 25) controller.abort();
       },
     });
+    // Multi-step engines hand back progress per chunk, so the stop lands at the first chunk end past step 25.
     expect(summary.status).toBe('cancelled');
-    expect(summary.stepsDone).toBe(25);
+    expect(summary.stepsDone).toBeGreaterThanOrEqual(25);
+    expect(summary.stepsDone).toBeLessThan(100_000);
+    expect(summary.reason).toBe(`cancelled at step ${summary.stepsDone}`);
   });
 });
 
