@@ -1,5 +1,6 @@
 // The analytic NTK at n = 2000 (target: under 1 s), for MNIST-sized and circle inputs.
 import { analyticNtk } from '../src-main/core/ntk/analytic';
+import { analyticKernel } from '../src-main/node/analytic-kernel';
 import { createRng } from '../src-main/core/random';
 import { loadMnist } from '../src-main/node/data/mnist';
 import { medianSeconds, type Row } from './measure';
@@ -26,6 +27,8 @@ export async function benchAnalytic(): Promise<Row[]> {
     ]) {
       const { median } = await medianSeconds(async () => analyticNtk(spec, x, n, d), { warmupSeconds: 0.2, minRuns: 3, budgetSeconds: 3 });
       rows.push({ section: 'analytic NTK', case: `${spec.arch} depth ${spec.depth}, n = ${n}, ${label}`, engine: 'float64 TS', seconds: median });
+      const fast = await medianSeconds(() => analyticKernel(spec, x, n, d), { warmupSeconds: 0.2, minRuns: 3, budgetSeconds: 3 });
+      rows.push({ section: 'analytic NTK', case: `${spec.arch} depth ${spec.depth}, n = ${n}, ${label}`, engine: 'TS + onnxruntime f64 Gram', seconds: fast.median });
     }
   }
   return rows;

@@ -1,6 +1,7 @@
 // `ntk-workbench analytic ...`: the infinite-width NTK of the paper's FCN or ResNet on a set of inputs.
 import { parseArgs } from 'node:util';
-import { analyticNtk, type AnalyticSpec } from '../../core/ntk/analytic';
+import type { AnalyticSpec } from '../../core/ntk/analytic';
+import { analyticKernel } from '../../node/analytic-kernel';
 import { encodeNpy } from '../../core/io/npy';
 import { readInputsFile } from '../../node/data/files';
 import { writeFileAtomic } from '../../node/atomic-write';
@@ -46,7 +47,7 @@ export async function analyticCommand(argv: string[]): Promise<number> {
   const spec: AnalyticSpec = { arch, depth, bias, alpha, form };
   const inputs = await readInputsFile(values.inputs);
   const d = inputs.sampleShape.reduce((a, b) => a * b, 1);
-  const kernel = analyticNtk(spec, inputs.x, inputs.n, d);
+  const kernel = await analyticKernel(spec, inputs.x, inputs.n, d);
   const n = inputs.n;
   if (values.out.endsWith('.npy')) {
     await writeFileAtomic(values.out, encodeNpy({ shape: [n, n], dtype: 'float64', data: kernel }));

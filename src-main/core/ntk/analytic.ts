@@ -44,7 +44,7 @@ export function analyticPairKernelFn(spec: AnalyticSpec): PairKernelFn {
  * n1 n2 (half when symmetric) entries of O(depth) with one arccos per layer; memory: the output plus O((n1 + n2) d).
  * Entries equal analyticNtkPair on the same rows bit for bit: every dot product is summed in index order.
  */
-export function analyticNtk(spec: AnalyticSpec, x1: Float64Array, n1: number, d: number, x2?: Float64Array, n2?: number): Float64Array {
+export function analyticNtk(spec: AnalyticSpec, x1: Float64Array, n1: number, d: number, x2?: Float64Array, n2?: number, options: AnalyticOptions = {}): Float64Array {
   const kernelFn = analyticPairKernelFn(spec);
   checkRows('x1', x1, n1, d);
   const symmetric = x2 === undefined;
@@ -55,7 +55,13 @@ export function analyticNtk(spec: AnalyticSpec, x1: Float64Array, n1: number, d:
   if (n1 === 0 || m === 0) return out;
   const sq1 = rowSquaredNorms(x1, n1, d);
   const sq2 = symmetric ? sq1 : rowSquaredNorms(rhs, m, d);
-  fillGram(x1, n1, rhs, m, d, symmetric, out);
+  if (options.gram) {
+    if (options.gram.length !== n1 * m) throw new CodedError('data/shape-mismatch', `the given Gram has ${options.gram.length} entries, not ${n1} x ${m}`);
+    out.set(options.gram);
+    // The norms must be the Gram's own diagonal: arccos is ill-conditioned at rho = 1, and a last-bit mismatch
+    // between two summation orders would move K(x, x) by ~1e-8.
+    if (symmetric) for (let i = 0; i < n1; i++) sq1[i] = options.gram[i * n1 + i];
+  } else fillGram(x1, n1, rhs, m, d, symmetric, out);
   for (let i = 0; i < n1; i++) {
     const row = i * m;
     const s1 = sq1[i];
@@ -65,6 +71,14 @@ export function analyticNtk(spec: AnalyticSpec, x1: Float64Array, n1: number, d:
     for (let i = 1; i < n1; i++) for (let j = 0; j < i; j++) out[i * m + j] = out[j * m + i];
   }
   return out;
+}
+
+export interface AnalyticOptions {
+  /**
+   * The float64 input Gram <x1_i, x2_j> [n1, n2], when the host computes it faster (node/ passes one from
+   * onnxruntime's float64 Gemm for large dense inputs); otherwise it is computed here in plain TypeScript.
+   */
+  readonly gram?: Float64Array;
 }
 
 /** The kernel on a single pair (two length-d vectors), for sweeps; O(d + depth). */
