@@ -2,6 +2,8 @@
 import { CodedError } from '../contract/result';
 import { packageVersion } from '../node/package-info';
 import { analyticCommand, analyticUsage } from './commands/analytic';
+import { driftCommand, driftUsage } from './commands/drift';
+import { ntkCommand, ntkUsage } from './commands/ntk';
 import { serveCommand, serveUsage } from './commands/serve';
 import { trainCommand, trainUsage } from './commands/train';
 import { UsageError } from './usage-error';
@@ -9,6 +11,8 @@ import { UsageError } from './usage-error';
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage: string; summary: string }> = {
   train: { run: trainCommand, usage: trainUsage, summary: 'train a network and record outputs, kernels and drift' },
   analytic: { run: analyticCommand, usage: analyticUsage, summary: 'infinite-width NTK of the FCN or ResNet on given inputs' },
+  ntk: { run: ntkCommand, usage: ntkUsage, summary: 'empirical NTK of an ONNX model on a probe set (checked against onnxruntime)' },
+  drift: { run: driftCommand, usage: driftUsage, summary: 'NTK drift across a series of ONNX checkpoints' },
   serve: { run: serveCommand, usage: serveUsage, summary: 'serve the UI and its API to a browser on 127.0.0.1 (after npm run build)' },
 };
 

@@ -1,0 +1,70 @@
+// `ntk-workbench drift ...`: NTK drift across a checkpoint series of ONNX files on one probe set. The JSON it
+// writes is a stable interface (issue 5): a list of {file, paramNorm, paramDistance, relDrift, lambdaMin, lambdaMax}.
+import { parseArgs } from 'node:util';
+import { writeFileAtomic } from '../../node/atomic-write';
+import { initBackend } from '../../node/backend';
+import { seriesDrift } from '../../node/onnx/import/import-service';
+import { writeImportRun } from '../../node/onnx/import/import-run-writer';
+import { loadProbeSet } from '../../node/onnx/import/probe-set';
+import { UsageError } from '../usage-error';
+
+export const driftUsage = `ntk-workbench drift --models A.onnx B.onnx ... --probe P.json|P.npy|P.csv|mnist:N[:seed] --out D.json
+                    [--kernel trace|full] [--order step|given] [--freeze NAME,...] [--keep-softmax] [--run DIR]
+
+  --models  checkpoints of one architecture. With --order step (default) they are sorted by the last number
+            in each file name when every name has one (ckpt-100.onnx), else taken as given; the first is the
+            reference for paramDistance and relDrift.
+  --probe   as for 'ntk-workbench ntk'.
+  --kernel  trace (default) or full: the kernel whose drift ||K_t - K_0||_F / ||K_0||_F and eigenvalues are given.
+  --run     also store the series as a run of kind "import" in DIR (config.json, drift.jsonl, summary.json).
+  Output JSON: [{"file", "paramNorm", "paramDistance", "relDrift", "lambdaMin", "lambdaMax"}, ...] in series order.`;
+
+/** Pulls `--models A B ...` (values up to the next option) out of argv; parseArgs takes one value per option. */
+function splitModels(argv: string[]): { models: string[]; rest: string[] } {
+  const models: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] !== '--models') {
+      rest.push(argv[i]);
+      continue;
+    }
+    while (i + 1 < argv.length && !argv[i + 1].startsWith('--')) models.push(argv[++i]);
+  }
+  return { models, rest };
+}
+
+export async function driftCommand(argv: string[]): Promise<number> {
+  const { models, rest } = splitModels(argv);
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      probe: { type: 'string' },
+      out: { type: 'string' },
+      kernel: { type: 'string', default: 'trace' },
+      order: { type: 'string', default: 'step' },
+      freeze: { type: 'string' },
+      'keep-softmax': { type: 'boolean' },
+      run: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (models.length === 0 || !values.probe || !values.out) throw new UsageError('drift needs --models, --probe and --out', driftUsage);
+  const kernel = values.kernel;
+  if (kernel !== 'full' && kernel !== 'trace') throw new UsageError('--kernel must be full or trace', driftUsage);
+  const order = values.order;
+  if (order !== 'step' && order !== 'given') throw new UsageError('--order must be step or given', driftUsage);
+  await initBackend();
+  const probe = await loadProbeSet(values.probe);
+  const report = await seriesDrift(
+    models.map((path) => ({ path })),
+    probe,
+    { kernel, order, freeze: values.freeze?.split(',').filter(Boolean), logits: !values['keep-softmax'] },
+    (p) => p.stage === 'done' && process.stderr.write(`  ${p.index + 1}/${p.total} ${p.file}\n`),
+  );
+  const rows = report.entries.map((e) => ({ file: e.file, paramNorm: e.paramNorm, paramDistance: e.paramDistance, relDrift: e.relDrift, lambdaMin: e.lambdaMin, lambdaMax: e.lambdaMax }));
+  await writeFileAtomic(values.out, `${JSON.stringify(rows)}\n`);
+  if (values.run) await writeImportRun(values.run, report, { command: 'drift' });
+  const last = report.entries[report.entries.length - 1];
+  process.stdout.write(`drift over ${report.entries.length} checkpoints on ${probe.n} probes: final relDrift ${last.relDrift.toExponential(3)} -> ${values.out}\n`);
+  return 0;
+}

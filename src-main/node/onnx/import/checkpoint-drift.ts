@@ -1,0 +1,148 @@
+// NTK drift across a checkpoint series of one architecture: per checkpoint the parameter norm and distance from the
+// first, the kernel's relative Frobenius drift from the first, its extreme eigenvalues and how far the outputs moved.
+// Each checkpoint is imported, checked against onnxruntime, measured and released before the next.
+import { basename, extname } from 'node:path';
+import { CodedError } from '../../../contract/result';
+import { paramDistance, paramNorm, type ParamSet } from '../../../core/models/params';
+import type { KernelMode } from '../../../core/ntk/kernel-types';
+import { frobenius } from '../../../core/train/snapshot-metrics';
+import { importedNtk, type ImportedNtkImplementation } from './imported-ntk';
+import type { ImportedModel, ModelSummary } from './imported-model';
+import type { ImportOptions } from './model-importer';
+import { openModel, sourceName, type ModelSource } from './model-source';
+import { DEFAULT_TOLERANCE, validateAgainstOrt, type Tolerance } from './ort-validation';
+import { checkProbeFits, type ProbeSet } from './probe-set';
+
+export interface DriftOptions extends ImportOptions {
+  /** Kernel the drift and spectrum are measured on (default trace). */
+  readonly kernel?: KernelMode;
+  /** Steps per checkpoint; default from the file names (last number), else the index. */
+  readonly steps?: readonly number[];
+  /** 'step' (default): sort by step when every checkpoint has one; 'given': keep the order given. */
+  readonly order?: 'step' | 'given';
+  readonly tolerance?: Tolerance;
+}
+
+export interface DriftEntry {
+  readonly file: string;
+  readonly step: number;
+  readonly paramNorm: number;
+  /** ||theta_t - theta_0||_2. */
+  readonly paramDistance: number;
+  /** ||K_t - K_0||_F / ||K_0||_F. */
+  readonly relDrift: number;
+  readonly lambdaMin: number;
+  readonly lambdaMax: number;
+  /** ||f_t - f_0||_F / ||f_0||_F over the probe outputs. */
+  readonly outputChange: number;
+  readonly maxAbsOutputChange: number;
+  /** f_t(x) [n][k]. */
+  readonly outputs: number[][];
+  readonly validation: { readonly maxAbsError: number; readonly maxRelError: number };
+  readonly implementation: ImportedNtkImplementation;
+  readonly ms: number;
+}
+
+export interface DriftReport {
+  readonly kernel: KernelMode;
+  readonly probe: { readonly source: string; readonly n: number; readonly sampleShape: readonly number[] };
+  readonly model: Pick<ModelSummary, 'producer' | 'opset' | 'paramCount' | 'skippedOutputOp'> & { readonly inputShape: readonly number[]; readonly outputs: number };
+  readonly entries: readonly DriftEntry[];
+}
+
+export interface DriftProgress {
+  readonly index: number;
+  readonly total: number;
+  readonly file: string;
+  readonly stage: 'import' | 'validate' | 'kernel' | 'done';
+}
+
+/** The last integer in a file name (ckpt-000300.onnx -> 300, epoch_12.onnx -> 12), if any. */
+export function stepFromName(file: string): number | undefined {
+  const match = /(\d+)(?!.*\d)/.exec(basename(file, extname(file)));
+  return match ? Number(match[1]) : undefined;
+}
+
+function ordered(sources: readonly ModelSource[], options: DriftOptions): { source: ModelSource; step: number }[] {
+  if (options.steps && options.steps.length !== sources.length)
+    throw new CodedError('config/invalid', `${options.steps.length} steps given for ${sources.length} checkpoints`);
+  const parsed = sources.map((s) => stepFromName(sourceName(s)));
+  const named = parsed.every((s) => s !== undefined);
+  const items = sources.map((source, i) => ({ source, step: options.steps?.[i] ?? (named ? (parsed[i] as number) : i) }));
+  return (options.order ?? 'step') === 'step' && (options.steps || named) ? [...items].sort((a, b) => a.step - b.step) : items;
+}
+
+function sameArchitecture(first: ImportedModel, other: ImportedModel): string | undefined {
+  if (first.params.length !== other.params.length) return `${other.params.length} parameters instead of ${first.params.length}`;
+  for (const [i, p] of first.params.entries()) {
+    const q = other.params[i];
+    if (q.name !== p.name || q.shape.join() !== p.shape.join()) return `parameter ${q.name} [${q.shape.join(', ')}] where the first has ${p.name} [${p.shape.join(', ')}]`;
+  }
+  if (first.outputs !== other.outputs) return `${other.outputs} outputs instead of ${first.outputs}`;
+  if (first.inputShape.join() !== other.inputShape.join()) return `input [${other.inputShape.join(', ')}] instead of [${first.inputShape.join(', ')}]`;
+  return undefined;
+}
+
+function rows(values: Float64Array, n: number, k: number): number[][] {
+  return Array.from({ length: n }, (_, i) => Array.from(values.subarray(i * k, (i + 1) * k)));
+}
+
+/**
+ * Drift of a checkpoint series on a probe set. The first checkpoint (after ordering) is the reference.
+ * Cost per checkpoint: one import, two forward passes for validation and one eNTK (see importedNtk).
+ */
+export async function checkpointDrift(sources: readonly ModelSource[], probe: ProbeSet, options: DriftOptions = {}, onProgress?: (p: DriftProgress) => void): Promise<DriftReport> {
+  if (sources.length === 0) throw new CodedError('config/invalid', 'a drift needs at least one checkpoint');
+  const kernel = options.kernel ?? 'trace';
+  const items = ordered(sources, options);
+  const entries: DriftEntry[] = [];
+  let first: { model: ImportedModel; params: ParamSet; kernel: Float64Array; outputs: Float64Array } | undefined;
+  let summary: DriftReport['model'] | undefined;
+  try {
+    for (const [index, { source, step }] of items.entries()) {
+      const file = sourceName(source);
+      const report = (stage: DriftProgress['stage']) => onProgress?.({ index, total: items.length, file, stage });
+      report('import');
+      const model = await openModel(source, { ...options, inputShape: options.inputShape ?? probe.sampleShape });
+      try {
+        if (first) {
+          const difference = sameArchitecture(first.model, model);
+          if (difference) throw new CodedError('import/series-mismatch', `${file} is not the architecture of ${sourceName(items[0].source)}: ${difference}`);
+        }
+        checkProbeFits(probe, model.inputShape, file);
+        report('validate');
+        const validation = await validateAgainstOrt(model, probe.x, probe.n, options.tolerance ?? DEFAULT_TOLERANCE);
+        report('kernel');
+        const ntk = await importedNtk(model, probe.x, probe.n, { kernel });
+        const k = kernel === 'full' ? (ntk.ntk as Float64Array) : ntk.trace;
+        if (!first) {
+          first = { model, params: model.initialParams, kernel: k, outputs: ntk.outputs };
+          summary = { producer: model.summary.producer, opset: model.summary.opset, paramCount: model.summary.paramCount, skippedOutputOp: model.summary.skippedOutputOp, inputShape: model.inputShape, outputs: model.outputs };
+        }
+        let maxAbsOutputChange = 0;
+        for (let i = 0; i < ntk.outputs.length; i++) maxAbsOutputChange = Math.max(maxAbsOutputChange, Math.abs(ntk.outputs[i] - first.outputs[i]));
+        entries.push({
+          file,
+          step,
+          paramNorm: paramNorm(model.initialParams),
+          paramDistance: paramDistance(model.initialParams, first.params).l2,
+          relDrift: frobenius(k, first.kernel) / frobenius(first.kernel),
+          lambdaMin: ntk.lambdaMin,
+          lambdaMax: ntk.lambdaMax,
+          outputChange: frobenius(ntk.outputs, first.outputs) / frobenius(first.outputs),
+          maxAbsOutputChange,
+          outputs: rows(ntk.outputs, probe.n, model.outputs),
+          validation: { maxAbsError: validation.maxAbsError, maxRelError: validation.maxRelError },
+          implementation: ntk.implementation,
+          ms: ntk.ms,
+        });
+        report('done');
+      } finally {
+        if (first?.model !== model) model.dispose();
+      }
+    }
+  } finally {
+    first?.model.dispose();
+  }
+  return { kernel, probe: { source: probe.source, n: probe.n, sampleShape: probe.sampleShape }, model: summary as DriftReport['model'], entries };
+}

@@ -1,0 +1,60 @@
+// The ONNX-import services the CLI calls and the app's Import view will call: inspect a model, its eNTK on a probe
+// set (validated against onnxruntime first), and drift across a checkpoint series. Plain-data results.
+import type { KernelMode } from '../../../core/ntk/kernel-types';
+import { checkpointDrift, type DriftOptions, type DriftProgress, type DriftReport } from './checkpoint-drift';
+import { matchFcn } from './fcn-chain';
+import { importedNtk, type ImportedNtk, type NtkDtype } from './imported-ntk';
+import type { ModelSummary } from './imported-model';
+import type { ImportOptions } from './model-importer';
+import { openModel, type ModelSource } from './model-source';
+import { DEFAULT_TOLERANCE, validateAgainstOrt, type Tolerance, type ValidationReport } from './ort-validation';
+import type { ParamInfo } from './param-selection';
+import { checkProbeFits, type ProbeSet } from './probe-set';
+
+export interface ModelInspection {
+  readonly summary: ModelSummary;
+  readonly inputShape: readonly number[];
+  readonly outputs: number;
+  readonly params: readonly ParamInfo[];
+  /** 'fcn' when the structured kernel and the float64 path apply. */
+  readonly structured: 'fcn' | null;
+}
+
+/** Opens a model and describes it (ops, parameters, constants, batch handling) without computing anything else. */
+export async function inspectModel(source: ModelSource, options: ImportOptions = {}): Promise<ModelInspection> {
+  const model = await openModel(source, options);
+  try {
+    return { summary: model.summary, inputShape: model.inputShape, outputs: model.outputs, params: model.paramInfo, structured: matchFcn(model) ? 'fcn' : null };
+  } finally {
+    model.dispose();
+  }
+}
+
+export interface NtkRequest extends ImportOptions {
+  readonly kernel: KernelMode;
+  readonly dtype?: NtkDtype;
+  readonly tolerance?: Tolerance;
+}
+
+export interface NtkReport extends ImportedNtk {
+  readonly summary: ModelSummary;
+  readonly validation: Omit<ValidationReport, 'outputs'>;
+}
+
+/** eNTK of one model on a probe set, after the onnxruntime check (which refuses a bad translation). */
+export async function modelNtk(source: ModelSource, probe: ProbeSet, request: NtkRequest): Promise<NtkReport> {
+  const model = await openModel(source, { ...request, inputShape: request.inputShape ?? probe.sampleShape });
+  try {
+    checkProbeFits(probe, model.inputShape, model.summary.identifier);
+    const { outputs: _outputs, ...validation } = await validateAgainstOrt(model, probe.x, probe.n, request.tolerance ?? DEFAULT_TOLERANCE);
+    const ntk = await importedNtk(model, probe.x, probe.n, { kernel: request.kernel, dtype: request.dtype });
+    return { ...ntk, summary: model.summary, validation };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Drift across checkpoints of one architecture (see checkpoint-drift.ts). */
+export function seriesDrift(sources: readonly ModelSource[], probe: ProbeSet, options: DriftOptions = {}, onProgress?: (p: DriftProgress) => void): Promise<DriftReport> {
+  return checkpointDrift(sources, probe, options, onProgress);
+}

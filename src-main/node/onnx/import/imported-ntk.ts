@@ -1,0 +1,90 @@
+// Empirical NTK of an imported model on a probe set: the structured algorithm when the graph is the paper's FCN,
+// the generic autodiff one otherwise (float32), or the float64 reference Jacobian for FCN graphs (validation).
+// Spectrum of the full kernel when computed, else of the class trace.
+import { CodedError } from '../../../contract/result';
+import { createTfjsMatmulEngine } from '../../../core/linalg/tfjs-matmul-engine';
+import type { MatmulEngine } from '../../../core/linalg/gram-engine';
+import { gramSpectrum } from '../../../core/linalg/spectrum';
+import { empiricalNtkF64, forwardF64 } from '../../../core/models/reference-f64';
+import type { ParamSet } from '../../../core/models/params';
+import { genericNtk } from '../../../core/ntk/generic-ntk';
+import { classTrace, type KernelMode } from '../../../core/ntk/kernel-types';
+import { structuredNtk } from '../../../core/ntk/structured-ntk';
+import { matchFcn } from './fcn-chain';
+import type { ImportedModel } from './imported-model';
+import { translatedOutputs } from './ort-validation';
+
+export type NtkDtype = 'float32' | 'float64';
+export type ImportedNtkImplementation = 'generic' | 'structured' | 'reference-f64';
+
+export interface ImportedNtkOptions {
+  readonly kernel: KernelMode;
+  readonly dtype?: NtkDtype;
+  /** auto (default): structured when the graph is an FCN, else generic. */
+  readonly implementation?: 'auto' | 'generic' | 'structured';
+  /** Parameters to evaluate at (default the file's). */
+  readonly params?: ParamSet;
+  readonly engine?: MatmulEngine;
+}
+
+export interface ImportedNtk {
+  readonly n: number;
+  readonly k: number;
+  readonly paramCount: number;
+  /** f(x) [n * k], sample-major. */
+  readonly outputs: Float64Array;
+  /** Class trace [n, n] (sum over outputs). */
+  readonly trace: Float64Array;
+  /** Full kernel [n k, n k], sample-major (row i k + c); only for kernel 'full'. */
+  readonly ntk?: Float64Array;
+  readonly lambdaMin: number;
+  readonly lambdaMax: number;
+  /** Which kernel the eigenvalues are of. */
+  readonly spectrumOf: KernelMode;
+  readonly implementation: ImportedNtkImplementation;
+  readonly ms: number;
+}
+
+/**
+ * eNTK of `model` on x [n, ...inputShape] (float64, flattened). Cost: generic n k backward passes plus
+ * O((n k)^2 P); structured O((n k)^2 width) per layer; float64 reference O(n k P) memory. The spectrum adds O(rows^3)
+ * up to 512 rows, Lanczos beyond.
+ */
+export async function importedNtk(model: ImportedModel, x: Float64Array, n: number, options: ImportedNtkOptions): Promise<ImportedNtk> {
+  const t0 = performance.now();
+  const params = options.params ?? model.initialParams;
+  const k = model.outputs;
+  const paramCount = params.reduce((s, p) => s + p.values.length, 0);
+  const wanted = options.implementation ?? 'auto';
+  const fcn = wanted === 'generic' ? undefined : matchFcn(model);
+  if ((wanted === 'structured' || options.dtype === 'float64') && !fcn)
+    throw new CodedError('onnx/unsupported-model', `${model.summary.identifier}: the ${options.dtype === 'float64' ? 'float64 path' : 'structured kernel'} needs a plain MLP chain (Gemm/MatMul, Relu, no readout bias) with FCN multipliers; use float32 and the generic kernel`);
+  let full: Float64Array | undefined;
+  let trace: Float64Array;
+  let outputs: Float64Array;
+  let implementation: ImportedNtkImplementation;
+  if (options.dtype === 'float64' && fcn) {
+    const native = fcn.toNative(params);
+    full = empiricalNtkF64(fcn.architecture, native, x, n);
+    trace = classTrace(full, n, n, k);
+    if (options.kernel === 'trace') full = undefined;
+    outputs = forwardF64(fcn.architecture, native, x, n);
+    implementation = 'reference-f64';
+  } else {
+    const engine = options.engine ?? createTfjsMatmulEngine();
+    const kernelOf = (mode: KernelMode) => (fcn ? structuredNtk(engine, fcn.architecture, fcn.toNative(params), x, n, mode) : genericNtk(engine, model, params, x, n, mode));
+    if (options.kernel === 'full') {
+      full = await kernelOf('full');
+      trace = classTrace(full, n, n, k);
+    } else {
+      trace = await kernelOf('trace');
+    }
+    outputs = Float64Array.from(translatedOutputs(model, x, n, params));
+    implementation = fcn ? 'structured' : 'generic';
+  }
+  const bad = (full ?? trace).findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0)
+    throw new CodedError('ntk/non-finite', `${model.summary.identifier}: kernel entry ${bad} is ${(full ?? trace)[bad]} (a gradient overflowed or hit a singular point such as sqrt(0))`);
+  const spectrum = full ? gramSpectrum(full, n * k) : gramSpectrum(trace, n);
+  return { n, k, paramCount, outputs, trace, ntk: full, lambdaMin: spectrum.lambdaMin, lambdaMax: spectrum.lambdaMax, spectrumOf: full ? 'full' : 'trace', implementation, ms: performance.now() - t0 };
+}

@@ -1,0 +1,77 @@
+// Arithmetic with numpy broadcasting: Add, Sub, Mul, Div, Pow, Neg, variadic Sum/Mean/Max/Min and the unary maths
+// exporters emit around normalisations (Sqrt, Exp, Log, Abs, Reciprocal). Add/Sub/Mul/Div/Neg also run on host constants (shape maths).
+import * as tf from '@tensorflow/tfjs-core';
+import { broadcastShape, hostBinary, hostUnary } from './host-math';
+import { fail, guardShape, required } from './op-values';
+import type { OpContext, OpTable, OpTranslator, Value } from './op-types';
+import type { HostTensor } from '../ir';
+
+function checkBroadcast(ctx: OpContext, a: readonly number[], b: readonly number[]): void {
+  const shape = broadcastShape(a, b);
+  if (!shape) fail(ctx, 'onnx/shape-mismatch', `shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
+  guardShape(ctx, shape);
+}
+
+function binary(tfOp: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, hostOp: ((a: number, b: number, int: boolean) => number) | undefined): OpTranslator {
+  return {
+    run(ctx, inputs: readonly (Value | undefined)[]) {
+      const a = ctx.tensor(required(ctx, inputs, 0));
+      const b = ctx.tensor(required(ctx, inputs, 1));
+      checkBroadcast(ctx, a.shape, b.shape);
+      return [tfOp(a, b)];
+    },
+    host: hostOp
+      ? (ctx, inputs) => {
+          const a = required(ctx, inputs, 0) as HostTensor;
+          const b = required(ctx, inputs, 1) as HostTensor;
+          const int = a.dtype === 'int' && b.dtype === 'int';
+          checkBroadcast(ctx, a.shape, b.shape);
+          const out = hostBinary(a, b, (x, y) => hostOp(x, y, int));
+          if (!out) fail(ctx, 'onnx/shape-mismatch', `shapes [${a.shape.join(', ')}] and [${b.shape.join(', ')}] do not broadcast`);
+          return [out];
+        }
+      : undefined,
+  };
+}
+
+function unary(tfOp: (x: tf.Tensor) => tf.Tensor, hostOp?: (x: number) => number): OpTranslator {
+  return {
+    run: (ctx, inputs) => [tfOp(ctx.tensor(required(ctx, inputs, 0)))],
+    host: hostOp ? (ctx, inputs) => [hostUnary(required(ctx, inputs, 0) as HostTensor, hostOp)] : undefined,
+  };
+}
+
+/** Sum, Max, Min, Mean of one or more inputs with broadcasting (Keras exports Add as Sum). */
+function variadic(pair: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, mean = false): OpTranslator {
+  return {
+    run(ctx, inputs) {
+      const parts = inputs.filter((v): v is Value => v !== undefined).map((v) => ctx.tensor(v));
+      if (parts.length === 0) fail(ctx, 'onnx/invalid-model', 'no inputs');
+      let acc = parts[0];
+      for (const part of parts.slice(1)) {
+        checkBroadcast(ctx, acc.shape, part.shape);
+        acc = pair(acc, part);
+      }
+      return [mean ? tf.div(acc, parts.length) : acc];
+    },
+  };
+}
+
+export const elementwiseOps: OpTable = {
+  Add: binary(tf.add, (a, b) => a + b),
+  Sub: binary(tf.sub, (a, b) => a - b),
+  Mul: binary(tf.mul, (a, b) => a * b),
+  // ONNX integer Div truncates toward zero.
+  Div: binary(tf.div, (a, b, int) => (int ? Math.trunc(a / b) : a / b)),
+  Pow: binary(tf.pow, undefined),
+  Neg: unary(tf.neg, (x) => -x),
+  Sqrt: unary(tf.sqrt),
+  Exp: unary(tf.exp),
+  Log: unary(tf.log),
+  Abs: unary(tf.abs),
+  Reciprocal: unary(tf.reciprocal),
+  Sum: variadic(tf.add),
+  Mean: variadic(tf.add, true),
+  Max: variadic(tf.maximum),
+  Min: variadic(tf.minimum),
+};

@@ -1,0 +1,37 @@
+// Every op the importer translates, by ONNX op type (default domain); one family per file.
+import { activationOps } from './activations';
+import { convOps } from './conv';
+import { elementwiseOps } from './elementwise';
+import { gemmMatmulOps } from './gemm-matmul';
+import { normalizationOps } from './normalization';
+import { padOps } from './pad';
+import type { OpTable, OpTranslator } from './op-types';
+import { poolingOps } from './pooling';
+import { reductionOps } from './reductions';
+import { shapeIdiomOps } from './shape-idioms';
+import { shapeOps } from './shape-ops';
+import { softmaxOps } from './softmax';
+
+const TABLE: OpTable = {
+  ...gemmMatmulOps,
+  ...elementwiseOps,
+  ...activationOps,
+  ...convOps,
+  ...poolingOps,
+  ...normalizationOps,
+  ...shapeOps,
+  ...shapeIdiomOps,
+  ...softmaxOps,
+  ...reductionOps,
+  ...padOps,
+};
+
+/** The translator for a node, or undefined when the op (or its domain) is not supported. */
+export function translatorFor(opType: string, domain: string): OpTranslator | undefined {
+  return domain === '' && Object.prototype.hasOwnProperty.call(TABLE, opType) ? TABLE[opType] : undefined;
+}
+
+/** Supported op types, sorted (for messages and documentation). */
+export function supportedOps(): string[] {
+  return Object.keys(TABLE).sort();
+}

@@ -1,0 +1,115 @@
+// Which initializers are trainable parameters: float initializers that reach a weight or bias slot (Gemm B/C,
+// MatMul, Conv W/B, normalisation scale/B, PRelu slope, a bias Add/Sub or elementwise-scale Mul after a layer),
+// possibly through view ops (Identity, Reshape, Transpose, ...). Shape constants, running statistics, scalar
+// multipliers and divisors stay constants; `freeze` moves any name back to the constants. A parameter that also
+// reaches a constant slot (exporters deduplicate equal initializers: a fresh BatchNorm's running_var is its weight)
+// is read there as a constant, so no gradient flows through running statistics.
+import { isFloat, type IrGraph, type IrNode } from './ir';
+import { translatorFor } from './ops/op-registry';
+
+export interface ParamInfo {
+  readonly name: string;
+  readonly shape: readonly number[];
+  /** The first slot it feeds, e.g. "Gemm fc1 input 1". */
+  readonly feeds: string;
+}
+
+export interface ParamSelection {
+  readonly params: readonly ParamInfo[];
+  /** Float initializers that stay constant (not reaching a weight slot, or frozen). */
+  readonly constants: readonly string[];
+  readonly frozen: readonly string[];
+  /** (node, slot) reads of a parameter, or a view of one, outside any weight slot: read as constants (readKey). */
+  readonly constantReads: ReadonlySet<string>;
+}
+
+/** Key of input `slot` of `node` in ParamSelection.constantReads. */
+export function readKey(node: IrNode, slot: number): string {
+  return `${node.name}\u0000${slot}`;
+}
+
+/** Ops that pass a tensor through with a new layout: a weight may be reshaped or transposed before use. */
+export const VIEW_OPS: ReadonlySet<string> = new Set(['Identity', 'Transpose', 'Reshape', 'Squeeze', 'Unsqueeze', 'Flatten', 'Cast']);
+
+/**
+ * Values computed downstream of a layer (an op with weight slots fed by a float initializer): a bias or scale is
+ * added there, while Sub/Div/Mul on the raw input are preprocessing.
+ */
+function downstreamOfLayers(graph: IrGraph): Set<string> {
+  const after = new Set<string>();
+  // Float initializers and views of them (a weight may be transposed or reshaped on its way to the layer).
+  const weights = new Set([...graph.initializers].filter(([, t]) => isFloat(t.dtype)).map(([name]) => name));
+  for (const node of graph.nodes) {
+    if (VIEW_OPS.has(node.opType) && weights.has(node.inputs[0])) node.outputs.forEach((v) => weights.add(v));
+    const slots = translatorFor(node.opType, node.domain)?.paramSlots ?? [];
+    const isLayer = slots.some((slot) => weights.has(node.inputs[slot] ?? ''));
+    if (isLayer || node.inputs.some((v) => after.has(v))) node.outputs.forEach((v) => after.add(v));
+  }
+  return after;
+}
+
+function isParamSlot(node: IrNode, slot: number, rank: number, size: number, afterLayers: Set<string>): boolean {
+  const other = node.inputs[1 - slot];
+  const afterLayer = other !== undefined && afterLayers.has(other);
+  switch (node.opType) {
+    case 'Add':
+    case 'Sub':
+      return afterLayer && rank >= 1;
+    case 'Mul':
+      return afterLayer && size > 1;
+    default:
+      return translatorFor(node.opType, node.domain)?.paramSlots?.includes(slot) ?? false;
+  }
+}
+
+function matches(name: string, patterns: readonly (string | RegExp)[]): boolean {
+  return patterns.some((p) => (typeof p === 'string' ? p === name : p.test(name)));
+}
+
+type Consumers = ReadonlyMap<string, readonly { node: IrNode; slot: number }[]>;
+
+/** Where a float initializer ends up: the first weight slot it reaches (through views), and its reads elsewhere. */
+function traceUses(name: string, rank: number, size: number, consumers: Consumers, afterLayers: Set<string>): { feeds?: string; otherReads: string[] } {
+  let feeds: string | undefined;
+  const otherReads: string[] = [];
+  /** True when `value` reaches a weight slot; records reads that do not. */
+  const visit = (value: string, seen: Set<string>): boolean => {
+    let reaches = false;
+    for (const { node, slot } of consumers.get(value) ?? []) {
+      if (isParamSlot(node, slot, rank, size, afterLayers)) {
+        feeds ??= `${node.opType} ${node.name} input ${slot}`;
+        reaches = true;
+      } else if (VIEW_OPS.has(node.opType) && slot === 0 && node.outputs.some((out) => out !== '' && !seen.has(out) && (seen.add(out), visit(out, seen)))) {
+        reaches = true;
+      } else {
+        otherReads.push(readKey(node, slot));
+      }
+    }
+    return reaches;
+  };
+  visit(name, new Set([name]));
+  return { feeds, otherReads };
+}
+
+/** Splits the float initializers of `graph` into parameters (file order) and constants. Cost O(nodes + edges). */
+export function selectParams(graph: IrGraph, freeze: readonly (string | RegExp)[] = []): ParamSelection {
+  const consumers = new Map<string, { node: IrNode; slot: number }[]>();
+  for (const node of graph.nodes) node.inputs.forEach((v, slot) => v !== '' && consumers.set(v, [...(consumers.get(v) ?? []), { node, slot }]));
+  const afterLayers = downstreamOfLayers(graph);
+  const params: ParamInfo[] = [];
+  const constantNames: string[] = [];
+  const frozen: string[] = [];
+  const constantReads = new Set<string>();
+  for (const [name, tensor] of graph.initializers) {
+    if (!isFloat(tensor.dtype)) continue;
+    const { feeds, otherReads } = traceUses(name, tensor.shape.length, tensor.data.length, consumers, afterLayers);
+    if (feeds !== undefined && matches(name, freeze)) frozen.push(name);
+    if (feeds !== undefined && !matches(name, freeze)) {
+      params.push({ name, shape: tensor.shape, feeds });
+      otherReads.forEach((key) => constantReads.add(key));
+    } else {
+      constantNames.push(name);
+    }
+  }
+  return { params, constants: constantNames, frozen, constantReads };
+}

@@ -1,0 +1,50 @@
+// Probe sets for imported models: a file (JSON {"inputs", "labels"?}, .npy, .csv; see node/data/files.ts) or an
+// MNIST subset `mnist:N[:seed]`, checked against the model's input (sample size, finite values).
+import { CodedError } from '../../../contract/result';
+import { readInputsFile } from '../../data/files';
+import { loadMnist } from '../../data/mnist';
+import { sizeOf } from './ir';
+
+export interface ProbeSet {
+  /** n x prod(sampleShape), row-major float64. */
+  readonly x: Float64Array;
+  readonly n: number;
+  readonly sampleShape: readonly number[];
+  /** Where it came from, for reports. */
+  readonly source: string;
+}
+
+const MNIST = /^mnist:(\d+)(?::(\d+))?$/;
+
+/** Reads a probe set from a path or `mnist:N[:seed]` (N digits drawn with the seed, default 0, pixels in [0, 1]). */
+export async function loadProbeSet(spec: string): Promise<ProbeSet> {
+  const mnist = MNIST.exec(spec);
+  if (mnist) {
+    const n = Number(mnist[1]);
+    if (n < 1) throw new CodedError('data/invalid', `${spec}: a probe set needs at least one sample`);
+    const data = await loadMnist({ n, labels: 'digit', balanced: false, seed: Number(mnist[2] ?? 0) });
+    return { x: data.x, n: data.n, sampleShape: [data.d], source: spec };
+  }
+  const file = await readInputsFile(spec);
+  return { x: file.x, n: file.n, sampleShape: file.sampleShape, source: spec };
+}
+
+/** A probe set from data in memory (the app), checked for shape and finite values. */
+export function probeFromArray(x: ArrayLike<number>, n: number, sampleShape: readonly number[], source = 'memory'): ProbeSet {
+  if (!Number.isInteger(n) || n < 1) throw new CodedError('data/invalid', `${source}: a probe set needs at least one sample (n = ${n})`);
+  if (x.length !== n * sizeOf(sampleShape)) throw new CodedError('data/shape-mismatch', `${source}: ${x.length} values for ${n} samples of shape [${sampleShape.join(', ')}]`);
+  return { x: Float64Array.from(x), n, sampleShape: [...sampleShape], source };
+}
+
+/**
+ * Throws data/shape-mismatch unless each probe sample fills the model's input ([784] fits [1, 28, 28]: the same
+ * row-major values) and data/invalid for NaN or infinite values.
+ */
+export function checkProbeFits(probe: ProbeSet, inputShape: readonly number[], model: string): void {
+  const want = sizeOf(inputShape);
+  const have = sizeOf(probe.sampleShape);
+  if (want !== have)
+    throw new CodedError('data/shape-mismatch', `${probe.source}: samples of shape [${probe.sampleShape.join(', ')}] (${have} values) do not fit ${model}, whose input takes [${inputShape.join(', ')}] (${want} values)`);
+  for (let i = 0; i < probe.x.length; i++)
+    if (!Number.isFinite(probe.x[i])) throw new CodedError('data/invalid', `${probe.source}: sample ${Math.floor(i / have)} value ${i % have} is ${probe.x[i]}`);
+}

@@ -1,0 +1,128 @@
+// `ntk-workbench ntk` and `ntk-workbench drift` write exactly the JSON issue 5 specifies, on files exported by
+// PyTorch when present (fixtures/onnx/external) and on models made in code; failures exit 1 with the error code.
+// Two commands run as real processes through bin/ (default backend); the rest call main() in-process.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../../../../src-main/cli/main';
+import { type FcnArchitecture, initParams } from '../../../../src-main/core/models/architecture';
+import { empiricalNtkF64 } from '../../../../src-main/core/models/reference-f64';
+import { classTrace } from '../../../../src-main/core/ntk/kernel-types';
+import { fcnOnnx } from '../../../fixtures/onnx/fcn-onnx';
+import { smallCnn } from '../../../fixtures/onnx/make-fixtures';
+import { EXTERNAL_DIR, externalManifest } from '../../../fixtures/onnx/manifest';
+import { relErr } from './helpers';
+
+const run = promisify(execFile);
+const bin = join(__dirname, '..', '..', '..', '..', 'bin', 'ntk-workbench.js');
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** main() in this process, with stdout and stderr captured. */
+async function inProcess(args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    return { code: await main(args), stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+const external = externalManifest();
+const torchMlp = external.models.find((m) => m.file === 'torch-mlp.onnx');
+
+describe('ntk-workbench ntk', () => {
+  it.skipIf(!torchMlp)('full kernel of a PyTorch export: {paramCount, outputs, trace, ntk, lambdaMin, lambdaMax}', async () => {
+    const entry = torchMlp!;
+    const dir = await mkdtemp(join(tmpdir(), 'cli-ntk-'));
+    const probe = join(dir, 'probe.json');
+    await writeFile(probe, JSON.stringify({ inputs: entry.probe, labels: [0, 1, 2, 0], note: 'ignored' }));
+    const out = join(dir, 'r.json');
+    const { code, stdout, stderr } = await cli(['ntk', '--model', join(EXTERNAL_DIR, entry.file), '--probe', probe, '--out', out, '--kernel', 'full']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/onnxruntime max abs error/);
+    const result = JSON.parse(await readFile(out, 'utf8'));
+    expect(Object.keys(result)).toEqual(['paramCount', 'outputs', 'trace', 'ntk', 'lambdaMin', 'lambdaMax']);
+    const n = entry.probe.length;
+    const k = entry.outputs;
+    expect(result.paramCount).toBe(entry.paramCount);
+    expect(relErr(result.outputs.flat(), entry.expected.flat())).toBeLessThan(1e-5);
+    expect(result.ntk).toHaveLength(n * k);
+    expect(result.ntk[0]).toHaveLength(n * k);
+    expect(relErr(result.trace.flat(), classTrace(Float64Array.from(result.ntk.flat()), n, n, k))).toBeLessThan(1e-12);
+    expect(result.lambdaMax).toBeGreaterThan(result.lambdaMin);
+  });
+
+  it('float64 path on an FCN file equals the float64 reference; trace kernel has no "ntk" field', async () => {
+    const a: FcnArchitecture = { arch: 'fcn', inputDim: 2, outputs: 2, widths: [8, 8], bias: true, parameterization: 'ntk' };
+    const params = initParams(a, 4);
+    const dir = await mkdtemp(join(tmpdir(), 'cli-ntk-'));
+    const model = join(dir, 'fcn.onnx');
+    await writeFile(model, fcnOnnx(a, params, 'mul-nodes').bytes);
+    const inputs = [
+      [0.3, -1],
+      [1.2, 0.4],
+      [-0.5, 0.8],
+    ];
+    await writeFile(join(dir, 'p.json'), JSON.stringify({ inputs }));
+    expect((await inProcess(['ntk', '--model', model, '--probe', join(dir, 'p.json'), '--out', join(dir, 'r.json'), '--dtype', 'float64'])).code).toBe(0);
+    const result = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8'));
+    expect(Object.keys(result)).toEqual(['paramCount', 'outputs', 'trace', 'lambdaMin', 'lambdaMax']);
+    const reference = classTrace(empiricalNtkF64(a, params, inputs.flat(), 3), 3, 3, 2);
+    expect(relErr(result.trace.flat(), reference)).toBeLessThan(1e-12);
+  });
+
+  it('errors exit 1 with the code; usage errors exit 2', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-ntk-'));
+    await writeFile(join(dir, 'cnn.onnx'), smallCnn().bytes);
+    await writeFile(join(dir, 'p.csv'), '1,2,3\n4,5,6\n');
+    await writeFile(join(dir, 'junk.onnx'), 'not a model at all');
+    const mismatch = await inProcess(['ntk', '--model', join(dir, 'cnn.onnx'), '--probe', join(dir, 'p.csv'), '--out', join(dir, 'r.json')]);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stderr).toMatch(/\[data\/shape-mismatch\]/);
+    const junk = await inProcess(['ntk', '--model', join(dir, 'junk.onnx'), '--probe', join(dir, 'p.csv'), '--out', join(dir, 'r.json')]);
+    expect(junk.code).toBe(1);
+    expect(junk.stderr).toMatch(/\[onnx\/parse-failed\]/);
+    expect((await inProcess(['ntk', '--model', 'm.onnx', '--probe', 'p.json', '--out', 'r.json', '--kernel', 'diagonal'])).code).toBe(2);
+    expect((await inProcess(['drift', '--probe', 'p.json', '--out', 'd.json'])).code).toBe(2);
+  });
+});
+
+describe('ntk-workbench drift', () => {
+  it.skipIf(external.series.length === 0)('a PyTorch checkpoint series: [{file, paramNorm, paramDistance, relDrift, lambdaMin, lambdaMax}]', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-drift-'));
+    const probe = join(dir, 'probe.json');
+    await writeFile(probe, JSON.stringify({ inputs: external.series[0].probe }));
+    const files = external.series.map((s) => join(EXTERNAL_DIR, s.file)).reverse();
+    const out = join(dir, 'd.json');
+    const { code, stderr } = await cli(['drift', '--models', ...files, '--probe', probe, '--out', out, '--run', join(dir, 'run')]);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/4\/4/);
+    const rows = JSON.parse(await readFile(out, 'utf8'));
+    expect(rows).toHaveLength(4);
+    for (const row of rows) expect(Object.keys(row)).toEqual(['file', 'paramNorm', 'paramDistance', 'relDrift', 'lambdaMin', 'lambdaMax']);
+    expect(rows.map((r: { file: string }) => r.file)).toEqual([...files].reverse());
+    expect(rows[0].relDrift).toBe(0);
+    expect(rows[0].paramDistance).toBe(0);
+    expect(rows[3].relDrift).toBeGreaterThan(0);
+    expect(JSON.parse(await readFile(join(dir, 'run', 'config.json'), 'utf8')).kind).toBe('import');
+  });
+});

@@ -1,0 +1,180 @@
+// Seeded fuzzing: 72 byte-level corruptions of the fixtures (truncations, bit flips, overwritten, zeroed, inserted,
+// deleted and duplicated runs, damaged external data) and 60 structural ones (valid protobuf, wrong content: dims,
+// types, attributes, op types, wiring, opsets) go through import, onnxruntime validation and an eNTK. Nothing may
+// crash or hang, and every failure must be a CodedError.
+import { describe, expect, it } from 'vitest';
+import { CodedError } from '../../../../src-main/contract/result';
+import { createRng, type Rng } from '../../../../src-main/core/random';
+import { modelNtk } from '../../../../src-main/node/onnx/import/import-service';
+import { probeFromArray } from '../../../../src-main/node/onnx/import/probe-set';
+import { decodeModel, encodeModel, type ModelProto } from '../../../../src-main/node/onnx/onnx-schema';
+import { validFixtures, type Fixture } from '../../../fixtures/onnx/make-fixtures';
+import { manifest } from '../../../fixtures/onnx/manifest';
+import { probeInputs } from './helpers';
+
+type Mutation = (bytes: Uint8Array, rng: Rng) => Uint8Array;
+
+const run = (bytes: Uint8Array, rng: Rng) => {
+  const start = rng.int(bytes.length);
+  return { start, end: Math.min(bytes.length, start + 1 + rng.int(16)) };
+};
+
+const MUTATIONS: Record<string, Mutation> = {
+  truncate: (b, rng) => b.slice(0, 1 + rng.int(b.length - 1)),
+  'flip bits': (b, rng) => {
+    const out = b.slice();
+    for (let i = 0, k = 1 + rng.int(8); i < k; i++) out[rng.int(out.length)] ^= 1 << rng.int(8);
+    return out;
+  },
+  overwrite: (b, rng) => {
+    const out = b.slice();
+    const { start, end } = run(b, rng);
+    for (let i = start; i < end; i++) out[i] = rng.int(256);
+    return out;
+  },
+  zero: (b, rng) => {
+    const out = b.slice();
+    const { start, end } = run(b, rng);
+    out.fill(0, start, end);
+    return out;
+  },
+  insert: (b, rng) => {
+    const at = rng.int(b.length);
+    const extra = Uint8Array.from({ length: 1 + rng.int(12) }, () => rng.int(256));
+    return Uint8Array.from([...b.subarray(0, at), ...extra, ...b.subarray(at)]);
+  },
+  delete: (b, rng) => {
+    const { start, end } = run(b, rng);
+    return Uint8Array.from([...b.subarray(0, start), ...b.subarray(end)]);
+  },
+  duplicate: (b, rng) => {
+    const { start, end } = run(b, rng);
+    return Uint8Array.from([...b.subarray(0, end), ...b.subarray(start, end), ...b.subarray(end)]);
+  },
+  'varint 0xff': (b, rng) => {
+    const out = b.slice();
+    out[rng.int(out.length)] = 0xff;
+    return out;
+  },
+};
+
+function variants(count: number, seed: number): { label: string; fixture: Fixture; inputSize: number }[] {
+  const rng = createRng(seed, 'fuzz');
+  const names = Object.keys(MUTATIONS);
+  const out: { label: string; fixture: Fixture; inputSize: number }[] = [];
+  for (let i = 0; i < count; i++) {
+    const entry = manifest[i % manifest.length];
+    const base = validFixtures[entry.fixture]();
+    const mutation = names[rng.int(names.length)];
+    const damageSibling = base.siblings && base.siblings.size > 0 && rng.uniform() < 0.5;
+    const fixture: Fixture = damageSibling
+      ? { ...base, siblings: new Map([...(base.siblings ?? [])].map(([k, v]) => [k, MUTATIONS[mutation](v, rng)])) }
+      : { ...base, bytes: MUTATIONS[mutation](base.bytes, rng) };
+    out.push({ label: `${i} ${entry.fixture} ${mutation}${damageSibling ? ' (external data)' : ''}`, fixture, inputSize: entry.inputShape.reduce((a, b) => a * b, 1) });
+  }
+  return out;
+}
+
+/** Edits of a decoded model that keep it valid protobuf but make its content wrong in one way. */
+const STRUCTURAL: Record<string, (m: ModelProto, rng: Rng) => void> = {
+  'initializer dims': (m, rng) => {
+    const inits = m.graph?.initializer ?? [];
+    const t = inits[rng.int(inits.length)];
+    if (t?.dims?.length) t.dims[rng.int(t.dims.length)] = [0, -1, 3, 1000, 2 ** 40][rng.int(5)];
+  },
+  'initializer type': (m, rng) => {
+    const inits = m.graph?.initializer ?? [];
+    const t = inits[rng.int(inits.length)];
+    if (t) t.dataType = rng.int(23);
+  },
+  'attribute value': (m, rng) => {
+    const nodes = (m.graph?.node ?? []).filter((n) => (n.attribute ?? []).length > 0);
+    const node = nodes[rng.int(nodes.length)];
+    const a = node?.attribute?.[rng.int(node.attribute.length)];
+    if (!a) return;
+    const value = [-5, -1, 0, 1, 3, 1_000_000][rng.int(6)];
+    if (a.ints?.length) a.ints[rng.int(a.ints.length)] = value;
+    else if (a.floats?.length) a.floats[rng.int(a.floats.length)] = value;
+    else if (a.type === 1) a.f = value;
+    else a.i = value;
+  },
+  'op type': (m, rng) => {
+    const nodes = m.graph?.node ?? [];
+    const node = nodes[rng.int(nodes.length)];
+    if (node) node.opType = ['Relu', 'Conv', 'Gemm', 'MatMul', 'Reshape', 'Softmax', 'Add', 'Loop', ''][rng.int(9)];
+  },
+  rewire: (m, rng) => {
+    const nodes = m.graph?.node ?? [];
+    const node = nodes[rng.int(nodes.length)];
+    const values = nodes.flatMap((n) => n.output ?? []);
+    if (node?.input?.length) node.input[rng.int(node.input.length)] = rng.uniform() < 0.2 ? 'nowhere' : values[rng.int(values.length)];
+  },
+  'drop node': (m, rng) => {
+    m.graph?.node?.splice(rng.int(m.graph.node.length), 1);
+  },
+  'drop initializer': (m, rng) => {
+    m.graph?.initializer?.splice(rng.int(m.graph.initializer.length), 1);
+  },
+  'input dims': (m, rng) => {
+    const dims = m.graph?.input?.[0]?.type?.tensorType?.shape?.dim;
+    if (dims?.length) dims[rng.int(dims.length)] = [{ dimValue: 0 }, { dimValue: 7 }, { dimParam: 'q' }, {}, { dimValue: 2 ** 33 }][rng.int(5)];
+  },
+  opset: (m, rng) => {
+    const entry = m.opsetImport?.[0];
+    if (entry) entry.version = 1 + rng.int(25);
+  },
+};
+
+function structuralVariants(count: number, seed: number): { label: string; fixture: Fixture; inputSize: number }[] {
+  const rng = createRng(seed, 'structural');
+  const names = Object.keys(STRUCTURAL);
+  return Array.from({ length: count }, (_, i) => {
+    const entry = manifest[i % manifest.length];
+    const base = validFixtures[entry.fixture]();
+    const model = decodeModel(base.bytes);
+    const mutation = names[rng.int(names.length)];
+    STRUCTURAL[mutation](model, rng);
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeModel(model);
+    } catch {
+      // An edit the schema itself refuses: keep the original (it then imports fine).
+      bytes = base.bytes;
+    }
+    return { label: `${i} ${entry.fixture} ${mutation}`, fixture: { ...base, bytes }, inputSize: entry.inputShape.reduce((a, b) => a * b, 1) };
+  });
+}
+
+async function outcomes(cases: { label: string; fixture: Fixture; inputSize: number }[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const { label, fixture, inputSize } of cases) {
+    const probe = probeFromArray(probeInputs(2, inputSize), 2, [inputSize]);
+    let outcome: string;
+    try {
+      const report = await modelNtk({ name: fixture.file, bytes: fixture.bytes, siblings: fixture.siblings }, probe, { kernel: 'trace' });
+      expect(report.trace.every(Number.isFinite), label).toBe(true);
+      outcome = 'ok';
+    } catch (error) {
+      if (!(error instanceof CodedError)) throw new Error(`${label}: uncoded ${(error as Error).stack}`, { cause: error });
+      outcome = error.code;
+    }
+    counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  }
+  return counts;
+}
+
+describe('fuzzed fixtures', () => {
+  it('72 byte-level corruptions: each imports and computes, or fails with a CodedError', async () => {
+    const counts = await outcomes(variants(72, 2024));
+    expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(72);
+    expect(counts.get('internal')).toBeUndefined();
+    console.log('byte-level fuzz outcomes', Object.fromEntries(counts));
+  });
+
+  it('60 structural corruptions: each imports and computes, or fails with a CodedError', async () => {
+    const counts = await outcomes(structuralVariants(60, 77));
+    expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(60);
+    expect(counts.get('internal')).toBeUndefined();
+    console.log('structural fuzz outcomes', Object.fromEntries(counts));
+  });
+});

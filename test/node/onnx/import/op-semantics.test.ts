@@ -1,0 +1,183 @@
+// Op translations against onnxruntime where ONNX semantics vary by opset or attribute (axes as attributes or inputs,
+// Softmax's 2-D flattening before opset 13, Slice steps, ceil mode, dilations, auto_pad, 1-D conv, Gemm flags...),
+// each in a micro model. Each model must also differentiate on the active backend (a trace eNTK with finite entries).
+import { describe, expect, it } from 'vitest';
+import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
+import { validateAgainstOrt } from '../../../../src-main/node/onnx/import/ort-validation';
+import { ModelBuilder, attr, type Dim } from '../../../../src-main/node/onnx/model-builder';
+import { createRng, normalArray } from '../../../../src-main/core/random';
+import { openFixture, probeInputs } from './helpers';
+
+interface Case {
+  readonly opset: number;
+  /** Per-sample input shape; the batch dim is symbolic. */
+  readonly input: readonly number[];
+  /** Builds the graph from input 'x'; returns the output value (a Gemm readout keeps the model differentiable). */
+  readonly build: (m: ModelBuilder) => string;
+}
+
+const w = (name: string, dims: number[]) => normalArray(createRng(1, name), dims.reduce((a, b) => a * b, 1), 0.5);
+
+/** A trainable readout so that every case has parameters downstream of the op under test (C: opset 9 needs it). */
+function head(m: ModelBuilder, v: string, features: number): string {
+  const flat = m.op('Flatten', [v], { axis: attr.int(1) });
+  const weight = m.initializer(m.fresh('head'), 'float32', [2, features], w('head', [2, features]));
+  return m.op('Gemm', [flat, weight, m.initializer(m.fresh('head_bias'), 'float32', [2], [0.1, -0.1])], { transB: attr.int(1) });
+}
+
+const cases: Record<string, Case> = {
+  'Squeeze/Unsqueeze with axes attributes (opset 11)': {
+    opset: 11,
+    input: [3, 1, 2],
+    build: (m) => head(m, m.op('Unsqueeze', [m.op('Squeeze', ['x'], { axes: attr.ints([2]) })], { axes: attr.ints([-1]) }), 6),
+  },
+  'Softmax on a 3-D input flattens from axis 1 (opset 11)': {
+    opset: 11,
+    input: [2, 3],
+    build: (m) => head(m, m.op('Softmax', [m.op('Mul', ['x', m.initializer('s', 'float32', [2, 3], w('s', [2, 3]))])], { axis: attr.int(1) }), 6),
+  },
+  'Softmax over a middle axis (opset 13)': {
+    opset: 13,
+    input: [2, 3],
+    build: (m) => head(m, m.op('LogSoftmax', [m.op('Mul', ['x', m.initializer('s', 'float32', [2, 3], w('s', [2, 3]))])], { axis: attr.int(1) }), 6),
+  },
+  'Slice with attributes (opset 9)': {
+    opset: 9,
+    input: [5, 4],
+    build: (m) => head(m, m.op('Slice', ['x'], { starts: attr.ints([1, -3]), ends: attr.ints([4, 1000]), axes: attr.ints([1, 2]) }), 9),
+  },
+  'Slice with steps 2 and -1 and an INT64_MAX end on data (opset 13)': {
+    opset: 13,
+    input: [6, 5],
+    build: (m) => head(m, m.op('Slice', ['x', m.constI64([0, 4]), m.initializer('ends', 'int64', [2], BigInt64Array.of(9223372036854775807n, 0n)), m.constI64([1, 2]), m.constI64([2, -1])]), 12),
+  },
+  'Reshape with 0 and -1, then Transpose (opset 14)': {
+    opset: 14,
+    input: [2, 6],
+    build: (m) => head(m, m.op('Transpose', [m.op('Reshape', ['x', m.constI64([0, 0, 3, -1])])], { perm: attr.ints([0, 3, 1, 2]) }), 12),
+  },
+  'MaxPool with pads, strides, dilations and ceil mode (opset 12)': {
+    opset: 12,
+    input: [2, 7, 7],
+    build: (m) =>
+      head(m, m.op('MaxPool', ['x'], { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]), dilations: attr.ints([2, 1]), pads: attr.ints([1, 0, 0, 1]), ceil_mode: attr.int(1) }), 2 * 4 * 4),
+  },
+  'AveragePool counting pads, GlobalMaxPool (opset 13)': {
+    opset: 13,
+    input: [2, 5, 5],
+    build: (m) => {
+      const avg = m.op('AveragePool', ['x'], { kernel_shape: attr.ints([3, 3]), pads: attr.ints([1, 1, 1, 1]), count_include_pad: attr.int(1) });
+      return head(m, m.op('Add', [avg, m.op('GlobalMaxPool', ['x'])]), 50);
+    },
+  },
+  'Conv 1-D with stride and pads; Conv 2-D with auto_pad SAME_UPPER (opset 13)': {
+    opset: 13,
+    input: [2, 9],
+    build: (m) => {
+      const c1 = m.op('Conv', ['x', m.initializer('k1', 'float32', [3, 2, 3], w('k1', [3, 2, 3])), m.initializer('b1', 'float32', [3], w('b1', [3]))], { strides: attr.ints([2]), pads: attr.ints([1, 1]) });
+      const as2d = m.op('Unsqueeze', [c1, m.constI64([1])]);
+      const c2 = m.op('Conv', [as2d, m.initializer('k2', 'float32', [2, 1, 2, 3], w('k2', [2, 1, 2, 3]))], { auto_pad: attr.string('SAME_UPPER'), strides: attr.ints([2, 2]) });
+      return head(m, c2, 2 * 2 * 3);
+    },
+  },
+  'Clip with attribute bounds (opset 9) and PRelu with a per-channel slope': {
+    opset: 9,
+    input: [3, 2, 2],
+    build: (m) => {
+      const clipped = m.op('Clip', ['x'], { min: attr.float(-0.5), max: attr.float(0.6) });
+      return head(m, m.op('PRelu', [m.op('Mul', [clipped, m.constF32([3])]), m.initializer('slope', 'float32', [3, 1, 1], w('slope', [3, 1, 1]))]), 12);
+    },
+  },
+  'Clip with only a min input (opset 13), HardSigmoid, Selu, Abs, Reciprocal': {
+    opset: 13,
+    input: [4],
+    build: (m) => {
+      const a = m.op('Clip', ['x', m.constF32([-0.2])]);
+      const b = m.op('HardSigmoid', ['x'], { alpha: attr.float(0.3) });
+      const c = m.op('Selu', [m.op('Abs', ['x'])]);
+      const d = m.op('Reciprocal', [m.op('Add', [m.op('Exp', ['x']), m.constF32([1])])]);
+      return head(m, m.op('Concat', [a, b, c, d], { axis: attr.int(1) }), 16);
+    },
+  },
+  'Gemm with transA, alpha, beta and a broadcast C row (opset 13)': {
+    opset: 13,
+    input: [3],
+    build: (m) => {
+      const xt = m.op('Transpose', ['x']);
+      const g = m.op('Gemm', [xt, m.initializer('a', 'float32', [3, 4], w('a', [3, 4])), m.initializer('c', 'float32', [1, 4], w('c', [1, 4]))], { transA: attr.int(1), alpha: attr.float(0.7), beta: attr.float(2) });
+      return head(m, m.op('Tanh', [g]), 4);
+    },
+  },
+  'batched MatMul, ReduceMean (axes attribute) and ReduceSum (axes input) at opset 13': {
+    opset: 13,
+    input: [3, 4],
+    build: (m) => {
+      const y = m.op('MatMul', ['x', m.initializer('wm', 'float32', [4, 5], w('wm', [4, 5]))]);
+      const mean = m.op('ReduceMean', [y], { axes: attr.ints([1]), keepdims: attr.int(0) });
+      const sum = m.op('ReduceSum', [m.op('Pow', [y, m.constF32([2])]), m.constI64([1])], { keepdims: attr.int(0) });
+      return head(m, m.op('Sub', [mean, m.op('Sqrt', [sum])]), 5);
+    },
+  },
+  'ReduceMean with axes input (opset 18), Expand, ConstantOfShape, Cast, Gather on data': {
+    opset: 18,
+    input: [3, 4],
+    build: (m) => {
+      const mean = m.op('ReduceMean', ['x', m.constI64([2])]);
+      const ones = m.op('ConstantOfShape', [m.constI64([1, 4])], { value: attr.tensor({ dims: [1], dataType: 1, floatData: [0.5] }) });
+      const expanded = m.op('Expand', [mean, m.op('Cast', [m.constF32([1, 3, 4], [3])], { to: attr.int(7) })]);
+      const picked = m.op('Gather', ['x', m.constI64([2, 0])], { axis: attr.int(1) });
+      return head(m, m.op('Concat', [m.op('Mul', [expanded, ones]), picked], { axis: attr.int(1) }), 20);
+    },
+  },
+  'Pad: a constant value with a negative crop, and reflect over chosen axes (opset 18)': {
+    opset: 18,
+    input: [2, 4, 4],
+    build: (m) => {
+      const a = m.op('Pad', ['x', m.constI64([0, 0, 1, -1, 0, 0, 0, 2]), m.constF32([0.5])]);
+      const b = m.op('Pad', ['x', m.constI64([1, 2, 1, 0]), '', m.constI64([2, 3])], { mode: attr.string('reflect') });
+      return head(m, m.op('Concat', [m.op('Flatten', [a]), m.op('Flatten', [b])], { axis: attr.int(1) }), 2 * 5 * 5 + 2 * 6 * 6);
+    },
+  },
+  'variadic Sum, Mean, Max and Min with broadcasting (opset 13)': {
+    opset: 13,
+    input: [3, 2],
+    build: (m) => {
+      const bias = m.initializer('row', 'float32', [2], [0.3, -0.2]);
+      const sum = m.op('Sum', ['x', bias, m.op('Tanh', ['x'])]);
+      const mean = m.op('Mean', ['x', m.op('Sigmoid', ['x'])]);
+      return head(m, m.op('Max', [m.op('Min', [sum, mean]), m.op('Neg', ['x'])]), 6);
+    },
+  },
+  'BatchNormalization on a 2-D input after Gemm (opset 9)': {
+    opset: 9,
+    input: [3],
+    build: (m) => {
+      const g = m.op('Gemm', ['x', m.initializer('g', 'float32', [4, 3], w('g', [4, 3])), m.initializer('gb', 'float32', [4], w('gb', [4]))], { transB: attr.int(1) });
+      const stats = (name: string, values: number[]) => m.initializer(name, 'float32', [4], values);
+      const bn = m.op('BatchNormalization', [g, stats('bn.w', [1, 2, 0.5, 1]), stats('bn.b', [0, 0.1, 0, -0.1]), stats('bn.m', [0.1, 0, 0, 0.2]), stats('bn.v', [1, 0.5, 2, 1])]);
+      return head(m, m.op('Elu', [bn], { alpha: attr.float(0.5) }), 4);
+    },
+  },
+};
+
+describe('op semantics against onnxruntime', () => {
+  for (const [name, c] of Object.entries(cases)) {
+    it(name, async () => {
+      const m = new ModelBuilder({ opset: c.opset });
+      m.input('x', 'float32', ['n', ...c.input] as Dim[]);
+      m.output(c.build(m), 'float32');
+      const model = await openFixture({ file: 'case.onnx', bytes: m.encode() });
+      try {
+        const n = 3;
+        const x = probeInputs(n, c.input.reduce((a, b) => a * b, 1), 12);
+        const report = await validateAgainstOrt(model, x, n);
+        expect(report.maxRelError).toBeLessThan(1e-5);
+        const ntk = await importedNtk(model, x, n, { kernel: 'trace', implementation: 'generic' });
+        expect(ntk.trace.every(Number.isFinite)).toBe(true);
+        expect(ntk.lambdaMax).toBeGreaterThan(0);
+      } finally {
+        model.dispose();
+      }
+    });
+  }
+});
