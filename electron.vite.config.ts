@@ -33,8 +33,8 @@ export default defineConfig({
   main: {
     build: {
       rolldownOptions: {
-        // Training runs in worker threads: the worker is its own entry, next to index.js (node/jobs/job-queue.ts).
-        input: { index: resolve(root, 'src-main/index.ts'), 'train-worker': resolve(root, 'src-main/node/jobs/train-worker.ts') },
+        // Jobs run in worker threads: the worker is its own entry, next to index.js (node/jobs/job-queue.ts).
+        input: { index: resolve(root, 'src-main/index.ts'), 'job-worker': resolve(root, 'src-main/node/jobs/job-worker.ts') },
         external: mainExternal,
       },
     },

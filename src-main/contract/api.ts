@@ -37,6 +37,15 @@ export const requestSchemas = {
   'runs:kernels': z.strictObject({ id }),
   'runs:kernel': z.strictObject({ id, step: z.number().int().nonnegative(), maxSize: z.number().int().min(8).max(4096).optional() }),
   'runs:subscribe': z.strictObject({ id }),
+  'imports:start': z.strictObject({
+    projectId: id,
+    models: z.array(filePath).min(1).max(10_000),
+    probe: z.string().min(1).max(4096).describe('a .json/.npy/.csv probe file, or mnist:N[:seed]'),
+    kernel: z.enum(['full', 'trace']).optional(),
+    freeze: z.array(z.string().min(1).max(512)).max(10_000).optional(),
+    keepSoftmax: z.boolean().optional(),
+    name: name.optional(),
+  }),
 } as const;
 
 export { CHANNELS, channelPath, EVENT_NAMES, type Channel } from './channels';
@@ -127,6 +136,8 @@ export interface Responses {
   'runs:kernel': KernelDto;
   /** The history so far; live 'runs:metrics' events with a step above `lastStep` follow. */
   'runs:subscribe': { run: RunRecord; series: Record<string, MetricSeriesDto>; lastStep: number; progress: ProgressDto | null };
+  /** A queued run of kind 'import': per checkpoint step, paramNorm, paramDistance, relDrift, lambdaMin/Max, outputChange. */
+  'imports:start': RunRecord;
 }
 
 /** Events pushed to every client (renderer windows, WebSocket connections), batched about ten times a second. */

@@ -25,6 +25,7 @@ export const CHANNELS = [
   'runs:kernels',
   'runs:kernel',
   'runs:subscribe',
+  'imports:start',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

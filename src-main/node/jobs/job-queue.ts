@@ -1,4 +1,4 @@
-// The training queue of a host: runs start in worker threads (never on the thread that serves the UI or the API),
+// The job queue of a host (training and import runs): runs start in worker threads (never on the thread that serves the UI or the API),
 // at most `concurrency` at once, in order; cancel is cooperative for running jobs and immediate for queued ones.
 // Worker messages become API events; a worker that dies is recorded as a failed run.
 import { createRequire } from 'node:module';
@@ -36,9 +36,9 @@ const requireHere = createRequire(import.meta.url);
  * tsx's loader inside the worker first (Node 20 does not carry the parent's --import hooks into workers).
  */
 function startWorker(data: TrainWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./train-worker.js', import.meta.url), { workerData: data });
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./job-worker.js', import.meta.url), { workerData: data });
   const tsxApi = pathToFileURL(join(dirname(requireHere.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./train-worker.ts', import.meta.url).href;
+  const entry = new URL('./job-worker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(boot, { eval: true, workerData: data });
 }

@@ -10,6 +10,7 @@ import { packageVersion } from '../package-info';
 import { openStore } from '../store/store';
 import { storePathIn } from '../store/workspace-dir';
 import type { MetricSeries } from '../store/types';
+import { importConfigSchema } from '../jobs/import-job';
 import { createJobQueue } from '../jobs/job-queue';
 import { createEventHub } from './event-hub';
 import { downsampleSquare } from './downsample';
@@ -104,6 +105,11 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
         eigenvalues: record.eigenvalues ? Array.from(record.eigenvalues) : null,
         sweep: record.sweep ? Array.from(record.sweep) : null,
       };
+    },
+    'imports:start': ({ projectId, models, probe, kernel, freeze, keepSoftmax, name }) => {
+      const config = importConfigSchema.parse({ models, probe, kernel, freeze, keepSoftmax });
+      const run = store.runs.create(projectId, { kind: 'import', config, name: name ?? `drift of ${models.length} checkpoint(s)` });
+      return startRun(run.id);
     },
     'runs:subscribe': ({ id }) => {
       const run = store.runs.get(id);

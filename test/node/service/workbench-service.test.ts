@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,5 +104,25 @@ describe('workbench service', () => {
     expect(config).toMatchObject({ ok: false, code: 'config/invalid' });
     const missing = await dispatch(service.handlers, 'runs:get', { id: 999_999 });
     expect(missing).toMatchObject({ ok: false, code: 'store/not-found' });
+  });
+
+  it('measures NTK drift across ONNX checkpoints as an import run in a worker', async () => {
+    const project = await service.handlers['projects:create']({ name: 'import test' });
+    const series = join(__dirname, '..', '..', 'fixtures', 'onnx', 'external', 'series');
+    const models = ['torch-mlp-step-0000.onnx', 'torch-mlp-step-0005.onnx', 'torch-mlp-step-0020.onnx', 'torch-mlp-step-0060.onnx'].map((f) => join(series, f));
+    const probe = join(await mkdtemp(join(tmpdir(), 'ntk-probe-')), 'probe.json');
+    const manifest = JSON.parse(await readFile(join(series, '..', 'manifest.json'), 'utf8'));
+    const mlp = manifest.models.find((m: { file: string }) => m.file.includes('torch-mlp'));
+    await writeFile(probe, JSON.stringify({ inputs: mlp.probe }));
+    const run = await service.handlers['imports:start']({ projectId: project.id, models, probe });
+    expect(run.kind).toBe('import');
+    const final = await waitForStatus(service, run.id, ['done', 'failed']);
+    expect(final).toMatchObject({ status: 'done', error: null });
+    const { series: metrics } = await service.handlers['runs:metrics']({ id: run.id });
+    expect(metrics.relDrift.steps).toEqual([0, 5, 20, 60]);
+    expect(metrics.relDrift.values[0]).toBe(0);
+    expect(metrics.paramDistance.values[3] as number).toBeGreaterThan(metrics.paramDistance.values[1] as number);
+    const bad = await service.handlers['imports:start']({ projectId: project.id, models: [join(series, 'missing.onnx')], probe });
+    expect(await waitForStatus(service, bad.id, ['done', 'failed'])).toMatchObject({ status: 'failed' });
   });
 });
