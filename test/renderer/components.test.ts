@@ -1,0 +1,234 @@
+// Components and views in happy-dom against a scripted backend (charts stubbed: ECharts needs a canvas): the runs
+// table's sorting, filtering, selection and keys; the New-run form's presets, inline checks, the server's
+// config/invalid lines on their fields, and start; project creation and deletion; the run view's panels and
+// cancel; the kernel heatmaps' step slider; the status line.
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { defineComponent, h, nextTick } from 'vue';
+import KernelHeatmaps from '../../src-renderer/src/charts/KernelHeatmaps.vue';
+import RunsTable from '../../src-renderer/src/components/RunsTable.vue';
+import StatusLine from '../../src-renderer/src/components/StatusLine.vue';
+import { runRow } from '../../src-renderer/src/lib/run-row';
+import { installBackend } from '../../src-renderer/src/services/backend';
+import { useAppStore } from '../../src-renderer/src/stores/app';
+import { useNavigationStore } from '../../src-renderer/src/stores/navigation';
+import NewRunView from '../../src-renderer/src/views/NewRunView.vue';
+import ProjectsView from '../../src-renderer/src/views/ProjectsView.vue';
+import RunView from '../../src-renderer/src/views/RunView.vue';
+import { fakeBackend } from './fake-backend';
+import { listItem, runRecord } from './records';
+
+vi.mock('vue-echarts', () => ({
+  default: defineComponent({
+    name: 'VChart',
+    props: { option: { type: Object, default: undefined } },
+    setup(_props, { expose }) {
+      expose({ setOption: () => {}, chart: undefined });
+      return () => h('div', { class: 'vchart-stub' });
+    },
+  }),
+}));
+
+beforeEach(() => {
+  setActivePinia(createPinia());
+  window.location.hash = '';
+  // happy-dom's <dialog> has no showModal in every version; the views only need open/close.
+  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+    this.setAttribute('open', '');
+  };
+});
+
+const rows = [runRow(listItem(runRecord(1)), runRecord(1)), runRow(listItem(runRecord(2, { tags: ['sweep'] })), runRecord(2)), runRow(listItem(runRecord(3)), runRecord(3))];
+
+describe('RunsTable', () => {
+  const mountTable = (filter = '') =>
+    mount(RunsTable, { props: { rows, filter, progress: new Map(), selected: [], 'onUpdate:selected': () => {} }, attachTo: document.body });
+
+  it('sorts by a header, again to reverse', async () => {
+    const table = mountTable();
+    const ids = () => table.findAll('tbody tr').map((tr) => tr.attributes('data-run-id'));
+    expect(ids()).toEqual(['3', '2', '1']);
+    const width = table.findAll('th button.sort').find((b) => b.text().startsWith('Width'))!;
+    await width.trigger('click');
+    expect(ids()).toEqual(['1', '2', '3']);
+    await width.trigger('click');
+    expect(ids()).toEqual(['3', '2', '1']);
+    table.unmount();
+  });
+
+  it('filters, selects with Space and opens with Enter', async () => {
+    const selections: number[][] = [];
+    const table = mount(RunsTable, { props: { rows, filter: 'tag:sweep', progress: new Map(), selected: [], 'onUpdate:selected': (s: number[]) => selections.push(s) } });
+    expect(table.findAll('tbody tr')).toHaveLength(1);
+    const row = table.find('tbody tr');
+    await row.trigger('keydown', { key: ' ' });
+    expect(selections.at(-1)).toEqual([2]);
+    await row.trigger('keydown', { key: 'Enter' });
+    expect(table.emitted('open')?.[0]).toEqual([2]);
+    await table.setProps({ filter: 'nothing-matches' });
+    expect(table.text()).toContain('No run matches');
+  });
+});
+
+describe('NewRunView', () => {
+  const mountForm = (backend: ReturnType<typeof fakeBackend>) => {
+    installBackend(backend);
+    return mount(NewRunView, { props: { projectId: 1 }, attachTo: document.body });
+  };
+  const project = { id: 1, name: 'P', notes: '', created: 0, updated: 0, runCount: 0 };
+
+  it('fills the form from a preset and starts the run', async () => {
+    const backend = fakeBackend({ 'projects:list': () => [project], 'runs:start': ({ projectId }) => runRecord(11, { projectId }) });
+    const form = mountForm(backend);
+    await form.find('[data-preset="fig1-small"]').trigger('click');
+    expect((form.find('[data-testid="field-width"]').element as HTMLInputElement).value).toBe('256');
+    expect((form.find('[data-testid="field-steps"]').element as HTMLInputElement).value).toBe('2000');
+    await form.find('form').trigger('submit');
+    await flushPromises();
+    const start = backend.calls.find((c) => c.channel === 'runs:start');
+    expect(start?.request).toMatchObject({ projectId: 1, config: { steps: 2000, model: { width: 256, depth: 3 }, ntk: { circleSweep: 101 } } });
+    expect(useNavigationStore().route).toEqual({ name: 'run', runId: 11 });
+    form.unmount();
+  });
+
+  it('marks bad fields inline and sends nothing', async () => {
+    const backend = fakeBackend({ 'projects:list': () => [project] });
+    const form = mountForm(backend);
+    await form.find('[data-testid="field-width"]').setValue('0');
+    await form.find('form').trigger('submit');
+    await nextTick();
+    expect(form.find('[data-path="model.width"]').text()).toContain('must be from 1');
+    expect(form.find('[data-testid="field-width"]').attributes('aria-invalid')).toBe('true');
+    expect(backend.calls.some((c) => c.channel === 'runs:start')).toBe(false);
+    form.unmount();
+  });
+
+  it("puts the server's config/invalid lines on the fields they name", async () => {
+    const message = 'config is not a valid run config:\n  optimizer.lr: Too big: expected number to be <=10000\n  somewhere.else: odd';
+    const backend = fakeBackend({ 'projects:list': () => [project], 'runs:start': () => ({ ok: false, code: 'config/invalid', message }) });
+    const form = mountForm(backend);
+    await form.find('form').trigger('submit');
+    await flushPromises();
+    expect(form.find('[data-path="optimizer.lr"]').text()).toContain('Too big');
+    expect(form.text()).toContain('somewhere.else: odd');
+    expect(useNavigationStore().route.name).toBe('projects');
+    form.unmount();
+  });
+
+  it('starts one run per sweep value with a shared tag', async () => {
+    const started: unknown[] = [];
+    const backend = fakeBackend({
+      'projects:list': () => [project],
+      'runs:start': (request) => {
+        started.push(request);
+        return runRecord(20 + started.length);
+      },
+    });
+    const form = mountForm(backend);
+    await form.find('[data-preset="fig2"]').trigger('click');
+    expect(form.find('[data-testid="start-run"]').text()).toBe('Start 3 runs');
+    await form.find('form').trigger('submit');
+    await flushPromises();
+    expect(started.map((r) => (r as { config: { model: { width: number } } }).config.model.width)).toEqual([200, 1000, 2000]);
+    expect(new Set(started.map((r) => (r as { tags: string[] }).tags[0])).size).toBe(1);
+    expect(useNavigationStore().route).toEqual({ name: 'project', projectId: 1 });
+    form.unmount();
+  });
+});
+
+describe('ProjectsView', () => {
+  it('creates a project and opens it; deletes only after confirmation', async () => {
+    const list = [{ id: 4, name: 'Old', notes: '', created: 0, updated: 1, runCount: 2 }];
+    const backend = fakeBackend({
+      'projects:list': () => list,
+      'projects:create': ({ name }) => ({ id: 5, name, notes: '', created: 0, updated: 2, runCount: 0 }),
+      'projects:delete': () => ({ deleted: true }),
+    });
+    installBackend(backend);
+    const view = mount(ProjectsView, { attachTo: document.body });
+    await flushPromises();
+    expect(view.find('[data-project-id="4"]').text()).toContain('Old');
+    await view.find('[data-testid="new-project"]').trigger('click');
+    await view.find('[data-testid="project-name"]').setValue('Fig. 1');
+    await view.find('form.create').trigger('submit');
+    await flushPromises();
+    expect(useNavigationStore().route).toEqual({ name: 'project', projectId: 5 });
+
+    await view.find('[data-project-id="4"] button.danger').trigger('click');
+    await nextTick();
+    expect(backend.calls.some((c) => c.channel === 'projects:delete')).toBe(false);
+    expect(view.find('dialog').text()).toContain('2 run(s)');
+    await view.find('dialog form').trigger('submit');
+    await flushPromises();
+    expect(backend.calls.find((c) => c.channel === 'projects:delete')?.request).toEqual({ id: 4 });
+    view.unmount();
+  });
+});
+
+describe('RunView', () => {
+  it('shows a panel per recorded quantity and cancels a running run', async () => {
+    const running = runRecord(9, { status: 'running', summary: null, config: { steps: 100, model: { arch: 'fcn', depth: 3, width: 256 }, loss: { kind: 'bce' }, optimizer: { kind: 'gd', lr: 0.1 }, data: { kind: 'circle', n: 6 }, ntk: { analytic: 'derived' } } });
+    const s = { steps: [0, 1], wallTimes: [0, 0], values: [1, 0.9] };
+    const backend = fakeBackend({
+      'projects:list': () => [],
+      'runs:subscribe': () => ({ run: running, series: { loss: s, 'outputs/0/0': s, maxAbsDiffAnalytic: s, relDrift: s }, lastStep: 1, progress: { runId: 9, step: 1, total: 100, loss: 0.9, elapsedSeconds: 1, etaSeconds: 99 } }),
+      'runs:kernels': () => [],
+      'runs:cancel': () => runRecord(9, { status: 'cancelled' }),
+    });
+    installBackend(backend);
+    const view = mount(RunView, { props: { runId: 9 }, attachTo: document.body });
+    await flushPromises();
+    const panels = view.findAll('[data-panel]').map((p) => p.attributes('data-panel'));
+    expect(panels).toEqual(['loss', 'outputs', 'analytic', 'drift']);
+    expect(view.find('[data-panel="analytic"]').text()).toContain('drawn once the run has finished');
+    expect(view.find('[data-testid="progress"]').text()).toContain('ETA');
+    await view.find('[data-testid="cancel-run"]').trigger('click');
+    await flushPromises();
+    expect(backend.calls.find((c) => c.channel === 'runs:cancel')?.request).toEqual({ id: 9 });
+    expect(view.find('[data-testid="run-status"]').text()).toBe('cancelled');
+    view.unmount();
+    expect(backend.listenerCount('runs:metrics')).toBe(0);
+  });
+});
+
+describe('KernelHeatmaps', () => {
+  it('shows K_0, K_t and their difference for the step the slider picks', async () => {
+    const kernels = [0, 10, 100].map((step) => ({ step, kind: 'full' as const, rows: 2, cols: 2, hasData: true }));
+    const requested: number[] = [];
+    const snapshot = async (step: number) => {
+      requested.push(step);
+      const data = Float64Array.from([1, 0, 0, 1].map((v) => v * (1 + step / 100)));
+      return { step, kind: 'full' as const, rows: 2, data, size: 2, downsampled: 1, eigenvalues: null, sweep: null };
+    };
+    const view = mount(KernelHeatmaps, { props: { kernels, snapshot, live: false } });
+    await flushPromises();
+    expect(view.find('[data-testid="kernel-step"]').text()).toBe('100');
+    expect(view.text()).toContain('max |·| 1');
+    const slider = view.find('[data-testid="kernel-step-slider"]');
+    await slider.setValue('1');
+    await flushPromises();
+    expect(view.find('[data-testid="kernel-step"]').text()).toBe('10');
+    expect(view.text()).toContain('max |·| 0.1');
+    expect(new Set(requested)).toEqual(new Set([0, 10, 100]));
+  });
+
+  it('explains when the run stored no matrices', () => {
+    const view = mount(KernelHeatmaps, { props: { kernels: [{ step: 0, kind: 'full', rows: 2, cols: 2, hasData: false }], snapshot: async () => { throw new Error('unused'); }, live: false } });
+    expect(view.text()).toContain('saveKernels');
+  });
+});
+
+describe('StatusLine', () => {
+  it('shows transport, backend and workspace from app:info', async () => {
+    installBackend(fakeBackend({ 'app:info': () => ({ version: '0.1.0', workspace: '/data/ws', backend: { name: 'wasm', tfjsVersion: '4.22.0' }, transport: 'web', jobConcurrency: 1 }) }));
+    const app = useAppStore();
+    const view = mount(StatusLine);
+    await app.connect();
+    await nextTick();
+    expect(view.text()).toContain('web bridge');
+    expect(view.text()).toContain('backend: wasm (tfjs 4.22.0)');
+    expect(view.text()).toContain('/data/ws');
+    expect(view.text()).toContain('live');
+  });
+});

@@ -1,0 +1,140 @@
+// The New-run form's mirror of the run config: option lists equal to the schema's enums, defaults and every preset
+// valid under the schema, the draft <-> config round trip, quick checks, and the server's issue lines.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dataSchema, lossSchema, modelSchema, ntkSchema, optimizerSchema, runConfigSchema } from '../../src-main/contract/run-config';
+import { CodedError } from '../../src-main/contract/result';
+import { parseRunConfig } from '../../src-main/node/config-file';
+import { expandSweep, PRESETS } from '../../src-renderer/src/lib/presets';
+import {
+  ANALYTIC_FORMS,
+  ARCHS,
+  BACKENDS,
+  checkDraft,
+  configFromDraft,
+  DATA_KINDS,
+  defaultDraft,
+  draftFromConfig,
+  fieldOfIssue,
+  IMPLEMENTATIONS,
+  KERNELS,
+  LOSSES,
+  OPTIMIZERS,
+  PARAMETERIZATIONS,
+  parameterCount,
+  parseConfigIssues,
+  REDUCTIONS,
+  TARGETS,
+  TRACE_NORMALIZATIONS,
+} from '../../src-renderer/src/lib/run-config-form';
+
+const sorted = (values: readonly string[]) => [...values].sort();
+const enumOf = (schema: { options: readonly string[] }) => sorted(schema.options);
+// Zod wraps defaulted fields; the enum sits under `.def.innerType`.
+const inner = (schema: unknown): { options: readonly string[] } =>
+  ((schema as { def?: { innerType?: unknown } }).def?.innerType ?? schema) as { options: readonly string[] };
+
+describe('option lists mirror the schema', () => {
+  it('names every enum member', () => {
+    const model = (modelSchema as unknown as { def: { in?: { shape: Record<string, unknown> } } }).def;
+    const modelShape = (model.in?.shape ?? (modelSchema as unknown as { shape: Record<string, unknown> }).shape) as Record<string, unknown>;
+    expect(sorted(ARCHS)).toEqual(enumOf(inner(modelShape.arch)));
+    expect(sorted(PARAMETERIZATIONS)).toEqual(enumOf(inner(modelShape.parameterization)));
+    expect(sorted(LOSSES)).toEqual(enumOf(inner(lossSchema.shape.kind)));
+    expect(sorted(REDUCTIONS)).toEqual(enumOf(inner(lossSchema.shape.reduction)));
+    expect(sorted(TARGETS)).toEqual(enumOf(inner(lossSchema.shape.targets)));
+    expect(sorted(OPTIMIZERS)).toEqual(enumOf(inner(optimizerSchema.shape.kind)));
+    expect(sorted(KERNELS)).toEqual(enumOf(inner(ntkSchema.shape.kernel)));
+    expect(sorted(TRACE_NORMALIZATIONS)).toEqual(enumOf(inner(ntkSchema.shape.traceNormalization)));
+    expect(sorted(IMPLEMENTATIONS)).toEqual(enumOf(inner(ntkSchema.shape.implementation)));
+    expect(sorted(ANALYTIC_FORMS)).toEqual(enumOf(inner(ntkSchema.shape.analytic)));
+    expect(sorted(BACKENDS)).toEqual(enumOf(inner(runConfigSchema.shape.backend)));
+    expect(sorted(DATA_KINDS)).toEqual(sorted(dataSchema.options.map((o) => o.shape.kind.value)));
+  });
+
+  it('defaults match the schema defaults', () => {
+    const config = configFromDraft(defaultDraft());
+    const parsed = runConfigSchema.parse(config);
+    const bare = runConfigSchema.parse({ steps: 1000, model: { arch: 'fcn', depth: 3, width: 256 }, loss: { kind: 'bce' }, optimizer: { lr: 0.1 }, data: { kind: 'circle' } });
+    expect(parsed).toEqual(bare);
+  });
+});
+
+describe('presets', () => {
+  it('are valid run configs, and every example file is a preset', () => {
+    for (const preset of PRESETS) expect(() => parseRunConfig(preset.config, preset.id)).not.toThrow();
+    // happy-dom gives import.meta.url a non-file scheme; vitest runs from the repository root.
+    const dir = join(process.cwd(), 'examples');
+    const examples = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    const names = new Set(PRESETS.map((p) => p.config.name));
+    for (const file of examples) expect(names, file).toContain(JSON.parse(readFileSync(join(dir, file), 'utf8')).name);
+  });
+
+  it('survive the form: draft and back parse to the same config', () => {
+    for (const preset of PRESETS) {
+      const again = configFromDraft(draftFromConfig(preset.config));
+      expect(runConfigSchema.parse(again), preset.id).toEqual(runConfigSchema.parse(preset.config));
+    }
+  });
+
+  it('expand sweeps into one valid run per combination', () => {
+    const fig2 = PRESETS.find((p) => p.id === 'fig2');
+    const runs = expandSweep(fig2!.config, fig2!.sweep, 'sweep-x');
+    expect(runs.map((r) => r.config.model.width)).toEqual([200, 1000, 2000]);
+    expect(runs.every((r) => r.tags[0] === 'sweep-x' && r.config.steps === 0)).toBe(true);
+    const ce = PRESETS.find((p) => p.id === 'ce-vs-mse');
+    const six = expandSweep(ce!.config, ce!.sweep, 'sweep-y');
+    expect(six).toHaveLength(6);
+    for (const run of six) expect(() => parseRunConfig(run.config)).not.toThrow();
+    expect(new Set(six.map((r) => r.name)).size).toBe(6);
+    expect(expandSweep(ce!.config, undefined, 't')).toEqual([{ config: ce!.config, name: ce!.config.name, tags: [] }]);
+  });
+});
+
+describe('checkDraft', () => {
+  it('accepts the defaults and marks bad fields by config path', () => {
+    expect(checkDraft(defaultDraft())).toEqual({});
+    const draft = defaultDraft();
+    draft.model.width = 0;
+    draft.steps = null;
+    draft.optimizer.lr = -1;
+    draft.ntk.circleSweep = 101;
+    draft.data.kind = 'mnist';
+    draft.logging.metrics = { every: null, logSpaced: null, steps: '' };
+    expect(Object.keys(checkDraft(draft)).sort()).toEqual(['logging.metrics', 'model.width', 'ntk.circleSweep', 'optimizer.lr', 'steps']);
+  });
+
+  it('checks per-layer widths against depth and losses against the labels', () => {
+    const draft = defaultDraft();
+    draft.model.perLayer = true;
+    draft.model.widths = '64, 32';
+    expect(checkDraft(draft)['model.widths']).toMatch(/2 widths given but depth is 3/);
+    const blobs = defaultDraft();
+    blobs.data.kind = 'blobs';
+    blobs.data.classes = 3;
+    expect(checkDraft(blobs)['loss.kind']).toMatch(/binary/);
+  });
+
+  it('counts parameters of the bias-free FCN', () => {
+    // 2 -> 256 -> 256 -> 256 -> 1
+    expect(parameterCount(defaultDraft())).toBe(2 * 256 + 256 * 256 * 2 + 256);
+  });
+});
+
+describe('server issues', () => {
+  it('parses the config/invalid message onto form fields', () => {
+    let message = '';
+    try {
+      parseRunConfig({ steps: -1, model: { arch: 'fcn', depth: 3, width: 0 }, loss: { kind: 'bce' }, optimizer: { lr: 0.1 }, data: { kind: 'circle' } });
+    } catch (error) {
+      expect(error).toBeInstanceOf(CodedError);
+      message = (error as Error).message;
+    }
+    const issues = parseConfigIssues(message);
+    expect(Object.keys(issues).sort()).toEqual(['model.width', 'steps']);
+    expect(fieldOfIssue('logging.metrics.every', ['logging', 'logging.metrics'])).toBe('logging.metrics');
+    expect(fieldOfIssue('unknownKey', ['steps'])).toBe('');
+    expect(parseConfigIssues('plain failure')).toEqual({ '': ['plain failure'] });
+  });
+});
