@@ -29,9 +29,14 @@ export function createStoreSink(store: Store, runId: RunId, config: RunConfig, s
   listener.onStatus?.('running', null);
   const recorder = createStoreRecorder(store, runId, listener);
   const started = Date.now();
+  // Kept from the start of the run for its summary: the analytic circle sweep is what Fig. 2/3 charts compare with.
+  let sweep: { sweepPhis?: number[]; sweepAnalytic?: number[] } = {};
   let lastProgress = 0;
   const callbacks: TrainCallbacks = {
-    onStart: (info) => recorder.start(info),
+    onStart: (info) => {
+      recorder.start(info);
+      sweep = { sweepPhis: info.sweepPhis && Array.from(info.sweepPhis), sweepAnalytic: info.sweepAnalytic && Array.from(info.sweepAnalytic) };
+    },
     onMetrics: (record) => recorder.metrics(record),
     onKernel: (snapshot) => recorder.kernel(snapshot, config.logging.saveKernels),
     onStep: (step, total, loss) => {
@@ -51,7 +56,7 @@ export function createStoreSink(store: Store, runId: RunId, config: RunConfig, s
         const { bytes, meta } = encodeParamsArtifact(params);
         store.artifacts.put(runId, { name, kind: 'params', bytes, meta: { ...meta } });
       }
-      const summary = { ...result.summary, finishedAt: new Date().toISOString() };
+      const summary = { ...result.summary, ...sweep, finishedAt: new Date().toISOString() };
       if (result.summary.status === 'completed') {
         store.runs.markDone(runId, summary);
         listener.onStatus?.('done', null);

@@ -48,6 +48,7 @@ describe('workbench service', () => {
     expect(stored.status).toBe('done');
     expect((stored.backend as { name: string }).name).toMatch(/wasm|cpu|tensorflow/);
     expect(stored.summary).toMatchObject({ status: 'completed', stepsDone: 40 });
+    expect(stored.summary?.bound as number).toBeGreaterThan(0);
     const { series } = await service.handlers['runs:metrics']({ id: run.id });
     expect(series.loss.steps).toEqual([0, 5, 10, 15, 20, 25, 30, 35, 40]);
     expect(series.relDrift.steps).toEqual([0, 20, 40]);
