@@ -53,6 +53,8 @@ export default defineConfig({
     root: resolve(root, 'src-renderer'),
     plugins: [vue(), devServerCsp],
     build: {
+      // The same bundle is served to browsers by the web bridge, where 2 MB of unminified ECharts would show.
+      minify: true,
       rolldownOptions: {
         input: { index: resolve(root, 'src-renderer/index.html') },
       },
