@@ -41,20 +41,37 @@ function toF32(x: Float64Array, n: number, d: number): MatrixF32 {
   return matrix(n, d, Float32Array.from(x));
 }
 
-/** Delta rows (i*k + c) x width: the per-output seed rows (same for every sample) masked by each sample's ReLU. */
-function maskRows(seed: MatrixF32, activations: MatrixF32, k: number, perSample: boolean): MatrixF32 {
+/** Delta rows (i*k + c) x width: per-output seed rows [k, width], the same for every sample, masked by each sample's ReLU. */
+function maskSeedRows(seed: MatrixF32, activations: MatrixF32, k: number): MatrixF32 {
   const n = activations.rows;
   const m = activations.cols;
   const out = new Float32Array(n * k * m);
   for (let i = 0; i < n; i++) {
+    const act = i * m;
     for (let c = 0; c < k; c++) {
-      const src = perSample ? (i * k + c) * m : c * m;
+      const src = c * m;
       const dst = (i * k + c) * m;
-      const act = i * m;
-      for (let j = 0; j < m; j++) out[dst + j] = activations.data[act + j] > 0 ? seed.data[src + j] : 0;
+      for (let j = 0; j < m; j++) if (activations.data[act + j] > 0) out[dst + j] = seed.data[src + j];
     }
   }
   return matrix(n * k, m, out);
+}
+
+/**
+ * Masks per-sample delta rows (i*k + c) by each sample's ReLU, in place: the rows are a fresh engine output, and
+ * writing a new 10 MB array per layer costs more in page faults than the masking itself.
+ */
+function maskRowsInPlace(rows: MatrixF32, activations: MatrixF32, k: number): MatrixF32 {
+  const m = activations.cols;
+  const data = rows.data;
+  for (let i = 0; i < activations.rows; i++) {
+    const act = i * m;
+    for (let c = 0; c < k; c++) {
+      const dst = (i * k + c) * m;
+      for (let j = 0; j < m; j++) if (!(activations.data[act + j] > 0)) data[dst + j] = 0;
+    }
+  }
+  return rows;
 }
 
 /** Scales the engine's output in place and returns it. */
@@ -164,7 +181,7 @@ async function fcnKernel(engine: MatmulEngine, a: Architecture & { arch: 'fcn' }
   // d f_c / d h_L = wm_out Wout[c, :]: the same seed row for every sample, masked by each sample's ReLU.
   const seed = scale(matrix(k, readout.inDim, Float32Array.from(findParam(params, readout.weight).values)), readoutMult);
   const top = layers.length - 2;
-  let deltas = sides.map((s) => maskRows(seed, s.reluOutputs[top], k, false));
+  let deltas = sides.map((s) => maskSeedRows(seed, s.reluOutputs[top], k));
   for (let l = top; l >= 0; l--) {
     const layer = layers[l];
     await addLayerTerm(engine, kernel, mode, k, forwardMults(a, layer), layer.bias !== undefined, deltas[0], deltas[deltas.length - 1], first.traces[l].input, last.traces[l].input);
@@ -172,7 +189,7 @@ async function fcnKernel(engine: MatmulEngine, a: Architecture & { arch: 'fcn' }
     const mult = forwardMults(a, layer).weight;
     const w = weightMatrix(params, layer);
     const next: MatrixF32[] = [];
-    for (let s = 0; s < sides.length; s++) next.push(maskRows(scale(await engine.matmul(deltas[s], w, false), mult), sides[s].reluOutputs[l - 1], k, true));
+    for (let s = 0; s < sides.length; s++) next.push(maskRowsInPlace(scale(await engine.matmul(deltas[s], w, false), mult), sides[s].reluOutputs[l - 1], k));
     deltas = next;
   }
   return kernel;
@@ -230,7 +247,7 @@ async function resnetKernel(engine: MatmulEngine, a: Architecture & { arch: 'res
     const dz: MatrixF32[] = [];
     for (let s = 0; s < sides.length; s++) {
       const dh = scale(await engine.matmul(g[s], weightMatrix(params, outer), false), outerMult);
-      dz.push(maskRows(dh, sides[s].inner[l], k, true));
+      dz.push(maskRowsInPlace(dh, sides[s].inner[l], k));
     }
     await addLayerTerm(engine, kernel, mode, k, forwardMults(a, inner), true, dz[0], dz[dz.length - 1], sides[0].streams[l], other.streams[l]);
     const nextG: MatrixF32[] = [];
