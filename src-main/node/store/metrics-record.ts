@@ -2,26 +2,13 @@
 // scalars by their field name, per-sample vectors as `outputs/<sample>/<j>`, `u/<sample>`, `diagonal/<sample>`.
 import type { MetricsRecord } from '../../core/train/train-run';
 import type { MetricRow } from './types';
-
-const SCALARS = [
-  'loss',
-  'accuracy',
-  'paramNorm',
-  'paramDistance',
-  'paramDistanceInf',
-  'relDrift',
-  'maxAbsDriftInit',
-  'maxAbsDiffAnalytic',
-  'lambdaMin',
-  'lambdaMax',
-  'condition',
-] as const;
+import { SCALAR_METRICS } from '../../contract/metric-names';
 
 /** `trackedSamples` (RunStartInfo.trackedSamples) names the per-sample entries by training index. */
 export function metricRowsFromRecord(record: MetricsRecord, trackedSamples: readonly number[]): MetricRow[] {
   const { step, wallTime } = record;
   const rows: MetricRow[] = [];
-  for (const name of SCALARS) {
+  for (const name of SCALAR_METRICS) {
     const value = record[name];
     if (typeof value === 'number') rows.push({ step, wallTime, name, value });
   }
