@@ -2,7 +2,7 @@
 // preload's window.api, the Electron IPC handlers, the HTTP/WebSocket bridge, the renderer's client and the
 // conformance tests are all derived from these tables; no signature is written anywhere else.
 import { z } from 'zod';
-import type { Project, RunListItem, RunRecord, RunState } from './records';
+import type { Project, RunRecord, RunState } from './records';
 import { RUN_STATES } from './records';
 import type { Result } from './result';
 import { type Channel, EVENT_NAMES } from './channels';
@@ -121,7 +121,7 @@ export interface Responses {
   'projects:delete': { deleted: true };
   'projects:export': { path: string; bytes: number };
   'projects:import': Project;
-  'runs:list': RunListItem[];
+  'runs:list': RunRecord[];
   'runs:get': RunRecord;
   'runs:start': RunRecord;
   'runs:cancel': RunRecord;

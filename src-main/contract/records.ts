@@ -29,7 +29,7 @@ export interface RunError {
   readonly message: string;
 }
 
-/** What run lists show: everything but the config and backend. */
+/** A run without its config and backend (what summaries, events and tables key on). */
 export interface RunListItem {
   readonly id: RunId;
   readonly projectId: ProjectId;

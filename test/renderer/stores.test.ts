@@ -9,7 +9,7 @@ import { useLiveRunStore } from '../../src-renderer/src/stores/live-run';
 import { useProjectsStore } from '../../src-renderer/src/stores/projects';
 import { useRunsStore } from '../../src-renderer/src/stores/runs';
 import { fakeBackend, flush } from './fake-backend';
-import { listItem, runRecord } from './records';
+import { runRecord } from './records';
 
 const series = (steps: number[], values: number[]): MetricSeriesDto => ({ steps, wallTimes: steps.map(() => 0), values });
 
@@ -98,7 +98,7 @@ describe('useRunsStore', () => {
   it('loads the list with each record, and follows status and progress events', async () => {
     const records = [runRecord(1), runRecord(2, { status: 'running' })];
     const backend = fakeBackend({
-      'runs:list': () => records.map(listItem),
+      'runs:list': () => [...records],
       'runs:get': ({ id }) => records.find((r) => r.id === id)!,
     });
     installBackend(backend);
@@ -122,7 +122,7 @@ describe('useRunsStore', () => {
 
   it('deletes what it can and reports the rest with their codes', async () => {
     const backend = fakeBackend({
-      'runs:list': () => [listItem(runRecord(1)), listItem(runRecord(2))],
+      'runs:list': () => [runRecord(1), runRecord(2)],
       'runs:get': ({ id }) => runRecord(id),
       'runs:delete': ({ id }) => (id === 2 ? { ok: false, code: 'store/invalid-state', message: 'run 2 is running' } : { deleted: true }),
     });

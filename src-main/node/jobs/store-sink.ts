@@ -25,7 +25,7 @@ export interface StoreSink {
 
 /** Marks the run running and returns the callbacks that record it; progress is throttled to about 10 Hz. */
 export function createStoreSink(store: Store, runId: RunId, config: RunConfig, setup: TrainSetup, listener: RunListener = {}): StoreSink {
-  store.runs.markRunning(runId, { ...setup.backend, meta: setup.meta });
+  store.runs.markRunning(runId, { ...setup.backend, workbenchVersion: setup.meta.workbenchVersion, dataset: setup.meta.dataset });
   listener.onStatus?.('running', null);
   const recorder = createStoreRecorder(store, runId, listener);
   const started = Date.now();

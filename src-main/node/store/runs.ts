@@ -30,7 +30,7 @@ export interface DuplicateOptions {
 export interface RunRepo {
   create(projectId: ProjectId, run: NewRun): RunRecord;
   get(id: RunId): RunRecord;
-  list(projectId: ProjectId, filter?: { readonly status?: readonly RunState[] }): RunListItem[];
+  list(projectId: ProjectId, filter?: { readonly status?: readonly RunState[] }): RunRecord[];
   /** queued -> running; records the backend and this connection as the runner. */
   markRunning(id: RunId, backend?: RunBackend): RunRecord;
   /** running -> done. */
@@ -106,14 +106,15 @@ const ALLOWED_FROM: Record<'running' | 'done' | 'failed' | 'cancelled', readonly
 };
 
 export function createRunRepo(db: Database, afterDelete: () => void): RunRepo {
+  const toRecord = (row: RunRow): RunRecord => ({
+    ...toListItem(row),
+    config: JSON.parse(row.config) as Record<string, unknown>,
+    backend: row.backend === null ? null : (JSON.parse(row.backend) as RunBackend),
+  });
   const get = (id: RunId): RunRecord => {
     const row = db.get<RunRow>(`SELECT ${COLUMNS}, r.config, r.backend FROM runs r WHERE r.id = ?`, [id]);
     if (!row) throw new CodedError('store/not-found', `no run with id ${id}`);
-    return {
-      ...toListItem(row),
-      config: JSON.parse(row.config) as Record<string, unknown>,
-      backend: row.backend === null ? null : (JSON.parse(row.backend) as RunBackend),
-    };
+    return toRecord(row);
   };
   const touchProject = (projectId: ProjectId) => db.run('UPDATE projects SET updated = ? WHERE id = ?', [Date.now(), projectId]);
   // No row changed: either the run is missing (get says store/not-found) or nothing needed changing.
@@ -165,7 +166,8 @@ export function createRunRepo(db: Database, afterDelete: () => void): RunRepo {
     list(projectId, filter = {}) {
       const states = filter.status ?? [];
       const where = states.length > 0 ? ` AND r.status IN (${states.map(() => '?').join(', ')})` : '';
-      return db.all<RunRow>(`SELECT ${COLUMNS} FROM runs r WHERE r.project_id = ?${where} ORDER BY r.created DESC, r.id DESC`, [projectId, ...states]).map(toListItem);
+      // Whole records: a runs table shows config fields, and one query beats a runs:get per row.
+      return db.all<RunRow>(`SELECT ${COLUMNS}, r.config, r.backend FROM runs r WHERE r.project_id = ?${where} ORDER BY r.created DESC, r.id DESC`, [projectId, ...states]).map(toRecord);
     },
     markRunning: (id, backend) => transition(id, 'running', 'started = ?, runner = ?, backend = ?', [Date.now(), db.holderId, backend ? toJson(backend) : null]),
     markDone: (id, summary) => transition(id, 'done', 'finished = ?, summary = ?', [Date.now(), summary ? toJson(summary) : null]),

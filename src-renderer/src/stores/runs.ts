@@ -1,5 +1,5 @@
-// Runs of the open project: the list, each run's full record (config and backend, fetched once and refreshed on
-// status changes, since runs:list leaves them out), live status and progress from events, and run actions.
+// Runs of the open project: the list with each run's full record (runs:list returns config and backend; a status
+// change refreshes one record), live status and progress from events, and run actions.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { ProgressDto } from '../../../src-main/contract/api';
@@ -10,7 +10,6 @@ import { runRow, type RunRow } from '../lib/run-row';
 import { backend, call } from '../services/backend';
 
 const TERMINAL = new Set(['done', 'failed', 'cancelled', 'interrupted']);
-const DETAIL_CONCURRENCY = 6;
 
 export const useRunsStore = defineStore('runs', () => {
   const projectId = ref<number | null>(null);
@@ -36,21 +35,6 @@ export const useRunsStore = defineStore('runs', () => {
     return record;
   };
 
-  async function fetchRecords(ids: number[], token: number): Promise<void> {
-    const queue = [...ids];
-    const worker = async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        try {
-          const record = await call('runs:get', { id });
-          if (token === loadToken) putRecord(record);
-        } catch {
-          // A run deleted meanwhile: the next list load drops it.
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(DETAIL_CONCURRENCY, queue.length) }, worker));
-  }
-
   async function load(id: number): Promise<void> {
     const token = ++loadToken;
     if (projectId.value !== id) {
@@ -64,14 +48,7 @@ export const useRunsStore = defineStore('runs', () => {
       if (token !== loadToken) return;
       items.value = list;
       error.value = null;
-      const missing = list.filter((i) => {
-        const known = records.value.get(i.id);
-        return !known || known.status !== i.status;
-      });
-      await fetchRecords(
-        missing.map((i) => i.id),
-        token,
-      );
+      for (const record of list) putRecord(record);
     } catch (e) {
       if (token === loadToken) error.value = describeError(e);
     } finally {
