@@ -23,10 +23,12 @@ export interface StoreSink {
   fail(error: unknown): void;
 }
 
-/** Marks the run running and returns the callbacks that record it; progress is throttled to about 10 Hz. */
+/**
+ * The callbacks that record a run; it becomes 'running' when training starts, with what is known then (engines,
+ * lambda_0 and the bound, the analytic sweep) already in its summary, so live views can draw the bound. Progress is
+ * throttled to about 10 Hz.
+ */
 export function createStoreSink(store: Store, runId: RunId, config: RunConfig, setup: TrainSetup, listener: RunListener = {}): StoreSink {
-  store.runs.markRunning(runId, { ...setup.backend, workbenchVersion: setup.meta.workbenchVersion, dataset: setup.meta.dataset });
-  listener.onStatus?.('running', null);
   const recorder = createStoreRecorder(store, runId, listener);
   const started = Date.now();
   // Kept from the start of the run for its summary: the analytic circle sweep is what Fig. 2/3 charts compare with.
@@ -36,6 +38,10 @@ export function createStoreSink(store: Store, runId: RunId, config: RunConfig, s
     onStart: (info) => {
       recorder.start(info);
       sweep = { sweepPhis: info.sweepPhis && Array.from(info.sweepPhis), sweepAnalytic: info.sweepAnalytic && Array.from(info.sweepAnalytic) };
+      const { architecture, paramCount, outputs, stepEngine, matmulEngine, lambda0, bound } = info;
+      const backend = { ...setup.backend, workbenchVersion: setup.meta.workbenchVersion, dataset: setup.meta.dataset };
+      store.runs.markRunning(runId, backend, { architecture, paramCount, outputs, stepEngine, matmulEngine, lambda0, bound, ...sweep });
+      listener.onStatus?.('running', null);
     },
     onMetrics: (record) => recorder.metrics(record),
     onKernel: (snapshot) => recorder.kernel(snapshot, config.logging.saveKernels),
@@ -56,7 +62,8 @@ export function createStoreSink(store: Store, runId: RunId, config: RunConfig, s
         const { bytes, meta } = encodeParamsArtifact(params);
         store.artifacts.put(runId, { name, kind: 'params', bytes, meta: { ...meta } });
       }
-      const summary = { ...result.summary, ...sweep, finishedAt: new Date().toISOString() };
+      const started = store.runs.get(runId).summary ?? {};
+      const summary = { ...started, ...result.summary, ...sweep, finishedAt: new Date().toISOString() };
       if (result.summary.status === 'completed') {
         store.runs.markDone(runId, summary);
         listener.onStatus?.('done', null);

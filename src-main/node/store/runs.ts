@@ -31,8 +31,8 @@ export interface RunRepo {
   create(projectId: ProjectId, run: NewRun): RunRecord;
   get(id: RunId): RunRecord;
   list(projectId: ProjectId, filter?: { readonly status?: readonly RunState[] }): RunRecord[];
-  /** queued -> running; records the backend and this connection as the runner. */
-  markRunning(id: RunId, backend?: RunBackend): RunRecord;
+  /** queued -> running; records the backend, this connection as the runner, and what is known at the start (summary). */
+  markRunning(id: RunId, backend?: RunBackend, summary?: object): RunRecord;
   /** running -> done. */
   markDone(id: RunId, summary?: object): RunRecord;
   /** queued | running -> failed. */
@@ -169,7 +169,8 @@ export function createRunRepo(db: Database, afterDelete: () => void): RunRepo {
       // Whole records: a runs table shows config fields, and one query beats a runs:get per row.
       return db.all<RunRow>(`SELECT ${COLUMNS}, r.config, r.backend FROM runs r WHERE r.project_id = ?${where} ORDER BY r.created DESC, r.id DESC`, [projectId, ...states]).map(toRecord);
     },
-    markRunning: (id, backend) => transition(id, 'running', 'started = ?, runner = ?, backend = ?', [Date.now(), db.holderId, backend ? toJson(backend) : null]),
+    markRunning: (id, backend, summary) =>
+      transition(id, 'running', 'started = ?, runner = ?, backend = ?, summary = ?', [Date.now(), db.holderId, backend ? toJson(backend) : null, summary ? toJson(summary) : null]),
     markDone: (id, summary) => transition(id, 'done', 'finished = ?, summary = ?', [Date.now(), summary ? toJson(summary) : null]),
     markFailed: (id, error, summary) =>
       transition(id, 'failed', 'finished = ?, error_code = ?, error_message = ?, summary = ?', [Date.now(), error.code, error.message, summary ? toJson(summary) : null]),

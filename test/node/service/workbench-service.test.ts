@@ -41,6 +41,14 @@ describe('workbench service', () => {
     const project = await service.handlers['projects:create']({ name: 'service test' });
     const run = await service.handlers['runs:start']({ projectId: project.id, config: tiny, name: 'tiny' });
     expect(run.status).toBe('queued');
+    let live = await service.handlers['runs:get']({ id: run.id });
+    for (let tries = 0; live.status === 'queued' && tries < 600; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      live = await service.handlers['runs:get']({ id: run.id });
+    }
+    // What the start knows is stored with the 'running' status, so a live view can draw the bound at once.
+    expect(live.summary).toMatchObject({ stepEngine: expect.any(String), paramCount: 2 * 16 + 16 });
+    expect(live.summary?.bound as number).toBeGreaterThan(0);
     const final = await waitForStatus(service, run.id, ['done', 'failed']);
     expect(final.error).toBeNull();
     expect(final.status).toBe('done');
