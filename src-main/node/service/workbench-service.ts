@@ -113,8 +113,12 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
     },
     'runs:subscribe': ({ id }) => {
       const run = store.runs.get(id);
-      const series = seriesDto(store.metrics.read(id));
-      return { run, series, lastStep: store.metrics.lastStep(id) ?? -1, progress: jobs.progress(id) ?? null };
+      const raw = store.metrics.read(id);
+      // lastStep comes from the same read as the history: a separate query could see a batch the worker committed
+      // in between, and the client would then drop those live points as already seen.
+      let lastStep = -1;
+      for (const s of Object.values(raw)) if (s.steps.length > 0) lastStep = Math.max(lastStep, s.steps[s.steps.length - 1]);
+      return { run, series: seriesDto(raw), lastStep, progress: jobs.progress(id) ?? null };
     },
   };
 
