@@ -27,7 +27,7 @@ function giveUp(reason) {
       `ntk-workbench: cannot start the desktop app: ${reason}`,
       '',
       'Without Electron you can still use the workbench:',
-      '  browser mode   npm run serve            (coming soon)',
+      '  browser mode   npm run build && npm run serve   (then open the printed URL)',
       '  command line   npx ntk-workbench --help',
       '',
       'To retry the desktop app once online: npx install-electron, then npm start.',
