@@ -119,6 +119,7 @@ describe('routes', () => {
       { name: 'project', projectId: 3 },
       { name: 'new-run', projectId: 3 },
       { name: 'new-run', projectId: 3, fromRunId: 9, preset: 'fig1-small' },
+      { name: 'import', projectId: 3 },
       { name: 'run', runId: 12 },
       { name: 'run', runId: 12, tab: 'kernels' },
       { name: 'compare', runIds: [1, 5] },

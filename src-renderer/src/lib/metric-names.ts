@@ -31,6 +31,10 @@ const LABELS: Readonly<Record<string, string>> = {
   lambdaMin: 'λ_min(K_t)',
   lambdaMax: 'λ_max(K_t)',
   condition: 'λ_max / λ_min',
+  // Recorded only by checkpoint-series imports (src-main/node/jobs/import-job.ts).
+  outputChange: '‖f_t − f₀‖_F / ‖f₀‖_F',
+  maxAbsOutputChange: 'max |f_t − f₀|',
+  'validation/maxAbsError': 'max |f − f_onnxruntime|',
 };
 
 export type SampleMetric = { kind: 'outputs'; sample: number; output: number } | { kind: 'u' | 'diagonal'; sample: number };

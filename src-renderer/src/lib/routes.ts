@@ -5,6 +5,7 @@ export type Route =
   | { name: 'projects' }
   | { name: 'project'; projectId: number }
   | { name: 'new-run'; projectId: number; fromRunId?: number; preset?: string }
+  | { name: 'import'; projectId: number }
   | { name: 'run'; runId: number; tab?: string }
   | { name: 'compare'; runIds: number[] }
   | { name: 'settings' };
@@ -26,6 +27,7 @@ export function parseRoute(hash: string): Route {
       const preset = params.get('preset');
       return { name: 'new-run', projectId: id, ...(Number.isInteger(from) && from > 0 ? { fromRunId: from } : {}), ...(preset ? { preset } : {}) };
     }
+    if (parts[2] === 'import') return { name: 'import', projectId: id };
     return { name: 'project', projectId: id };
   }
   if (parts[0] === 'runs' && Number.isInteger(id) && id > 0) return { name: 'run', runId: id, ...(params.get('tab') ? { tab: params.get('tab') ?? undefined } : {}) };
@@ -47,6 +49,8 @@ export function formatRoute(route: Route): string {
       const text = query.toString();
       return `#/projects/${route.projectId}/new${text ? `?${text}` : ''}`;
     }
+    case 'import':
+      return `#/projects/${route.projectId}/import`;
     case 'run':
       return `#/runs/${route.runId}${route.tab ? `?tab=${encodeURIComponent(route.tab)}` : ''}`;
     case 'compare':

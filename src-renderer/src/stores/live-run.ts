@@ -15,9 +15,11 @@ const TERMINAL = new Set(['done', 'failed', 'cancelled', 'interrupted']);
 
 /** Progress of a run that is not in the job queue (finished, or not started), from its record. */
 function progressOfRecord(run: RunRecord): ProgressDto | null {
-  const total = typeof run.config.steps === 'number' ? run.config.steps : null;
+  // An import counts checkpoints (its config lists the model files), a training run counts steps.
+  const models = run.config.models;
+  const total = run.kind === 'import' ? (Array.isArray(models) ? models.length : null) : typeof run.config.steps === 'number' ? run.config.steps : null;
   if (total === null) return null;
-  const done = typeof run.summary?.stepsDone === 'number' ? run.summary.stepsDone : run.status === 'done' ? total : 0;
+  const done = typeof run.summary?.stepsDone === 'number' ? run.summary.stepsDone : typeof run.summary?.checkpoints === 'number' ? run.summary.checkpoints : run.status === 'done' ? total : 0;
   const elapsed = run.started !== null ? ((run.finished ?? Date.now()) - run.started) / 1000 : 0;
   return { runId: run.id, step: done, total, loss: typeof run.summary?.finalLoss === 'number' ? run.summary.finalLoss : null, elapsedSeconds: elapsed, etaSeconds: null };
 }

@@ -1,0 +1,69 @@
+// The Import form (ONNX checkpoint series -> a drift run of kind 'import') as plain data: the draft the view edits,
+// its quick checks, and the 'imports:start' request built from it.
+import type { RequestOf } from '../../../src-main/contract/api';
+
+export type ImportKernel = 'trace' | 'full';
+
+export interface ImportDraft {
+  /** One model path per line, on the machine running the workbench service. */
+  models: string;
+  probe: string;
+  kernel: ImportKernel;
+  name: string;
+}
+
+export const defaultImportDraft = (): ImportDraft => ({ models: '', probe: 'mnist:64', kernel: 'trace', name: '' });
+
+/** The non-empty lines of the textarea, trimmed, duplicates dropped (the order is the checkpoint order). */
+export function parseModelPaths(text: string): string[] {
+  return [...new Set(text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean))];
+}
+
+/** Field -> messages, for FormField; empty when the draft can be sent. The server checks the rest. */
+export function checkImportDraft(draft: ImportDraft): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  const models = parseModelPaths(draft.models);
+  if (models.length === 0) errors.models = ['give at least one .onnx path'];
+  else if (models.some((m) => m.length > 4096)) errors.models = ['a path is longer than 4096 characters'];
+  const probe = draft.probe.trim();
+  if (!probe) errors.probe = ['give a probe file (.json, .npy, .csv) or mnist:N[:seed]'];
+  else if (/^mnist:/i.test(probe) && !/^mnist:\d+(:\d+)?$/i.test(probe)) errors.probe = ['write MNIST probes as mnist:N or mnist:N:seed'];
+  if (draft.name.trim().length > 200) errors.name = ['at most 200 characters'];
+  return errors;
+}
+
+export function importRequestFromDraft(projectId: number, draft: ImportDraft): RequestOf<'imports:start'> {
+  const name = draft.name.trim();
+  return {
+    projectId,
+    models: parseModelPaths(draft.models),
+    probe: draft.probe.trim(),
+    kernel: draft.kernel,
+    ...(name ? { name } : {}),
+  };
+}
+
+/**
+ * What dropped files give: full paths where the shell exposes them (File.path in older Electron), otherwise only
+ * names, since a browser never reveals where a file lives; the view then asks for host paths.
+ */
+export function droppedModelEntries(files: readonly File[]): { lines: string[]; namesOnly: boolean } {
+  const lines: string[] = [];
+  let namesOnly = false;
+  // Checkpoint files are usually numbered (step-100, step-1000): natural order keeps them in training order.
+  const sorted = [...files].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+  for (const file of sorted) {
+    const path = (file as File & { path?: unknown }).path;
+    if (typeof path === 'string' && path.length > 0) lines.push(path);
+    else {
+      lines.push(file.name);
+      namesOnly = true;
+    }
+  }
+  return { lines, namesOnly };
+}
+
+/** The textarea after a drop: existing lines kept, new ones appended without repeats. */
+export function appendModelLines(text: string, lines: readonly string[]): string {
+  return parseModelPaths([text, ...lines].join('\n')).join('\n');
+}
