@@ -25,6 +25,7 @@ export default defineConfig({
           name: 'renderer',
           include: ['test/renderer/**/*.test.ts'],
           environment: 'happy-dom',
+          setupFiles: ['test/renderer/setup-dom.ts'],
         },
       },
     ],

@@ -1,11 +1,10 @@
-// Components and views in happy-dom against a scripted backend (charts stubbed: ECharts needs a canvas): the runs
+// Components and views in happy-dom against a scripted backend (charts stubbed in setup-dom.ts): the runs
 // table's sorting, filtering, selection and keys; the New-run form's presets, inline checks, the server's
 // config/invalid lines on their fields, and start; project creation and deletion; the run view's panels and
 // cancel; the kernel heatmaps' step slider; the status line.
 import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { defineComponent, h, nextTick } from 'vue';
+import { describe, expect, it } from 'vitest';
+import { nextTick } from 'vue';
 import KernelHeatmaps from '../../src-renderer/src/charts/KernelHeatmaps.vue';
 import RunsTable from '../../src-renderer/src/components/RunsTable.vue';
 import StatusLine from '../../src-renderer/src/components/StatusLine.vue';
@@ -18,26 +17,6 @@ import ProjectsView from '../../src-renderer/src/views/ProjectsView.vue';
 import RunView from '../../src-renderer/src/views/RunView.vue';
 import { fakeBackend } from './fake-backend';
 import { listItem, runRecord } from './records';
-
-vi.mock('vue-echarts', () => ({
-  default: defineComponent({
-    name: 'VChart',
-    props: { option: { type: Object, default: undefined } },
-    setup(_props, { expose }) {
-      expose({ setOption: () => {}, chart: undefined });
-      return () => h('div', { class: 'vchart-stub' });
-    },
-  }),
-}));
-
-beforeEach(() => {
-  setActivePinia(createPinia());
-  window.location.hash = '';
-  // happy-dom's <dialog> has no showModal in every version; the views only need open/close.
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.setAttribute('open', '');
-  };
-});
 
 const rows = [runRow(listItem(runRecord(1)), runRecord(1)), runRow(listItem(runRecord(2, { tags: ['sweep'] })), runRecord(2)), runRow(listItem(runRecord(3)), runRecord(3))];
 

@@ -1,9 +1,7 @@
 // The Import view for ONNX checkpoint series: the imports:start request built from the form, dropped files (names
 // only in a browser), the server's coded errors, and the run view's drift panels for a run of kind 'import'.
 import { flushPromises, mount } from '@vue/test-utils';
-import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { defineComponent, h } from 'vue';
+import { describe, expect, it } from 'vitest';
 import { appendModelLines, checkImportDraft, defaultImportDraft, droppedModelEntries, importRequestFromDraft, parseModelPaths } from '../../src-renderer/src/lib/import-form';
 import { installBackend } from '../../src-renderer/src/services/backend';
 import { useNavigationStore } from '../../src-renderer/src/stores/navigation';
@@ -11,22 +9,6 @@ import ImportView from '../../src-renderer/src/views/ImportView.vue';
 import RunView from '../../src-renderer/src/views/RunView.vue';
 import { fakeBackend } from './fake-backend';
 import { runRecord } from './records';
-
-vi.mock('vue-echarts', () => ({
-  default: defineComponent({
-    name: 'VChart',
-    props: { option: { type: Object, default: undefined } },
-    setup(_props, { expose }) {
-      expose({ setOption: () => {}, chart: undefined });
-      return () => h('div', { class: 'vchart-stub' });
-    },
-  }),
-}));
-
-beforeEach(() => {
-  setActivePinia(createPinia());
-  window.location.hash = '';
-});
 
 describe('import form', () => {
   it('builds the request from the form: one trimmed path a line, no blanks or repeats, name only when given', () => {
