@@ -33,8 +33,13 @@ export default defineConfig({
   main: {
     build: {
       rolldownOptions: {
-        // Jobs run in worker threads: the worker is its own entry, next to index.js (node/jobs/job-queue.ts).
-        input: { index: resolve(root, 'src-main/index.ts'), 'job-worker': resolve(root, 'src-main/node/jobs/job-worker.ts') },
+        // Runs and one-off model tasks work in worker threads: each worker is its own entry, next to index.js
+        // (node/jobs/start-worker.ts).
+        input: {
+          index: resolve(root, 'src-main/index.ts'),
+          'job-worker': resolve(root, 'src-main/node/jobs/job-worker.ts'),
+          'task-worker': resolve(root, 'src-main/node/jobs/task-worker.ts'),
+        },
         external: mainExternal,
       },
     },

@@ -1,8 +1,10 @@
-// The renderer's only door to the main process: window.api holds one method per contract channel (ipcRenderer.invoke)
-// and `on(event, listener)` for the contract's events, nothing else; no ipcRenderer escapes. The window is sandboxed,
+// The renderer's only door to the main process: window.api holds one method per contract channel (ipcRenderer.invoke),
+// `on(event, listener)` for the contract's events and `pathForFile` for dropped files, nothing else; no ipcRenderer
+// escapes. The window is sandboxed,
 // so this is bundled into one CJS file that requires only electron.
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { ApiClient, EventName, EventSubscribe } from './contract/api';
+import type { PreloadApi } from './contract/channels';
 import { CHANNELS, EVENT_NAMES, IPC_EVENT_CHANNEL } from './contract/channels';
 
 const requests = Object.fromEntries(
@@ -32,4 +34,7 @@ const on: EventSubscribe = (event, listener) => {
   };
 };
 
-contextBridge.exposeInMainWorld('api', { ...requests, on });
+// Since Electron 32 a dropped File no longer carries `.path`; only the preload may ask webUtils for it.
+const pathForFile = (file: object): string => webUtils.getPathForFile(file as Parameters<typeof webUtils.getPathForFile>[0]);
+
+contextBridge.exposeInMainWorld('api', { ...requests, on, pathForFile } satisfies PreloadApi);

@@ -13,6 +13,10 @@ const notes = z.string().max(100_000);
 const tag = z.string().trim().min(1).max(64);
 const filePath = z.string().min(1).max(4096);
 
+/** Upload chunks stay well under the web bridge's 1 MiB body limit once base64-encoded and wrapped in JSON. */
+export const UPLOAD_CHUNK_BYTES = 512 * 1024;
+const UPLOAD_CHUNK_BASE64_MAX = Math.ceil(UPLOAD_CHUNK_BYTES / 3) * 4;
+
 /** Inbound payload schemas: every request is validated against its entry before a handler sees it. */
 export const requestSchemas = {
   'app:info': z.strictObject({}),
@@ -37,6 +41,11 @@ export const requestSchemas = {
   'runs:kernels': z.strictObject({ id }),
   'runs:kernel': z.strictObject({ id, step: z.number().int().nonnegative(), maxSize: z.number().int().min(8).max(4096).optional() }),
   'runs:subscribe': z.strictObject({ id }),
+  'imports:inspect': z.strictObject({
+    models: z.array(filePath).min(1).max(10_000).describe('model files or folders of them, on the host'),
+    freeze: z.array(z.string().min(1).max(512)).max(10_000).optional(),
+    keepSoftmax: z.boolean().optional(),
+  }),
   'imports:start': z.strictObject({
     projectId: id,
     models: z.array(filePath).min(1).max(10_000),
@@ -45,6 +54,12 @@ export const requestSchemas = {
     freeze: z.array(z.string().min(1).max(512)).max(10_000).optional(),
     keepSoftmax: z.boolean().optional(),
     name: name.optional(),
+  }),
+  'uploads:write': z.strictObject({
+    uploadId: z.string().regex(/^[0-9a-f]{16,64}$/).optional().describe('absent on the first chunk of an upload; the answer names it'),
+    path: z.string().min(1).max(1024).describe('the file\'s relative path in the dropped set, e.g. run1/step-100.onnx'),
+    offset: z.number().int().nonnegative(),
+    data: z.string().max(UPLOAD_CHUNK_BASE64_MAX).describe('base64 bytes appended at offset (the file\'s size so far)'),
   }),
 } as const;
 
@@ -111,6 +126,42 @@ export interface AppInfoDto {
   readonly jobConcurrency: number;
 }
 
+export interface ImportParamDto {
+  readonly name: string;
+  readonly shape: readonly number[];
+  /** The first slot it feeds, e.g. "Gemm fc1 input 1". */
+  readonly feeds: string;
+}
+
+/** What an import would work on: the checkpoint files (folders expanded) and the first one's model, translated. */
+export interface ImportInspectionDto {
+  readonly files: readonly string[];
+  readonly model: {
+    readonly identifier: string;
+    readonly producer: string;
+    readonly opset: number;
+    readonly inputShape: readonly number[];
+    readonly outputs: number;
+    readonly batch: string;
+    readonly ops: Readonly<Record<string, number>>;
+    readonly paramCount: number;
+    readonly params: readonly ImportParamDto[];
+    readonly frozen: readonly string[];
+    readonly constants: readonly string[];
+    readonly skippedOutputOp: string | null;
+    /** 'fcn' when the structured kernel and the float64 path apply to it. */
+    readonly structured: 'fcn' | null;
+  };
+}
+
+/** One appended chunk: where the file lives on the host and how many bytes it has now. */
+export interface UploadChunkDto {
+  readonly uploadId: string;
+  /** Absolute path on the host, usable in imports:start. */
+  readonly path: string;
+  readonly bytes: number;
+}
+
 /** Response types, one per channel. */
 export interface Responses {
   'app:info': AppInfoDto;
@@ -136,8 +187,10 @@ export interface Responses {
   'runs:kernel': KernelDto;
   /** The history so far; live 'runs:metrics' events with a step above `lastStep` follow. */
   'runs:subscribe': { run: RunRecord; series: Record<string, MetricSeriesDto>; lastStep: number; progress: ProgressDto | null };
+  'imports:inspect': ImportInspectionDto;
   /** A queued run of kind 'import': per checkpoint step, paramNorm, paramDistance, relDrift, lambdaMin/Max, outputChange. */
   'imports:start': RunRecord;
+  'uploads:write': UploadChunkDto;
 }
 
 /** Events pushed to every client (renderer windows, WebSocket connections), batched about ten times a second. */

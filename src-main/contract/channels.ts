@@ -25,7 +25,9 @@ export const CHANNELS = [
   'runs:kernels',
   'runs:kernel',
   'runs:subscribe',
+  'imports:inspect',
   'imports:start',
+  'uploads:write',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];
@@ -38,8 +40,12 @@ export const IPC_EVENT_CHANNEL = 'event';
 /** WebSocket path of the web bridge's event stream. */
 export const EVENTS_PATH = '/api/events';
 
-/** What the preload exposes as window.api: one method per channel plus `on`. */
-export type PreloadApi = ApiClient & { readonly on: EventSubscribe };
+/**
+ * What the preload exposes as window.api: one method per channel, `on`, and `pathForFile`, which turns a File the
+ * user dropped on the window into its path on disk (Electron's webUtils.getPathForFile; '' for a file not on disk).
+ * The parameter is a DOM File; contract code compiles without the DOM library, hence `object`.
+ */
+export type PreloadApi = ApiClient & { readonly on: EventSubscribe; readonly pathForFile: (file: object) => string };
 
 /** HTTP route of a channel on the web bridge: 'runs:set-notes' -> 'POST /api/runs/set-notes'; lists also answer GET. */
 export function channelPath(channel: Channel): string {

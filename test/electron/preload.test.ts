@@ -31,10 +31,16 @@ function eventSource() {
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('preload', () => {
-  it('exposes one method per contract channel plus on(), and nothing else', async () => {
+  it('pathForFile answers the dropped file\'s path from webUtils, and an empty string for a file not on disk', async () => {
+    const api = await createFakeElectron().loadPreload();
+    expect(api.pathForFile({ name: 'step-100.onnx', diskPath: '/data/run1/step-100.onnx' })).toBe('/data/run1/step-100.onnx');
+    expect(api.pathForFile({ name: 'pasted.onnx' })).toBe('');
+  });
+
+  it('exposes one method per contract channel plus on() and pathForFile(), and nothing else', async () => {
     const electron = createFakeElectron();
     const api = await electron.loadPreload();
-    expect(Object.keys(api).sort()).toEqual([...CHANNELS, 'on'].sort());
+    expect(Object.keys(api).sort()).toEqual([...CHANNELS, 'on', 'pathForFile'].sort());
     for (const key of Object.keys(api)) expect(typeof (api as unknown as Record<string, unknown>)[key]).toBe('function');
   });
 

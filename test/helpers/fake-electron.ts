@@ -74,7 +74,9 @@ export function createFakeElectron(): FakeElectron {
       };
       const contextBridge = { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, Object.freeze({ ...(api as object) })) };
       vi.resetModules();
-      vi.doMock('electron', () => ({ contextBridge, ipcRenderer }));
+      // webUtils.getPathForFile answers a File's path on disk; the fake reads it from a `diskPath` the test sets.
+      const webUtils = { getPathForFile: (file: { diskPath?: string }) => file.diskPath ?? '' };
+      vi.doMock('electron', () => ({ contextBridge, ipcRenderer, webUtils }));
       try {
         await import('../../src-main/preload');
       } finally {

@@ -1,8 +1,13 @@
-// The Import view for ONNX checkpoint series: the imports:start request built from the form, dropped files (names
-// only in a browser), the server's coded errors, and the run view's drift panels for a run of kind 'import'.
+// The Import view for ONNX checkpoint series: the imports:start request built from the form, dropped files and
+// folders (host paths from Electron, uploads from a browser), the first checkpoint's parameters with freeze boxes,
+// the server's coded errors, and the run view's drift panels for a run of kind 'import'.
 import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
-import { appendModelLines, checkImportDraft, defaultImportDraft, droppedModelEntries, importRequestFromDraft, parseModelPaths } from '../../src-renderer/src/lib/import-form';
+import type { ImportInspectionDto } from '../../src-main/contract/api';
+import { UPLOAD_CHUNK_BYTES } from '../../src-main/contract/api';
+import { collectDroppedFiles, hostPathsOf } from '../../src-renderer/src/lib/dropped-files';
+import { appendModelLines, checkImportDraft, defaultImportDraft, importRequestFromDraft, parseModelPaths } from '../../src-renderer/src/lib/import-form';
+import { UPLOAD_CHUNK, uploadFiles } from '../../src-renderer/src/services/upload';
 import { installBackend } from '../../src-renderer/src/services/backend';
 import { useNavigationStore } from '../../src-renderer/src/stores/navigation';
 import ImportView from '../../src-renderer/src/views/ImportView.vue';
@@ -24,12 +29,77 @@ describe('import form', () => {
     expect(checkImportDraft({ ...defaultImportDraft(), models: 'a.onnx', probe: ' ' }).probe).toHaveLength(1);
   });
 
-  it('takes paths from dropped files where the shell gives them, names otherwise, in natural order', () => {
-    const named = (name: string, path?: string) => Object.assign(new File(['x'], name), path ? { path } : {});
-    expect(droppedModelEntries([named('ckpt-10.onnx'), named('ckpt-2.onnx')])).toEqual({ lines: ['ckpt-2.onnx', 'ckpt-10.onnx'], namesOnly: true });
-    expect(droppedModelEntries([named('a.onnx', '/x/a.onnx')])).toEqual({ lines: ['/x/a.onnx'], namesOnly: false });
+  it('sends freeze and keepSoftmax only when set', () => {
+    const draft = { ...defaultImportDraft(), models: 'a.onnx' };
+    expect(importRequestFromDraft(1, draft)).not.toHaveProperty('freeze');
+    expect(importRequestFromDraft(1, draft)).not.toHaveProperty('keepSoftmax');
+    expect(importRequestFromDraft(1, { ...draft, freeze: ['fc1.weight'], keepSoftmax: true })).toMatchObject({ freeze: ['fc1.weight'], keepSoftmax: true });
     expect(appendModelLines('/x/a.onnx\n', ['/x/a.onnx', 'b.onnx'])).toBe('/x/a.onnx\nb.onnx');
     expect(parseModelPaths('')).toEqual([]);
+  });
+});
+
+/** A FileSystemEntry tree like Chromium's, with readEntries answering in batches of `batch` then an empty one. */
+function entryTree(name: string, children: Record<string, unknown>, batch = 2): unknown {
+  const entries = Object.entries(children).map(([child, value]) =>
+    value instanceof File ? { isFile: true, isDirectory: false, name: child, file: (ok: (f: File) => void) => ok(value) } : entryTree(child, value as Record<string, unknown>, batch),
+  );
+  return {
+    isFile: false,
+    isDirectory: true,
+    name,
+    createReader: () => {
+      let at = 0;
+      return { readEntries: (ok: (e: unknown[]) => void) => ok(entries.slice(at, (at += batch))) };
+    },
+  };
+}
+const fileItem = (entry: unknown) => ({ kind: 'file', webkitGetAsEntry: () => entry });
+
+describe('dropped files', () => {
+  it('walks a dropped folder (every readEntries batch) into relative paths in natural order', async () => {
+    const tree = entryTree('run1', { 'step-20.onnx': new File(['b'], 'step-20.onnx'), 'step-3.onnx': new File(['a'], 'step-3.onnx'), w: { 'x.data': new File(['c'], 'x.data') }, 'step-100.onnx': new File(['d'], 'step-100.onnx') });
+    const single = new File(['e'], 'extra.onnx');
+    const dropped = await collectDroppedFiles({ files: [] as unknown as FileList, items: [fileItem(tree), fileItem({ isFile: true, isDirectory: false, name: 'extra.onnx', file: (ok: (f: File) => void) => ok(single) })] as unknown as DataTransferItemList });
+    expect(dropped.map((d) => d.relativePath)).toEqual(['extra.onnx', 'run1/step-3.onnx', 'run1/step-20.onnx', 'run1/step-100.onnx', 'run1/w/x.data']);
+    expect(dropped[0].file).toBe(single);
+    const limited = await collectDroppedFiles({ files: [] as unknown as FileList, items: [fileItem(tree)] as unknown as DataTransferItemList }, 2);
+    expect(limited).toHaveLength(2);
+  });
+
+  it('falls back to the flat file list, and takes host paths only when the shell knows every one', async () => {
+    const files = [new File(['x'], 'ckpt-10.onnx'), new File(['x'], 'ckpt-2.onnx')];
+    expect((await collectDroppedFiles({ files: files as unknown as FileList })).map((d) => d.relativePath)).toEqual(['ckpt-2.onnx', 'ckpt-10.onnx']);
+    expect(hostPathsOf(files, undefined)).toBeUndefined();
+    expect(hostPathsOf(files, (f) => `/data/${f.name}`)).toEqual(['/data/ckpt-2.onnx', '/data/ckpt-10.onnx']);
+    expect(hostPathsOf(files, (f) => (f.name === 'ckpt-2.onnx' ? '/data/ckpt-2.onnx' : undefined))).toBeUndefined();
+  });
+
+  it('uploads in chunks the contract accepts, at increasing offsets, into one upload', async () => {
+    expect(UPLOAD_CHUNK).toBeLessThanOrEqual(UPLOAD_CHUNK_BYTES);
+    const big = Uint8Array.from({ length: UPLOAD_CHUNK * 2 + 1234 }, (_, i) => (i * 31) % 251);
+    const received = new Map<string, number[]>();
+    const backend = fakeBackend({
+      'uploads:write': ({ uploadId, path, offset, data }) => {
+        const bytes = [...Uint8Array.from(atob(data), (c) => c.charCodeAt(0))];
+        const had = received.get(path) ?? [];
+        expect(offset).toBe(had.length);
+        received.set(path, [...had, ...bytes]);
+        return { uploadId: uploadId ?? 'abcdef0123456789', path: `/ws/uploads/${path}`, bytes: offset + bytes.length };
+      },
+    });
+    installBackend(backend);
+    const progress: number[] = [];
+    const paths = await uploadFiles([{ relativePath: 'r/big.onnx', file: new File([big], 'big.onnx') }, { relativePath: 'r/empty.data', file: new File([], 'empty.data') }], (p) => progress.push(p.sentBytes));
+    expect(paths).toEqual(new Map([['r/big.onnx', '/ws/uploads/r/big.onnx'], ['r/empty.data', '/ws/uploads/r/empty.data']]));
+    expect(received.get('r/big.onnx')).toEqual([...big]);
+    expect(received.get('r/empty.data')).toEqual([]);
+    const requests = backend.calls.map((c) => c.request as { uploadId?: string; data: string });
+    expect(requests).toHaveLength(4);
+    expect(requests[0].uploadId).toBeUndefined();
+    expect(requests.slice(1).every((r) => r.uploadId === 'abcdef0123456789')).toBe(true);
+    expect(Math.max(...requests.map((r) => r.data.length))).toBeLessThanOrEqual(Math.ceil(UPLOAD_CHUNK_BYTES / 3) * 4);
+    expect(progress[progress.length - 1]).toBe(big.length);
   });
 });
 
@@ -66,14 +136,93 @@ describe('ImportView', () => {
     view.unmount();
   });
 
-  it('fills in the names of dropped files and says they must become host paths', async () => {
-    installBackend(fakeBackend({ 'projects:list': () => [project] }));
+  const inspection: ImportInspectionDto = {
+    files: ['/ws/up/run1/step-3.onnx', '/ws/up/run1/step-20.onnx'],
+    model: {
+      identifier: 'step-3.onnx',
+      producer: 'pytorch 2.1',
+      opset: 17,
+      inputShape: [4],
+      outputs: 3,
+      batch: 'dynamic',
+      ops: { Gemm: 2, Relu: 1, Softmax: 1 },
+      paramCount: 67,
+      params: [
+        { name: 'fc1.weight', shape: [8, 4], feeds: 'Gemm fc1 input 1' },
+        { name: 'fc1.bias', shape: [8], feeds: 'Gemm fc1 input 2' },
+        { name: 'fc2.weight', shape: [3, 8], feeds: 'Gemm fc2 input 1' },
+        { name: 'fc2.bias', shape: [3], feeds: 'Gemm fc2 input 2' },
+      ],
+      frozen: [],
+      constants: [],
+      skippedOutputOp: 'Softmax',
+      structured: 'fcn',
+    },
+  };
+
+  it('uploads a dropped folder from a browser, lists its models, reads the first and sends the frozen parameters', async () => {
+    const backend = fakeBackend({
+      'projects:list': () => [project],
+      'uploads:write': ({ uploadId, path, offset, data }) => ({ uploadId: uploadId ?? '0123456789abcdef', path: `/ws/up/${path}`, bytes: offset + atob(data).length }),
+      'imports:inspect': () => inspection,
+      'imports:start': ({ projectId }) => runRecord(32, { projectId, kind: 'import', status: 'queued' }),
+    });
+    installBackend(backend);
     const view = mount(ImportView, { props: { projectId: 1 }, attachTo: document.body });
-    const textarea = view.find('[data-testid="import-models"]');
-    const files = [new File(['x'], 'step-20.onnx'), new File(['x'], 'step-3.onnx')];
-    await textarea.trigger('drop', { dataTransfer: { files } });
-    expect((textarea.element as HTMLTextAreaElement).value).toBe('step-3.onnx\nstep-20.onnx');
-    expect(view.find('[data-testid="names-only"]').text()).toContain('full path');
+    const tree = entryTree('run1', { 'step-20.onnx': new File(['b'], 'step-20.onnx'), 'step-3.onnx': new File(['a'], 'step-3.onnx'), 'step-3.data': new File(['w'], 'step-3.data') });
+    await view.find('[data-testid="import-models"]').trigger('drop', { dataTransfer: { files: [], items: [fileItem(tree)] } });
+    await flushPromises();
+    expect(backend.calls.filter((c) => c.channel === 'uploads:write').map((c) => (c.request as { path: string }).path)).toEqual(['run1/step-3.data', 'run1/step-3.onnx', 'run1/step-20.onnx']);
+    expect((view.find('[data-testid="import-models"]').element as HTMLTextAreaElement).value).toBe('/ws/up/run1/step-3.onnx\n/ws/up/run1/step-20.onnx');
+    expect(backend.calls.find((c) => c.channel === 'imports:inspect')?.request).toEqual({ models: ['/ws/up/run1/step-3.onnx', '/ws/up/run1/step-20.onnx'] });
+    expect(view.find('[data-testid="import-param-count"]').text()).toContain('67 trainable of 67');
+    await view.find('[data-param="fc1.weight"] input[type="checkbox"]').setValue(true);
+    expect(view.find('[data-testid="import-param-count"]').text()).toContain('35 trainable of 67');
+    await view.find('[data-testid="import-keep-softmax"]').setValue(true);
+    expect(view.find('[data-testid="inspect-models"]').text()).toBe('Read again');
+    await view.find('form').trigger('submit');
+    await flushPromises();
+    expect(backend.calls.find((c) => c.channel === 'imports:start')?.request).toEqual({
+      projectId: 1,
+      models: ['/ws/up/run1/step-3.onnx', '/ws/up/run1/step-20.onnx'],
+      probe: 'mnist:64',
+      kernel: 'trace',
+      freeze: ['fc1.weight'],
+      keepSoftmax: true,
+    });
+    view.unmount();
+  });
+
+  it('takes host paths from the Electron shell without uploading, folders included', async () => {
+    const backend = Object.assign(fakeBackend({ 'projects:list': () => [project], 'imports:inspect': () => inspection }), { pathForFile: (f: File) => `/data/${f.name}` });
+    installBackend(backend);
+    const view = mount(ImportView, { props: { projectId: 1 }, attachTo: document.body });
+    await view.find('[data-testid="import-models"]').trigger('drop', { dataTransfer: { files: [new File([], 'run7'), new File(['x'], 'a-2.onnx')] } });
+    await flushPromises();
+    expect((view.find('[data-testid="import-models"]').element as HTMLTextAreaElement).value).toBe('/data/a-2.onnx\n/data/run7');
+    expect(backend.calls.some((c) => c.channel === 'uploads:write')).toBe(false);
+    expect(view.find('[data-testid="import-file-count"]').text()).toBe('2');
+    view.unmount();
+  });
+
+  it('shows a failed upload and a model the importer refuses as coded errors, keeping the form', async () => {
+    const backend = fakeBackend({
+      'projects:list': () => [project],
+      'uploads:write': () => ({ ok: false, code: 'io/failed', message: 'the disk holding /ws/uploads is full' }),
+      'imports:inspect': () => ({ ok: false, code: 'onnx/unsupported-op', message: 'unsupported ops: NonMaxSuppression (node nms_1)' }),
+    });
+    installBackend(backend);
+    const view = mount(ImportView, { props: { projectId: 1 }, attachTo: document.body });
+    await view.find('[data-testid="import-models"]').setValue('/m/kept.onnx');
+    await view.find('[data-testid="import-models"]').trigger('drop', { dataTransfer: { files: [new File(['x'], 'a.onnx')] } });
+    await flushPromises();
+    expect(view.find('[role="alert"]').text()).toContain('io/failed');
+    expect((view.find('[data-testid="import-models"]').element as HTMLTextAreaElement).value).toBe('/m/kept.onnx');
+    await view.find('[data-testid="inspect-models"]').trigger('click');
+    await flushPromises();
+    expect(view.text()).toContain('onnx/unsupported-op');
+    expect(view.text()).toContain('nms_1');
+    expect(view.find('[data-testid="import-model"]').exists()).toBe(false);
     view.unmount();
   });
 });

@@ -1,9 +1,12 @@
 // One queued "import" run: a series of ONNX checkpoints and a probe set give, per checkpoint, parameter norm and
 // distance, kernel drift from the first, spectrum and output change, recorded as metrics keyed by checkpoint step.
-// Runs in a worker thread like training; never throws for a failed run (the store holds the outcome).
+// Each checkpoint's metrics are committed (and streamed) as soon as it is measured, so charts grow live and a
+// cancelled series keeps what it finished. Runs in a worker thread like training; never throws for a failed run.
 import { z } from 'zod';
+import type { MetricPointDto } from '../../contract/api';
 import { CodedError, failureOf } from '../../contract/result';
 import { initBackend } from '../backend';
+import type { DriftEntry } from '../onnx/import/checkpoint-drift';
 import { seriesDrift } from '../onnx/import/import-service';
 import { loadProbeSet } from '../onnx/import/probe-set';
 import type { Store } from '../store/store';
@@ -20,8 +23,27 @@ export const importConfigSchema = z.strictObject({
 });
 export type ImportConfig = z.infer<typeof importConfigSchema>;
 
+/** One checkpoint as a metric point; wallTime is seconds since the job started, kernelSeconds that checkpoint's eNTK. */
+function pointOf(e: DriftEntry, wallTime: number): MetricPointDto & { readonly values: Readonly<Record<string, number>> } {
+  return {
+    step: e.step,
+    wallTime,
+    values: {
+      paramNorm: e.paramNorm,
+      paramDistance: e.paramDistance,
+      relDrift: e.relDrift,
+      lambdaMin: e.lambdaMin,
+      lambdaMax: e.lambdaMax,
+      outputChange: e.outputChange,
+      maxAbsOutputChange: e.maxAbsOutputChange,
+      'validation/maxAbsError': e.validation.maxAbsError,
+      kernelSeconds: e.ms / 1000,
+    },
+  };
+}
+
 export async function runImportJob(store: Store, runId: RunId, options: { signal?: AbortSignal; listener?: RunListener } = {}): Promise<void> {
-  const { listener } = options;
+  const { signal, listener } = options;
   try {
     const parsed = importConfigSchema.safeParse(store.runs.get(runId).config);
     if (!parsed.success) throw new CodedError('config/invalid', `import run ${runId}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -30,34 +52,28 @@ export async function runImportJob(store: Store, runId: RunId, options: { signal
     store.runs.markRunning(runId, { ...backend });
     listener?.onStatus?.('running', null);
     const started = Date.now();
+    const elapsed = () => (Date.now() - started) / 1000;
+    const progress = (done: number, total: number) => {
+      const elapsedSeconds = elapsed();
+      listener?.onProgress?.({ runId, step: done, total, loss: null, elapsedSeconds, etaSeconds: done > 0 ? (elapsedSeconds / done) * (total - done) : null });
+    };
     const probe = await loadProbeSet(config.probe);
-    const report = await seriesDrift(
-      config.models.map((path) => ({ path })),
-      probe,
-      { kernel: config.kernel, freeze: config.freeze, logits: !config.keepSoftmax },
-      (p) => {
-        const elapsedSeconds = (Date.now() - started) / 1000;
-        listener?.onProgress?.({ runId, step: p.index, total: p.total, loss: null, elapsedSeconds, etaSeconds: p.index > 0 ? (elapsedSeconds / p.index) * (p.total - p.index) : null });
+    progress(0, config.models.length);
+    const report = await seriesDrift(config.models.map((path) => ({ path })), probe, {
+      kernel: config.kernel,
+      freeze: config.freeze,
+      logits: !config.keepSoftmax,
+      signal,
+      onEntry: (entry, index, total) => {
+        const point = pointOf(entry, elapsed());
+        const rows: MetricRow[] = Object.entries(point.values).map(([name, value]) => ({ step: point.step, wallTime: point.wallTime, name, value }));
+        store.metrics.append(runId, rows);
+        listener?.onPoints?.([point]);
+        progress(index + 1, total);
       },
-    );
-    const rows: MetricRow[] = report.entries.flatMap((e) => {
-      const wallTime = e.ms / 1000;
-      const values: [string, number][] = [
-        ['paramNorm', e.paramNorm],
-        ['paramDistance', e.paramDistance],
-        ['relDrift', e.relDrift],
-        ['lambdaMin', e.lambdaMin],
-        ['lambdaMax', e.lambdaMax],
-        ['outputChange', e.outputChange],
-        ['maxAbsOutputChange', e.maxAbsOutputChange],
-        ['validation/maxAbsError', e.validation.maxAbsError],
-      ];
-      return values.map(([name, value]) => ({ step: e.step, wallTime, name, value }));
     });
-    store.metrics.append(runId, rows);
-    listener?.onPoints?.(report.entries.map((e) => ({ step: e.step, wallTime: e.ms / 1000, values: Object.fromEntries(rows.filter((r) => r.step === e.step).map((r) => [r.name, r.value])) })));
     const summary = { checkpoints: report.entries.length, model: report.model, probe: report.probe, kernel: report.kernel, files: report.entries.map((e) => ({ file: e.file, step: e.step })) };
-    if (options.signal?.aborted) {
+    if (report.cancelled) {
       store.runs.markCancelled(runId, summary);
       listener?.onStatus?.('cancelled', null);
     } else {

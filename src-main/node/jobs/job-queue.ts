@@ -1,14 +1,12 @@
 // The job queue of a host (training and import runs): runs start in worker threads (never on the thread that serves the UI or the API),
 // at most `concurrency` at once, in order; cancel is cooperative for running jobs and immediate for queued ones.
 // Worker messages become API events; a worker that dies is recorded as a failed run.
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Events, EventName, ProgressDto } from '../../contract/api';
 import type { EngineChoice } from '../engines';
 import type { Store } from '../store/store';
 import type { RunId } from '../store/types';
+import { startWorker } from './start-worker';
 import type { HostToWorker, TrainWorkerData, WorkerToHost } from './worker-messages';
 
 export interface JobQueue {
@@ -29,20 +27,6 @@ export interface JobQueueOptions {
   readonly emit: <E extends EventName>(event: E, payload: Events[E]) => void;
 }
 
-const requireHere = createRequire(import.meta.url);
-
-/**
- * The worker script next to this module: the built .js in a bundle; from source, a tiny bootstrap that registers
- * tsx's loader inside the worker first (Node 20 does not carry the parent's --import hooks into workers).
- */
-function startWorker(data: TrainWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./job-worker.js', import.meta.url), { workerData: data });
-  const tsxApi = pathToFileURL(join(dirname(requireHere.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./job-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData: data });
-}
-
 export function createJobQueue(options: JobQueueOptions): JobQueue {
   const { store, emit } = options;
   const concurrency = Math.max(1, options.concurrency ?? 1);
@@ -56,7 +40,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
   };
 
   const launch = (runId: RunId) => {
-    const worker = startWorker({ storePath: store.path, runId, engine: options.engine ?? 'auto' });
+    const worker = startWorker('job-worker', { storePath: store.path, runId, engine: options.engine ?? 'auto' } satisfies TrainWorkerData);
     const entry = { worker, done: Promise.resolve(), finalStatus: false };
     entry.done = new Promise<void>((resolve) => {
       worker.on('message', (message: WorkerToHost) => {

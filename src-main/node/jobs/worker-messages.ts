@@ -1,5 +1,5 @@
-// Messages between the job queue (host thread) and a training worker thread.
-import type { MetricPointDto, ProgressDto } from '../../contract/api';
+// Messages between the host thread and its workers: the job queue and a run's worker, the task runner and a task.
+import type { MetricPointDto, ProgressDto, RequestOf } from '../../contract/api';
 import type { ErrorCode } from '../../contract/result';
 import type { EngineChoice } from '../engines';
 import type { RunState } from '../store/types';
@@ -17,3 +17,13 @@ export type WorkerToHost =
   | { readonly type: 'points'; readonly points: MetricPointDto[] }
   | { readonly type: 'kernel'; readonly step: number }
   | { readonly type: 'status'; readonly status: RunState; readonly error: { code: ErrorCode; message: string } | null };
+
+/** A one-off task for task-worker.ts, named by the API channel it answers. */
+export type WorkerTask = { readonly kind: 'imports:inspect'; readonly request: RequestOf<'imports:inspect'> };
+
+export interface TaskWorkerData {
+  readonly task: WorkerTask;
+}
+
+/** What task-worker.ts posts once: the task's value or its failure. */
+export type TaskOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly code: ErrorCode; readonly message: string };

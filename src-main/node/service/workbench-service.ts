@@ -2,7 +2,8 @@
 // worker threads, and the event hub. Handlers receive validated requests (contract/dispatch.ts) and return plain
 // data; failures are CodedErrors with stable codes.
 import { mkdirSync } from 'node:fs';
-import type { ApiHandlers, KernelDto, MetricSeriesDto } from '../../contract/api';
+import { join } from 'node:path';
+import type { ApiHandlers, ImportInspectionDto, KernelDto, MetricSeriesDto } from '../../contract/api';
 import { CodedError } from '../../contract/result';
 import { encodeTensor } from '../../contract/tensor-codec';
 import { parseRunConfig } from '../config-file';
@@ -12,6 +13,9 @@ import { storePathIn } from '../store/workspace-dir';
 import type { MetricSeries } from '../store/types';
 import { importConfigSchema } from '../jobs/import-job';
 import { createJobQueue } from '../jobs/job-queue';
+import { runTask } from '../jobs/run-task';
+import { expandModelPaths } from '../onnx/import/model-paths';
+import { createUploadStore } from '../uploads/upload-store';
 import { createEventHub } from './event-hub';
 import { downsampleSquare } from './downsample';
 import type { WorkbenchService, WorkbenchServiceOptions } from './workbench-service-types';
@@ -32,6 +36,7 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
   }
   const store = openStore(storePathIn(options.workspaceDir));
   const hub = createEventHub();
+  const uploads = createUploadStore(join(options.workspaceDir, 'uploads'));
   const jobs = createJobQueue({ store, concurrency: options.concurrency, engine: options.engine, emit: hub.emit });
   let lastBackend: Record<string, unknown> | null = null;
   hub.subscribe('runs:status', ({ runId, status }) => {
@@ -106,11 +111,15 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
         sweep: record.sweep ? Array.from(record.sweep) : null,
       };
     },
-    'imports:start': ({ projectId, models, probe, kernel, freeze, keepSoftmax, name }) => {
-      const config = importConfigSchema.parse({ models, probe, kernel, freeze, keepSoftmax });
-      const run = store.runs.create(projectId, { kind: 'import', config, name: name ?? `drift of ${models.length} checkpoint(s)` });
+    'imports:inspect': (request) => runTask<ImportInspectionDto>({ kind: 'imports:inspect', request }),
+    'imports:start': async ({ projectId, models, probe, kernel, freeze, keepSoftmax, name }) => {
+      store.projects.get(projectId);
+      const files = await expandModelPaths(models);
+      const config = importConfigSchema.parse({ models: files, probe, kernel, freeze, keepSoftmax });
+      const run = store.runs.create(projectId, { kind: 'import', config, name: name ?? `drift of ${files.length} checkpoint(s)` });
       return startRun(run.id);
     },
+    'uploads:write': ({ uploadId, path, offset, data }) => uploads.write({ uploadId, path, offset, bytes: Buffer.from(data, 'base64') }),
     'runs:subscribe': ({ id }) => {
       const run = store.runs.get(id);
       const raw = store.metrics.read(id);

@@ -14,6 +14,8 @@ export interface ApiConnection {
   /** Called when the event stream came back after a loss: what was sent meanwhile is gone, so refetch (runs:subscribe). */
   onReconnect(listener: () => void): () => void;
   close(): void;
+  /** A dropped file's path on the host, where the shell can tell (Electron); absent in a browser, which never can. */
+  readonly pathForFile?: (file: File) => string | undefined;
 }
 
 export type ChannelCall = (channel: string, request: unknown) => Promise<Result<unknown>>;

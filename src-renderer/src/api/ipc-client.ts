@@ -24,5 +24,13 @@ export function createIpcClient(bridge: PreloadApi): ApiConnection {
     ready: () => Promise.resolve(),
     onReconnect: () => () => {},
     close: () => {},
+    pathForFile: (file) => {
+      if (typeof bridge.pathForFile !== 'function') return undefined;
+      try {
+        return bridge.pathForFile(file) || undefined;
+      } catch {
+        return undefined;
+      }
+    },
   };
 }

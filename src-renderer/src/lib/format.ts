@@ -27,3 +27,20 @@ export function formatDate(epochMs: number | null | undefined): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+/** A count with thousands separators: 1234567 -> '1,234,567'. */
+export function formatInteger(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+/** A size in bytes in binary units: 1536 -> '1.5 KiB'. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}

@@ -10,9 +10,13 @@ export interface ImportDraft {
   probe: string;
   kernel: ImportKernel;
   name: string;
+  /** Parameter (initializer) names kept constant: no gradient, no kernel contribution. */
+  freeze: string[];
+  /** Differentiate the final Softmax/LogSoftmax too instead of taking the logits under it. */
+  keepSoftmax: boolean;
 }
 
-export const defaultImportDraft = (): ImportDraft => ({ models: '', probe: 'mnist:64', kernel: 'trace', name: '' });
+export const defaultImportDraft = (): ImportDraft => ({ models: '', probe: 'mnist:64', kernel: 'trace', name: '', freeze: [], keepSoftmax: false });
 
 /** The non-empty lines of the textarea, trimmed, duplicates dropped (the order is the checkpoint order). */
 export function parseModelPaths(text: string): string[] {
@@ -39,28 +43,15 @@ export function importRequestFromDraft(projectId: number, draft: ImportDraft): R
     models: parseModelPaths(draft.models),
     probe: draft.probe.trim(),
     kernel: draft.kernel,
+    ...(draft.freeze.length > 0 ? { freeze: [...draft.freeze] } : {}),
+    ...(draft.keepSoftmax ? { keepSoftmax: true } : {}),
     ...(name ? { name } : {}),
   };
 }
 
-/**
- * What dropped files give: full paths where the shell exposes them (File.path in older Electron), otherwise only
- * names, since a browser never reveals where a file lives; the view then asks for host paths.
- */
-export function droppedModelEntries(files: readonly File[]): { lines: string[]; namesOnly: boolean } {
-  const lines: string[] = [];
-  let namesOnly = false;
-  // Checkpoint files are usually numbered (step-100, step-1000): natural order keeps them in training order.
-  const sorted = [...files].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
-  for (const file of sorted) {
-    const path = (file as File & { path?: unknown }).path;
-    if (typeof path === 'string' && path.length > 0) lines.push(path);
-    else {
-      lines.push(file.name);
-      namesOnly = true;
-    }
-  }
-  return { lines, namesOnly };
+/** The imports:inspect request for the draft's current models and output choice (freeze left out: the list shows all). */
+export function inspectRequestFromDraft(draft: ImportDraft): RequestOf<'imports:inspect'> {
+  return { models: parseModelPaths(draft.models), ...(draft.keepSoftmax ? { keepSoftmax: true } : {}) };
 }
 
 /** The textarea after a drop: existing lines kept, new ones appended without repeats. */

@@ -131,7 +131,35 @@ describe('workbench service', () => {
     expect(metrics.relDrift.steps).toEqual([0, 5, 20, 60]);
     expect(metrics.relDrift.values[0]).toBe(0);
     expect(metrics.paramDistance.values[3] as number).toBeGreaterThan(metrics.paramDistance.values[1] as number);
-    const bad = await service.handlers['imports:start']({ projectId: project.id, models: [join(series, 'missing.onnx')], probe });
-    expect(await waitForStatus(service, bad.id, ['done', 'failed'])).toMatchObject({ status: 'failed' });
+    const missing = await dispatch(service.handlers, 'imports:start', { projectId: project.id, models: [join(series, 'missing.onnx')], probe });
+    expect(missing).toMatchObject({ ok: false, code: 'data/not-found', message: expect.stringContaining('missing.onnx') });
+    const runsBefore = (await service.handlers['runs:list']({ projectId: project.id })).length;
+    const wrongProbe = await service.handlers['imports:start']({ projectId: project.id, models: [models[0]], probe: join(series, 'no-probe.json') });
+    expect(await waitForStatus(service, wrongProbe.id, ['done', 'failed'])).toMatchObject({ status: 'failed', error: { code: 'data/not-found' } });
+    expect((await service.handlers['runs:list']({ projectId: project.id })).length).toBe(runsBefore + 1);
+  });
+
+  it('takes a folder of checkpoints as its files in step order, and inspects the first off the service thread', async () => {
+    const project = await service.handlers['projects:create']({ name: 'folder import' });
+    const series = join(__dirname, '..', '..', 'fixtures', 'onnx', 'external', 'series');
+    const inspection = await service.handlers['imports:inspect']({ models: [series] });
+    expect(inspection.files.map((f) => f.slice(series.length + 1))).toEqual(['torch-mlp-step-0000.onnx', 'torch-mlp-step-0005.onnx', 'torch-mlp-step-0020.onnx', 'torch-mlp-step-0060.onnx']);
+    const manifest = JSON.parse(await readFile(join(series, '..', 'manifest.json'), 'utf8'));
+    const mlp = manifest.series[0];
+    expect(inspection.model).toMatchObject({ paramCount: mlp.paramCount, outputs: mlp.outputs, inputShape: mlp.inputShape, producer: expect.stringContaining('pytorch') });
+    expect(inspection.model.params.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0)).toBe(mlp.paramCount);
+    const frozenName = inspection.model.params[0].name;
+    const frozen = await service.handlers['imports:inspect']({ models: [inspection.files[1]], freeze: [frozenName] });
+    expect(frozen.model.frozen).toEqual([frozenName]);
+    expect(frozen.model.params.map((p) => p.name)).not.toContain(frozenName);
+    const notOnnx = join(await mkdtemp(join(tmpdir(), 'ntk-notonnx-')), 'model.onnx');
+    await writeFile(notOnnx, 'these bytes are not a protobuf');
+    expect(await dispatch(service.handlers, 'imports:inspect', { models: [notOnnx] })).toMatchObject({ ok: false, code: expect.stringMatching(/^(onnx|import)\//) });
+    const probe = join(await mkdtemp(join(tmpdir(), 'ntk-probe-')), 'probe.json');
+    await writeFile(probe, JSON.stringify({ inputs: mlp.probe }));
+    const run = await service.handlers['imports:start']({ projectId: project.id, models: [series], probe });
+    expect((run.config as { models: string[] }).models).toEqual(inspection.files);
+    expect(run.name).toContain('4 checkpoint');
+    await waitForStatus(service, run.id, ['done', 'failed']);
   });
 });

@@ -1,6 +1,7 @@
 // NTK drift across a checkpoint series of one architecture: per checkpoint the parameter norm and distance from the
 // first, the kernel's relative Frobenius drift from the first, its extreme eigenvalues and how far the outputs moved.
-// Each checkpoint is imported, checked against onnxruntime, measured and released before the next.
+// Each checkpoint is imported, checked against onnxruntime, measured, handed to onEntry and released before the next;
+// an aborted signal stops the series between checkpoints (or before a kernel) with the entries measured so far.
 import { basename, extname } from 'node:path';
 import { CodedError } from '../../../contract/result';
 import { paramDistance, paramNorm, type ParamSet } from '../../../core/models/params';
@@ -21,6 +22,10 @@ export interface DriftOptions extends ImportOptions {
   /** 'step' (default): sort by step when every checkpoint has one; 'given': keep the order given. */
   readonly order?: 'step' | 'given';
   readonly tolerance?: Tolerance;
+  /** Checked before each checkpoint and before each kernel; once aborted the report holds the entries so far. */
+  readonly signal?: AbortSignal;
+  /** Called with each checkpoint's entry as soon as it is measured (index in the sorted series). */
+  readonly onEntry?: (entry: DriftEntry, index: number, total: number) => void;
 }
 
 export interface DriftEntry {
@@ -46,8 +51,11 @@ export interface DriftEntry {
 export interface DriftReport {
   readonly kernel: KernelMode;
   readonly probe: { readonly source: string; readonly n: number; readonly sampleShape: readonly number[] };
-  readonly model: Pick<ModelSummary, 'producer' | 'opset' | 'paramCount' | 'skippedOutputOp'> & { readonly inputShape: readonly number[]; readonly outputs: number };
+  /** Absent only when cancelled before the first checkpoint was measured. */
+  readonly model?: Pick<ModelSummary, 'producer' | 'opset' | 'paramCount' | 'skippedOutputOp'> & { readonly inputShape: readonly number[]; readonly outputs: number };
   readonly entries: readonly DriftEntry[];
+  /** The signal stopped the series before its last checkpoint. */
+  readonly cancelled: boolean;
 }
 
 export interface DriftProgress {
@@ -89,7 +97,8 @@ function rows(values: Float64Array, n: number, k: number): number[][] {
 
 /**
  * Drift of a checkpoint series on a probe set. The first checkpoint (after ordering) is the reference.
- * Cost per checkpoint: one import, two forward passes for validation and one eNTK (see importedNtk).
+ * Cost per checkpoint: one import, two forward passes for validation and one eNTK (see importedNtk). A kernel already
+ * running is not interrupted: cancelling takes effect at the next check.
  */
 export async function checkpointDrift(sources: readonly ModelSource[], probe: ProbeSet, options: DriftOptions = {}, onProgress?: (p: DriftProgress) => void): Promise<DriftReport> {
   if (sources.length === 0) throw new CodedError('config/invalid', 'a drift needs at least one checkpoint');
@@ -100,6 +109,7 @@ export async function checkpointDrift(sources: readonly ModelSource[], probe: Pr
   let summary: DriftReport['model'] | undefined;
   try {
     for (const [index, { source, step }] of items.entries()) {
+      if (options.signal?.aborted) break;
       const file = sourceName(source);
       const report = (stage: DriftProgress['stage']) => onProgress?.({ index, total: items.length, file, stage });
       report('import');
@@ -112,6 +122,7 @@ export async function checkpointDrift(sources: readonly ModelSource[], probe: Pr
         checkProbeFits(probe, model.inputShape, file);
         report('validate');
         const validation = await validateAgainstOrt(model, probe.x, probe.n, options.tolerance ?? DEFAULT_TOLERANCE);
+        if (options.signal?.aborted) break;
         report('kernel');
         const ntk = await importedNtk(model, probe.x, probe.n, { kernel });
         const k = kernel === 'full' ? (ntk.ntk as Float64Array) : ntk.trace;
@@ -121,7 +132,7 @@ export async function checkpointDrift(sources: readonly ModelSource[], probe: Pr
         }
         let maxAbsOutputChange = 0;
         for (let i = 0; i < ntk.outputs.length; i++) maxAbsOutputChange = Math.max(maxAbsOutputChange, Math.abs(ntk.outputs[i] - first.outputs[i]));
-        entries.push({
+        const entry: DriftEntry = {
           file,
           step,
           paramNorm: paramNorm(model.initialParams),
@@ -135,7 +146,9 @@ export async function checkpointDrift(sources: readonly ModelSource[], probe: Pr
           validation: { maxAbsError: validation.maxAbsError, maxRelError: validation.maxRelError },
           implementation: ntk.implementation,
           ms: ntk.ms,
-        });
+        };
+        entries.push(entry);
+        options.onEntry?.(entry, index, items.length);
         report('done');
       } finally {
         if (first?.model !== model) model.dispose();
@@ -144,5 +157,6 @@ export async function checkpointDrift(sources: readonly ModelSource[], probe: Pr
   } finally {
     first?.model.dispose();
   }
-  return { kernel, probe: { source: probe.source, n: probe.n, sampleShape: probe.sampleShape }, model: summary as DriftReport['model'], entries };
+  // Only a break (the signal) leaves the loop early without throwing.
+  return { kernel, probe: { source: probe.source, n: probe.n, sampleShape: probe.sampleShape }, model: summary, entries, cancelled: entries.length < items.length };
 }

@@ -1,15 +1,17 @@
 // Checkpoint-series drift: steps from file names (sorted) or given, parameter norm and distance from the first,
 // relative Frobenius drift of the kernel, extreme eigenvalues and output changes; a run of kind "import" on disk;
-// a series that mixes architectures is refused. Series: the FCN with theta_t = theta_0 + t * 0.02 * delta (in code),
+// a series that mixes architectures is refused; entries are handed out one by one, and an aborted signal stops the
+// series with the entries so far and no tensors left behind. Series: the FCN with theta_t = theta_0 + t * 0.02 * delta (in code),
 // and, when present, the PyTorch SGD checkpoints in fixtures/onnx/external/series.
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { type FcnArchitecture, initParams } from '../../../../src-main/core/models/architecture';
 import { paramNorm, type ParamSet } from '../../../../src-main/core/models/params';
 import { createRng } from '../../../../src-main/core/random';
-import { checkpointDrift, stepFromName } from '../../../../src-main/node/onnx/import/checkpoint-drift';
+import { checkpointDrift, type DriftEntry, stepFromName } from '../../../../src-main/node/onnx/import/checkpoint-drift';
 import { writeImportRun } from '../../../../src-main/node/onnx/import/import-run-writer';
 import { probeFromArray } from '../../../../src-main/node/onnx/import/probe-set';
 import { fcnOnnx } from '../../../fixtures/onnx/fcn-onnx';
@@ -75,6 +77,65 @@ describe('checkpoint drift', () => {
     expect(stepped.entries.map((e) => e.step)).toEqual([3, 7]);
     expect(stepFromName('runs/epoch_12.onnx')).toBe(12);
     expect(stepFromName('final.onnx')).toBeUndefined();
+  });
+
+  it('hands each entry to onEntry as soon as it is measured, in series order', async () => {
+    const { paths } = await fcnSeries([2, 0, 1]);
+    const probe = probeFromArray(probeInputs(3, 3), 3, [3]);
+    const seen: { entry: DriftEntry; index: number; total: number; doneBefore: number }[] = [];
+    let done = 0;
+    const report = await checkpointDrift(
+      paths.map((path) => ({ path })),
+      probe,
+      { onEntry: (entry, index, total) => seen.push({ entry, index, total, doneBefore: done }) },
+      (p) => p.stage === 'done' && done++,
+    );
+    expect(report.cancelled).toBe(false);
+    expect(seen.map((s) => [s.index, s.total])).toEqual([[0, 3], [1, 3], [2, 3]]);
+    // Each entry arrives before that checkpoint's 'done' progress, not at the end of the series.
+    expect(seen.map((s) => s.doneBefore)).toEqual([0, 1, 2]);
+    expect(report.entries).toHaveLength(3);
+    seen.forEach((s, i) => expect(s.entry).toBe(report.entries[i]));
+  });
+
+  // The CNN keeps tfjs tensors while open (the FCN series does not), so a model left undisposed shows in tf.memory().
+  const cnnSeries = (count: number) => Array.from({ length: count }, (_, i) => ({ name: `cnn-${i}.onnx`, bytes: smallCnn().bytes }));
+  const cnnProbe = () => probeFromArray(probeInputs(2, 64), 2, [1, 8, 8]);
+
+  it('stops after the entry during which the signal aborts, releasing every model', async () => {
+    const probe = cnnProbe();
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    const imported: number[] = [];
+    const report = await checkpointDrift(
+      cnnSeries(4),
+      probe,
+      { signal: controller.signal, onEntry: () => controller.abort() },
+      (p) => p.stage === 'import' && imported.push(p.index),
+    );
+    expect(report.cancelled).toBe(true);
+    expect(report.entries.map((e) => e.step)).toEqual([0]);
+    expect(imported).toEqual([0]);
+    expect(report.model?.outputs).toBe(3);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('checks the signal between validation and kernel, and before the first checkpoint', async () => {
+    const probe = cnnProbe();
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    const stages: string[] = [];
+    const report = await checkpointDrift(cnnSeries(3), probe, { signal: controller.signal }, (p) => {
+      stages.push(`${p.index}:${p.stage}`);
+      if (p.index === 1 && p.stage === 'validate') controller.abort();
+    });
+    expect(report.cancelled).toBe(true);
+    expect(report.entries).toHaveLength(1);
+    expect(stages).toEqual(['0:import', '0:validate', '0:kernel', '0:done', '1:import', '1:validate']);
+    expect(tf.memory().numTensors).toBe(before);
+    const none = await checkpointDrift(cnnSeries(3), probe, { signal: AbortSignal.abort() });
+    expect(none).toMatchObject({ cancelled: true, entries: [] });
+    expect(none.model).toBeUndefined();
   });
 
   it('refuses a series that mixes architectures', async () => {

@@ -1,0 +1,21 @@
+// Worker-thread entry for one-off model work the API asks for (inspecting an ONNX checkpoint translates it with
+// tfjs): it runs one task on its own backend, posts a Result and exits, so the thread serving the UI and the API
+// never parses or translates a model.
+import { parentPort, workerData } from 'node:worker_threads';
+import { failureOf } from '../../contract/result';
+import { initBackend } from '../backend';
+import { inspectImport } from '../onnx/import/inspect-import';
+import type { TaskOutcome, TaskWorkerData } from './worker-messages';
+
+const port = parentPort;
+if (!port) throw new Error('task-worker must run in a worker thread');
+const { task } = workerData as TaskWorkerData;
+try {
+  await initBackend('auto');
+  const value = task.kind === 'imports:inspect' ? await inspectImport(task.request) : undefined;
+  port.postMessage({ ok: true, value } satisfies TaskOutcome);
+} catch (error) {
+  port.postMessage({ ok: false, ...failureOf(error) } satisfies TaskOutcome);
+} finally {
+  port.close();
+}

@@ -1,0 +1,101 @@
+// The import job against a real store: each checkpoint's metrics are committed before the next is measured (and
+// streamed as one point), wall times count from the job's start, and a cancel mid-series keeps what was finished.
+// Series: the PyTorch SGD checkpoints in fixtures/onnx/external/series, probed with the inputs of its manifest.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { MetricPointDto, ProgressDto } from '../../../src-main/contract/api';
+import { runImportJob } from '../../../src-main/node/jobs/import-job';
+import type { RunState } from '../../../src-main/node/store/types';
+import { EXTERNAL_DIR, externalManifest } from '../../fixtures/onnx/manifest';
+import { tempDir, tempStore } from '../store/temp-store';
+
+const METRICS = ['paramNorm', 'paramDistance', 'relDrift', 'lambdaMin', 'lambdaMax', 'outputChange', 'maxAbsOutputChange', 'validation/maxAbsError', 'kernelSeconds'];
+const series = externalManifest().series;
+
+async function importRun() {
+  const store = tempStore();
+  const probe = join(tempDir('ntk-probe-'), 'probe.json');
+  await writeFile(probe, JSON.stringify({ inputs: series[0].probe }));
+  const project = store.projects.create('import job');
+  const models = series.map((s) => join(EXTERNAL_DIR, s.file));
+  const run = store.runs.create(project.id, { kind: 'import', config: { models, probe, kernel: 'trace' } });
+  return { store, runId: run.id };
+}
+
+describe.skipIf(series.length === 0)('import job', () => {
+  it('commits and streams each checkpoint as soon as it is measured', async () => {
+    const { store, runId } = await importRun();
+    const points: MetricPointDto[] = [];
+    const committed: number[] = [];
+    const progress: ProgressDto[] = [];
+    const statuses: RunState[] = [];
+    await runImportJob(store, runId, {
+      listener: {
+        onPoints: (batch) => {
+          points.push(...batch);
+          committed.push(store.metrics.read(runId, { names: ['relDrift'] }).relDrift.steps.length);
+          expect(store.runs.get(runId).status).toBe('running');
+        },
+        onProgress: (p) => progress.push(p),
+        onStatus: (status) => statuses.push(status),
+      },
+    });
+    expect(statuses).toEqual(['running', 'done']);
+    expect(committed).toEqual([1, 2, 3, 4]);
+    expect(points.map((p) => p.step)).toEqual([0, 5, 20, 60]);
+    expect(progress.map((p) => [p.step, p.total])).toEqual([[0, 4], [1, 4], [2, 4], [3, 4], [4, 4]]);
+    const stored = store.metrics.read(runId);
+    expect(Object.keys(stored).sort()).toEqual([...METRICS].sort());
+    expect(Array.from(stored.relDrift.steps)).toEqual([0, 5, 20, 60]);
+    expect(stored.relDrift.values[0]).toBe(0);
+    points.forEach((p, i) => expect(p.values.relDrift).toBe(stored.relDrift.values[i]));
+    // Wall time is time since the job started: it grows, and covers at least that checkpoint's own kernel.
+    const wall = Array.from(stored.relDrift.wallTimes);
+    for (let i = 1; i < wall.length; i++) expect(wall[i]).toBeGreaterThanOrEqual(wall[i - 1]);
+    wall.forEach((w, i) => expect(w).toBeGreaterThanOrEqual(stored.kernelSeconds.values[i] - 1e-3));
+    expect(store.runs.get(runId)).toMatchObject({ status: 'done', summary: { checkpoints: 4 } });
+  });
+
+  it('stops at a cancel mid-series as cancelled, keeping the checkpoints done', async () => {
+    const { store, runId } = await importRun();
+    const controller = new AbortController();
+    const points: MetricPointDto[] = [];
+    const statuses: RunState[] = [];
+    await runImportJob(store, runId, {
+      signal: controller.signal,
+      listener: {
+        onPoints: (batch) => {
+          points.push(...batch);
+          controller.abort();
+        },
+        onStatus: (status) => statuses.push(status),
+      },
+    });
+    expect(statuses).toEqual(['running', 'cancelled']);
+    expect(points.map((p) => p.step)).toEqual([0]);
+    const run = store.runs.get(runId);
+    expect(run.status).toBe('cancelled');
+    expect(run.error).toBeNull();
+    expect(run.summary).toMatchObject({ checkpoints: 1, files: [{ step: 0 }], model: { outputs: series[0].outputs } });
+    const stored = store.metrics.read(runId);
+    expect(Object.keys(stored).sort()).toEqual([...METRICS].sort());
+    for (const name of METRICS) expect(Array.from(stored[name].steps)).toEqual([0]);
+  });
+
+  it('records a failure without throwing, keeping the checkpoints committed before it', async () => {
+    const { store, runId } = await importRun();
+    const statuses: RunState[] = [];
+    await runImportJob(store, runId, {
+      listener: {
+        onPoints: () => {
+          throw new Error('listener broke');
+        },
+        onStatus: (status) => statuses.push(status),
+      },
+    });
+    expect(statuses).toEqual(['running', 'failed']);
+    expect(store.runs.get(runId)).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/listener broke/) } });
+    expect(Array.from(store.metrics.read(runId).relDrift.steps)).toEqual([0]);
+  });
+});
