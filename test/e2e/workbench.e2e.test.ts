@@ -1,7 +1,8 @@
 // The researcher's path in the browser build: create a project, start the Fig. 1 preset at a small scale, watch the
 // live charts gain points while it trains, open the kernel heatmaps and move the step slider, compare two runs,
-// and visit settings and the dark theme. Each view leaves a screenshot in test-artifacts/e2e/ for review.
-import { mkdirSync } from 'node:fs';
+// import a dropped series of PyTorch checkpoints and chart its drift, and visit settings and the dark theme. Each
+// view leaves a screenshot in test-artifacts/e2e/ for review.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -157,6 +158,43 @@ describe('workbench in the browser', () => {
     await expect.poll(() => chartPoints('compare-sweep'), { timeout: 30_000 }).toBeGreaterThan(0);
     await page.waitForTimeout(300);
     await shot('08-compare-sweep');
+  });
+
+  it('imports a dropped series of PyTorch checkpoints, freezes a layer and charts the drift', async () => {
+    const series = fileURLToPath(new URL('../fixtures/onnx/external/series/', import.meta.url));
+    const names = readdirSync(series).filter((n) => n.endsWith('.onnx'));
+    const files = names.map((name) => ({ name, data: readFileSync(join(series, name)).toString('base64') }));
+    const manifest = JSON.parse(readFileSync(join(series, '..', 'manifest.json'), 'utf8'));
+    const probe = join(workbench.workspace, 'probe.json');
+    writeFileSync(probe, JSON.stringify({ inputs: manifest.series[0].probe }));
+    await page.locator('nav.crumbs a').nth(1).click();
+    await page.waitForURL(/#\/projects\/\d+$/);
+    await page.getByTestId('import-onnx').click();
+    await page.waitForURL(/#\/projects\/\d+\/import$/);
+    // A real drop event with real File objects: a browser gives no paths, so the view uploads them (uploads:write).
+    await page.evaluate((list) => {
+      const transfer = new DataTransfer();
+      for (const { name, data } of list) transfer.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], name));
+      const target = document.querySelector('[data-testid="import-models"]') as HTMLElement;
+      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, files);
+    await expect.poll(() => page.getByTestId('import-param-count').textContent(), { timeout: 60_000 }).toContain(`${manifest.series[0].paramCount} trainable`);
+    const lines = (await page.getByTestId('import-models').inputValue()).split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines.every((line) => line.startsWith(join(workbench.workspace, 'uploads')))).toBe(true);
+    expect(lines.map((line) => line.slice(line.lastIndexOf('/') + 1))).toEqual(['torch-mlp-step-0000.onnx', 'torch-mlp-step-0005.onnx', 'torch-mlp-step-0020.onnx', 'torch-mlp-step-0060.onnx']);
+    const firstParam = page.locator('[data-testid="import-model"] tbody tr').first();
+    await firstParam.locator('input[type="checkbox"]').check();
+    await expect.poll(() => page.getByTestId('import-param-count').textContent()).not.toContain(`${manifest.series[0].paramCount} trainable`);
+    await page.getByTestId('import-probe').fill(probe);
+    await shot('12-import-form');
+    await page.getByTestId('start-import').click();
+    await page.waitForURL(/#\/runs\/\d+/);
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 120_000 }).toBe('done');
+    await expect.poll(() => chartPoints('drift'), { timeout: 30_000 }).toBe(4);
+    await page.waitForTimeout(300);
+    await shot('13-import-drift');
   });
 
   it('shows settings and switches to the dark theme', async () => {

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../../node/atomic-write';
 import { initBackend } from '../../node/backend';
 import { seriesDrift } from '../../node/onnx/import/import-service';
+import { expandModelPaths } from '../../node/onnx/import/model-paths';
 import { writeImportRun } from '../../node/onnx/import/import-run-writer';
 import { loadProbeSet } from '../../node/onnx/import/probe-set';
 import { UsageError } from '../usage-error';
@@ -11,7 +12,8 @@ import { UsageError } from '../usage-error';
 export const driftUsage = `ntk-workbench drift --models A.onnx B.onnx ... --probe P.json|P.npy|P.csv|mnist:N[:seed] --out D.json
                     [--kernel trace|full] [--order step|given] [--freeze NAME,...] [--keep-softmax] [--run DIR]
 
-  --models  checkpoints of one architecture. With --order step (default) they are sorted by the last number
+  --models  checkpoints of one architecture, as files or folders (a folder stands for the .onnx files directly
+            in it, in natural order). With --order step (default) they are sorted by the last number
             in each file name when every name has one (ckpt-100.onnx), else taken as given; the first is the
             reference for paramDistance and relDrift.
   --probe   as for 'ntk-workbench ntk'.
@@ -55,8 +57,9 @@ export async function driftCommand(argv: string[]): Promise<number> {
   if (order !== 'step' && order !== 'given') throw new UsageError('--order must be step or given', driftUsage);
   await initBackend();
   const probe = await loadProbeSet(values.probe);
+  const files = await expandModelPaths(models);
   const report = await seriesDrift(
-    models.map((path) => ({ path })),
+    files.map((path) => ({ path })),
     probe,
     { kernel, order, freeze: values.freeze?.split(',').filter(Boolean), logits: !values['keep-softmax'] },
     (p) => p.stage === 'done' && process.stderr.write(`  ${p.index + 1}/${p.total} ${p.file}\n`),

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../../../src-main/cli/main';
@@ -124,5 +124,17 @@ describe('ntk-workbench drift', () => {
     expect(rows[0].paramDistance).toBe(0);
     expect(rows[3].relDrift).toBeGreaterThan(0);
     expect(JSON.parse(await readFile(join(dir, 'run', 'config.json'), 'utf8')).kind).toBe('import');
+  });
+
+  it.skipIf(external.series.length === 0)('takes a folder as its .onnx files in natural order', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-drift-'));
+    const probe = join(dir, 'probe.json');
+    await writeFile(probe, JSON.stringify({ inputs: external.series[0].probe }));
+    const folder = dirname(join(EXTERNAL_DIR, external.series[0].file));
+    const out = join(dir, 'd.json');
+    expect((await inProcess(['drift', '--models', folder, '--probe', probe, '--out', out])).code).toBe(0);
+    const rows = JSON.parse(await readFile(out, 'utf8'));
+    expect(rows.map((r: { file: string }) => r.file)).toEqual(external.series.map((s) => join(EXTERNAL_DIR, s.file)));
+    expect(rows[3].relDrift).toBeGreaterThan(rows[1].relDrift);
   });
 });
