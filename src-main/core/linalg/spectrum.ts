@@ -40,6 +40,41 @@ function tridiagonalEigenvalues(alpha: number[], beta: number[]): Float64Array {
 }
 
 /**
+ * w = A v for a row-major [n, n] A. Four rows share each load of v[j] and keep four independent sums, which runs
+ * about twice as fast as the one-row loop in V8 (the matvec is nearly all of Lanczos's time).
+ */
+function matVec(a: Float64Array, v: Float64Array, w: Float64Array, n: number): void {
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const r0 = i * n;
+    const r1 = r0 + n;
+    const r2 = r1 + n;
+    const r3 = r2 + n;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let j = 0; j < n; j++) {
+      const vj = v[j];
+      s0 += a[r0 + j] * vj;
+      s1 += a[r1 + j] * vj;
+      s2 += a[r2 + j] * vj;
+      s3 += a[r3 + j] * vj;
+    }
+    w[i] = s0;
+    w[i + 1] = s1;
+    w[i + 2] = s2;
+    w[i + 3] = s3;
+  }
+  for (; i < n; i++) {
+    let s = 0;
+    const row = i * n;
+    for (let j = 0; j < n; j++) s += a[row + j] * v[j];
+    w[i] = s;
+  }
+}
+
+/**
  * Extreme eigenvalues by Lanczos (full reorthogonalisation, deterministic start vector). Converges fast for
  * lambda_max; lambda_min of a clustered NTK spectrum is an upper estimate that tightens with `iterations`.
  * Cost O(iterations * n^2).
@@ -54,12 +89,7 @@ export function lanczosExtremes(a: Float64Array, n: number, iterations = Math.mi
   for (let it = 0; it < iterations; it++) {
     basis.push(v);
     const w = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      const row = i * n;
-      for (let j = 0; j < n; j++) s += a[row + j] * v[j];
-      w[i] = s;
-    }
+    matVec(a, v, w, n);
     let dot = 0;
     for (let i = 0; i < n; i++) dot += w[i] * v[i];
     alpha.push(dot);

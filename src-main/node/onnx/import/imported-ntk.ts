@@ -58,21 +58,28 @@ export async function importedNtk(model: ImportedModel, x: Float64Array, n: numb
   const wanted = options.implementation ?? 'auto';
   const fcn = wanted === 'generic' ? undefined : matchFcn(model);
   if ((wanted === 'structured' || options.dtype === 'float64') && !fcn)
-    throw new CodedError('onnx/unsupported-model', `${model.summary.identifier}: the ${options.dtype === 'float64' ? 'float64 path' : 'structured kernel'} needs a plain MLP chain (Gemm/MatMul, Relu, no readout bias) with FCN multipliers; use float32 and the generic kernel`);
+    throw new CodedError('onnx/unsupported-model', `${model.summary.identifier}: the ${options.dtype === 'float64' ? 'float64 path' : 'structured kernel'} needs a plain MLP chain (Gemm/MatMul, Relu) with FCN multipliers; use float32 and the generic kernel`);
+  const readout = fcn?.readoutBias;
+  const readoutTerm = readout ? readout.mult * readout.mult : 0;
   let full: Float64Array | undefined;
   let trace: Float64Array;
   let outputs: Float64Array;
   let implementation: ImportedNtkImplementation;
   if (options.dtype === 'float64' && fcn) {
     const native = fcn.toNative(params);
-    full = empiricalNtkF64(fcn.architecture, native, x, n);
+    full = addReadoutBiasTerm(empiricalNtkF64(fcn.architecture, native, x, n), n, k, 'full', readoutTerm);
     trace = classTrace(full, n, n, k);
     if (options.kernel === 'trace') full = undefined;
     outputs = forwardF64(fcn.architecture, native, x, n);
+    if (readout) {
+      const b = params.find((p) => p.name === readout.name)?.values ?? new Float32Array(k);
+      for (let i = 0; i < n; i++) for (let a = 0; a < k; a++) outputs[i * k + a] += readout.mult * b[a];
+    }
     implementation = 'reference-f64';
   } else {
     const engine = options.engine ?? createTfjsMatmulEngine();
-    const kernelOf = (mode: KernelMode) => (fcn ? structuredNtk(engine, fcn.architecture, fcn.toNative(params), x, n, mode) : genericNtk(engine, model, params, x, n, mode));
+    const kernelOf = async (mode: KernelMode) =>
+      fcn ? addReadoutBiasTerm(await structuredNtk(engine, fcn.architecture, fcn.toNative(params), x, n, mode), n, k, mode, readoutTerm) : genericNtk(engine, model, params, x, n, mode);
     if (options.kernel === 'full') {
       full = await kernelOf('full');
       trace = classTrace(full, n, n, k);
@@ -87,4 +94,19 @@ export async function importedNtk(model: ImportedModel, x: Float64Array, n: numb
     throw new CodedError('ntk/non-finite', `${model.summary.identifier}: kernel entry ${bad} is ${(full ?? trace)[bad]} (a gradient overflowed or hit a singular point such as sqrt(0))`);
   const spectrum = full ? gramSpectrum(full, n * k) : gramSpectrum(trace, n);
   return { n, k, paramCount, outputs, trace, ntk: full, lambdaMin: spectrum.lambdaMin, lambdaMax: spectrum.lambdaMax, spectrumOf: full ? 'full' : 'trace', implementation, ms: performance.now() - t0 };
+}
+
+/**
+ * The readout bias's share of the kernel: d f_a / d b_c = mult delta_ac for every input, so it adds mult^2 to each
+ * same-class entry of the full kernel (k mult^2 to each trace entry). In place; returns the kernel.
+ */
+function addReadoutBiasTerm(kernel: Float64Array, n: number, k: number, mode: KernelMode, term: number): Float64Array {
+  if (term === 0) return kernel;
+  if (mode === 'trace') {
+    for (let i = 0; i < kernel.length; i++) kernel[i] += k * term;
+    return kernel;
+  }
+  const rows = n * k;
+  for (let r = 0; r < rows; r++) for (let j = 0; j < n; j++) kernel[r * rows + j * k + (r % k)] += term;
+  return kernel;
 }

@@ -2,6 +2,7 @@
 // is written to ONNX (NTK multipliers as Gemm alpha, or as scalar Mul nodes after MatMul), imported, and its generic
 // (autodiff) kernel, its structured kernel and its float64 path are compared with the native structured kernel and
 // the float64 reference Jacobian. Tolerances: float32 paths 2e-5 relative, float64 path 1e-12.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type FcnArchitecture, initParams } from '../../../../src-main/core/models/architecture';
 import { empiricalNtkF64, forwardF64 } from '../../../../src-main/core/models/reference-f64';
@@ -11,9 +12,12 @@ import { structuredNtk } from '../../../../src-main/core/ntk/structured-ntk';
 import { matchFcn } from '../../../../src-main/node/onnx/import/fcn-chain';
 import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
 import { fcnOnnx } from '../../../fixtures/onnx/fcn-onnx';
+import { EXTERNAL_DIR, externalManifest, type ExternalEntry } from '../../../fixtures/onnx/manifest';
+import { openModel } from '../../../../src-main/node/onnx/import/model-source';
 import { openFixture, probeInputs, relErr } from './helpers';
 
 const engine = createTfjsMatmulEngine();
+const torchMlp = externalManifest().models.find((m) => m.file === 'torch-mlp.onnx');
 const archs: Record<string, FcnArchitecture> = {
   'NTK, bias, k=3': { arch: 'fcn', inputDim: 3, outputs: 3, widths: [16, 12], bias: true, parameterization: 'ntk' },
   'NTK, no bias, k=1': { arch: 'fcn', inputDim: 2, outputs: 1, widths: [20, 20], bias: false, parameterization: 'ntk' },
@@ -74,6 +78,31 @@ describe('imported MLP eNTK equals the native FCN eNTK', () => {
       await expect(importedNtk(frozen, x, 2, { kernel: 'trace', dtype: 'float64' })).rejects.toMatchObject({ code: 'onnx/unsupported-model' });
     } finally {
       frozen.dispose();
+    }
+  });
+
+  it.skipIf(!torchMlp)('a PyTorch MLP with a readout bias takes the structured and float64 paths, equal to autodiff', async () => {
+    const entry = torchMlp as ExternalEntry;
+    const model = await openModel({ path: join(EXTERNAL_DIR, entry.file) });
+    try {
+      const match = matchFcn(model);
+      expect(match?.architecture.parameterization).toBe('standard');
+      expect(match?.readoutBias?.mult).toBe(1);
+      const n = entry.probe.length;
+      const x = Float64Array.from((entry.probe as number[][]).flat());
+      const generic = await importedNtk(model, x, n, { kernel: 'full', implementation: 'generic' });
+      const structured = await importedNtk(model, x, n, { kernel: 'full' });
+      expect(structured.implementation).toBe('structured');
+      expect(relErr(structured.ntk as Float64Array, generic.ntk as Float64Array)).toBeLessThan(2e-5);
+      const trace = await importedNtk(model, x, n, { kernel: 'trace' });
+      expect(relErr(trace.trace, generic.trace)).toBeLessThan(2e-5);
+      const f64 = await importedNtk(model, x, n, { kernel: 'full', dtype: 'float64' });
+      expect(f64.implementation).toBe('reference-f64');
+      expect(relErr(f64.ntk as Float64Array, generic.ntk as Float64Array)).toBeLessThan(2e-5);
+      // The float64 forward with the readout bias added reproduces PyTorch's own outputs on the probe.
+      expect(relErr(f64.outputs, entry.expected.flat())).toBeLessThan(1e-5);
+    } finally {
+      model.dispose();
     }
   });
 });

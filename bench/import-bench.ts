@@ -1,0 +1,56 @@
+// ONNX import figures: a PyTorch-style MLP (nn.Linear as Gemm with transB and biases, readout bias included) of
+// MNIST size, written with the project's ModelBuilder: import time, the onnxruntime check, and the eNTK by the
+// structured path (which the readout bias no longer excludes) against the generic autodiff path.
+import { createRng, normalArray } from '../src-main/core/random';
+import type { MatmulEngine } from '../src-main/core/linalg/gram-engine';
+import { ModelBuilder, attr } from '../src-main/node/onnx/model-builder';
+import { importedNtk } from '../src-main/node/onnx/import/imported-ntk';
+import { openModel } from '../src-main/node/onnx/import/model-source';
+import { validateAgainstOrt, DEFAULT_TOLERANCE } from '../src-main/node/onnx/import/ort-validation';
+import { medianSeconds, type Row } from './measure';
+
+function torchStyleMlp(widths: readonly number[]): Uint8Array {
+  const m = new ModelBuilder({ opset: 17, producerName: 'bench (torch-style nn.Linear MLP)' });
+  m.input('x', 'float32', ['batch', widths[0]]);
+  let h = 'x';
+  for (let l = 1; l < widths.length; l++) {
+    const [inDim, outDim] = [widths[l - 1], widths[l]];
+    const rng = createRng(l, 'bench');
+    const w = m.initializer(`fc${l}.weight`, 'float32', [outDim, inDim], normalArray(rng, outDim * inDim, 1 / Math.sqrt(inDim)));
+    const b = m.initializer(`fc${l}.bias`, 'float32', [outDim], normalArray(rng, outDim, 0.1));
+    h = m.op('Gemm', [h, w, b], { transB: attr.int(1) });
+    if (l < widths.length - 1) h = m.op('Relu', [h]);
+  }
+  m.output(h, 'float32', ['batch', widths[widths.length - 1]]);
+  return m.encode();
+}
+
+export async function benchImport(engine: MatmulEngine, options: { all: boolean }): Promise<Row[]> {
+  const rows: Row[] = [];
+  const widths = [784, 256, 256, 10];
+  const label = widths.join('-');
+  const bytes = torchStyleMlp(widths);
+  const source = { name: 'mlp.onnx', bytes };
+  const opened = await medianSeconds(async () => (await openModel(source)).dispose(), { budgetSeconds: 2 });
+  rows.push({ section: 'ONNX import', case: `open ${label} (${(bytes.length / 2 ** 20).toFixed(1)} MiB)`, engine: 'protobufjs + tfjs', seconds: opened.median });
+  const model = await openModel(source);
+  try {
+    for (const n of [64, 256]) {
+      const x = normalArray(createRng(n, 'probe'), n * widths[0], 1);
+      const probe = Float64Array.from(x);
+      const check = await medianSeconds(() => validateAgainstOrt(model, probe, n, DEFAULT_TOLERANCE), { budgetSeconds: 2 });
+      rows.push({ section: 'ONNX import', case: `onnxruntime check, n = ${n}`, engine: 'onnxruntime-cpu + tfjs', seconds: check.median });
+      for (const kernel of ['trace', 'full'] as const) {
+        const structured = await medianSeconds(() => importedNtk(model, probe, n, { kernel, engine }), { budgetSeconds: 3 });
+        rows.push({ section: 'ONNX import', case: `eNTK ${kernel}, ${label}, n = ${n}`, engine: `structured / ${engine.name}`, seconds: structured.median });
+      }
+      if (n === 64 || options.all) {
+        const generic = await medianSeconds(() => importedNtk(model, probe, n, { kernel: 'trace', engine, implementation: 'generic' }), { warmupSeconds: 0, minRuns: 1, budgetSeconds: 0 });
+        rows.push({ section: 'ONNX import', case: `eNTK trace, ${label}, n = ${n}`, engine: `generic / ${engine.name}`, seconds: generic.median, note: 'one run' });
+      }
+    }
+  } finally {
+    model.dispose();
+  }
+  return rows;
+}
