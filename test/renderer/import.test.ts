@@ -205,6 +205,24 @@ describe('ImportView', () => {
     view.unmount();
   });
 
+  it('takes a dropped probe file: uploaded in a browser, the host path filled in', async () => {
+    const backend = fakeBackend({
+      'projects:list': () => [project],
+      'uploads:write': ({ uploadId, path, offset, data }) => ({ uploadId: uploadId ?? '0123456789abcdef', path: `/ws/up/${path}`, bytes: offset + atob(data).length }),
+    });
+    installBackend(backend);
+    const view = mount(ImportView, { props: { projectId: 1 }, attachTo: document.body });
+    const probe = view.find('[data-testid="import-probe"]');
+    await probe.trigger('drop', { dataTransfer: { files: [new File(['{"inputs": [[1, 2]]}'], 'probe.json'), new File(['x'], 'notes.txt')] } });
+    await flushPromises();
+    expect((probe.element as HTMLInputElement).value).toBe('/ws/up/probe.json');
+    await probe.trigger('drop', { dataTransfer: { files: [new File(['x'], 'readme.md')] } });
+    await flushPromises();
+    expect(view.find('[role="alert"]').text()).toContain('no probe file');
+    expect((probe.element as HTMLInputElement).value).toBe('/ws/up/probe.json');
+    view.unmount();
+  });
+
   it('shows a failed upload and a model the importer refuses as coded errors, keeping the form', async () => {
     const backend = fakeBackend({
       'projects:list': () => [project],

@@ -13,6 +13,9 @@ const naturalOrder = (a: string, b: string): number => a.localeCompare(b, undefi
 /** Model files the Import form lists; other dropped files (external data, notes) only travel with them. */
 export const isModelPath = (path: string): boolean => /\.onnx$/i.test(path);
 
+/** Probe-set files the Import form takes (see src-main/node/onnx/import/probe-set.ts). */
+export const isProbePath = (path: string): boolean => /\.(json|npy|csv)$/i.test(path);
+
 /** The subset of the entries API used here (typed locally: it is not in every DOM lib). */
 interface Entry {
   readonly isFile: boolean;
