@@ -195,6 +195,13 @@ describe('workbench in the browser', () => {
     await expect.poll(() => chartPoints('drift'), { timeout: 30_000 }).toBe(4);
     await page.waitForTimeout(300);
     await shot('13-import-drift');
+    await page.getByTestId('tab-kernels').click();
+    await expect.poll(() => page.getByTestId('kernel-step').textContent()).toBe('60');
+    await expect.poll(() => page.locator('[data-panel="heatmaps"] .echart').count()).toBe(3);
+    await expect.poll(() => chartPoints('spectrum-all')).toBeGreaterThan(0);
+    expect(await page.locator('[data-panel="sweep"]').count()).toBe(0);
+    await page.waitForTimeout(300);
+    await shot('14-import-kernels');
   });
 
   it('shows settings and switches to the dark theme', async () => {

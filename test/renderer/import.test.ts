@@ -246,7 +246,7 @@ describe('ImportView', () => {
 });
 
 describe('RunView for an import', () => {
-  it('shows the drift panels against checkpoint step and no kernels tab', async () => {
+  it('shows the drift panels against checkpoint step, and a kernels tab without the circle sweep', async () => {
     const record = runRecord(40, { kind: 'import', status: 'done', summary: { checkpoints: 2, model: { paramCount: 1234 }, probe: { n: 64 } }, config: { models: ['/m/a-0.onnx', '/m/a-5.onnx'], probe: 'mnist:64', kernel: 'trace', keepSoftmax: false } });
     const s = { steps: [0, 5], wallTimes: [0, 0], values: [0, 0.1] };
     const names = ['paramNorm', 'paramDistance', 'relDrift', 'lambdaMin', 'lambdaMax', 'outputChange', 'maxAbsOutputChange', 'validation/maxAbsError'];
@@ -254,10 +254,15 @@ describe('RunView for an import', () => {
     const view = mount(RunView, { props: { runId: 40 }, attachTo: document.body });
     await flushPromises();
     expect(view.findAll('[data-panel]').map((p) => p.attributes('data-panel'))).toEqual(['drift', 'distance', 'norms', 'spectrum', 'output-change']);
-    expect(view.find('[data-testid="tab-kernels"]').exists()).toBe(false);
+    expect(view.find('[data-testid="tab-kernels"]').exists()).toBe(true);
     expect(view.text()).toContain('2 checkpoints · probe mnist:64 · trace kernel');
     expect(view.text()).not.toContain('Run again with changes');
     expect(view.find('[data-testid="progress"]').text()).toContain('2');
     view.unmount();
+    const kernelsView = mount(RunView, { props: { runId: 40, tab: 'kernels' }, attachTo: document.body });
+    await flushPromises();
+    expect(kernelsView.findAll('[data-panel]').map((p) => p.attributes('data-panel'))).toEqual(['heatmaps', 'spectrum-all']);
+    expect(kernelsView.text()).toContain('Spectrum of K_t across checkpoints');
+    kernelsView.unmount();
   });
 });

@@ -1,7 +1,7 @@
 // One queued "import" run: a series of ONNX checkpoints and a probe set give, per checkpoint, parameter norm and
 // distance, kernel drift from the first, spectrum and output change, recorded as metrics keyed by checkpoint step.
-// Each checkpoint's metrics are committed (and streamed) as soon as it is measured, so charts grow live and a
-// cancelled series keeps what it finished. Runs in a worker thread like training; never throws for a failed run.
+// Each checkpoint's metrics and kernel are committed (and streamed) as soon as it is measured, so charts and
+// heatmaps grow live and a cancelled series keeps what it finished. Runs in a worker thread like training; never throws for a failed run.
 import { z } from 'zod';
 import type { MetricPointDto } from '../../contract/api';
 import { CodedError, failureOf } from '../../contract/result';
@@ -64,11 +64,13 @@ export async function runImportJob(store: Store, runId: RunId, options: { signal
       freeze: config.freeze,
       logits: !config.keepSoftmax,
       signal,
-      onEntry: (entry, index, total) => {
+      onEntry: (entry, index, total, snapshot) => {
         const point = pointOf(entry, elapsed());
         const rows: MetricRow[] = Object.entries(point.values).map(([name, value]) => ({ step: point.step, wallTime: point.wallTime, name, value }));
         store.metrics.append(runId, rows);
+        store.kernels.put(runId, { step: entry.step, kind: snapshot.kind, rows: snapshot.rows, data: snapshot.kernel, eigenvalues: snapshot.eigenvalues });
         listener?.onPoints?.([point]);
+        listener?.onKernel?.(entry.step);
         progress(index + 1, total);
       },
     });

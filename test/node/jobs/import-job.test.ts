@@ -57,6 +57,30 @@ describe.skipIf(series.length === 0)('import job', () => {
     expect(store.runs.get(runId)).toMatchObject({ status: 'done', summary: { checkpoints: 4 } });
   });
 
+  it('stores each checkpoint\'s kernel with its eigenvalues, consistent with the recorded drift', async () => {
+    const { store, runId } = await importRun();
+    const kernelSteps: number[] = [];
+    await runImportJob(store, runId, { listener: { onKernel: (step) => kernelSteps.push(step) } });
+    const n = series[0].probe.length;
+    expect(kernelSteps).toEqual([0, 5, 20, 60]);
+    expect(store.kernels.list(runId).map((k) => [k.step, k.kind, k.rows, k.hasData])).toEqual(kernelSteps.map((s) => [s, 'trace', n, true]));
+    const kernels = kernelSteps.map((s) => store.kernels.get(runId, s)!);
+    const first = kernels[0].data!;
+    const metrics = store.metrics.read(runId, { names: ['relDrift', 'lambdaMin', 'lambdaMax'] });
+    kernels.forEach((k, i) => {
+      let diff = 0;
+      let norm = 0;
+      for (let q = 0; q < first.length; q++) {
+        diff += (k.data![q] - first[q]) ** 2;
+        norm += first[q] ** 2;
+      }
+      expect(Math.sqrt(diff / norm)).toBeCloseTo(metrics.relDrift.values[i], 10);
+      expect(k.eigenvalues).toHaveLength(n);
+      expect(k.eigenvalues![0]).toBeCloseTo(metrics.lambdaMin.values[i], 8);
+      expect(k.eigenvalues![n - 1]).toBeCloseTo(metrics.lambdaMax.values[i], 8);
+    });
+  });
+
   it('stops at a cancel mid-series as cancelled, keeping the checkpoints done', async () => {
     const { store, runId } = await importRun();
     const controller = new AbortController();

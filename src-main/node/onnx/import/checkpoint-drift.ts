@@ -24,8 +24,11 @@ export interface DriftOptions extends ImportOptions {
   readonly tolerance?: Tolerance;
   /** Checked before each checkpoint and before each kernel; once aborted the report holds the entries so far. */
   readonly signal?: AbortSignal;
-  /** Called with each checkpoint's entry as soon as it is measured (index in the sorted series). */
-  readonly onEntry?: (entry: DriftEntry, index: number, total: number) => void;
+  /**
+   * Called with each checkpoint's entry as soon as it is measured (index in the sorted series), and the kernel it
+   * was measured on (the `kernel` option's, float64) with its eigenvalues when all were computed; not kept after.
+   */
+  readonly onEntry?: (entry: DriftEntry, index: number, total: number, snapshot: DriftKernel) => void;
 }
 
 export interface DriftEntry {
@@ -46,6 +49,14 @@ export interface DriftEntry {
   readonly validation: { readonly maxAbsError: number; readonly maxRelError: number };
   readonly implementation: ImportedNtkImplementation;
   readonly ms: number;
+}
+
+export interface DriftKernel {
+  readonly kind: KernelMode;
+  /** [rows, rows] row-major. */
+  readonly rows: number;
+  readonly kernel: Float64Array;
+  readonly eigenvalues?: Float64Array;
 }
 
 export interface DriftReport {
@@ -148,7 +159,7 @@ export async function checkpointDrift(sources: readonly ModelSource[], probe: Pr
           ms: ntk.ms,
         };
         entries.push(entry);
-        options.onEntry?.(entry, index, items.length);
+        options.onEntry?.(entry, index, items.length, { kind: kernel, rows: kernel === 'full' ? probe.n * model.outputs : probe.n, kernel: k, eigenvalues: ntk.spectrumOf === kernel ? ntk.eigenvalues : undefined });
         report('done');
       } finally {
         if (first?.model !== model) model.dispose();

@@ -39,6 +39,8 @@ export interface ImportedNtk {
   readonly ntk?: Float64Array;
   readonly lambdaMin: number;
   readonly lambdaMax: number;
+  /** Every eigenvalue, ascending, when the kernel had at most 512 rows (Lanczos extremes only beyond). */
+  readonly eigenvalues?: Float64Array;
   /** Which kernel the eigenvalues are of. */
   readonly spectrumOf: KernelMode;
   readonly implementation: ImportedNtkImplementation;
@@ -93,7 +95,20 @@ export async function importedNtk(model: ImportedModel, x: Float64Array, n: numb
   if (bad >= 0)
     throw new CodedError('ntk/non-finite', `${model.summary.identifier}: kernel entry ${bad} is ${(full ?? trace)[bad]} (a gradient overflowed or hit a singular point such as sqrt(0))`);
   const spectrum = full ? gramSpectrum(full, n * k) : gramSpectrum(trace, n);
-  return { n, k, paramCount, outputs, trace, ntk: full, lambdaMin: spectrum.lambdaMin, lambdaMax: spectrum.lambdaMax, spectrumOf: full ? 'full' : 'trace', implementation, ms: performance.now() - t0 };
+  return {
+    n,
+    k,
+    paramCount,
+    outputs,
+    trace,
+    ntk: full,
+    lambdaMin: spectrum.lambdaMin,
+    lambdaMax: spectrum.lambdaMax,
+    ...(spectrum.eigenvalues ? { eigenvalues: spectrum.eigenvalues } : {}),
+    spectrumOf: full ? 'full' : 'trace',
+    implementation,
+    ms: performance.now() - t0,
+  };
 }
 
 /**
