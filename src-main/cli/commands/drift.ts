@@ -9,7 +9,7 @@ import { writeImportRun } from '../../node/onnx/import/import-run-writer';
 import { loadProbeSet } from '../../node/onnx/import/probe-set';
 import { UsageError } from '../usage-error';
 
-export const driftUsage = `ntk-workbench drift --models A.onnx B.onnx ... --probe P.json|P.npy|P.csv|mnist:N[:seed] --out D.json
+export const driftUsage = `ntk-workbench drift --models A.onnx B.onnx ...|FOLDER --probe P.json|P.npy|P.csv|mnist:N[:seed] --out D.json
                     [--kernel trace|full] [--order step|given] [--freeze NAME,...] [--keep-softmax] [--run DIR]
 
   --models  checkpoints of one architecture, as files or folders (a folder stands for the .onnx files directly
