@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gramSpectrum, lanczosExtremes, symmetricEigenvalues } from '../../../src-main/core/linalg/spectrum';
+import { gramSpectrum, lanczosExtremes, symmetricEigenvalues, tridiagonalExtremes } from '../../../src-main/core/linalg/spectrum';
 import { createRng } from '../../../src-main/core/random';
 
 /** Q diag(lambda) Q^T with Q from Gram-Schmidt on a seeded Gaussian matrix: a symmetric matrix of known spectrum. */
@@ -49,5 +49,36 @@ describe('spectrum', () => {
     expect(approx.method).toBe('lanczos');
     expect(approx.lambdaMax).toBeCloseTo(30, 8);
     expect(approx.eigenvalues).toBeUndefined();
+  });
+
+  it('Sturm bisection gives the extreme eigenvalues of a tridiagonal matrix', () => {
+    const rng = createRng(4);
+    for (const k of [1, 2, 7, 60]) {
+      const alpha = Array.from({ length: k }, () => rng.normal() * 3);
+      const beta = Array.from({ length: k - 1 }, () => rng.normal());
+      const t = new Float64Array(k * k);
+      alpha.forEach((v, i) => (t[i * k + i] = v));
+      beta.forEach((v, i) => {
+        t[i * k + i + 1] = v;
+        t[(i + 1) * k + i] = v;
+      });
+      const eig = symmetricEigenvalues(t, k);
+      const { min, max } = tridiagonalExtremes(alpha, beta);
+      expect(min).toBeCloseTo(eig[0], 12);
+      expect(max).toBeCloseTo(eig[k - 1], 12);
+    }
+  });
+
+  it('Lanczos stops early once the extremes settle, with the same values', () => {
+    const n = 400;
+    // Well-separated extremes over a bulk: both converge in a few dozen steps.
+    const lambda = Array.from({ length: n }, (_, i) => (i === 0 ? 0.01 : i === n - 1 ? 50 : 1 + i / n));
+    const a = withSpectrum(lambda, 5);
+    const early = lanczosExtremes(a, n);
+    const fixed = lanczosExtremes(a, n, 160, -1);
+    expect(early.steps).toBeLessThan(fixed.steps);
+    expect(early.lambdaMin).toBeCloseTo(0.01, 10);
+    expect(early.lambdaMax).toBeCloseTo(50, 10);
+    expect(early.lambdaMin).toBeCloseTo(fixed.lambdaMin, 10);
   });
 });
