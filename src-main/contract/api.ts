@@ -25,7 +25,7 @@ export const requestSchemas = {
   'projects:rename': z.strictObject({ id, name }),
   'projects:set-notes': z.strictObject({ id, notes }),
   'projects:delete': z.strictObject({ id }),
-  'projects:export': z.strictObject({ id, path: filePath }),
+  'projects:export': z.strictObject({ id, path: filePath.optional().describe("the bundle's path on the host; default <workspace>/exports/<name>-<time>.ntkproject") }),
   'projects:import': z.strictObject({ path: filePath }),
   'runs:list': z.strictObject({ projectId: id, status: z.array(z.enum(RUN_STATES)).optional() }),
   'runs:get': z.strictObject({ id }),
@@ -60,6 +60,11 @@ export const requestSchemas = {
     path: z.string().min(1).max(1024).describe('the file\'s relative path in the dropped set, e.g. run1/step-100.onnx'),
     offset: z.number().int().nonnegative(),
     data: z.string().max(UPLOAD_CHUNK_BASE64_MAX).describe('base64 bytes appended at offset (the file\'s size so far)'),
+  }),
+  'downloads:read': z.strictObject({
+    path: filePath.describe('a file under <workspace>/exports/, as projects:export answered it'),
+    offset: z.number().int().nonnegative(),
+    length: z.number().int().min(1).max(UPLOAD_CHUNK_BYTES).optional(),
   }),
 } as const;
 
@@ -162,6 +167,14 @@ export interface UploadChunkDto {
   readonly bytes: number;
 }
 
+/** Bytes of a host file the workbench wrote for this client (a project bundle), read back in chunks. */
+export interface DownloadChunkDto {
+  /** base64 of the bytes from offset (at most the length asked, UPLOAD_CHUNK_BYTES by default). */
+  readonly data: string;
+  /** The file's size. */
+  readonly bytes: number;
+}
+
 /** Response types, one per channel. */
 export interface Responses {
   'app:info': AppInfoDto;
@@ -191,6 +204,7 @@ export interface Responses {
   /** A queued run of kind 'import': per checkpoint step, paramNorm, paramDistance, relDrift, lambdaMin/Max, outputChange. */
   'imports:start': RunRecord;
   'uploads:write': UploadChunkDto;
+  'downloads:read': DownloadChunkDto;
 }
 
 /** Events pushed to every client (renderer windows, WebSocket connections), batched about ten times a second. */

@@ -28,6 +28,7 @@ export const CHANNELS = [
   'imports:inspect',
   'imports:start',
   'uploads:write',
+  'downloads:read',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -204,6 +204,23 @@ describe('workbench in the browser', () => {
     await shot('14-import-kernels');
   });
 
+  it('exports the project as a download and imports the file back as a second project with its runs', async () => {
+    await page.locator('nav.crumbs a').nth(1).click();
+    await page.waitForURL(/#\/projects\/\d+$/);
+    const runCount = await page.locator('[data-testid="runs-table"] tbody tr').count();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-project').click()]);
+    expect(download.suggestedFilename()).toMatch(/^fig-1-divergence-.*\.ntkproject$/);
+    const bytes = readFileSync(await download.path());
+    expect(bytes.subarray(0, 15).toString()).toBe('SQLite format 3');
+    await page.getByRole('link', { name: 'Projects' }).first().click();
+    await page.waitForURL(/#\/$|#\/projects$|\/$/);
+    await page.getByTestId('import-project').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/octet-stream', buffer: bytes });
+    await page.waitForURL(/#\/projects\/\d+$/);
+    await expect.poll(() => page.locator('h1').textContent()).toContain('Fig. 1 divergence');
+    await expect.poll(() => page.locator('[data-testid="runs-table"] tbody tr').count()).toBe(runCount);
+    await shot('15-imported-project');
+  });
+
   it('shows settings and switches to the dark theme', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await expect.poll(() => page.getByTestId('workspace').textContent()).toBe(workbench.workspace);

@@ -2,8 +2,8 @@
 // worker threads, and the event hub. Handlers receive validated requests (contract/dispatch.ts) and return plain
 // data; failures are CodedErrors with stable codes.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { ApiHandlers, ImportInspectionDto, KernelDto, MetricSeriesDto } from '../../contract/api';
+import { dirname, join } from 'node:path';
+import { type ApiHandlers, type ImportInspectionDto, type KernelDto, type MetricSeriesDto, UPLOAD_CHUNK_BYTES } from '../../contract/api';
 import { CodedError } from '../../contract/result';
 import { encodeTensor } from '../../contract/tensor-codec';
 import { parseRunConfig } from '../config-file';
@@ -15,7 +15,8 @@ import { importConfigSchema } from '../jobs/import-job';
 import { createJobQueue } from '../jobs/job-queue';
 import { runTask } from '../jobs/run-task';
 import { expandModelPaths } from '../onnx/import/model-paths';
-import { createUploadStore } from '../uploads/upload-store';
+import { defaultBundlePath, exportsDir, readExportChunk } from '../transfers/export-files';
+import { createUploadStore } from '../transfers/upload-store';
 import { createEventHub } from './event-hub';
 import { downsampleSquare } from './downsample';
 import type { WorkbenchService, WorkbenchServiceOptions } from './workbench-service-types';
@@ -28,12 +29,16 @@ function seriesDto(series: Record<string, MetricSeries>): Record<string, MetricS
   return out;
 }
 
-export async function createWorkbenchService(options: WorkbenchServiceOptions): Promise<WorkbenchService> {
+function ensureFolder(folder: string): void {
   try {
-    mkdirSync(options.workspaceDir, { recursive: true });
+    mkdirSync(folder, { recursive: true });
   } catch (error) {
-    throw new CodedError('store/io', `cannot create the workspace folder ${options.workspaceDir}: ${(error as Error).message}`);
+    throw new CodedError('store/io', `cannot create the folder ${folder}: ${(error as Error).message}`);
   }
+}
+
+export async function createWorkbenchService(options: WorkbenchServiceOptions): Promise<WorkbenchService> {
+  ensureFolder(options.workspaceDir);
   const store = openStore(storePathIn(options.workspaceDir));
   const hub = createEventHub();
   const uploads = createUploadStore(join(options.workspaceDir, 'uploads'));
@@ -62,7 +67,9 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
       return { deleted: true };
     },
     'projects:export': ({ id, path }) => {
-      const result = store.exportProject(id, path);
+      const target = path ?? defaultBundlePath(options.workspaceDir, store.projects.get(id).name);
+      ensureFolder(dirname(target));
+      const result = store.exportProject(id, target);
       return { path: result.file, bytes: result.bytes };
     },
     'projects:import': ({ path }) => store.projects.get(store.importProject(path).projectId),
@@ -120,6 +127,10 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
       return startRun(run.id);
     },
     'uploads:write': ({ uploadId, path, offset, data }) => uploads.write({ uploadId, path, offset, bytes: Buffer.from(data, 'base64') }),
+    'downloads:read': async ({ path, offset, length }) => {
+      const { bytes, size } = await readExportChunk(exportsDir(options.workspaceDir), path, offset, length ?? UPLOAD_CHUNK_BYTES);
+      return { data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), bytes: size };
+    },
     'runs:subscribe': ({ id }) => {
       const run = store.runs.get(id);
       const raw = store.metrics.read(id);

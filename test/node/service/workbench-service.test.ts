@@ -162,4 +162,42 @@ describe('workbench service', () => {
     expect(run.name).toContain('4 checkpoint');
     await waitForStatus(service, run.id, ['done', 'failed']);
   });
+
+  it('exports a project into the workspace\'s exports folder, reads it back in chunks, and imports it again', async () => {
+    const project = await service.handlers['projects:create']({ name: 'Fig. 1: bundle / round trip' });
+    await service.handlers['projects:set-notes']({ id: project.id, notes: 'carried in the bundle' });
+    const exported = await service.handlers['projects:export']({ id: project.id });
+    const { workspace } = await service.handlers['app:info']({});
+    expect(exported.path.startsWith(join(workspace, 'exports', 'fig-1-bundle-round-trip-'))).toBe(true);
+    expect(exported.path.endsWith('.ntkproject')).toBe(true);
+    const chunks: Buffer[] = [];
+    let offset = 0;
+    for (;;) {
+      const chunk = await service.handlers['downloads:read']({ path: exported.path, offset, length: 4096 });
+      expect(chunk.bytes).toBe(exported.bytes);
+      const bytes = Buffer.from(chunk.data, 'base64');
+      if (bytes.length === 0) break;
+      expect(bytes.length).toBeLessThanOrEqual(4096);
+      chunks.push(bytes);
+      offset += bytes.length;
+    }
+    const whole = Buffer.concat(chunks);
+    expect(whole.equals(await readFile(exported.path))).toBe(true);
+    // The bytes a browser saved, uploaded again from elsewhere, import as a renamed copy.
+    const upload = await service.handlers['uploads:write']({ path: 'copy.ntkproject', offset: 0, data: whole.toString('base64') });
+    const copy = await service.handlers['projects:import']({ path: upload.path });
+    expect(copy.id).not.toBe(project.id);
+    expect(copy.notes).toBe('carried in the bundle');
+    expect(copy.name).toContain('Fig. 1: bundle / round trip');
+  });
+
+  it('reads back nothing but exported files', async () => {
+    const outside = join(await mkdtemp(join(tmpdir(), 'ntk-secret-')), 'secret.txt');
+    await writeFile(outside, 'not for clients');
+    expect(await dispatch(service.handlers, 'downloads:read', { path: outside, offset: 0 })).toMatchObject({ ok: false, code: 'api/forbidden' });
+    const { workspace } = await service.handlers['app:info']({});
+    expect(await dispatch(service.handlers, 'downloads:read', { path: join(workspace, 'exports', '..', 'workspace.sqlite'), offset: 0 })).toMatchObject({ ok: false });
+    expect(await dispatch(service.handlers, 'downloads:read', { path: join(workspace, 'exports', 'none.ntkproject'), offset: 0 })).toMatchObject({ ok: false, code: 'data/not-found' });
+    expect(await dispatch(service.handlers, 'downloads:read', { path: outside, offset: 0, length: 10 * 1024 * 1024 })).toMatchObject({ ok: false, code: 'api/invalid-request' });
+  });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CodedError } from '../../../src-main/contract/result';
 import { inspectModel } from '../../../src-main/node/onnx/import/import-service';
-import { createUploadStore, safeUploadPath } from '../../../src-main/node/uploads/upload-store';
+import { createUploadStore, safeUploadPath } from '../../../src-main/node/transfers/upload-store';
 import { externalMlp } from '../../fixtures/onnx/make-fixtures';
 
 const codeOf = async (promise: Promise<unknown>) => promise.then(() => 'resolved', (e: unknown) => (e instanceof CodedError ? e.code : `uncoded: ${String(e)}`));
