@@ -1,8 +1,9 @@
 // One set of API tests, run against every transport: Electron IPC (the real preload and IPC handlers on a fake
 // Electron) and the web bridge (the real HTTP + WebSocket server), both over the real workbench service and both
 // through the renderer's own clients. Whatever one transport answers, the other must answer the same.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiClient } from '../../src-main/contract/api';
+import { type ApiClient, UPLOAD_CHUNK_BYTES } from '../../src-main/contract/api';
 import type { Result } from '../../src-main/contract/result';
 import type { ApiConnection } from '../../src-renderer/src/api/connection';
 import { recordEvents, waitForEvent } from '../helpers/events';
@@ -135,5 +136,32 @@ describe.each(transports)('API conformance over %s', (name, start) => {
 
     expect(value(await client.api['runs:get']({ id: run.id })).status).toBe('done');
     expect(value(await client.api['runs:list']({ projectId: project.id })).map((r) => r.id)).toEqual([run.id]);
+  });
+
+  it('moves files both ways in full-size chunks: uploads:write in, projects:export + downloads:read out', async () => {
+    // Three full chunks and a tail: each request body is the largest the renderer sends, under the bridge's 1 MiB.
+    const size = 3 * UPLOAD_CHUNK_BYTES + 1234;
+    const bytes = Uint8Array.from({ length: size }, (_, i) => (i * 131 + (i >> 9)) % 256);
+    let uploadId: string | undefined;
+    let path = '';
+    for (let offset = 0; offset < size; offset += UPLOAD_CHUNK_BYTES) {
+      const data = Buffer.from(bytes.subarray(offset, offset + UPLOAD_CHUNK_BYTES)).toString('base64');
+      const answer = value(await client.api['uploads:write']({ ...(uploadId ? { uploadId } : {}), path: 'big/model.onnx', offset, data }));
+      uploadId = answer.uploadId;
+      path = answer.path;
+      expect(answer.bytes).toBe(Math.min(size, offset + UPLOAD_CHUNK_BYTES));
+    }
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+    const project = value(await client.api['projects:create']({ name: `bundle over ${name}` }));
+    const exported = value(await client.api['projects:export']({ id: project.id }));
+    const parts: Buffer[] = [];
+    for (let offset = 0; offset < exported.bytes; ) {
+      const chunk = value(await client.api['downloads:read']({ path: exported.path, offset }));
+      const part = Buffer.from(chunk.data, 'base64');
+      expect(part.length).toBeGreaterThan(0);
+      parts.push(part);
+      offset += part.length;
+    }
+    expect(Buffer.concat(parts).equals(readFileSync(exported.path))).toBe(true);
   });
 });
