@@ -169,6 +169,13 @@ describe('run rows', () => {
     expect(rows.filter((r) => matchesFilter(r, 'width:128')).map((r) => r.id)).toEqual([2]);
   });
 
+  it('shows an import run as arch onnx with checkpoints for steps and its last relative drift', () => {
+    const record = runRecord(7, { kind: 'import', status: 'done', config: { models: ['a-0.onnx', 'a-5.onnx', 'a-9.onnx'], probe: 'mnist:64' }, summary: { checkpoints: 2, finalRelDrift: 0.25 } });
+    const row = runRow(listItem(record), record);
+    expect(row).toMatchObject({ arch: 'onnx', steps: 3, stepsDone: 2, finalDrift: 0.25, finalLoss: null, loss: '', depth: null });
+    expect(matchesFilter(row, 'arch:onnx')).toBe(true);
+  });
+
   it('exports CSV with quoting', () => {
     const csv = rowsToCsv([runRow(listItem(runRecord(1, { name: 'a, "b"' })), runRecord(1))]);
     expect(csv.split('\n')[0]).toMatch(/^id,name,status/);

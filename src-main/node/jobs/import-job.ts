@@ -74,7 +74,15 @@ export async function runImportJob(store: Store, runId: RunId, options: { signal
         progress(index + 1, total);
       },
     });
-    const summary = { checkpoints: report.entries.length, model: report.model, probe: report.probe, kernel: report.kernel, files: report.entries.map((e) => ({ file: e.file, step: e.step })) };
+    const last = report.entries.at(-1);
+    const summary = {
+      checkpoints: report.entries.length,
+      model: report.model,
+      probe: report.probe,
+      kernel: report.kernel,
+      files: report.entries.map((e) => ({ file: e.file, step: e.step })),
+      ...(last ? { finalRelDrift: last.relDrift, finalParamDistance: last.paramDistance } : {}),
+    };
     if (report.cancelled) {
       store.runs.markCancelled(runId, summary);
       listener?.onStatus?.('cancelled', null);

@@ -27,7 +27,35 @@ export type SortKey = Exclude<keyof RunRow, 'tags'>;
 
 const numberOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+/**
+ * An import (ONNX checkpoint series) in the same columns: arch "onnx", steps = checkpoints given and done, final
+ * drift = the last checkpoint's relative kernel drift; the training-only columns stay empty.
+ */
+function importRow(item: RunListItem, record?: RunRecord): RunRow {
+  const models = (record?.config as { models?: unknown } | undefined)?.models;
+  const summary = item.summary ?? {};
+  return {
+    id: item.id,
+    name: item.name,
+    status: item.status,
+    arch: 'onnx',
+    width: '',
+    widthValue: NaN,
+    depth: null,
+    loss: '',
+    lr: null,
+    steps: Array.isArray(models) ? models.length : null,
+    stepsDone: numberOrNull(summary.checkpoints),
+    backend: typeof record?.backend?.name === 'string' ? record.backend.name : '',
+    finalLoss: null,
+    finalDrift: numberOrNull(summary.finalRelDrift),
+    tags: item.tags,
+    created: item.created,
+  };
+}
+
 export function runRow(item: RunListItem, record?: RunRecord): RunRow {
+  if (item.kind === 'import') return importRow(item, record);
   const config = (record?.config ?? {}) as { steps?: number; model?: { arch?: string; width?: number; widths?: number[]; depth?: number }; loss?: { kind?: string }; optimizer?: { lr?: number } };
   const widths = config.model?.widths;
   const summary = item.summary ?? {};

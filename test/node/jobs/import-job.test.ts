@@ -54,7 +54,7 @@ describe.skipIf(series.length === 0)('import job', () => {
     const wall = Array.from(stored.relDrift.wallTimes);
     for (let i = 1; i < wall.length; i++) expect(wall[i]).toBeGreaterThanOrEqual(wall[i - 1]);
     wall.forEach((w, i) => expect(w).toBeGreaterThanOrEqual(stored.kernelSeconds.values[i] - 1e-3));
-    expect(store.runs.get(runId)).toMatchObject({ status: 'done', summary: { checkpoints: 4 } });
+    expect(store.runs.get(runId)).toMatchObject({ status: 'done', summary: { checkpoints: 4, finalRelDrift: stored.relDrift.values[3], finalParamDistance: stored.paramDistance.values[3] } });
   });
 
   it('stores each checkpoint\'s kernel with its eigenvalues, consistent with the recorded drift', async () => {
