@@ -11,6 +11,7 @@ import { groupStats } from '../../src-renderer/src/lib/group-stats';
 import { lttbIndices } from '../../src-renderer/src/lib/lttb';
 import { expectedMetricNames, metricLabel, parseSampleMetric, sortMetricNames } from '../../src-renderer/src/lib/metric-names';
 import { formatRoute, parseRoute, type Route } from '../../src-renderer/src/lib/routes';
+import { guardFileDrops } from '../../src-renderer/src/lib/file-drop-guard';
 import { matchesFilter, rowsToCsv, runRow, sortRows } from '../../src-renderer/src/lib/run-row';
 import { SeriesBuffer } from '../../src-renderer/src/lib/series-buffer';
 import { ema } from '../../src-renderer/src/lib/smoothing';
@@ -273,5 +274,22 @@ describe('compareLines', () => {
       [1024, 0.5],
     ]);
     expect(lines[2].points).toEqual([[64, 3]]);
+  });
+});
+
+describe('file drop guard', () => {
+  it('stops the browser from opening files dropped outside a target, and leaves other drags alone', () => {
+    const stop = guardFileDrops(window);
+    const drag = (type: string, types: string[]) => {
+      const event = new Event(type, { cancelable: true, bubbles: true });
+      Object.defineProperty(event, 'dataTransfer', { value: { types } });
+      window.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    expect(drag('dragover', ['Files'])).toBe(true);
+    expect(drag('drop', ['Files'])).toBe(true);
+    expect(drag('drop', ['text/plain'])).toBe(false);
+    stop();
+    expect(drag('drop', ['Files'])).toBe(false);
   });
 });
