@@ -35,8 +35,20 @@ async function stepEngineFor(choice: EngineChoice, spec: StepEngineSpec): Promis
   return createTfjsStepEngine(spec);
 }
 
+/** The kernel-contraction engine for a choice: onnxruntime's unless 'tfjs' (or, under 'auto', it fails to load). */
+export async function matmulEngine(choice: EngineChoice = 'auto'): Promise<MatmulEngine> {
+  if (choice === 'tfjs') return createTfjsMatmulEngine();
+  try {
+    return await ortMatmul();
+  } catch (error) {
+    sharedOrtMatmul = undefined;
+    if (choice === 'onnxruntime') throw new CodedError('backend/unavailable', `onnxruntime-node could not start: ${(error as Error).message}`);
+    return createTfjsMatmulEngine();
+  }
+}
+
 export async function createTrainEngines(options: EngineOptions = {}): Promise<TrainEngines> {
   const choice = options.engine ?? 'auto';
-  const matmul = choice === 'tfjs' ? createTfjsMatmulEngine() : await ortMatmul();
+  const matmul = await matmulEngine(choice);
   return { matmul, createStepEngine: (spec) => stepEngineFor(choice, spec) };
 }

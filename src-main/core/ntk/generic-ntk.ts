@@ -2,6 +2,7 @@
 // row; rows are gathered in float32 blocks and contracted through the MatmulEngine. The reference for the
 // structured algorithm and the path imported ONNX models take. Cost: n k backward passes + O((n k)^2 P).
 import * as tf from '@tensorflow/tfjs-core';
+import { withConstantTransposes } from '../models/constant-transposes';
 import type { DifferentiableModel } from '../models/differentiable-model';
 import type { ParamSet } from '../models/params';
 import { type MatmulEngine, matrix, type MatrixF32 } from '../linalg/gram-engine';
@@ -80,6 +81,13 @@ export async function genericNtk(
   const cols = mode === 'full' ? otherN * k : otherN;
   const kernel = new Float64Array((mode === 'full' ? n1 * k : n1) * cols);
   try {
+    await withConstantTransposes(tensors, () => fillKernel());
+  } finally {
+    tf.dispose(tensors);
+  }
+  return kernel;
+
+  async function fillKernel(): Promise<void> {
     for (let r0 = 0; r0 < n1; r0 += block) {
       const r1 = Math.min(n1, r0 + block);
       const jr = jacobianRows(model, tensors, x1, r0, r1, paramCount);
@@ -99,8 +107,5 @@ export async function genericNtk(
         else for (let c = 0; c < k; c++) put(await engine.crossGram(classRows(jr, k, c), classRows(js, k, c)), r0, r1 - r0, s0, s1 - s0);
       }
     }
-  } finally {
-    tf.dispose(tensors);
   }
-  return kernel;
 }

@@ -2,7 +2,6 @@
 // the generic autodiff one otherwise (float32), or the float64 reference Jacobian for FCN graphs (validation).
 // Spectrum of the full kernel when computed, else of the class trace.
 import { CodedError } from '../../../contract/result';
-import { createTfjsMatmulEngine } from '../../../core/linalg/tfjs-matmul-engine';
 import type { MatmulEngine } from '../../../core/linalg/gram-engine';
 import { gramSpectrum } from '../../../core/linalg/spectrum';
 import { empiricalNtkF64, forwardF64 } from '../../../core/models/reference-f64';
@@ -10,6 +9,7 @@ import type { ParamSet } from '../../../core/models/params';
 import { genericNtk } from '../../../core/ntk/generic-ntk';
 import { classTrace, type KernelMode } from '../../../core/ntk/kernel-types';
 import { structuredNtk } from '../../../core/ntk/structured-ntk';
+import { matmulEngine } from '../../engines';
 import { matchFcn } from './fcn-chain';
 import type { ImportedModel } from './imported-model';
 import { translatedOutputs } from './ort-validation';
@@ -24,6 +24,7 @@ export interface ImportedNtkOptions {
   readonly implementation?: 'auto' | 'generic' | 'structured';
   /** Parameters to evaluate at (default the file's). */
   readonly params?: ParamSet;
+  /** Kernel contractions; default the host's (onnxruntime-node where it loads, node/engines.ts). */
   readonly engine?: MatmulEngine;
 }
 
@@ -79,7 +80,7 @@ export async function importedNtk(model: ImportedModel, x: Float64Array, n: numb
     }
     implementation = 'reference-f64';
   } else {
-    const engine = options.engine ?? createTfjsMatmulEngine();
+    const engine = options.engine ?? (await matmulEngine());
     const kernelOf = async (mode: KernelMode) =>
       fcn ? addReadoutBiasTerm(await structuredNtk(engine, fcn.architecture, fcn.toNative(params), x, n, mode), n, k, mode, readoutTerm) : genericNtk(engine, model, params, x, n, mode);
     if (options.kernel === 'full') {
