@@ -5,29 +5,37 @@
 // data; only the tensors named when the scope opens are cached, never activations.
 import * as tf from '@tensorflow/tfjs-core';
 
-let scope: { readonly allowed: ReadonlySet<object>; readonly cache: Map<object, tf.Tensor2D> } | null = null;
+interface Scope {
+  readonly allowed: ReadonlySet<object>;
+  readonly cache: Map<object, tf.Tensor2D>;
+}
+
+/** Open scopes; several may overlap in time (computations awaiting in turn), each owning its own tensors. */
+const scopes = new Set<Scope>();
 
 /** t^T; within withConstantTransposes and for one of its tensors, the same transposed tensor every time. */
 export function transposeOf(t: tf.Tensor2D): tf.Tensor2D {
   const key = t.dataId as object;
-  if (!scope || !scope.allowed.has(key)) return tf.transpose(t);
-  let hit = scope.cache.get(key);
-  if (!hit || hit.isDisposed) {
-    hit = tf.keep(tf.transpose(t));
-    scope.cache.set(key, hit);
+  for (const scope of scopes) {
+    if (!scope.allowed.has(key)) continue;
+    let hit = scope.cache.get(key);
+    if (!hit || hit.isDisposed) {
+      hit = tf.keep(tf.transpose(t));
+      scope.cache.set(key, hit);
+    }
+    return hit;
   }
-  return hit;
+  return tf.transpose(t);
 }
 
-/** Runs `work` with the transposes of `fixed` cached; disposes them after. Scopes do not nest (the inner one wins). */
+/** Runs `work` with the transposes of `fixed` cached; disposes them when it settles. */
 export async function withConstantTransposes<T>(fixed: readonly tf.Tensor[], work: () => Promise<T>): Promise<T> {
-  const outer = scope;
-  const current = { allowed: new Set<object>(fixed.map((t) => t.dataId as object)), cache: new Map<object, tf.Tensor2D>() };
-  scope = current;
+  const scope: Scope = { allowed: new Set<object>(fixed.map((t) => t.dataId as object)), cache: new Map() };
+  scopes.add(scope);
   try {
     return await work();
   } finally {
-    for (const t of current.cache.values()) t.dispose();
-    scope = outer;
+    scopes.delete(scope);
+    for (const t of scope.cache.values()) t.dispose();
   }
 }

@@ -2,6 +2,7 @@
 // row; rows are gathered in float32 blocks and contracted through the MatmulEngine. The reference for the
 // structured algorithm and the path imported ONNX models take. Cost: n k backward passes + O((n k)^2 P).
 import * as tf from '@tensorflow/tfjs-core';
+import { CodedError } from '../../contract/result';
 import { withConstantTransposes } from '../models/constant-transposes';
 import type { DifferentiableModel } from '../models/differentiable-model';
 import type { ParamSet } from '../models/params';
@@ -11,6 +12,8 @@ import type { KernelMode } from './kernel-types';
 export interface GenericNtkOptions {
   /** Largest Jacobian block kept in memory, in bytes (default 512 MiB); beyond it rows are recomputed per block. */
   readonly blockBytes?: number;
+  /** Checked before every Jacobian row: a long kernel stops within one backward pass (CodedError train/cancelled). */
+  readonly signal?: AbortSignal;
 }
 
 function paramTensors(model: DifferentiableModel, params: ParamSet): tf.Tensor[] {
@@ -22,13 +25,29 @@ function paramTensors(model: DifferentiableModel, params: ParamSet): tf.Tensor[]
 }
 
 /** Jacobian rows for samples [from, to) of x (n x sampleSize, float64): [(to-from) k, P] float32, sample-major. */
-function jacobianRows(model: DifferentiableModel, tensors: tf.Tensor[], x: Float64Array, from: number, to: number, paramCount: number): MatrixF32 {
+/** A macrotask turn every ~50 ms, so a cancel message (or a timer) reaches the signal while rows are computed. */
+function yielder(): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < 50) return;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    last = performance.now();
+  };
+}
+
+async function jacobianRows(model: DifferentiableModel, tensors: tf.Tensor[], x: Float64Array, from: number, to: number, paramCount: number, signal?: AbortSignal): Promise<MatrixF32> {
   const k = model.outputs;
   const sampleSize = model.inputShape.reduce((s, v) => s * v, 1);
   const rows = new Float32Array((to - from) * k * paramCount);
+  const pause = yielder();
   for (let i = from; i < to; i++) {
     const xi = tf.tensor(Float32Array.from(x.subarray(i * sampleSize, (i + 1) * sampleSize)), [1, ...model.inputShape]);
     for (let c = 0; c < k; c++) {
+      await pause();
+      if (signal?.aborted) {
+        xi.dispose();
+        throw new CodedError('train/cancelled', `the kernel was cancelled at Jacobian row ${i * k + c} of ${x.length / sampleSize} samples x ${k} outputs`);
+      }
       const grads = tf.tidy(() => {
         const g = tf.grads((...ps: tf.Tensor[]) => {
           const named = Object.fromEntries(model.params.map((spec, idx) => [spec.name, ps[idx]]));
@@ -90,11 +109,11 @@ export async function genericNtk(
   async function fillKernel(): Promise<void> {
     for (let r0 = 0; r0 < n1; r0 += block) {
       const r1 = Math.min(n1, r0 + block);
-      const jr = jacobianRows(model, tensors, x1, r0, r1, paramCount);
+      const jr = await jacobianRows(model, tensors, x1, r0, r1, paramCount, options.signal);
       const symmetric = x2 === undefined;
       for (let s0 = symmetric ? r0 : 0; s0 < otherN; s0 += block) {
         const s1 = Math.min(otherN, s0 + block);
-        const js = symmetric && s0 === r0 ? jr : jacobianRows(model, tensors, other, s0, s1, paramCount);
+        const js = symmetric && s0 === r0 ? jr : await jacobianRows(model, tensors, other, s0, s1, paramCount, options.signal);
         const put = (gram: ArrayLike<number>, rowStart: number, rowCount: number, colStart: number, colCount: number) => {
           for (let i = 0; i < rowCount; i++)
             for (let j = 0; j < colCount; j++) {

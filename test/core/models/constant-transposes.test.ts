@@ -41,3 +41,26 @@ describe('constant transposes', () => {
     tf.dispose([x, w, y]);
   });
 });
+
+describe('overlapping scopes', () => {
+  it('keep each computation\'s cache to itself when they await in turn', async () => {
+    const a = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    const b = tf.tensor2d([5, 6, 7, 8], [2, 2]);
+    const before = tf.memory().numTensors;
+    let releaseA: () => void = () => {};
+    const first = withConstantTransposes([a], async () => {
+      const t = transposeOf(a);
+      await new Promise<void>((resolve) => (releaseA = resolve));
+      return transposeOf(a) === t && !t.isDisposed;
+    });
+    const second = withConstantTransposes([b], async () => {
+      const t = transposeOf(b);
+      releaseA();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return transposeOf(b) === t && !t.isDisposed;
+    });
+    expect(await Promise.all([first, second])).toEqual([true, true]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([a, b]);
+  });
+});

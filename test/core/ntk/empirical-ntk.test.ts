@@ -79,6 +79,27 @@ describe('empirical NTK implementations agree with the float64 Jacobian referenc
     expect(relErr(blocked, whole)).toBeLessThan(1e-6);
   });
 
+  it('generic NTK stops within a row of a cancel, leaving no tensors behind', async () => {
+    const a: Architecture = { arch: 'fcn', inputDim: 16, outputs: 4, widths: [128, 128], bias: true, parameterization: 'ntk' };
+    const params = initParams(a, 6);
+    const x = inputs(200, a.inputDim, 0.5);
+    const model = architectureModel(a);
+    await genericNtk(engine, model, params, x, 1, 'trace');
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    const started = performance.now();
+    const timer = setTimeout(() => controller.abort(), 30);
+    // 800 backward passes: seconds uncancelled.
+    const outcome = await genericNtk(engine, model, params, x, 200, 'full', undefined, undefined, { signal: controller.signal }).then(
+      () => 'finished',
+      (error: { code?: string }) => error.code,
+    );
+    clearTimeout(timer);
+    expect(outcome).toBe('train/cancelled');
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('leaves no tensors behind (structured and generic)', async () => {
     const a = archs['resnet k=2'];
     const params = initParams(a, 4);

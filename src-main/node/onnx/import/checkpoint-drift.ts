@@ -22,7 +22,7 @@ export interface DriftOptions extends ImportOptions {
   /** 'step' (default): sort by step when every checkpoint has one; 'given': keep the order given. */
   readonly order?: 'step' | 'given';
   readonly tolerance?: Tolerance;
-  /** Checked before each checkpoint and before each kernel; once aborted the report holds the entries so far. */
+  /** Checked before each checkpoint, before each kernel and between a generic kernel's Jacobian rows; once aborted the report holds the entries so far. */
   readonly signal?: AbortSignal;
   /**
    * Called with each checkpoint's entry as soon as it is measured (index in the sorted series), and the kernel it
@@ -108,8 +108,8 @@ function rows(values: Float64Array, n: number, k: number): number[][] {
 
 /**
  * Drift of a checkpoint series on a probe set. The first checkpoint (after ordering) is the reference.
- * Cost per checkpoint: one import, two forward passes for validation and one eNTK (see importedNtk). A kernel already
- * running is not interrupted: cancelling takes effect at the next check.
+ * Cost per checkpoint: one import, two forward passes for validation and one eNTK (see importedNtk). A cancel stops a
+ * generic kernel within one Jacobian row; a structured one (milliseconds to seconds) finishes first.
  */
 export async function checkpointDrift(sources: readonly ModelSource[], probe: ProbeSet, options: DriftOptions = {}, onProgress?: (p: DriftProgress) => void): Promise<DriftReport> {
   if (sources.length === 0) throw new CodedError('config/invalid', 'a drift needs at least one checkpoint');
@@ -135,7 +135,13 @@ export async function checkpointDrift(sources: readonly ModelSource[], probe: Pr
         const validation = await validateAgainstOrt(model, probe.x, probe.n, options.tolerance ?? DEFAULT_TOLERANCE);
         if (options.signal?.aborted) break;
         report('kernel');
-        const ntk = await importedNtk(model, probe.x, probe.n, { kernel });
+        let ntk: Awaited<ReturnType<typeof importedNtk>>;
+        try {
+          ntk = await importedNtk(model, probe.x, probe.n, { kernel, signal: options.signal });
+        } catch (error) {
+          if (options.signal?.aborted && error instanceof CodedError && error.code === 'train/cancelled') break;
+          throw error;
+        }
         const k = kernel === 'full' ? (ntk.ntk as Float64Array) : ntk.trace;
         if (!first) {
           first = { model, params: model.initialParams, kernel: k, outputs: ntk.outputs };

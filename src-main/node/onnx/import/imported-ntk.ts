@@ -24,6 +24,8 @@ export interface ImportedNtkOptions {
   readonly implementation?: 'auto' | 'generic' | 'structured';
   /** Parameters to evaluate at (default the file's). */
   readonly params?: ParamSet;
+  /** Stops a generic kernel between Jacobian rows (CodedError train/cancelled). */
+  readonly signal?: AbortSignal;
   /** Kernel contractions; default the host's (onnxruntime-node where it loads, node/engines.ts). */
   readonly engine?: MatmulEngine;
 }
@@ -82,7 +84,7 @@ export async function importedNtk(model: ImportedModel, x: Float64Array, n: numb
   } else {
     const engine = options.engine ?? (await matmulEngine());
     const kernelOf = async (mode: KernelMode) =>
-      fcn ? addReadoutBiasTerm(await structuredNtk(engine, fcn.architecture, fcn.toNative(params), x, n, mode), n, k, mode, readoutTerm) : genericNtk(engine, model, params, x, n, mode);
+      fcn ? addReadoutBiasTerm(await structuredNtk(engine, fcn.architecture, fcn.toNative(params), x, n, mode), n, k, mode, readoutTerm) : genericNtk(engine, model, params, x, n, mode, undefined, undefined, { signal: options.signal });
     if (options.kernel === 'full') {
       full = await kernelOf('full');
       trace = classTrace(full, n, n, k);

@@ -138,6 +138,23 @@ describe('checkpoint drift', () => {
     expect(none.model).toBeUndefined();
   });
 
+  it('stops inside a long generic kernel when the signal aborts, as cancelled with nothing half-measured', async () => {
+    // 200 probes of the small CNN: 600 backward passes, about 4 s uncancelled here.
+    const probe = probeFromArray(probeInputs(200, 64), 200, [1, 8, 8]);
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    const stages: string[] = [];
+    const started = performance.now();
+    const report = await checkpointDrift(cnnSeries(2), probe, { signal: controller.signal }, (p) => {
+      stages.push(`${p.index}:${p.stage}`);
+      if (p.stage === 'kernel') setTimeout(() => controller.abort(), 20);
+    });
+    expect(stages).toEqual(['0:import', '0:validate', '0:kernel']);
+    expect(report).toMatchObject({ cancelled: true, entries: [] });
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('refuses a series that mixes architectures', async () => {
     const probe = probeFromArray(probeInputs(2, 4), 2, [4]);
     const mlp = tinyMlp(13);
