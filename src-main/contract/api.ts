@@ -53,6 +53,7 @@ export const requestSchemas = {
     kernel: z.enum(['full', 'trace']).optional(),
     freeze: z.array(z.string().min(1).max(512)).max(10_000).optional(),
     keepSoftmax: z.boolean().optional(),
+    steps: z.array(z.number().int().nonnegative()).max(10_000).optional().describe('the training step of each checkpoint, in the order of the files; default from the file names'),
     name: name.optional(),
   }),
   'uploads:write': z.strictObject({

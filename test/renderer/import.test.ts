@@ -29,6 +29,16 @@ describe('import form', () => {
     expect(checkImportDraft({ ...defaultImportDraft(), models: 'a.onnx', probe: ' ' }).probe).toHaveLength(1);
   });
 
+  it('reads checkpoint steps, checks them, and sends them only when given', () => {
+    const draft = { ...defaultImportDraft(), models: 'a.onnx\nb.onnx' };
+    expect(importRequestFromDraft(1, draft)).not.toHaveProperty('steps');
+    expect(importRequestFromDraft(1, { ...draft, steps: ' 0, 100\n1000 ' })).toMatchObject({ steps: [0, 100, 1000] });
+    expect(checkImportDraft({ ...draft, steps: '0, -5' }).steps?.[0]).toContain('non-negative integers');
+    expect(checkImportDraft({ ...draft, steps: '0 1.5' }).steps).toHaveLength(1);
+    expect(checkImportDraft({ ...draft, steps: '0 10 20' }, 2).steps?.[0]).toContain('3 steps for 2 checkpoint files');
+    expect(checkImportDraft({ ...draft, steps: '0 10' }, 2)).toEqual({});
+  });
+
   it('sends freeze and keepSoftmax only when set', () => {
     const draft = { ...defaultImportDraft(), models: 'a.onnx' };
     expect(importRequestFromDraft(1, draft)).not.toHaveProperty('freeze');

@@ -10,12 +10,15 @@ import { loadProbeSet } from '../../node/onnx/import/probe-set';
 import { UsageError } from '../usage-error';
 
 export const driftUsage = `ntk-workbench drift --models A.onnx B.onnx ...|FOLDER --probe P.json|P.npy|P.csv|mnist:N[:seed] --out D.json
-                    [--kernel trace|full] [--order step|given] [--freeze NAME,...] [--keep-softmax] [--run DIR]
+                    [--kernel trace|full] [--order step|given] [--steps S1,S2,...] [--freeze NAME,...] [--keep-softmax]
+                    [--run DIR]
 
   --models  checkpoints of one architecture, as files or folders (a folder stands for the .onnx files directly
             in it, in natural order). With --order step (default) they are sorted by the last number
             in each file name when every name has one (ckpt-100.onnx), else taken as given; the first is the
             reference for paramDistance and relDrift.
+  --steps   the training step of each checkpoint, in the order given (after folder expansion); default the last
+            number in each file name, else the position.
   --probe   as for 'ntk-workbench ntk'.
   --kernel  trace (default) or full: the kernel whose drift ||K_t - K_0||_F / ||K_0||_F and eigenvalues are given.
   --run     also store the series as a run of kind "import" in DIR (config.json, drift.jsonl, summary.json).
@@ -44,6 +47,7 @@ export async function driftCommand(argv: string[]): Promise<number> {
       out: { type: 'string' },
       kernel: { type: 'string', default: 'trace' },
       order: { type: 'string', default: 'step' },
+      steps: { type: 'string' },
       freeze: { type: 'string' },
       'keep-softmax': { type: 'boolean' },
       run: { type: 'string' },
@@ -58,10 +62,13 @@ export async function driftCommand(argv: string[]): Promise<number> {
   await initBackend();
   const probe = await loadProbeSet(values.probe);
   const files = await expandModelPaths(models);
+  const steps = values.steps?.split(',').map((v) => v.trim());
+  if (steps && (steps.length !== files.length || steps.some((v) => !/^\d+$/.test(v))))
+    throw new UsageError(`--steps needs ${files.length} non-negative integers, one per checkpoint file`, driftUsage);
   const report = await seriesDrift(
     files.map((path) => ({ path })),
     probe,
-    { kernel, order, freeze: values.freeze?.split(',').filter(Boolean), logits: !values['keep-softmax'] },
+    { kernel, order, steps: steps?.map(Number), freeze: values.freeze?.split(',').filter(Boolean), logits: !values['keep-softmax'] },
     (p) => p.stage === 'done' && process.stderr.write(`  ${p.index + 1}/${p.total} ${p.file}\n`),
   );
   const rows = report.entries.map((e) => ({ file: e.file, paramNorm: e.paramNorm, paramDistance: e.paramDistance, relDrift: e.relDrift, lambdaMin: e.lambdaMin, lambdaMax: e.lambdaMax }));

@@ -20,6 +20,8 @@ export const importConfigSchema = z.strictObject({
   kernel: z.enum(['full', 'trace']).default('trace'),
   freeze: z.array(z.string().min(1)).max(10_000).optional(),
   keepSoftmax: z.boolean().default(false),
+  /** Training step per checkpoint, in the order of `models`; default from the file names. */
+  steps: z.array(z.number().int().nonnegative()).max(10_000).optional(),
 });
 export type ImportConfig = z.infer<typeof importConfigSchema>;
 
@@ -63,6 +65,7 @@ export async function runImportJob(store: Store, runId: RunId, options: { signal
       kernel: config.kernel,
       freeze: config.freeze,
       logits: !config.keepSoftmax,
+      steps: config.steps,
       signal,
       onEntry: (entry, index, total, snapshot) => {
         const point = pointOf(entry, elapsed());

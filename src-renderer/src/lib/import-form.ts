@@ -14,17 +14,28 @@ export interface ImportDraft {
   freeze: string[];
   /** Differentiate the final Softmax/LogSoftmax too instead of taking the logits under it. */
   keepSoftmax: boolean;
+  /** Training step per checkpoint file, comma or space separated; empty: from the file names. */
+  steps: string;
 }
 
-export const defaultImportDraft = (): ImportDraft => ({ models: '', probe: 'mnist:64', kernel: 'trace', name: '', freeze: [], keepSoftmax: false });
+export const defaultImportDraft = (): ImportDraft => ({ models: '', probe: 'mnist:64', kernel: 'trace', name: '', freeze: [], keepSoftmax: false, steps: '' });
 
 /** The non-empty lines of the textarea, trimmed, duplicates dropped (the order is the checkpoint order). */
 export function parseModelPaths(text: string): string[] {
   return [...new Set(text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean))];
 }
 
-/** Field -> messages, for FormField; empty when the draft can be sent. The server checks the rest. */
-export function checkImportDraft(draft: ImportDraft): Record<string, string[]> {
+/** The steps field as numbers; undefined when empty; NaN entries mark what is not a non-negative integer. */
+export function parseSteps(text: string): number[] | undefined {
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  return parts.length === 0 ? undefined : parts.map((p) => (/^\d+$/.test(p) ? Number(p) : NaN));
+}
+
+/**
+ * Field -> messages, for FormField; empty when the draft can be sent. `fileCount`, the checkpoint files the host
+ * found (folders expanded) when known, lets the step count be checked here; the server checks the rest.
+ */
+export function checkImportDraft(draft: ImportDraft, fileCount?: number): Record<string, string[]> {
   const errors: Record<string, string[]> = {};
   const models = parseModelPaths(draft.models);
   if (models.length === 0) errors.models = ['give at least one .onnx path'];
@@ -33,6 +44,9 @@ export function checkImportDraft(draft: ImportDraft): Record<string, string[]> {
   if (!probe) errors.probe = ['give a probe file (.json, .npy, .csv) or mnist:N[:seed]'];
   else if (/^mnist:/i.test(probe) && !/^mnist:\d+(:\d+)?$/i.test(probe)) errors.probe = ['write MNIST probes as mnist:N or mnist:N:seed'];
   if (draft.name.trim().length > 200) errors.name = ['at most 200 characters'];
+  const steps = parseSteps(draft.steps);
+  if (steps?.some((v) => Number.isNaN(v))) errors.steps = ['steps are non-negative integers, separated by commas or spaces'];
+  else if (steps && fileCount !== undefined && steps.length !== fileCount) errors.steps = [`${steps.length} steps for ${fileCount} checkpoint files: give one per file`];
   return errors;
 }
 
@@ -45,6 +59,7 @@ export function importRequestFromDraft(projectId: number, draft: ImportDraft): R
     kernel: draft.kernel,
     ...(draft.freeze.length > 0 ? { freeze: [...draft.freeze] } : {}),
     ...(draft.keepSoftmax ? { keepSoftmax: true } : {}),
+    ...(parseSteps(draft.steps) ? { steps: parseSteps(draft.steps) } : {}),
     ...(name ? { name } : {}),
   };
 }

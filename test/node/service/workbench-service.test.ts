@@ -161,6 +161,11 @@ describe('workbench service', () => {
     expect((run.config as { models: string[] }).models).toEqual(inspection.files);
     expect(run.name).toContain('4 checkpoint');
     await waitForStatus(service, run.id, ['done', 'failed']);
+    const miscounted = await dispatch(service.handlers, 'imports:start', { projectId: project.id, models: [series], probe, steps: [0, 1] });
+    expect(miscounted).toMatchObject({ ok: false, code: 'config/invalid', message: expect.stringContaining('2 steps given for 4 checkpoint files') });
+    const given = await service.handlers['imports:start']({ projectId: project.id, models: [series], probe, steps: [0, 1000, 2000, 3000] });
+    expect(await waitForStatus(service, given.id, ['done', 'failed'])).toMatchObject({ status: 'done' });
+    expect((await service.handlers['runs:metrics']({ id: given.id, names: ['relDrift'] })).series.relDrift.steps).toEqual([0, 1000, 2000, 3000]);
   });
 
   it('exports a project into the workspace\'s exports folder, reads it back in chunks, and imports it again', async () => {

@@ -136,5 +136,12 @@ describe('ntk-workbench drift', () => {
     const rows = JSON.parse(await readFile(out, 'utf8'));
     expect(rows.map((r: { file: string }) => r.file)).toEqual(external.series.map((s) => join(EXTERNAL_DIR, s.file)));
     expect(rows[3].relDrift).toBeGreaterThan(rows[1].relDrift);
+    // Steps given reorder the series: the last file becomes the reference.
+    const reversed = join(dir, 'r.json');
+    expect((await inProcess(['drift', '--models', folder, '--steps', '30,20,10,0', '--probe', probe, '--out', reversed])).code).toBe(0);
+    const again = JSON.parse(await readFile(reversed, 'utf8'));
+    expect(again.map((r: { file: string }) => r.file)).toEqual([...rows.map((r: { file: string }) => r.file)].reverse());
+    expect(again[0].relDrift).toBe(0);
+    expect((await inProcess(['drift', '--models', folder, '--steps', '0,1', '--probe', probe, '--out', reversed])).code).toBe(2);
   });
 });
