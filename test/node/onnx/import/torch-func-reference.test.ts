@@ -38,15 +38,15 @@ describe.skipIf(manifest.models.length === 0)('imported PyTorch 2 exports agains
       expect(report.summary.producer).toContain('pytorch');
       expect(report.paramCount).toBe(entry.paramCount);
       expect(report.k).toBe(entry.outputs);
-      expect(relErr(report.outputs, entry.expected.flat())).toBeLessThan(1e-5);
-      expect(relErr(report.ntk as Float64Array, reference)).toBeLessThan(1e-4);
-      expect(relErr(report.trace, classTrace(reference, probe.n, probe.n, entry.outputs))).toBeLessThan(1e-4);
+      expect(relErr(report.outputs, entry.expected.flat())).toBeLessThan(1e-6);
+      expect(relErr(report.ntk as Float64Array, reference)).toBeLessThan(2e-6);
+      expect(relErr(report.trace, classTrace(reference, probe.n, probe.n, entry.outputs))).toBeLessThan(2e-6);
       const eigenvalues = symmetricEigenvalues(reference, probe.n * entry.outputs);
       expect(report.lambdaMax).toBeCloseTo(eigenvalues[eigenvalues.length - 1], 3);
       if (entry.ops.join() === 'Gemm,Relu') {
         const f64 = await modelNtk({ path: join(DIR, entry.file) }, probe, { kernel: 'full', dtype: 'float64', logits: false });
         expect(f64.implementation).toBe('reference-f64');
-        expect(relErr(f64.ntk as Float64Array, reference)).toBeLessThan(1e-10);
+        expect(relErr(f64.ntk as Float64Array, reference)).toBeLessThan(1e-13);
       }
     });
   }
@@ -64,7 +64,7 @@ describe.skipIf(manifest.series.length === 0)('drift of a PyTorch 2 checkpoint s
       const refs = kernel === 'full' ? kernels : kernels.map((K) => classTrace(K, n, n, k));
       for (const [t, entry] of report.entries.entries()) {
         const expected = frobenius(refs[t], refs[0]) / frobenius(refs[0]);
-        expect(Math.abs(entry.relDrift - expected), `${kernel} step ${entry.step}`).toBeLessThan(1e-4 * Math.max(1, expected));
+        expect(Math.abs(entry.relDrift - expected), `${kernel} step ${entry.step}`).toBeLessThan(1e-5 * Math.max(1, expected));
       }
       // Cross-entropy training moves the kernel: the last checkpoint has drifted visibly.
       expect(report.entries[3].relDrift).toBeGreaterThan(0.05);
