@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { nextTick } from 'vue';
 import KernelHeatmaps from '../../src-renderer/src/charts/KernelHeatmaps.vue';
 import RunsTable from '../../src-renderer/src/components/RunsTable.vue';
+import OptionalNumberInput from '../../src-renderer/src/components/OptionalNumberInput.vue';
 import StatusLine from '../../src-renderer/src/components/StatusLine.vue';
 import { runRow } from '../../src-renderer/src/lib/run-row';
 import { installBackend } from '../../src-renderer/src/services/backend';
@@ -209,5 +210,20 @@ describe('StatusLine', () => {
     expect(view.text()).toContain('backend: wasm (tfjs 4.22.0)');
     expect(view.text()).toContain('/data/ws');
     expect(view.text()).toContain('live');
+  });
+});
+
+describe('OptionalNumberInput', () => {
+  it('models a number, null when blank, and passes its attributes to the input', async () => {
+    const updates: (number | null | undefined)[] = [];
+    const view = mount(OptionalNumberInput, { props: { modelValue: null, 'onUpdate:modelValue': (v: number | null | undefined) => updates.push(v) }, attrs: { id: 'seed', min: '0' } });
+    const input = view.find('input');
+    expect(input.attributes()).toMatchObject({ id: 'seed', min: '0', type: 'number' });
+    expect((input.element as HTMLInputElement).value).toBe('');
+    await input.setValue('7');
+    await input.setValue('');
+    expect(updates).toEqual([7, null]);
+    await view.setProps({ modelValue: 3 });
+    expect((input.element as HTMLInputElement).value).toBe('3');
   });
 });
