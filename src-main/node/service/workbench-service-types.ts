@@ -17,4 +17,6 @@ export interface WorkbenchServiceOptions {
   /** Training jobs run at once, each in its own worker thread; default 1. */
   readonly concurrency?: number;
   readonly engine?: EngineChoice;
+  /** How long an upload no import run names is kept (default 24 h, transfers/upload-pruning.ts). */
+  readonly uploadRetentionMs?: number;
 }

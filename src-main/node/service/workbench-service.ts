@@ -16,6 +16,7 @@ import { createJobQueue } from '../jobs/job-queue';
 import { runTask } from '../jobs/run-task';
 import { expandModelPaths } from '../onnx/import/model-paths';
 import { defaultBundlePath, exportsDir, readExportChunk } from '../transfers/export-files';
+import { pathsNamedByRuns, pruneUploads } from '../transfers/upload-pruning';
 import { createUploadStore } from '../transfers/upload-store';
 import { createEventHub } from './event-hub';
 import { downsampleSquare } from './downsample';
@@ -42,6 +43,15 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
   const store = openStore(storePathIn(options.workspaceDir));
   const hub = createEventHub();
   const uploads = createUploadStore(join(options.workspaceDir, 'uploads'));
+  // Uploads no import run names any more are removed after their grace period: at start and after each delete, in
+  // the background (a failure here only leaves files behind, so it is logged, never thrown at a request).
+  let pruning: Promise<unknown> = Promise.resolve();
+  const pruneLater = (): void => {
+    pruning = pruning
+      .then(() => pruneUploads(uploads.root, pathsNamedByRuns(store), { retentionMs: options.uploadRetentionMs }))
+      .catch((error: unknown) => console.warn(`ntk-workbench: pruning ${uploads.root} failed: ${(error as Error).message}`));
+  };
+  pruneLater();
   const jobs = createJobQueue({ store, concurrency: options.concurrency, engine: options.engine, emit: hub.emit });
   let lastBackend: Record<string, unknown> | null = null;
   hub.subscribe('runs:status', ({ runId, status }) => {
@@ -64,6 +74,7 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
       const active = store.runs.list(id).filter((r) => jobs.isActive(r.id));
       if (active.length > 0) throw new CodedError('store/invalid-state', `project ${id} has ${active.length} queued or running run(s); cancel them first`);
       store.projects.delete(id);
+      pruneLater();
       return { deleted: true };
     },
     'projects:export': ({ id, path }) => {
@@ -95,6 +106,7 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
     'runs:delete': ({ id }) => {
       if (jobs.isActive(id)) throw new CodedError('store/invalid-state', `run ${id} is queued or running; cancel it first`);
       store.runs.delete(id);
+      pruneLater();
       return { deleted: true };
     },
     'runs:metrics': ({ id, names, fromStep }) => {
@@ -148,6 +160,7 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
     handlers,
     subscribe: hub.subscribe,
     async close() {
+      await pruning;
       await jobs.close();
       hub.close();
       store.close();
