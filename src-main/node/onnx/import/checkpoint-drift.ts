@@ -137,7 +137,7 @@ export async function checkpointDrift(sources: readonly ModelSource[], probe: Pr
         report('kernel');
         let ntk: Awaited<ReturnType<typeof importedNtk>>;
         try {
-          ntk = await importedNtk(model, probe.x, probe.n, { kernel, signal: options.signal });
+          ntk = await importedNtk(model, probe.x, probe.n, { kernel, signal: options.signal, outputs: validation.outputs });
         } catch (error) {
           if (options.signal?.aborted && error instanceof CodedError && error.code === 'train/cancelled') break;
           throw error;

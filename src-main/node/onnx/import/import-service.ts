@@ -46,8 +46,8 @@ export async function modelNtk(source: ModelSource, probe: ProbeSet, request: Nt
   const model = await openModel(source, { ...request, inputShape: request.inputShape ?? probe.sampleShape });
   try {
     checkProbeFits(probe, model.inputShape, model.summary.identifier);
-    const { outputs: _outputs, ...validation } = await validateAgainstOrt(model, probe.x, probe.n, request.tolerance ?? DEFAULT_TOLERANCE);
-    const ntk = await importedNtk(model, probe.x, probe.n, { kernel: request.kernel, dtype: request.dtype });
+    const { outputs, ...validation } = await validateAgainstOrt(model, probe.x, probe.n, request.tolerance ?? DEFAULT_TOLERANCE);
+    const ntk = await importedNtk(model, probe.x, probe.n, { kernel: request.kernel, dtype: request.dtype, outputs });
     return { ...ntk, summary: model.summary, validation };
   } finally {
     model.dispose();

@@ -24,6 +24,8 @@ export interface ImportedNtkOptions {
   readonly implementation?: 'auto' | 'generic' | 'structured';
   /** Parameters to evaluate at (default the file's). */
   readonly params?: ParamSet;
+  /** f(x) [n k] at `params` when the caller has it already (the onnxruntime check computes it): not run again. */
+  readonly outputs?: Float32Array;
   /** Stops a generic kernel between Jacobian rows (CodedError train/cancelled). */
   readonly signal?: AbortSignal;
   /** Kernel contractions; default the host's (onnxruntime-node where it loads, node/engines.ts). */
@@ -91,7 +93,7 @@ export async function importedNtk(model: ImportedModel, x: Float64Array, n: numb
     } else {
       trace = await kernelOf('trace');
     }
-    outputs = Float64Array.from(translatedOutputs(model, x, n, params));
+    outputs = Float64Array.from(options.outputs ?? translatedOutputs(model, x, n, params));
     implementation = fcn ? 'structured' : 'generic';
   }
   const bad = (full ?? trace).findIndex((v) => !Number.isFinite(v));
