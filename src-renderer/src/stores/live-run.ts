@@ -8,7 +8,7 @@ import type { Events, MetricPointDto, ProgressDto } from '../../../src-main/cont
 import type { RunError, RunRecord } from '../../../src-main/contract/records';
 import { sortMetricNames } from '../lib/metric-names';
 import { describeError } from '../lib/result';
-import { SeriesBuffer } from '../lib/series-buffer';
+import { SeriesBuffer } from '../../../src-main/charts/series-buffer';
 import { backend, call } from '../services/backend';
 
 const TERMINAL = new Set(['done', 'failed', 'cancelled', 'interrupted']);
