@@ -1,11 +1,12 @@
 // The chart helpers the renderer and node/report share (src-main/charts): sampling, smoothing, group statistics,
-// buffers, number formatting and the Compare view's lines.
+// buffers, number formatting, metric names and the Compare view's lines.
 import { describe, expect, it } from 'vitest';
 import { samplePoints, xOfSteps } from '../../src-main/charts/chart-points';
 import { compareLines, summaryLines } from '../../src-main/charts/compare-lines';
 import { formatDuration, formatNumber } from '../../src-main/charts/format';
 import { groupStats } from '../../src-main/charts/group-stats';
 import { lttbIndices } from '../../src-main/charts/lttb';
+import { expectedMetricNames, metricLabel, parseSampleMetric, sortMetricNames } from '../../src-main/charts/metric-names';
 import { SeriesBuffer } from '../../src-main/charts/series-buffer';
 import { ema } from '../../src-main/charts/smoothing';
 
@@ -165,5 +166,24 @@ describe('compareLines', () => {
       [1024, 0.5],
     ]);
     expect(lines[2].points).toEqual([[64, 3]]);
+  });
+});
+
+describe('metric names', () => {
+  it('parses, labels and sorts per-sample names', () => {
+    expect(parseSampleMetric('outputs/3/1')).toEqual({ kind: 'outputs', sample: 3, output: 1 });
+    expect(parseSampleMetric('loss')).toBeNull();
+    expect(metricLabel('diagonal/2')).toBe('K_t(x_2, x_2)');
+    expect(sortMetricNames(['u/1', 'outputs/10/0', 'loss', 'outputs/2/0', 'relDrift'])).toEqual(['loss', 'relDrift', 'outputs/2/0', 'outputs/10/0', 'u/1']);
+  });
+
+  it('expects the names a config records', () => {
+    const names = expectedMetricNames({ loss: { kind: 'bce' }, data: { kind: 'circle', n: 6 }, logging: { trackSamples: [0, 1] } });
+    expect(names).toContain('outputs/1/0');
+    expect(names).toContain('u/1');
+    expect(names).not.toContain('outputs/2/0');
+    const softmax = expectedMetricNames({ loss: { kind: 'softmax-ce' }, data: { kind: 'blobs', n: 60, classes: 3 } });
+    expect(softmax).toContain('outputs/15/2');
+    expect(softmax).not.toContain('u/0');
   });
 });

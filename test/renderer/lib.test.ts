@@ -1,10 +1,9 @@
 // The renderer's pure helpers: tensor decoding, routes, config paths and merge patches (against the store's own
-// patch semantics), table rows, metric names. The chart helpers it shares with node/ are in test/charts.
+// patch semantics), table rows. The chart helpers it shares with node/ (and metric names) are in test/charts.
 import { describe, expect, it } from 'vitest';
 import { encodeTensor } from '../../src-main/contract/tensor-codec';
 import { applyConfigPatch } from '../../src-main/node/store/config-patch';
 import { differingPaths, flattenConfig, mergePatch } from '../../src-renderer/src/lib/config-paths';
-import { expectedMetricNames, metricLabel, parseSampleMetric, sortMetricNames } from '../../src-renderer/src/lib/metric-names';
 import { formatRoute, parseRoute, type Route } from '../../src-renderer/src/lib/routes';
 import { guardFileDrops } from '../../src-renderer/src/lib/file-drop-guard';
 import { matchesFilter, rowsToCsv, runRow, sortRows } from '../../src-renderer/src/lib/run-row';
@@ -89,25 +88,6 @@ describe('run rows', () => {
     const csv = rowsToCsv([runRow(listItem(runRecord(1, { name: 'a, "b"' })), runRecord(1))]);
     expect(csv.split('\n')[0]).toMatch(/^id,name,status/);
     expect(csv).toContain('"a, ""b"""');
-  });
-});
-
-describe('metric names', () => {
-  it('parses, labels and sorts per-sample names', () => {
-    expect(parseSampleMetric('outputs/3/1')).toEqual({ kind: 'outputs', sample: 3, output: 1 });
-    expect(parseSampleMetric('loss')).toBeNull();
-    expect(metricLabel('diagonal/2')).toBe('K_t(x_2, x_2)');
-    expect(sortMetricNames(['u/1', 'outputs/10/0', 'loss', 'outputs/2/0', 'relDrift'])).toEqual(['loss', 'relDrift', 'outputs/2/0', 'outputs/10/0', 'u/1']);
-  });
-
-  it('expects the names a config records', () => {
-    const names = expectedMetricNames({ loss: { kind: 'bce' }, data: { kind: 'circle', n: 6 }, logging: { trackSamples: [0, 1] } });
-    expect(names).toContain('outputs/1/0');
-    expect(names).toContain('u/1');
-    expect(names).not.toContain('outputs/2/0');
-    const softmax = expectedMetricNames({ loss: { kind: 'softmax-ce' }, data: { kind: 'blobs', n: 60, classes: 3 } });
-    expect(softmax).toContain('outputs/15/2');
-    expect(softmax).not.toContain('u/0');
   });
 });
 
