@@ -4,6 +4,7 @@ import { packageVersion } from '../node/package-info';
 import { analyticCommand, analyticUsage } from './commands/analytic';
 import { driftCommand, driftUsage } from './commands/drift';
 import { ntkCommand, ntkUsage } from './commands/ntk';
+import { reportCommand, reportUsage } from './commands/report';
 import { serveCommand, serveUsage } from './commands/serve';
 import { trainCommand, trainUsage } from './commands/train';
 import { UsageError } from './usage-error';
@@ -13,6 +14,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage
   analytic: { run: analyticCommand, usage: analyticUsage, summary: 'infinite-width NTK of the FCN or ResNet on given inputs' },
   ntk: { run: ntkCommand, usage: ntkUsage, summary: 'empirical NTK of an ONNX model on a probe set (checked against onnxruntime)' },
   drift: { run: driftCommand, usage: driftUsage, summary: 'NTK drift across a series of ONNX checkpoints' },
+  report: { run: reportCommand, usage: reportUsage, summary: 'a run, a comparison or a project as HTML/PDF report or CSV/JSON/npy/ONNX data' },
   serve: { run: serveCommand, usage: serveUsage, summary: 'serve the UI and its API to a browser on 127.0.0.1 (after npm run build)' },
 };
 
