@@ -52,7 +52,7 @@ export function createSyntheticRun(store: Store, projectName: string, shape: Syn
     optimizer: { kind: 'gd', lr: 1 },
     data: { kind: 'circle', n: shape.n },
     ntk: { circleSweep: shape.sweep },
-    logging: { metrics: { logSpaced: shape.metricPoints }, kernels: { logSpaced: shape.kernelSnapshots }, saveKernels: shape.saveKernels ?? true },
+    logging: { metrics: { logSpaced: shape.metricPoints }, kernels: { logSpaced: Math.max(1, shape.kernelSnapshots) }, saveKernels: shape.saveKernels ?? true },
   });
   const run = store.runs.create(project.id, { kind: 'train', config: config as unknown as Record<string, unknown>, name: shape.name });
   const lambda0 = 0.41;
@@ -82,7 +82,7 @@ export function createSyntheticRun(store: Store, projectName: string, shape: Syn
     for (let s = 0; s < Math.min(shape.n, 4); s++) rows.push({ step, wallTime, name: `outputs/${s}/0`, value: (s % 2 ? 1 : -1) * Math.log1p(step) * 0.1 });
   });
   for (let i = 0; i < rows.length; i += 20_000) store.metrics.append(run.id, rows.slice(i, i + 20_000));
-  const kernelSteps = logSteps(shape.steps, shape.kernelSnapshots);
+  const kernelSteps = shape.kernelSnapshots > 0 ? logSteps(shape.steps, shape.kernelSnapshots) : [];
   for (const step of kernelSteps) {
     const t = step / shape.steps;
     const data = kernelAt(shape.n, t);
@@ -103,7 +103,7 @@ export function createSyntheticRun(store: Store, projectName: string, shape: Syn
     finalLoss: 0.69 * Math.exp(-3) + 1e-3,
     finalAccuracy: 1,
     wallSeconds: 12.5,
-    firstCrossStep: kernelSteps[2],
+    ...(kernelSteps.length > 2 ? { firstCrossStep: kernelSteps[2] } : {}),
     supMaxAbsDiffAnalytic: 0.022,
     finalRelDrift: 0.05 + 1 / 3,
   });

@@ -16,8 +16,17 @@ const MARGIN = 48;
 
 type Doc = InstanceType<typeof PDFDocument>;
 
+/** Where a chart landed: its page (0-based), top and bottom in points, and the page's usable bottom. */
+export interface ChartPlacement {
+  readonly id: string;
+  readonly page: number;
+  readonly top: number;
+  readonly bottom: number;
+  readonly pageBottom: number;
+}
+
 function createDoc(title: string): { doc: Doc; done: Promise<Uint8Array> } {
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: title, Creator: 'ntk-workbench' } });
+  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, bufferPages: true, info: { Title: title, Creator: 'ntk-workbench' } });
   doc.registerFont('body', FONT);
   doc.registerFont('bold', FONT_BOLD);
   doc.registerFont('mono', FONT_MONO);
@@ -77,7 +86,7 @@ function table(doc: Doc, t: ReportTable): void {
 }
 
 /** Charts in rows of `perRow`, each scaled to its share of the width; a row moves to the next page whole. */
-function charts(doc: Doc, list: readonly ReportChart[], perRow: number): void {
+function charts(doc: Doc, list: readonly ReportChart[], perRow: number, placed?: ChartPlacement[]): void {
   const gap = 10;
   const width = (contentWidth(doc) - gap * (perRow - 1)) / perRow;
   for (let i = 0; i < list.length; i += perRow) {
@@ -95,13 +104,14 @@ function charts(doc: Doc, list: readonly ReportChart[], perRow: number): void {
       doc.font('bold').fontSize(8).fillColor('#1d2129').text(c.title, x, y, { width });
       doc.font('body').fontSize(7).fillColor('#5c6370').text(c.hint, x, doc.y, { width });
       SVGtoPDF(doc, c.svg, x, y + captions[j], { width, height: heights[j], preserveAspectRatio: 'xMinYMin meet', fontCallback: () => 'body' });
+      placed?.push({ id: c.id, page: doc.bufferedPageRange().count - 1, top: y, bottom: y + captions[j] + heights[j], pageBottom: bottom(doc) });
     });
     doc.x = MARGIN;
     doc.y = y + rowHeight;
   }
 }
 
-function runSection(doc: Doc, model: RunReportModel, level: number): void {
+function runSection(doc: Doc, model: RunReportModel, level: number, placed?: ChartPlacement[]): void {
   heading(doc, model.title, level === 1 ? 18 : 14);
   paragraph(doc, `status ${model.status} · report made ${model.generated}`, '#5c6370');
   for (const w of model.warnings) paragraph(doc, `⚠ ${w}`, '#b35c00');
@@ -114,12 +124,12 @@ function runSection(doc: Doc, model: RunReportModel, level: number): void {
   }
   if (model.charts.length > 0) {
     heading(doc, 'Training charts', 12);
-    charts(doc, model.charts, 2);
+    charts(doc, model.charts, 2, placed);
   }
   if (model.kernelCharts.length > 0) {
     heading(doc, 'Kernels', 12);
-    charts(doc, model.kernelCharts.filter((c) => c.id.startsWith('heatmap-')), 3);
-    charts(doc, model.kernelCharts.filter((c) => !c.id.startsWith('heatmap-')), 2);
+    charts(doc, model.kernelCharts.filter((c) => c.id.startsWith('heatmap-')), 3, placed);
+    charts(doc, model.kernelCharts.filter((c) => !c.id.startsWith('heatmap-')), 2, placed);
   }
   heading(doc, 'Configuration', 12);
   table(doc, model.config);
@@ -136,14 +146,15 @@ function runSection(doc: Doc, model: RunReportModel, level: number): void {
   doc.font('body');
 }
 
-export async function runReportPdf(model: RunReportModel): Promise<Uint8Array> {
+/** `placed`, when given, receives where each chart landed (for tests of the page-break rule). */
+export async function runReportPdf(model: RunReportModel, placed?: ChartPlacement[]): Promise<Uint8Array> {
   const { doc, done } = createDoc(model.title);
-  runSection(doc, model, 1);
+  runSection(doc, model, 1, placed);
   doc.end();
   return done;
 }
 
-export async function compareReportPdf(model: CompareReportModel): Promise<Uint8Array> {
+export async function compareReportPdf(model: CompareReportModel, placed?: ChartPlacement[]): Promise<Uint8Array> {
   const { doc, done } = createDoc(model.title);
   heading(doc, model.title, 18);
   paragraph(doc, `report made ${model.generated}`, '#5c6370');
@@ -154,11 +165,11 @@ export async function compareReportPdf(model: CompareReportModel): Promise<Uint8
   }
   if (model.charts.length > 0) {
     heading(doc, 'Overlays', 12);
-    charts(doc, model.charts, 2);
+    charts(doc, model.charts, 2, placed);
   }
   for (const run of model.runs) {
     doc.addPage();
-    runSection(doc, run, 2);
+    runSection(doc, run, 2, placed);
   }
   doc.end();
   return done;
