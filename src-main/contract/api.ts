@@ -67,6 +67,15 @@ export const requestSchemas = {
     offset: z.number().int().nonnegative(),
     length: z.number().int().min(1).max(UPLOAD_CHUNK_BYTES).optional(),
   }),
+  'reports:export': z
+    .strictObject({
+      runIds: z.array(id).max(100).default([]).describe('one run: its report; several: a comparison'),
+      projectId: id.optional().describe('without runIds: the project report (runs table and a section per run)'),
+      format: z.enum(['html', 'pdf', 'csv', 'json', 'npy', 'onnx']),
+      kernelSteps: z.array(z.number().int().nonnegative()).max(100).optional().describe('steps whose K_0 / K_t / K_t - K_0 heatmaps to show'),
+      path: filePath.optional().describe('where on the host; default <workspace>/exports/<name>-<time>.<format>'),
+    })
+    .refine((r) => r.runIds.length > 0 || r.projectId !== undefined, { message: 'name runIds or a projectId' }),
 } as const;
 
 export { CHANNELS, channelPath, EVENT_NAMES, type Channel } from './channels';
@@ -176,6 +185,16 @@ export interface DownloadChunkDto {
   readonly bytes: number;
 }
 
+/** A written report or data export. */
+export interface ReportExportDto {
+  readonly path: string;
+  readonly bytes: number;
+  /** A run was still going: the report holds what it had committed. */
+  readonly partial: boolean;
+  /** A folder (npy) rather than one file. */
+  readonly folder: boolean;
+}
+
 /** Response types, one per channel. */
 export interface Responses {
   'app:info': AppInfoDto;
@@ -206,6 +225,8 @@ export interface Responses {
   'imports:start': RunRecord;
   'uploads:write': UploadChunkDto;
   'downloads:read': DownloadChunkDto;
+  /** Where the report landed on the host (under exports/ by default, so downloads:read can fetch it; npy is a folder). */
+  'reports:export': ReportExportDto;
 }
 
 /** Events pushed to every client (renderer windows, WebSocket connections), batched about ten times a second. */

@@ -29,6 +29,7 @@ export const CHANNELS = [
   'imports:start',
   'uploads:write',
   'downloads:read',
+  'reports:export',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

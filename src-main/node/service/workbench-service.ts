@@ -145,6 +145,12 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
       const { bytes, size } = await readExportChunk(exportsDir(options.workspaceDir), path, offset, length ?? UPLOAD_CHUNK_BYTES);
       return { data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), bytes: size };
     },
+    'reports:export': (request) => {
+      // Fail fast on ids the store does not have, before a worker starts.
+      for (const id of request.runIds) store.runs.get(id);
+      if (request.projectId !== undefined) store.projects.get(request.projectId);
+      return runTask({ kind: 'reports:export', request, workspaceDir: options.workspaceDir });
+    },
     'runs:subscribe': ({ id }) => {
       const run = store.runs.get(id);
       const raw = store.metrics.read(id);
