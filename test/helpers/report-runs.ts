@@ -23,8 +23,8 @@ export interface SyntheticShape {
 }
 
 export const SMALL: SyntheticShape = { steps: 200, metricPoints: 40, kernelSnapshots: 5, n: 6, sweep: 41, name: 'synthetic-small' };
-/** The paper's Fig. 1 run at full scale: 10^4 steps, 25 kernel snapshots. */
-export const FIG1: SyntheticShape = { steps: 10_000, metricPoints: 10_001, kernelSnapshots: 25, n: 6, sweep: 201, name: 'fig1-synthetic', width: 2048 };
+/** The paper's Fig. 1 run at full scale: 10^4 steps with metrics at every step, 25 kernel snapshots, n = 6, a 201-point sweep. */
+export const FIG1: SyntheticShape = { steps: 10_000, metricPoints: 10_001, kernelSnapshots: 25, n: 6, sweep: 201, name: 'fig1-synthetic' };
 
 export function logSteps(total: number, count: number): number[] {
   if (count >= total + 1) return Array.from({ length: total + 1 }, (_, i) => i);
@@ -79,7 +79,7 @@ export function createSyntheticRun(store: Store, projectName: string, shape: Syn
     rows.push({ step, wallTime, name: 'relDrift', value: 0.05 * t + 1 / 3 });
     rows.push({ step, wallTime, name: 'paramDistance', value: Math.log1p(step) });
     rows.push({ step, wallTime, name: 'maxAbsDiffAnalytic', value: 0.002 + 0.02 * t });
-    for (let s = 0; s < Math.min(shape.n, 4); s++) rows.push({ step, wallTime, name: `outputs/${s}/0`, value: (s % 2 ? 1 : -1) * Math.log1p(step) * 0.1 });
+    for (let s = 0; s < Math.min(shape.n, 16); s++) rows.push({ step, wallTime, name: `outputs/${s}/0`, value: (s % 2 ? 1 : -1) * Math.log1p(step) * 0.1 });
   });
   for (let i = 0; i < rows.length; i += 20_000) store.metrics.append(run.id, rows.slice(i, i + 20_000));
   const kernelSteps = shape.kernelSnapshots > 0 ? logSteps(shape.steps, shape.kernelSnapshots) : [];

@@ -3,7 +3,9 @@
 // coded errors.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReportExportDto } from '../../../src-main/contract/api';
 import { dispatch } from '../../../src-main/contract/dispatch';
+import type { Result } from '../../../src-main/contract/result';
 import { openStore } from '../../../src-main/node/store/store';
 import { storePathIn } from '../../../src-main/node/store/workspace-dir';
 import { createTestService, type TestService } from '../../helpers/test-service';
@@ -25,11 +27,11 @@ afterAll(async () => service?.dispose());
 
 describe('reports:export', () => {
   it('writes a run report under exports/ that downloads:read returns whole', async () => {
-    const result = await dispatch(service.handlers, 'reports:export', { runIds: [runId], format: 'html', kernelSteps: [200] });
+    const result = (await dispatch(service.handlers, 'reports:export', { runIds: [runId], format: 'html', kernelSteps: [200] })) as Result<ReportExportDto>;
     if (!result.ok) throw new Error(result.message);
     expect(result.value.path.startsWith(`${service.workspaceDir}/exports/synthetic-small-`)).toBe(true);
     expect(result.value.folder).toBe(false);
-    const chunk = await dispatch(service.handlers, 'downloads:read', { path: result.value.path, offset: 0 });
+    const chunk = (await dispatch(service.handlers, 'downloads:read', { path: result.value.path, offset: 0 })) as Result<{ data: string; bytes: number }>;
     if (!chunk.ok) throw new Error(chunk.message);
     expect(chunk.value.bytes).toBe(result.value.bytes);
     expect(Buffer.from(chunk.value.data, 'base64').toString('utf8')).toBe(readFileSync(result.value.path, 'utf8').slice(0, chunk.value.data.length));
@@ -37,7 +39,7 @@ describe('reports:export', () => {
   });
 
   it('a project report and a comparison', async () => {
-    const project = await dispatch(service.handlers, 'reports:export', { projectId, format: 'json' });
+    const project = (await dispatch(service.handlers, 'reports:export', { projectId, format: 'json' })) as Result<ReportExportDto>;
     if (!project.ok) throw new Error(project.message);
     expect(JSON.parse(readFileSync(project.value.path, 'utf8')).runs.map((r: { name: string }) => r.name).sort()).toEqual(['second', 'synthetic-small']);
     const compare = await dispatch(service.handlers, 'reports:export', { runIds: [runId, runId + 1], format: 'csv' });
