@@ -83,6 +83,24 @@ describe('trainToDirectory', () => {
     expect(saved.status).toBe('diverged');
   });
 
+  it('stops as diverged when a large learning rate under BCE overflows the parameters while the loss stays finite', async () => {
+    // Issue 9: lr 1e4 under BCE drove the parameters and kernel to Infinity/NaN with a finite loss, and the spectrum
+    // crashed inside ml-matrix with no summary.json.
+    const out = await mkdtemp(join(tmpdir(), 'ntk-lr-'));
+    const config = parseRunConfig({ ...smallFig1, optimizer: { kind: 'gd', lr: 1e4 } });
+    const summary = await trainToDirectory(config, out);
+    expect(summary.status).toBe('diverged');
+    expect(summary.reason).toMatch(/(parameters|outputs|kernel|loss) .*non-finite|loss became/);
+    expect(summary.reason).toContain(`step ${summary.divergedAt}`);
+    expect(summary.divergedAt).toBeLessThan(300);
+    const saved = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+    expect(saved.status).toBe('diverged');
+    expect(saved.divergedAt).toBe(summary.divergedAt);
+    const metrics = await readJsonl(join(out, 'metrics.jsonl'));
+    expect(metrics.length).toBeGreaterThan(0);
+    for (const m of metrics) expect(m.step as number).toBeLessThanOrEqual(summary.divergedAt as number);
+  });
+
   it('cancels between steps when the signal aborts', async () => {
     const out = await mkdtemp(join(tmpdir(), 'ntk-cancel-'));
     const controller = new AbortController();

@@ -1,0 +1,39 @@
+// The training job against a real store (the body a job-worker thread runs): a run whose parameters overflow under
+// a large learning rate ends as a diverged run with the reason and step in its summary and every committed metric
+// kept, never as an 'internal' failure (issue 9).
+import { describe, expect, it } from 'vitest';
+import type { RunState } from '../../../src-main/node/store/types';
+import { runTrainJob } from '../../../src-main/node/jobs/train-job';
+import { tempStore } from '../store/temp-store';
+
+const largeLr = {
+  seed: 0,
+  steps: 300,
+  model: { arch: 'fcn', depth: 3, width: 64, bias: false },
+  loss: { kind: 'bce', reduction: 'mean' },
+  optimizer: { kind: 'gd', lr: 1e4 },
+  data: { kind: 'circle', n: 6, labels: 'alternating' },
+  ntk: { circleSweep: 21 },
+  logging: { metrics: { logSpaced: 20 }, kernels: { logSpaced: 6 } },
+};
+
+describe('runTrainJob', () => {
+  it('stores a large-learning-rate BCE run as diverged (train/non-finite) with its reason, step and metrics', async () => {
+    const store = tempStore();
+    const project = store.projects.create('diverging');
+    const run = store.runs.create(project.id, { kind: 'train', config: largeLr });
+    const statuses: RunState[] = [];
+    const summary = await runTrainJob(store, run.id, { listener: { onStatus: (s) => statuses.push(s) } });
+    expect(summary?.status).toBe('diverged');
+    const stored = store.runs.get(run.id);
+    expect(stored.status).toBe('failed');
+    expect(stored.error?.code).toBe('train/non-finite');
+    expect(stored.error?.message).toContain(`step ${summary?.divergedAt}`);
+    expect(stored.summary).toMatchObject({ status: 'diverged', divergedAt: summary?.divergedAt, reason: summary?.reason });
+    expect(statuses).toEqual(['running', 'failed']);
+    const loss = store.metrics.read(run.id, { names: ['loss'] }).loss;
+    expect(loss.steps.length).toBeGreaterThan(0);
+    expect(Math.max(...loss.steps)).toBeLessThanOrEqual(summary?.divergedAt as number);
+    expect(store.artifacts.get(run.id, 'params/final')).toBeDefined();
+  });
+});
