@@ -87,7 +87,7 @@ describe('imported MLP eNTK equals the native FCN eNTK', () => {
     try {
       const match = matchFcn(model);
       expect(match?.architecture.parameterization).toBe('standard');
-      expect(match?.readoutBias?.mult).toBe(1);
+      expect(match?.architecture.readoutBias).toBe(1);
       const n = entry.probe.length;
       const x = Float64Array.from((entry.probe as number[][]).flat());
       const generic = await importedNtk(model, x, n, { kernel: 'full', implementation: 'generic' });
