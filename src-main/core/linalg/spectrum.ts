@@ -23,18 +23,25 @@ function assertFiniteSquare(a: Float64Array, n: number): void {
   if (bad >= 0) throw new CodedError('ntk/non-finite', `the matrix has a non-finite entry (${a[bad]}) at row ${Math.floor(bad / n)}, column ${bad % n}; its spectrum is undefined`);
 }
 
-/** (a + a^T) / 2, halving first so entries near the float64 limit cannot overflow. */
-function symmetrised(a: Float64Array, n: number): Matrix {
+/** scale (a + a^T) / 2, halving first so entries near the float64 limit cannot overflow. */
+function symmetrised(a: Float64Array, n: number, scale: number): Matrix {
   const m = new Matrix(n, n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m.set(i, j, 0.5 * a[i * n + j] + 0.5 * a[j * n + i]);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m.set(i, j, scale * (0.5 * a[i * n + j] + 0.5 * a[j * n + i]));
   return m;
 }
 
-/** All eigenvalues of the symmetric matrix a [n, n] (row-major), ascending. Cost O(n^3). Throws ntk/non-finite. */
+/**
+ * All eigenvalues of the symmetric matrix a [n, n] (row-major), ascending. Cost O(n^3). Throws ntk/non-finite.
+ * Entries beyond 1e150 in magnitude are scaled down first (eigenvalues scale with the matrix): the QL iteration
+ * squares them and would overflow, then crash.
+ */
 export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
   assertFiniteSquare(a, n);
-  const decomposition = new EigenvalueDecomposition(symmetrised(a, n), { assumeSymmetric: true });
-  const eigenvalues = Float64Array.from(decomposition.realEigenvalues).sort();
+  let maxAbs = 0;
+  for (let i = 0; i < a.length; i++) maxAbs = Math.max(maxAbs, Math.abs(a[i]));
+  const scale = maxAbs > 1e150 ? 1 / maxAbs : 1;
+  const decomposition = new EigenvalueDecomposition(symmetrised(a, n, scale), { assumeSymmetric: true });
+  const eigenvalues = Float64Array.from(decomposition.realEigenvalues, (v) => v / scale).sort();
   if (firstNonFinite(eigenvalues) >= 0) throw new CodedError('ntk/non-finite', `the eigenvalues of this ${n} x ${n} matrix overflowed float64`);
   return eigenvalues;
 }
