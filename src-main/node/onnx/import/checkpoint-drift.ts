@@ -10,7 +10,7 @@ import { frobenius } from '../../../core/linalg/norms';
 import type { NtkImplementation } from '../../../core/ntk/kernel-types';
 import { importedNtk } from './imported-ntk';
 import type { ImportedModel, ModelSummary } from './imported-model';
-import type { ImportOptions } from './model-importer';
+import type { ImportOptions } from './import-options';
 import { openModel, sourceName, type ModelSource } from './model-source';
 import { DEFAULT_TOLERANCE, validateAgainstOrt, type Tolerance } from './ort-validation';
 import { checkProbeFits, type ProbeSet } from './probe-set';
