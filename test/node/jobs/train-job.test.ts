@@ -1,9 +1,10 @@
-// The training job against a real store (the body a job-worker thread runs): a run whose parameters overflow under
-// a large learning rate ends as a diverged run with the reason and step in its summary and every committed metric
-// kept, never as an 'internal' failure (issue 9).
-import { describe, expect, it } from 'vitest';
+// The training job against a real store, in this thread and through the service's worker thread: a run whose
+// parameters overflow under a large learning rate ends as a diverged run with the reason and step in its summary
+// and every committed metric kept, never as an 'internal' failure (issue 9).
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RunState } from '../../../src-main/node/store/types';
 import { runTrainJob } from '../../../src-main/node/jobs/train-job';
+import { createTestService } from '../../helpers/test-service';
 import { tempStore } from '../store/temp-store';
 
 const largeLr = {
@@ -35,5 +36,26 @@ describe('runTrainJob', () => {
     expect(loss.steps.length).toBeGreaterThan(0);
     expect(Math.max(...loss.steps)).toBeLessThanOrEqual(summary?.divergedAt as number);
     expect(store.artifacts.get(run.id, 'params/final')).toBeDefined();
+  });
+
+  it('does the same through the service and its worker thread', async () => {
+    const service = await createTestService('web');
+    onTestFinished(() => service.dispose());
+    const project = await service.handlers['projects:create']({ name: 'diverging' });
+    const finished = new Promise<{ status: string; error: { code: string; message: string } | null }>((resolve) => {
+      const off = service.subscribe('runs:status', (event) => {
+        if (event.runId === run.id && ['done', 'failed', 'cancelled', 'interrupted'].includes(event.status)) {
+          off();
+          resolve(event);
+        }
+      });
+    });
+    const run = await service.handlers['runs:start']({ projectId: project.id, config: largeLr });
+    const final = await finished;
+    expect(final.status).toBe('failed');
+    expect(final.error?.code).toBe('train/non-finite');
+    const stored = await service.handlers['runs:get']({ id: run.id });
+    expect(stored.summary).toMatchObject({ status: 'diverged' });
+    expect(final.error?.message).toContain(`step ${(stored.summary as { divergedAt: number }).divergedAt}`);
   });
 });
