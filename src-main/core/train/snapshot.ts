@@ -2,6 +2,7 @@
 // the kernel snapshot when scheduled (refusing a non-finite kernel before its spectrum), and hand complete records to
 // the callbacks. A step that fails a check records nothing and names what overflowed, so a diverged run keeps every
 // metric it committed. Also keeps what the summary needs across snapshots (K_0, sup |K_t - K|, first crossing).
+import { CodedError } from '../../contract/result';
 import { firstNonFinite } from '../linalg/norms';
 import type { ParamSet } from '../models/params';
 import type { RunPlan } from './run-plan';
@@ -34,8 +35,8 @@ export function createSnapshots(plan: RunPlan, engine: StepEngine, callbacks: Tr
   const state: { -readonly [K in keyof SnapshotSummary]: SnapshotSummary[K] } = { finalLoss: NaN, finalAccuracy: NaN };
 
   /** The reason text: which quantity overflowed, the step, the first bad entry, and the last step checked finite. */
-  const diverged = (what: 'outputs' | 'parameters' | 'kernel' | 'sweep kernel', step: number, entry: string) =>
-    `${what} non-finite at step ${step}: ${entry}${lastChecked !== undefined && lastChecked < step ? ` (all finite at the previous check, step ${lastChecked})` : ''}`;
+  const diverged = (what: 'outputs' | 'parameters' | 'kernel' | 'sweep kernel', step: number, detail: string) =>
+    `${what} non-finite at step ${step}: ${detail}${lastChecked !== undefined && lastChecked < step ? ` (all finite at the previous check, step ${lastChecked})` : ''}`;
 
   async function kernelPart(step: number, params: ParamSet): Promise<Partial<KernelMetrics> | string> {
     const kernel = await plan.kernelFn(data.x, undefined, params);
@@ -44,8 +45,16 @@ export function createSnapshots(plan: RunPlan, engine: StepEngine, callbacks: Tr
     const sweep = plan.sweep ? await plan.sweep.kernelFn(plan.sweep.x1, plan.sweep.x2, params) : undefined;
     const badSweep = sweep ? firstNonFinite(sweep) : -1;
     if (sweep && badSweep >= 0) return diverged('sweep kernel', step, `entry ${badSweep} = ${sweep[badSweep]}`);
+    let measured: ReturnType<typeof kernelMetrics>;
+    try {
+      measured = kernelMetrics(kernel, rows, kernel0 ?? kernel, plan.analyticLaid, tracked, mode === 'full' ? k : 1, config.logging.fullSpectrumMax);
+    } catch (error) {
+      // A finite kernel whose eigenvalues overflow float64 diverged as surely as one with an Infinity entry.
+      if (error instanceof CodedError && error.code === 'ntk/non-finite') return diverged('kernel', step, error.message);
+      throw error;
+    }
     kernel0 ??= kernel;
-    const { eigenvalues, ...metrics } = kernelMetrics(kernel, rows, kernel0, plan.analyticLaid, tracked, mode === 'full' ? k : 1, config.logging.fullSpectrumMax);
+    const { eigenvalues, ...metrics } = measured;
     state.finalRelDrift = metrics.relDrift;
     if (metrics.maxAbsDiffAnalytic !== undefined) {
       state.supMaxAbsDiffAnalytic = Math.max(state.supMaxAbsDiffAnalytic ?? 0, metrics.maxAbsDiffAnalytic);
