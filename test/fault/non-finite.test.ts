@@ -20,6 +20,7 @@ import { parseRunConfig } from '../../src-main/node/config-file';
 import { loadDataFiles } from '../../src-main/node/data/files';
 import { createStoreSink } from '../../src-main/node/jobs/store-sink';
 import { setUpTraining } from '../../src-main/node/train-setup';
+import { largeLrBce } from '../helpers/large-lr-config';
 import { tempDir, tempStore } from '../node/store/temp-store';
 
 const base = {
@@ -129,7 +130,7 @@ describe('non-finite values during training end the run as diverged with every c
   });
 
   it('parameters and kernel: BCE at lr 1e4 overflows them while the loss stays finite (a real run)', async () => {
-    const config = parseRunConfig({ ...base, steps: 300, model: { arch: 'fcn', depth: 3, width: 64, bias: false }, data: { kind: 'circle', n: 6, labels: 'alternating' }, optimizer: { kind: 'gd', lr: 1e4 }, logging: { metrics: { logSpaced: 20 }, kernels: { logSpaced: 6 } } });
+    const config = parseRunConfig(largeLrBce);
     const stored = await storedRun(config, (e) => e);
     expect(stored.result.summary.status).toBe('diverged');
     expectCommittedKept(stored);

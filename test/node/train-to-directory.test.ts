@@ -7,6 +7,7 @@ import { trainToDirectory } from '../../src-main/node/train-to-directory';
 import { decodeNpy } from '../../src-main/core/io/npy';
 import { loadParams } from '../../src-main/node/params-io';
 import { scheduleSteps } from '../../src-main/core/train/schedule';
+import { largeLrBce } from '../helpers/large-lr-config';
 
 const smallFig1 = {
   seed: 0,
@@ -87,7 +88,7 @@ describe('trainToDirectory', () => {
     // Issue 9: lr 1e4 under BCE drove the parameters and kernel to Infinity/NaN with a finite loss, and the spectrum
     // crashed inside ml-matrix with no summary.json.
     const out = await mkdtemp(join(tmpdir(), 'ntk-lr-'));
-    const config = parseRunConfig({ ...smallFig1, optimizer: { kind: 'gd', lr: 1e4 } });
+    const config = parseRunConfig(largeLrBce);
     const summary = await trainToDirectory(config, out);
     expect(summary.status).toBe('diverged');
     expect(summary.reason).toMatch(/^(parameters|outputs|kernel|sweep kernel) non-finite at step|^loss became/);

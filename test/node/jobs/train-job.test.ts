@@ -4,19 +4,9 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RunState } from '../../../src-main/node/store/types';
 import { runTrainJob } from '../../../src-main/node/jobs/train-job';
+import { largeLrBce as largeLr } from '../../helpers/large-lr-config';
 import { createTestService } from '../../helpers/test-service';
 import { tempStore } from '../store/temp-store';
-
-const largeLr = {
-  seed: 0,
-  steps: 300,
-  model: { arch: 'fcn', depth: 3, width: 64, bias: false },
-  loss: { kind: 'bce', reduction: 'mean' },
-  optimizer: { kind: 'gd', lr: 1e4 },
-  data: { kind: 'circle', n: 6, labels: 'alternating' },
-  ntk: { circleSweep: 21 },
-  logging: { metrics: { logSpaced: 20 }, kernels: { logSpaced: 6 } },
-};
 
 describe('runTrainJob', () => {
   it('stores a large-learning-rate BCE run as diverged (train/non-finite) with its reason, step and metrics', async () => {
