@@ -19,6 +19,7 @@ export function encodeParamsArtifact(params: ParamSet): { bytes: Uint8Array; met
   return { bytes: new Uint8Array(flat.buffer), meta: { format: 'ntk-workbench/params@1', params: params.map((p) => ({ name: p.name, shape: [...p.shape] })) } };
 }
 
+/** The parameter set back from an artifact's bytes and meta (reports and exports read runs' parameters this way). */
 export function decodeParamsArtifact(bytes: Uint8Array, meta: Record<string, unknown>): ParamSet {
   const m = meta as unknown as ParamsMeta;
   if (m.format !== 'ntk-workbench/params@1' || !Array.isArray(m.params)) throw new CodedError('data/invalid', 'not a parameter artifact');

@@ -5,7 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { decodeNpy } from '../../core/io/npy';
 import type { ParamSet } from '../../core/models/params';
-import type { MetricsRecord } from '../../core/train/train-run';
+import type { MetricsRecord } from '../../core/train/train-types';
 import { CodedError } from '../../contract/result';
 import { loadParams } from '../params-io';
 import { metricRowsFromRecord } from '../store/metrics-record';

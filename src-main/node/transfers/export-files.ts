@@ -4,6 +4,7 @@
 import { open, realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { CodedError } from '../../contract/result';
+import { BUNDLE_EXTENSION } from '../store/bundle-format';
 
 export const exportsDir = (workspaceDir: string): string => join(workspaceDir, 'exports');
 
@@ -26,7 +27,7 @@ export function defaultExportPath(workspaceDir: string, name: string, suffix: st
 
 /** `<workspace>/exports/<name>-<UTC time>.ntkproject`. */
 export function defaultBundlePath(workspaceDir: string, projectName: string, now = new Date()): string {
-  return defaultExportPath(workspaceDir, projectName, '.ntkproject', now);
+  return defaultExportPath(workspaceDir, projectName, BUNDLE_EXTENSION, now);
 }
 
 /** Bytes [offset, offset + length) of a file under `root` (links resolved first) and the file's size. */
