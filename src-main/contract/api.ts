@@ -71,7 +71,7 @@ export const requestSchemas = {
     .strictObject({
       runIds: z.array(id).max(100).default([]).describe('one run: its report; several: a comparison'),
       projectId: id.optional().describe('without runIds: the project report (runs table and a section per run)'),
-      format: z.enum(['html', 'pdf', 'csv', 'json', 'npy', 'onnx']),
+      format: z.enum(['html', 'pdf', 'csv', 'json', 'npy', 'onnx', 'figures']),
       kernelSteps: z.array(z.number().int().nonnegative()).max(100).optional().describe('steps whose K_0 / K_t / K_t - K_0 heatmaps to show'),
       path: filePath.optional().describe('where on the host; default <workspace>/exports/<name>-<time>.<format>'),
     })
@@ -191,7 +191,7 @@ export interface ReportExportDto {
   readonly bytes: number;
   /** A run was still going: the report holds what it had committed. */
   readonly partial: boolean;
-  /** A folder (npy) rather than one file. */
+  /** A folder (npy, figures) rather than one file. */
   readonly folder: boolean;
 }
 

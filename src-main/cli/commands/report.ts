@@ -14,8 +14,8 @@ import { storePathIn } from '../../node/store/workspace-dir';
 import { UsageError } from '../usage-error';
 import { workspaceDirFrom } from '../workspace-run';
 
-export const reportUsage = `ntk-workbench report RUN... --format html|pdf|csv|json|npy|onnx --out PATH [--workspace DIR] [--project NAME]
-                    [--kernel-steps S1,S2,...] [--points N] [--heatmap-rows R]
+export const reportUsage = `ntk-workbench report RUN... --format html|pdf|csv|json|npy|onnx|figures --out PATH [--workspace DIR]
+                    [--project NAME] [--kernel-steps S1,S2,...] [--points N] [--heatmap-rows R] [--size WxH]
        ntk-workbench report --project NAME --format F --out PATH
 
   RUN        a run id or name in the workspace (names within --project when given), or a run folder written by
@@ -24,7 +24,9 @@ export const reportUsage = `ntk-workbench report RUN... --format html|pdf|csv|js
   --format   html: one self-contained file (inline SVG charts, no network); pdf: the same as vector PDF;
              csv: metrics in long form (run, step, wall_time, name, value) at PATH and wide form at PATH.wide.csv;
              json: records and every metric point; npy: a new folder with kernels/*.npy, kernels.npz, spectra.npy,
-             params-{initial,final}.npz and arrays.json; onnx: the trained FCN/ResNet as an ONNX model (one run).
+             params-{initial,final}.npz and arrays.json; onnx: the trained FCN/ResNet as an ONNX model (one run);
+             figures: a new folder with each chart alone as .svg and .pdf at --size inches (default 6x3.5) and
+             the plotted data as .csv.
   --kernel-steps  steps whose K_0 / K_t / K_t - K_0 heatmaps the report shows (default the last stored).
   --points   points per line after LTTB thinning (default 600); the data formats keep every point.
   --heatmap-rows  heatmaps are block-averaged to at most this many rows (default 64, at most 256).
@@ -46,6 +48,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
       'kernel-steps': { type: 'string' },
       points: { type: 'string' },
       'heatmap-rows': { type: 'string' },
+      size: { type: 'string' },
     },
     strict: true,
   });
@@ -60,6 +63,11 @@ export async function reportCommand(argv: string[]): Promise<number> {
   };
   const kernelSteps = values['kernel-steps']?.split(',').map((s) => integer('--kernel-steps', s.trim(), 0, Number.MAX_SAFE_INTEGER) as number);
   const options = { kernelSteps, maxPoints: integer('--points', values.points, 10, 100_000), heatmapRows: integer('--heatmap-rows', values['heatmap-rows'], 1, 256) };
+
+  const sizeMatch = values.size === undefined ? null : /^(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)$/.exec(values.size);
+  if (values.size !== undefined && (!sizeMatch || Number(sizeMatch[1]) <= 0 || Number(sizeMatch[2]) <= 0 || Number(sizeMatch[1]) > 40 || Number(sizeMatch[2]) > 40))
+    throw new UsageError('--size is WIDTHxHEIGHT in inches, e.g. 6x3.5 (at most 40 each)', reportUsage);
+  const figureSize = sizeMatch ? { widthIn: Number(sizeMatch[1]), heightIn: Number(sizeMatch[2]) } : undefined;
 
   let store: Store | undefined;
   const workspace = workspaceDirFrom(values.workspace);
@@ -88,7 +96,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
       project = { name: found.name, notes: found.notes };
       for (const record of s.runs.list(found.id)) runs.push(storeReportRun(s, record, workspace));
     }
-    const result = await writeReport({ format, out: values.out, runs, project, options });
+    const result = await writeReport({ format, out: values.out, runs, project, options, figureSize });
     const partial = result.partial ? ' (partial: a run is still going)' : '';
     process.stdout.write(`${format} report of ${project ? `project "${project.name}"` : `${runs.length} run${runs.length === 1 ? '' : 's'}`}${partial}: ${result.files.join(', ')} (${result.bytes} bytes)\n`);
     return 0;

@@ -9,9 +9,8 @@ import { colorAt, lineChartOption } from '../../charts/line-option';
 import { metricLabel } from '../../charts/metric-names';
 import { SeriesBuffer } from '../../charts/series-buffer';
 import type { MetricSeries } from '../store/types';
-import { renderChartSvg } from './chart-svg';
 import { type ReportRun, runLabel } from './report-run';
-import { buildRunReport, type ReportChart, type ReportOptions, type ReportTable, REPORT_DEFAULTS, type RunReportModel } from './run-report';
+import { buildRunReport, drawn, type ReportChart, type ReportOptions, type ReportTable, REPORT_DEFAULTS, type RunReportModel } from './run-report';
 
 export interface CompareReportModel {
   readonly title: string;
@@ -86,7 +85,7 @@ export async function buildCompareReport(runs: readonly ReportRun[], options: Co
     const lines = compareLines(compareRuns, { xMode, yLog, smoothing: 0, grouped, band: 'sd', maxPoints: options.maxPoints ?? REPORT_DEFAULTS.maxPoints });
     const option = lineChartOption({ lines, x: { name: xMode === 'log10' ? 'log₁₀ step' : 'step' }, y: { name: metricLabel(metric), log: yLog }, legend: true });
     const hint = grouped ? `mean ± sd over seeds, grouped by ${groupPaths.join(', ') || 'nothing'}` : 'one line per run';
-    return { id: `overlay-${metric}`, title: metricLabel(metric), hint, svg: renderChartSvg(option, SIZE), size: SIZE };
+    return { id: `overlay-${metric}`, title: metricLabel(metric), hint, ...drawn(option, SIZE) };
   });
   const configTable: ReportTable = {
     title: 'Config fields that differ',

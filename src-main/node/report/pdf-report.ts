@@ -25,8 +25,8 @@ export interface ChartPlacement {
   readonly pageBottom: number;
 }
 
-function createDoc(title: string): { doc: Doc; done: Promise<Uint8Array> } {
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, bufferPages: true, info: { Title: title, Creator: 'ntk-workbench' } });
+function createDoc(title: string, size: string | [number, number] = 'A4', margin = MARGIN): { doc: Doc; done: Promise<Uint8Array> } {
+  const doc = new PDFDocument({ size, margin, bufferPages: true, info: { Title: title, Creator: 'ntk-workbench' } });
   doc.registerFont('body', FONT);
   doc.registerFont('bold', FONT_BOLD);
   doc.registerFont('mono', FONT_MONO);
@@ -171,6 +171,14 @@ export async function compareReportPdf(model: CompareReportModel, placed?: Chart
     doc.addPage();
     runSection(doc, run, 2, placed);
   }
+  doc.end();
+  return done;
+}
+
+/** One chart alone as a vector PDF page of exactly `width` x `height` points (a paper figure). */
+export async function figurePdf(title: string, svg: string, width: number, height: number): Promise<Uint8Array> {
+  const { doc, done } = createDoc(title, [width, height], 0);
+  SVGtoPDF(doc, svg, 0, 0, { width, height, fontCallback: () => 'body' });
   doc.end();
   return done;
 }

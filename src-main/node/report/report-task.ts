@@ -11,7 +11,7 @@ import { runLabel } from './report-run';
 import { writeReport } from './report-writer';
 import { storeReportRun } from './store-run';
 
-const SUFFIX = { html: '.html', pdf: '.pdf', csv: '.csv', json: '.json', npy: '-arrays', onnx: '.onnx' } as const;
+const SUFFIX = { html: '.html', pdf: '.pdf', csv: '.csv', json: '.json', npy: '-arrays', onnx: '.onnx', figures: '-figures' } as const;
 
 export async function exportReportTask(workspaceDir: string, request: RequestOf<'reports:export'>): Promise<ReportExportDto> {
   const store = openStore(storePathIn(workspaceDir));
@@ -31,7 +31,7 @@ export async function exportReportTask(workspaceDir: string, request: RequestOf<
       project: project ? { name: project.name, notes: project.notes } : undefined,
       options: { kernelSteps: request.kernelSteps },
     });
-    return { path: result.files[0], bytes: result.bytes, partial: result.partial, folder: request.format === 'npy' };
+    return { path: result.files[0], bytes: result.bytes, partial: result.partial, folder: request.format === 'npy' || request.format === 'figures' };
   } finally {
     store.close();
   }

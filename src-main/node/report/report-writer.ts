@@ -15,8 +15,9 @@ import { compareReportPdf, runReportPdf } from './pdf-report';
 import { type ReportRun, runLabel, runSlug } from './report-run';
 import { buildRunReport, type ReportOptions, type RunReportModel } from './run-report';
 import { onnxExport } from './onnx-export';
+import { figureFiles, type FigureSize } from './figures';
 
-export const REPORT_FORMATS = ['html', 'pdf', 'csv', 'json', 'npy', 'onnx'] as const;
+export const REPORT_FORMATS = ['html', 'pdf', 'csv', 'json', 'npy', 'onnx', 'figures'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface ReportRequest {
@@ -26,6 +27,8 @@ export interface ReportRequest {
   /** Makes it a project report (the runs are the project's). */
   readonly project?: { readonly name: string; readonly notes: string };
   readonly options?: ReportOptions;
+  /** Size of each figure of the 'figures' format. */
+  readonly figureSize?: FigureSize;
 }
 
 export interface ReportResult {
@@ -121,6 +124,13 @@ export async function writeReport(request: ReportRequest): Promise<ReportResult>
           ? runArrayFiles(request.runs[0])
           : request.runs.flatMap((run, i) => runArrayFiles(run).map((f) => ({ ...f, path: `${String(i + 1).padStart(2, '0')}-${runSlug(run)}/${f.path}` })));
       return { files: [out], bytes: await writeFolder(out, files), partial };
+    }
+    case 'figures': {
+      // Every chart of the report alone: a folder of .svg, .pdf and .csv per chart (several runs: their overlays).
+      await checkTarget(out, true);
+      const model = await reportModel(request);
+      const charts = model.single ? [...model.single.charts, ...model.single.kernelCharts] : (model.many as CompareReportModel).charts;
+      return { files: [out], bytes: await writeFolder(out, await figureFiles(charts, request.figureSize)), partial };
     }
     case 'onnx': {
       if (request.runs.length !== 1) throw new CodedError('data/invalid', `an ONNX export is of one run, got ${request.runs.length}`);

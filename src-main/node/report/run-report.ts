@@ -12,6 +12,7 @@ import type { XMode } from '../../charts/chart-points';
 import { downsampleSquare } from '../service/downsample';
 import type { KernelRecord, MetricSeries } from '../store/types';
 import { toJson } from '../run-output/run-writer';
+import type { ChartOption } from '../../charts/chart-option';
 import { renderChartSvg, type SvgSize } from './chart-svg';
 import { reportEnvironment } from './environment';
 import { dataProvenance } from './provenance';
@@ -38,6 +39,8 @@ export interface ReportChart {
   readonly svg: string;
   /** Drawn size in CSS pixels (the PDF keeps the aspect ratio). */
   readonly size: SvgSize;
+  /** The option it was drawn from (figures re-render it at another size and write its data). */
+  readonly option: ChartOption;
   readonly note?: string;
 }
 
@@ -68,6 +71,9 @@ export interface RunReportModel {
 
 const LINE_SIZE: SvgSize = { width: 640, height: 300 };
 const HEATMAP_SIZE: SvgSize = { width: 300, height: 270 };
+
+/** A chart's option with its SVG at `size`. */
+export const drawn = (option: ChartOption, size: SvgSize) => ({ option, size, svg: renderChartSvg(option, size) });
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const show = (v: unknown): string => (typeof v === 'number' ? formatNumber(v, 6) : v === undefined || v === null ? '—' : String(v));
@@ -182,9 +188,9 @@ function kernelCharts(run: ReportRun, options: Required<Omit<ReportOptions, 'ker
       const trio = kernelTrioOptions(shown0.data, shownT.data, shownT.size, shownT.factor);
       const averaged = shownT.factor > 1 ? ` (block means of ${shownT.factor} x ${shownT.factor}: ${kt.rows} rows shown as ${shownT.size})` : '';
       const hint = `${kt.kind} kernel, sample-major${averaged}`;
-      charts.push({ id: `heatmap-k0-${step}`, title: `K₀ (step ${first.step})`, hint, svg: renderChartSvg(trio.k0, HEATMAP_SIZE), size: HEATMAP_SIZE });
-      charts.push({ id: `heatmap-kt-${step}`, title: `K_t (step ${step})`, hint, svg: renderChartSvg(trio.kt, HEATMAP_SIZE), size: HEATMAP_SIZE });
-      charts.push({ id: `heatmap-diff-${step}`, title: `K_t − K₀ (step ${step})`, hint: `max |K_t − K₀| = ${formatNumber(trio.maxAbs)} on the shown matrix`, svg: renderChartSvg(trio.diff, HEATMAP_SIZE), size: HEATMAP_SIZE });
+      charts.push({ id: `heatmap-k0-${step}`, title: `K₀ (step ${first.step})`, hint, ...drawn(trio.k0, HEATMAP_SIZE) });
+      charts.push({ id: `heatmap-kt-${step}`, title: `K_t (step ${step})`, hint, ...drawn(trio.kt, HEATMAP_SIZE) });
+      charts.push({ id: `heatmap-diff-${step}`, title: `K_t − K₀ (step ${step})`, hint: `max |K_t − K₀| = ${formatNumber(trio.maxAbs)} on the shown matrix`, ...drawn(trio.diff, HEATMAP_SIZE) });
     }
   }
   const snapshots = list.map((k) => {
@@ -195,10 +201,10 @@ function kernelCharts(run: ReportRun, options: Required<Omit<ReportOptions, 'ker
   const analytic = Array.isArray(run.summary.sweepAnalytic) ? (run.summary.sweepAnalytic as number[]) : null;
   if (run.kind !== 'import' && sweepSteps.length > 0) {
     const option = circleSweepOption(snapshots, defaultSweepSteps(sweepSteps), analytic);
-    charts.push({ id: 'sweep', title: 'NTK on the circle (Fig. 2/3)', hint: `K_t((1,0), (cos φ, sin φ)) at steps ${defaultSweepSteps(sweepSteps).join(', ')}${analytic ? ', analytic dashed' : ''}`, svg: renderChartSvg(option, LINE_SIZE), size: LINE_SIZE });
+    charts.push({ id: 'sweep', title: 'NTK on the circle (Fig. 2/3)', hint: `K_t((1,0), (cos φ, sin φ)) at steps ${defaultSweepSteps(sweepSteps).join(', ')}${analytic ? ', analytic dashed' : ''}`, ...drawn(option, LINE_SIZE) });
   }
   if (snapshots.some((s) => s.eigenvalues && s.eigenvalues.length > 0)) {
-    charts.push({ id: 'spectrum-all', title: run.kind === 'import' ? 'Spectrum of K_t across checkpoints' : 'Spectrum of K_t over training', hint: 'every eigenvalue of the Gram at each kernel step', svg: renderChartSvg(spectrumOption(snapshots, options.xMode), LINE_SIZE), size: LINE_SIZE });
+    charts.push({ id: 'spectrum-all', title: run.kind === 'import' ? 'Spectrum of K_t across checkpoints' : 'Spectrum of K_t over training', hint: 'every eigenvalue of the Gram at each kernel step', ...drawn(spectrumOption(snapshots, options.xMode), LINE_SIZE) });
   }
   return charts;
 }
@@ -224,8 +230,7 @@ export async function buildRunReport(run: ReportRun, reportOptions: ReportOption
     title: panel.title,
     hint: panel.hint,
     note: panel.note,
-    size: LINE_SIZE,
-    svg: renderChartSvg(
+    ...drawn(
       metricChartOption({
         lines: panel.lines,
         source,

@@ -27,14 +27,22 @@ function parseCsv(text: string): string[][] {
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '');
-    else field += c;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (!quoted && c === ',') {
+      row.push(field);
+      field = '';
+    } else if (!quoted && c === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else {
+      field += c;
+    }
   }
   return rows;
 }
@@ -49,7 +57,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const report = (format: 'csv' | 'json' | 'npy' | 'html', out: string) => writeReport({ format, out, runs: [storeReportRun(store, store.runs.get(runId), dir)] });
+const report = (format: 'csv' | 'json' | 'npy' | 'html' | 'figures', out: string) => writeReport({ format, out, runs: [storeReportRun(store, store.runs.get(runId), dir)] });
 
 describe('metric exports', () => {
   it('long CSV parses back to the stored metrics exactly, NaN included', async () => {
@@ -130,6 +138,24 @@ describe('array exports', () => {
       expect(read.shape).toEqual(p.shape);
       expect(Buffer.from(float32s(read).buffer).equals(Buffer.from(p.values.buffer, p.values.byteOffset, p.values.byteLength))).toBe(true);
     }
+  });
+});
+
+describe('figures', () => {
+  it('writes each chart as SVG and PDF at the size in inches, with the plotted data as CSV', async () => {
+    const out = join(dir, 'figures');
+    await writeReport({ format: 'figures', out, runs: [storeReportRun(store, store.runs.get(runId), dir)], figureSize: { widthIn: 5, heightIn: 3 } });
+    const files = readdirSync(out).sort();
+    for (const id of ['loss', 'drift', 'sweep', 'spectrum-all', 'heatmap-kt-200']) expect(files).toEqual(expect.arrayContaining([`${id}.svg`, `${id}.pdf`, `${id}.csv`]));
+    expect(readFileSync(join(out, 'loss.svg'), 'utf8')).toMatch(/^<svg width="5in" height="3in"[^>]*viewBox="0 0 480 288"/);
+    expect(readFileSync(join(out, 'loss.pdf')).toString('latin1')).toMatch(/\/MediaBox \[0 0 360 216\]/);
+    const [header, ...rows] = parseCsv(readFileSync(join(out, 'loss.csv'), 'utf8'));
+    expect(header).toEqual(['series', 'x', 'y', 'value']);
+    const loss = store.metrics.read(runId).loss;
+    const stored = new Map(Array.from(loss.steps, (step, i) => [step, loss.values[i]]));
+    expect(rows.length).toBeGreaterThan(10);
+    // x is log10 step (the report's axis), y the stored value at that step, exactly.
+    for (const [, x, y] of rows) expect(Number(y)).toBe(stored.get(Math.round(10 ** Number(x))));
   });
 });
 
