@@ -109,3 +109,27 @@ export function createSyntheticRun(store: Store, projectName: string, shape: Syn
   });
   return run.id;
 }
+
+/** A stored import run (a checkpoint series) as import-job.ts records it: per-checkpoint metrics and trace kernels. */
+export function createSyntheticImportRun(store: Store, projectName: string, checkpoints: number[]): number {
+  const project = store.projects.find(projectName) ?? store.projects.create(projectName, '');
+  const models = checkpoints.map((s) => `/data/ckpt-${s}.onnx`);
+  const run = store.runs.create(project.id, { kind: 'import', config: { models, probe: 'mnist:8:1', kernel: 'trace', freeze: ['fc1.bias'], keepSoftmax: false }, name: 'mlp checkpoints' });
+  store.runs.markRunning(run.id, { name: 'wasm' });
+  const n = 8;
+  checkpoints.forEach((step, i) => {
+    const values: Record<string, number> = { paramNorm: 10 + i, paramDistance: i * 0.5, relDrift: i * 0.125, lambdaMin: 0.5 - i * 0.01, lambdaMax: 20 + i, outputChange: i * 0.2, maxAbsOutputChange: i * 0.3 };
+    store.metrics.append(run.id, Object.entries(values).map(([name, value]) => ({ step, wallTime: i, name, value })));
+    store.kernels.put(run.id, { step, kind: 'trace', rows: n, data: kernelAt(n, i / checkpoints.length), eigenvalues: Float64Array.from({ length: n }, (_, j) => 0.5 + j) });
+  });
+  store.runs.markDone(run.id, {
+    checkpoints: checkpoints.length,
+    model: { producer: 'pytorch 1.13', opset: 13, paramCount: 4321, inputShape: [784], outputs: 10 },
+    probe: { source: 'mnist:8:1', n },
+    kernel: 'trace',
+    files: checkpoints.map((step, i) => ({ file: models[i], step })),
+    finalRelDrift: (checkpoints.length - 1) * 0.125,
+    finalParamDistance: (checkpoints.length - 1) * 0.5,
+  });
+  return run.id;
+}

@@ -13,7 +13,7 @@ import { writeReport } from '../../../src-main/node/report/report-writer';
 import { storeReportRun } from '../../../src-main/node/report/store-run';
 import { openStore, type Store } from '../../../src-main/node/store/store';
 import { storePathIn } from '../../../src-main/node/store/workspace-dir';
-import { createSyntheticRun, SMALL } from '../../helpers/report-runs';
+import { createSyntheticImportRun, createSyntheticRun, SMALL } from '../../helpers/report-runs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/reports/', import.meta.url));
@@ -31,6 +31,7 @@ beforeAll(async () => {
   ids.seed2 = createSyntheticRun(store, 'p', { ...SMALL, name: 'synthetic-seed-2', width: 64 });
   ids.running = createSyntheticRun(store, 'p', { ...SMALL, name: 'still-running', running: true });
   ids.noKernels = createSyntheticRun(store, 'q', { ...SMALL, name: 'no-kernels', saveKernels: false, kernelSnapshots: 0 });
+  ids.imported = createSyntheticImportRun(store, 'q', [0, 100, 1000]);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 });
 afterAll(async () => {
@@ -89,6 +90,27 @@ describe('HTML reports in chromium', () => {
     const none = join(dir, 'none.html');
     await writeReport({ format: 'html', out: none, runs: [run(ids.noKernels)] });
     expect(readFileSync(none, 'utf8')).toContain('logged no kernel snapshots');
+  });
+
+  it('an import run: model summary, probe, per-checkpoint drift table and charts', async () => {
+    const file = join(dir, 'import.html');
+    await writeReport({ format: 'html', out: file, runs: [run(ids.imported)] });
+    const { page, errors, requests } = await open(file, 'import-report.png');
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    const text = await page.innerText('main');
+    expect(text).toContain('Import run report: mlp checkpoints');
+    expect(text).toContain('pytorch 1.13');
+    expect(text).toContain('fc1.bias');
+    expect(text).toContain('mnist:8:1');
+    const drift = await page.$$eval('table', (ts) => ts.find((t) => t.innerText.includes('relDrift'))?.innerText ?? '');
+    expect(drift).toContain('/data/ckpt-1000.onnx');
+    expect(drift).toContain('0.25');
+    const charts = await page.$$eval('figure', (fs) => fs.map((f) => f.getAttribute('data-chart')));
+    expect(charts).toEqual(expect.arrayContaining(['drift', 'distance', 'norms', 'spectrum', 'output-change', 'heatmap-kt-1000', 'spectrum-all']));
+    expect(charts).not.toContain('sweep');
+    expect(text).toContain('ntk-workbench drift --models /data/ckpt-0.onnx /data/ckpt-100.onnx /data/ckpt-1000.onnx --probe mnist:8:1 --kernel trace');
+    await page.close();
   });
 
   it('comparison and project reports', async () => {
