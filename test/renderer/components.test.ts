@@ -112,6 +112,7 @@ describe('NewRunView', () => {
     await flushPromises();
     expect(started.map((r) => (r as { config: { model: { width: number } } }).config.model.width)).toEqual([200, 1000, 2000]);
     expect(new Set(started.map((r) => (r as { tags: string[] }).tags[0])).size).toBe(1);
+    expect(started.map((r) => (r as { tags: string[] }).tags.slice(1))).toEqual([['axis:model.width=200'], ['axis:model.width=1000'], ['axis:model.width=2000']]);
     expect(useNavigationStore().route).toEqual({ name: 'project', projectId: 1 });
     form.unmount();
   });
