@@ -82,7 +82,8 @@ export function expandSweep(plan: SweepPlan): PlannedRun[] {
     }
     const parts = picks.map(([path, value]) => `${path}=${valueText(value)}`);
     const name = count > 1 ? `${baseName} [${parts.join(', ')}]` : baseName;
-    config = { ...config, name };
+    // A single run keeps the base config as it is (its name included); runs of a sweep carry their own names.
+    if (count > 1) config = { ...config, name };
     const tags = count > 1 ? parts.map((part) => `${AXIS_TAG_PREFIX}${part}`.slice(0, TAG_MAX)) : [];
     runs.push({ index, config, name, axisValues, tags });
   }
