@@ -8,7 +8,7 @@ import { runConfigSchema } from '../../src-main/contract/run-config';
 import { canonicalJson, sha256Hex } from '../../src-main/contract/stable-hash';
 import { axisPathsOfTags, expandSweep, runIdOf, withConfigPath } from '../../src-main/contract/sweep-expansion';
 import { resolveSweep } from '../../src-main/node/sweeps/resolve-sweep';
-import { plannedRuns, PRESETS } from '../../src-renderer/src/lib/presets';
+import { plannedRuns, PRESETS, sweepSpecOf } from '../../src-renderer/src/lib/presets';
 
 const base = { name: 'tiny', steps: 10, model: { arch: 'fcn', depth: 2, width: 8 }, loss: { kind: 'bce' }, optimizer: { lr: 0.1 }, data: { kind: 'circle', n: 4 } };
 
@@ -52,7 +52,8 @@ describe('sweep expansion', () => {
   it('gives the New-run form the runs of the same sweep written as a spec', () => {
     const ce = PRESETS.find((p) => p.id === 'ce-vs-mse')!;
     const form = plannedRuns(ce.config, { ...ce.sweep!, seeds: [3, 4] }, 'sweep-t');
-    const spec = resolveSweep({ base: ce.config, axes: { 'model.width': ce.sweep!.widths, 'loss.kind': ce.sweep!.losses }, seeds: [3, 4] });
+    const spec = resolveSweep(sweepSpecOf(ce.config, { ...ce.sweep!, seeds: [3, 4] }));
+    expect(resolveSweep({ base: ce.config, axes: { 'model.width': ce.sweep!.widths, 'loss.kind': ce.sweep!.losses }, seeds: [3, 4] }).runs).toEqual(spec.runs);
     expect(form).toHaveLength(12);
     expect(spec.runs.map((r) => r.name)).toEqual(form.map((r) => r.name));
     expect(spec.runs.map((r) => r.tags)).toEqual(form.map((r) => r.tags.slice(1)));

@@ -142,3 +142,10 @@ export function plannedRuns(base: RunConfigInput, sweep: Sweep | undefined, swee
   const runs = expandSweep(sweepPlanOf(base, sweep));
   return runs.length > 1 ? runs.map((run) => ({ ...run, tags: [sweepTag, ...run.tags] })) : runs;
 }
+
+/** The form's sweep as a sweep spec (contract/sweep-spec.ts), for the Slurm export: the host expands it the same way. */
+export function sweepSpecOf(base: RunConfigInput, sweep: Sweep | undefined): Record<string, unknown> {
+  const plan = sweepPlanOf(base, sweep);
+  const axes = Object.fromEntries(Object.entries(plan.axes ?? {}).filter(([, values]) => values.length > 0));
+  return { ...(base.name ? { name: base.name } : {}), base: plan.base, axes, ...(plan.seeds?.length ? { seeds: plan.seeds } : {}) };
+}
