@@ -1,4 +1,6 @@
 // Sweep specs that cannot run are refused before anything starts, each problem named by its path; shard specs too.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CodedError } from '../../../src-main/contract/result';
 import { resolveSweep } from '../../../src-main/node/sweeps/resolve-sweep';
@@ -18,6 +20,13 @@ function problems(spec: unknown): string {
 }
 
 describe('resolveSweep', () => {
+  it('accepts every example sweep spec', () => {
+    const dir = join(process.cwd(), 'examples', 'sweeps');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect(resolveSweep(JSON.parse(readFileSync(join(dir, file), 'utf8')), file).runs.length, file).toBeGreaterThan(1);
+  });
+
   it('names an axis path the run config does not have', () => {
     expect(problems({ base, axes: { 'model.widht': [4] } })).toContain('axes.model.widht: unknown config path (model has no field "widht")');
     expect(problems({ base, axes: { colour: [1] } })).toContain('axes.colour: unknown config path (the run config has no field "colour")');
