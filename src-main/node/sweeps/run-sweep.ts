@@ -9,6 +9,7 @@ import type { EngineChoice } from '../engines';
 import { trainToDirectory, type TrainProgress } from '../train-to-directory';
 import type { ResolvedRun, ResolvedSweep } from './resolve-sweep';
 import { ALL_RUNS, inShard, type Shard, shardText } from './shard';
+import { claimRun } from './run-claim';
 import { claimSweepDir, type RunMarker, runDir, runStatus, writeMarker } from './sweep-dir';
 
 export type ShardEvent =
@@ -44,11 +45,24 @@ export async function runSweepShard(sweep: ResolvedSweep, dir: string, options: 
   for (const [position, run] of mine.entries()) {
     if (options.signal?.aborted) break;
     const status = await runStatus(dir, run);
-    if (status.state === 'done' || status.state === 'running') {
+    const claim = status.state === 'done' ? undefined : await claimRun(dir, run.id);
+    // Checked again once claimed: another process may have completed it in between.
+    const state = claim ? (await runStatus(dir, run)).state : status.state === 'done' ? 'done' : 'running';
+    if (!claim || state === 'done') {
+      await claim?.release();
       result.skipped++;
-      emit({ type: 'skip', run, reason: status.state });
+      emit({ type: 'skip', run, reason: state === 'done' ? 'done' : 'running' });
       continue;
     }
+    try {
+      await runClaimed(run, position);
+    } finally {
+      await claim.release();
+    }
+  }
+  return result;
+
+  async function runClaimed(run: ResolvedRun, position: number): Promise<void> {
     const marker: RunMarker = {
       index: run.index,
       id: run.id,
@@ -80,7 +94,7 @@ export async function runSweepShard(sweep: ResolvedSweep, dir: string, options: 
       await writeMarker(dir, { ...marker, status: 'failed', finishedAt: new Date().toISOString(), error: failure });
       result.failed++;
       emit({ type: 'end', run, state: 'failed', detail: `[${failure.code}] ${failure.message}` });
-      continue;
+      return;
     }
     const after = await runStatus(dir, run);
     const state = after.state === 'done' ? 'done' : 'failed';
@@ -89,5 +103,4 @@ export async function runSweepShard(sweep: ResolvedSweep, dir: string, options: 
     else result.failed++;
     emit({ type: 'end', run, state, detail: after.detail });
   }
-  return result;
 }

@@ -1,7 +1,8 @@
 // The on-disk layout of a sweep's output folder, shared by every shard, machine and Slurm task that writes into it:
 //   DIR/sweep.json              the resolved sweep (spec, its id, the runs in order with their ids, names, axis values)
 //   DIR/<run-id>/               one run in the `train --out` format (run-output/run-writer.ts), plus
-//   DIR/<run-id>/sweep-run.json who runs or ran it (pid, host, shard), its sweep metadata and how the attempt ended.
+//   DIR/<run-id>/sweep-run.json who runs or ran it (pid, host, shard), its sweep metadata and how the attempt ended
+//   DIR/claims/<run-id>         held while a process runs it (run-claim.ts).
 // A run is done when its summary.json says completed; a 'running' marker of a dead process on this host is stale.
 import { mkdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { CodedError } from '../../contract/result';
 import type { Json } from '../../contract/stable-hash';
 import { writeFileAtomic } from '../atomic-write';
+import { processAlive } from '../store/lock-holders';
 import { toJson } from '../run-output/run-writer';
 import type { ResolvedSweep } from './resolve-sweep';
 
@@ -112,15 +114,6 @@ export const readMarker = (dir: string, id: string): Promise<RunMarker | undefin
 
 export async function writeMarker(dir: string, marker: RunMarker): Promise<void> {
   await writeFileAtomic(join(runDir(dir, marker.id), MARKER_FILE), `${toJson(marker, 2)}\n`);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Where one run stands in DIR. */
