@@ -122,7 +122,7 @@ describe('sweep across processes and merge', () => {
     expect(mergedRuns(join(root, 'ws-killed'), 'long').size).toBe(2);
   });
 
-  it('merges completed runs only with --partial, the rest later', async () => {
+  it('merges completed runs only with --partial, the rest later (run by --jobs 2)', async () => {
     const specPath = await writeSpec('partial.json', { ...spec, name: 'partial', seeds: [5] });
     const out = join(root, 'partial');
     const ws = join(root, 'ws-partial');
@@ -133,7 +133,11 @@ describe('sweep across processes and merge', () => {
     const partial = await runCli(['merge', out, '--workspace', ws, '--partial']);
     expect(partial.stdout).toContain('merged 2 new runs into project "partial"');
     expect(partial.stdout).toContain('2 incomplete left out');
-    expectOk(await runCli(['sweep', specPath, '--out', out, '--shard', '1/2', '--quiet']));
+    // --jobs 2: shard 1/2 as two processes, shards 1/4 and 3/4.
+    const jobs = await runCli(['sweep', specPath, '--out', out, '--shard', '1/2', '--jobs', '2', '--quiet']);
+    expectOk(jobs);
+    expect(jobs.stdout).toMatch(/shard 1\/4 of sweep "partial": 1 completed/);
+    expect(jobs.stdout).toMatch(/shard 3\/4 of sweep "partial": 1 completed/);
     expect((await runCli(['merge', out, '--workspace', ws])).stdout).toContain('merged 2 new runs into project "partial" of');
     expect(mergedRuns(ws, 'partial').size).toBe(4);
   });

@@ -69,7 +69,12 @@ async function candidatesIn(dir: string): Promise<Candidate[]> {
     (text) => JSON.parse(text) as { status?: string },
     () => undefined,
   );
-  const config = (JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { config: Record<string, unknown> }).config;
+  let config: Record<string, unknown>;
+  try {
+    config = (JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { config: Record<string, unknown> }).config;
+  } catch (error) {
+    throw new CodedError('data/invalid', `${join(dir, 'config.json')} is not a run folder's config: ${(error as Error).message}`);
+  }
   return [
     {
       folder: dir,

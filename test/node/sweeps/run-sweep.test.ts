@@ -1,12 +1,17 @@
-// One shard started twice at once runs each run once (the claims), and a claim left by a dead process is taken over.
+// One shard started twice at once runs each run once (the claims), and a claim left by a dead process is taken over;
+// merge takes single run folders as well as sweep folders.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runIdOf } from '../../../src-main/contract/sweep-expansion';
+import { openStore } from '../../../src-main/node/store/store';
+import { mergeRunFolders } from '../../../src-main/node/sweeps/merge-runs';
 import { resolveSweep } from '../../../src-main/node/sweeps/resolve-sweep';
 import { runSweepShard } from '../../../src-main/node/sweeps/run-sweep';
 import { sweepStatus } from '../../../src-main/node/sweeps/sweep-dir';
+import { trainToDirectory } from '../../../src-main/node/train-to-directory';
 
 const sweep = resolveSweep({
   name: 'claims',
@@ -35,5 +40,28 @@ describe('runSweepShard', () => {
     const result = await runSweepShard(sweep, dir);
     expect(result).toEqual({ done: 1, skipped: 1, failed: 0 });
     expect((await sweepStatus(dir)).runs.map((r) => r.state)).toEqual(['done', 'missing']);
+  });
+});
+
+describe('mergeRunFolders', () => {
+  it('merges single run folders too: a sweep run by its marker, a plain train --out folder by its config hash', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ntk-merge-one-'));
+    await runSweepShard(sweep, dir, { shard: { index: 0, count: 2 } });
+    const plain = join(dir, 'plain');
+    await trainToDirectory(sweep.runs[1].config, plain);
+    const store = openStore(join(dir, 'ws.sqlite'));
+    try {
+      const first = await mergeRunFolders(store, [join(dir, sweep.runs[0].id), plain], { project: 'singles' });
+      expect(first.added.map((r) => r.id)).toEqual([sweep.runs[0].id, runIdOf(sweep.runs[1].config as unknown as Record<string, unknown>)]);
+      // The plain folder is the sweep's second run: same config, so the same id.
+      expect(first.added[1].id).toBe(sweep.runs[1].id);
+      const again = await mergeRunFolders(store, [plain, join(dir, sweep.runs[0].id)], { project: 'singles' });
+      expect(again.added).toEqual([]);
+      expect(again.present).toHaveLength(2);
+      const runs = store.runs.list(first.projectId);
+      expect(runs.find((r) => r.id === first.added[0].runId)!.tags).toEqual(expect.arrayContaining(['axis:seed=0', 'sweep:claims', `sweep-run:${sweep.runs[0].id}`]));
+    } finally {
+      store.close();
+    }
   });
 });
