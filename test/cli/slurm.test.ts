@@ -49,7 +49,7 @@ describe('a sweep on a one-node Slurm cluster', () => {
     for (let i = 0; ; i++) {
       const queued = execFileSync('squeue', ['-h', '-j', jobId!, '-o', '%i %T'], { env: { ...process.env, ...env }, encoding: 'utf8' }).trim();
       if (queued === '') break;
-      if (i > 600) throw new Error(`job ${jobId} still queued after 60 s:\n${queued}`);
+      if (i > 1800) throw new Error(`job ${jobId} still queued after 180 s:\n${queued}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     const jobs = execFileSync('scontrol', ['show', 'job', jobId!, '-o'], { env: { ...process.env, ...env }, encoding: 'utf8' }).trim().split('\n');
@@ -72,5 +72,5 @@ describe('a sweep on a one-node Slurm cluster', () => {
       expect(run.kernels).toHaveLength(3);
       expect(Object.keys(run.metrics)).toContain('loss');
     }
-  });
+  }, 240_000);
 });

@@ -25,9 +25,11 @@ const spec = {
     logging: { metrics: { every: 5 }, kernels: { every: 10 } },
   },
   axes: { 'model.width': [8, 16], 'loss.kind': ['bce', 'mse'] },
-  seeds: [0, 1],
+  seeds: [0],
 };
-const RUNS = 8;
+const RUNS = 4;
+// Several CLI processes per test on a shared 2-core machine: minutes, not the default two.
+const SLOW = 360_000;
 
 async function writeSpec(name: string, value: unknown): Promise<string> {
   const path = join(root, name);
@@ -48,7 +50,7 @@ describe('sweep across processes and merge', () => {
     expectOk(await runCli(['sweep', specPath, '--out', single, '--quiet']));
     const shards = await Promise.all([0, 1, 2].map((i) => runCli(['sweep', specPath, '--out', sharded, '--shard', `${i}/3`, '--quiet'])));
     for (const shard of shards) expectOk(shard);
-    expect(shards.map((s) => /(\d+) completed/.exec(s.stdout)?.[1])).toEqual(['3', '3', '2']);
+    expect(shards.map((s) => /(\d+) completed/.exec(s.stdout)?.[1])).toEqual(['2', '1', '1']);
     expect((await readdir(sharded)).filter((f) => /^[0-9a-f]{16}$/.test(f)).sort()).toEqual((await readdir(single)).filter((f) => /^[0-9a-f]{16}$/.test(f)).sort());
 
     const status = await runCli(['sweep-status', sharded, '--json']);
@@ -79,7 +81,7 @@ describe('sweep across processes and merge', () => {
     }
     const first = a.get('tiny sweep [model.width=8, loss.kind=bce, seed=0]')!;
     expect(first.tags).toEqual(expect.arrayContaining(['axis:model.width=8', 'axis:loss.kind=bce', 'axis:seed=0', 'sweep:tiny sweep']));
-  });
+  }, SLOW);
 
   it('resumes a shard killed with SIGKILL mid-run without duplicating a run', async () => {
     // Two runs long enough to be caught mid-way.
@@ -120,7 +122,7 @@ describe('sweep across processes and merge', () => {
     expect(steps.at(-1)).toBe(4000);
     expectOk(await runCli(['merge', out, '--workspace', join(root, 'ws-killed')]));
     expect(mergedRuns(join(root, 'ws-killed'), 'long').size).toBe(2);
-  });
+  }, SLOW);
 
   it('merges completed runs only with --partial, the rest later (run by --jobs 2)', async () => {
     const specPath = await writeSpec('partial.json', { ...spec, name: 'partial', seeds: [5] });
@@ -140,7 +142,7 @@ describe('sweep across processes and merge', () => {
     expect(jobs.stdout).toMatch(/shard 3\/4 of sweep "partial": 1 completed/);
     expect((await runCli(['merge', out, '--workspace', ws])).stdout).toContain('merged 2 new runs into project "partial" of');
     expect(mergedRuns(ws, 'partial').size).toBe(4);
-  });
+  }, SLOW);
 });
 
 describe('sweep bad input', () => {
