@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeNpy } from '../../core/io/npy';
-import type { MetricsRecord } from '../../core/train/train-run';
+import type { MetricsRecord } from '../../core/train/train-types';
 import { CodedError } from '../../contract/result';
 import type { RunConfig } from '../../contract/run-config';
 import { encodeParamsArtifact, type ParamsMeta } from '../jobs/params-artifact';
