@@ -71,6 +71,7 @@ export async function driftCommand(argv: string[]): Promise<number> {
     { kernel, order, steps: steps?.map(Number), freeze: values.freeze?.split(',').filter(Boolean), logits: !values['keep-softmax'] },
     (p) => p.stage === 'done' && process.stderr.write(`  ${p.index + 1}/${p.total} ${p.file}\n`),
   );
+  for (const e of report.entries) for (const warning of e.warnings ?? []) process.stderr.write(`warning: ${e.file}: ${warning}\n`);
   const rows = report.entries.map((e) => ({ file: e.file, paramNorm: e.paramNorm, paramDistance: e.paramDistance, relDrift: e.relDrift, lambdaMin: e.lambdaMin, lambdaMax: e.lambdaMax }));
   await writeFileAtomic(values.out, `${JSON.stringify(rows)}\n`);
   if (values.run) await writeImportRun(values.run, report, { command: 'drift' });

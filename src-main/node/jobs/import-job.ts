@@ -78,12 +78,14 @@ export async function runImportJob(store: Store, runId: RunId, options: { signal
       },
     });
     const last = report.entries.at(-1);
+    const warnings = report.entries.flatMap((e) => (e.warnings ?? []).map((w) => `${e.file}: ${w}`));
     const summary = {
       checkpoints: report.entries.length,
       model: report.model,
       probe: report.probe,
       kernel: report.kernel,
       files: report.entries.map((e) => ({ file: e.file, step: e.step })),
+      ...(warnings.length > 0 ? { warnings } : {}),
       ...(last ? { finalRelDrift: last.relDrift, finalParamDistance: last.paramDistance } : {}),
     };
     if (report.cancelled) {

@@ -11,6 +11,7 @@ import { importedNtk, type ImportedNtkImplementation } from './imported-ntk';
 import type { ImportedModel, ModelSummary } from './imported-model';
 import type { ImportOptions } from './model-importer';
 import { openModel, sourceName, type ModelSource } from './model-source';
+import { saturationWarning } from './saturation';
 import { DEFAULT_TOLERANCE, validateAgainstOrt, type Tolerance } from './ort-validation';
 import { checkProbeFits, type ProbeSet } from './probe-set';
 
@@ -47,6 +48,8 @@ export interface DriftEntry {
   /** f_t(x) [n][k]. */
   readonly outputs: number[][];
   readonly validation: { readonly maxAbsError: number; readonly maxRelError: number };
+  /** Why this checkpoint's kernel may mislead (saturated outputs); absent when there is nothing to say. */
+  readonly warnings?: readonly string[];
   readonly implementation: ImportedNtkImplementation;
   readonly ms: number;
 }
@@ -164,8 +167,9 @@ export async function checkpointDrift(sources: readonly ModelSource[], probe: Pr
           implementation: ntk.implementation,
           ms: ntk.ms,
         };
-        entries.push(entry);
-        options.onEntry?.(entry, index, items.length, { kind: kernel, rows: kernel === 'full' ? probe.n * model.outputs : probe.n, kernel: k, eigenvalues: ntk.spectrumOf === kernel ? ntk.eigenvalues : undefined });
+        const warning = saturationWarning(model, ntk.outputs);
+        entries.push(warning ? { ...entry, warnings: [warning] } : entry);
+        options.onEntry?.(entries[entries.length - 1], index, items.length, { kind: kernel, rows: kernel === 'full' ? probe.n * model.outputs : probe.n, kernel: k, eigenvalues: ntk.spectrumOf === kernel ? ntk.eigenvalues : undefined });
         report('done');
       } finally {
         if (first?.model !== model) model.dispose();

@@ -42,8 +42,20 @@ export interface ImportedModel extends DifferentiableModel {
   readonly graph: IrGraph;
   /** A self-contained model (external data inlined) whose single output is `summary.outputName`, for onnxruntime. */
   readonly referenceBytes: Uint8Array;
+  /** Where f(x) is a Sigmoid or Softmax: its input (the logits), compared with onnxruntime where the output saturates. */
+  readonly preactivation?: Preactivation;
   /** Frees constant tensors; the model must not be used afterwards. */
   dispose(): void;
+}
+
+export interface Preactivation {
+  /** The value under the final activation, and that activation's op type. */
+  readonly name: string;
+  readonly op: string;
+  /** The file with `name` as its single output, for onnxruntime. */
+  readonly referenceBytes: Uint8Array;
+  /** The pre-activation values [n, m] at `params` for x [n, ...inputShape], float32; compiled on first use. */
+  apply(params: TensorParams, x: tf.Tensor): tf.Tensor2D;
 }
 
 export interface ImportedGraph {
@@ -58,6 +70,14 @@ function opCounts(graph: IrGraph): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const node of graph.nodes) counts[node.opType] = (counts[node.opType] ?? 0) + 1;
   return counts;
+}
+
+/** The Sigmoid or Softmax that produces `output` (through Identity nodes), with its input. */
+function finalActivation(graph: IrGraph, output: string): { op: string; input: string } | undefined {
+  const producer = new Map(graph.nodes.flatMap((n) => n.outputs.map((v) => [v, n] as const)));
+  let node = producer.get(output);
+  while (node?.opType === 'Identity') node = producer.get(node.inputs[0]);
+  return node && (node.opType === 'Sigmoid' || node.opType === 'Softmax') ? { op: node.opType, input: node.inputs[0] } : undefined;
 }
 
 /** Builds the model from a read graph; throws CodedError for anything it cannot differentiate or run. */
@@ -126,22 +146,37 @@ export function buildImportedModel(source: ImportedGraph, options: ImportOptions
     unused,
   };
   const finalBatch = batch;
+  const lastOp = finalActivation(graph, output.name);
+  let preProgram: ReturnType<typeof compileGraph> | undefined;
+  const paramNames = new Set(selection.params.map((p) => p.name));
+  const constantReads = selection.constantReads;
+  const shapedInput = (x: tf.Tensor) => (x.rank === 1 + input.sampleShape.length ? x : tf.reshape(x, [x.shape[0], ...input.sampleShape]));
+  const preactivation: Preactivation | undefined = lastOp && {
+    name: lastOp.input,
+    op: lastOp.op,
+    referenceBytes: source.referenceFor(lastOp.input),
+    apply(params, x) {
+      preProgram ??= compileGraph(graph, input.name, lastOp.input, paramNames, constantReads);
+      const program = preProgram;
+      return tf.tidy(() => outputMatrix(runBatched(program, finalBatch, params, shapedInput(x)), x.shape[0], identifier));
+    },
+  };
   return {
     inputShape: input.sampleShape,
     outputs,
     params: selection.params.map((p) => ({ name: p.name, shape: p.shape })),
     apply(params: TensorParams, x: tf.Tensor): tf.Tensor2D {
-      return tf.tidy(() => {
-        const n = x.shape[0];
-        const shaped = x.rank === 1 + input.sampleShape.length ? x : tf.reshape(x, [n, ...input.sampleShape]);
-        return outputMatrix(runBatched(finalProgram, finalBatch, params, shaped), n, identifier);
-      });
+      return tf.tidy(() => outputMatrix(runBatched(finalProgram, finalBatch, params, shapedInput(x)), x.shape[0], identifier));
     },
     summary,
     paramInfo: selection.params,
     initialParams,
     graph,
     referenceBytes: source.referenceFor(output.name),
-    dispose: () => finalProgram.dispose(),
+    ...(preactivation ? { preactivation } : {}),
+    dispose: () => {
+      finalProgram.dispose();
+      preProgram?.dispose();
+    },
   };
 }

@@ -44,7 +44,8 @@ export function chooseInput(graph: IrGraph, identifier: string, hint: readonly n
 /** The output value and the Softmax/LogSoftmax skipped under it (through Identity nodes), if logits are wanted. */
 export function chooseOutput(graph: IrGraph, identifier: string, options: ImportOptions): { name: string; skipped?: string } {
   const name = options.outputName ?? graph.outputs[0].name;
-  if (!graph.outputs.some((o) => o.name === name)) throw new CodedError('onnx/invalid-model', `${identifier} has no output named ${name}`);
+  // Any value a node produces may be f(x) (a pre-activation, as the saturation warning suggests), not only graph outputs.
+  if (!graph.outputs.some((o) => o.name === name) && !graph.nodes.some((n) => n.outputs.includes(name))) throw new CodedError('onnx/invalid-model', `${identifier} has no output or node value named ${name}`);
   if (options.logits === false) return { name };
   const producer = new Map(graph.nodes.flatMap((n) => n.outputs.map((v) => [v, n] as const)));
   let current = name;

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { constant, fail, required } from './op-values';
 import type { OpContext, OpTable, OpTranslator, Value } from './op-types';
+import { stableSigmoid } from './saturating';
 
 function pointwise(f: (x: tf.Tensor, ctx: OpContext) => tf.Tensor): OpTranslator {
   return { run: (ctx, inputs) => [f(ctx.tensor(required(ctx, inputs, 0)), ctx)] };
@@ -41,7 +42,7 @@ function clipBounds(ctx: OpContext, inputs: readonly (Value | undefined)[]): [nu
 export const activationOps: OpTable = {
   Relu: pointwise((x) => tf.relu(x)),
   LeakyRelu: pointwise((x, ctx) => tf.leakyRelu(x, ctx.attrs.float('alpha', 0.01))),
-  Sigmoid: pointwise((x) => tf.sigmoid(x)),
+  Sigmoid: pointwise((x) => stableSigmoid(x)),
   HardSigmoid: pointwise((x, ctx) => tf.clipByValue(tf.add(tf.mul(ctx.attrs.float('alpha', 0.2), x), ctx.attrs.float('beta', 0.5)), 0, 1)),
   Tanh: pointwise((x) => tf.tanh(x)),
   Softplus: pointwise((x) => tf.softplus(x)),
