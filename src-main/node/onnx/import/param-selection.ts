@@ -35,11 +35,11 @@ export const VIEW_OPS: ReadonlySet<string> = new Set(['Identity', 'Transpose', '
  * Values computed downstream of a layer (an op with weight slots fed by a float initializer): a bias or scale is
  * added there, while Sub/Div/Mul on the raw input are preprocessing.
  */
-function downstreamOfLayers(graph: IrGraph): Set<string> {
+function downstreamOfLayers(graph: IrGraph, nodes: readonly IrNode[]): Set<string> {
   const after = new Set<string>();
   // Float initializers and views of them (a weight may be transposed or reshaped on its way to the layer).
   const weights = new Set([...graph.initializers].filter(([, t]) => isFloat(t.dtype)).map(([name]) => name));
-  for (const node of graph.nodes) {
+  for (const node of nodes) {
     if (VIEW_OPS.has(node.opType) && weights.has(node.inputs[0])) node.outputs.forEach((v) => weights.add(v));
     const slots = translatorFor(node.opType, node.domain)?.paramSlots ?? [];
     const isLayer = slots.some((slot) => weights.has(node.inputs[slot] ?? ''));
@@ -91,11 +91,17 @@ function traceUses(name: string, rank: number, size: number, consumers: Consumer
   return { feeds, otherReads };
 }
 
+/** The nodes with every If branch's nodes just before their If (a weight used inside a branch is still a weight). */
+function withBranches(nodes: readonly IrNode[]): IrNode[] {
+  return nodes.flatMap((node) => [...[...node.attrs.values()].flatMap((a) => (a.kind === 'graph' ? withBranches(a.value.nodes) : [])), node]);
+}
+
 /** Splits the float initializers of `graph` into parameters (file order) and constants. Cost O(nodes + edges). */
 export function selectParams(graph: IrGraph, freeze: readonly (string | RegExp)[] = []): ParamSelection {
+  const nodes = withBranches(graph.nodes);
   const consumers = new Map<string, { node: IrNode; slot: number }[]>();
-  for (const node of graph.nodes) node.inputs.forEach((v, slot) => v !== '' && consumers.set(v, [...(consumers.get(v) ?? []), { node, slot }]));
-  const afterLayers = downstreamOfLayers(graph);
+  for (const node of nodes) node.inputs.forEach((v, slot) => v !== '' && consumers.set(v, [...(consumers.get(v) ?? []), { node, slot }]));
+  const afterLayers = downstreamOfLayers(graph, nodes);
   const params: ParamInfo[] = [];
   const constantNames: string[] = [];
   const frozen: string[] = [];

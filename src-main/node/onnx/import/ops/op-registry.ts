@@ -1,5 +1,6 @@
 // Every op the importer translates, by ONNX op type (default domain); one family per file.
 import { activationOps } from './activations';
+import { controlFlowOps } from './control-flow';
 import { convOps } from './conv';
 import { elementwiseOps } from './elementwise';
 import { gemmMatmulOps } from './gemm-matmul';
@@ -24,6 +25,7 @@ const TABLE: OpTable = {
   ...softmaxOps,
   ...reductionOps,
   ...padOps,
+  ...controlFlowOps,
 };
 
 /** The translator for a node, or undefined when the op (or its domain) is not supported. */
