@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../../node/atomic-write';
 import { initBackend } from '../../node/backend';
 import { modelNtk } from '../../node/onnx/import/import-service';
 import { loadProbeSet } from '../../node/onnx/import/probe-set';
+import { parseBindFlag } from '../../node/onnx/import/input-binding';
 import { UsageError } from '../usage-error';
 
 export const ntkUsage = `ntk-workbench ntk --model M.onnx --probe P.json|P.npy|P.csv|mnist:N[:seed] --out R.json
@@ -19,6 +20,11 @@ export const ntkUsage = `ntk-workbench ntk --model M.onnx --probe P.json|P.npy|P
   --keep-softmax  differentiate the final Softmax/LogSoftmax output (default: its logits).
   Output JSON: {"paramCount", "outputs": [n][k], "trace": [n][n], "ntk": [n*k][n*k] (--kernel full),
                 "lambdaMin", "lambdaMax"} (eigenvalues of the full kernel when given, else of the trace).
+  --input   the graph input that takes the probe samples, when the model has several (default the only unbound one).
+  --bind    a value for another graph input (repeat per input): zeros, a number for every element, or a
+            .json/.npy/.csv file with the tensor. A dim named like the sample input's batch dim follows the batch
+            (a tensor with 1 there is repeated). A JSON probe may carry them too: {"inputs": ..., "bind": {"h": [...],
+            "sr": 16000}}; --bind takes precedence.
   --output  the value taken as f(x): a graph output or any node's output (default the first graph output).
   The import is refused (exit 1, error [onnx/validation-failed]) when the translation's outputs differ from
   onnxruntime's beyond 1e-4 of the output scale (max |f|, floor 1e-6) + 1e-3 relative; under a final Sigmoid or
@@ -40,6 +46,8 @@ export async function ntkCommand(argv: string[]): Promise<number> {
       dtype: { type: 'string', default: 'float32' },
       freeze: { type: 'string' },
       'keep-softmax': { type: 'boolean' },
+      input: { type: 'string' },
+      bind: { type: 'string', multiple: true },
       output: { type: 'string' },
     },
     strict: true,
@@ -51,8 +59,9 @@ export async function ntkCommand(argv: string[]): Promise<number> {
   if (dtype !== 'float32' && dtype !== 'float64') throw new UsageError('--dtype must be float32 or float64', ntkUsage);
   await initBackend();
   const probe = await loadProbeSet(values.probe);
+  const bind = Object.fromEntries(await Promise.all((values.bind ?? []).map(parseBindFlag)));
   const freeze = values.freeze?.split(',').filter(Boolean);
-  const report = await modelNtk({ path: values.model }, probe, { kernel, dtype, freeze, logits: !values['keep-softmax'], outputName: values.output });
+  const report = await modelNtk({ path: values.model }, probe, { kernel, dtype, freeze, logits: !values['keep-softmax'], outputName: values.output, inputName: values.input, bind });
   const n = report.n;
   const result = {
     paramCount: report.paramCount,

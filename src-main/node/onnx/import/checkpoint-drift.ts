@@ -13,7 +13,7 @@ import type { ImportOptions } from './model-importer';
 import { openModel, sourceName, type ModelSource } from './model-source';
 import { saturationWarning } from './saturation';
 import { DEFAULT_TOLERANCE, validateAgainstOrt, type Tolerance } from './ort-validation';
-import { checkProbeFits, type ProbeSet } from './probe-set';
+import { checkProbeFits, withProbeBindings, type ProbeSet } from './probe-set';
 
 export interface DriftOptions extends ImportOptions {
   /** Kernel the drift and spectrum are measured on (default trace). */
@@ -127,7 +127,7 @@ export async function checkpointDrift(sources: readonly ModelSource[], probe: Pr
       const file = sourceName(source);
       const report = (stage: DriftProgress['stage']) => onProgress?.({ index, total: items.length, file, stage });
       report('import');
-      const model = await openModel(source, { ...options, inputShape: options.inputShape ?? probe.sampleShape });
+      const model = await openModel(source, withProbeBindings({ ...options, inputShape: options.inputShape ?? probe.sampleShape }, probe));
       try {
         if (first) {
           const difference = sameArchitecture(first.model, model);

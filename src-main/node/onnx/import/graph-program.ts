@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CodedError } from '../../../contract/result';
 import type { TensorParams } from '../../../core/models/tf-forward';
 import { AttrReader } from './attributes';
+import type { Binding } from './input-binding';
 import { isHost, type HostTensor, type IrGraph, type IrNode, type IrSubgraph } from './ir';
 import { translatorFor } from './ops/op-registry';
 import type { OpContext, OpTranslator, Value } from './ops/op-types';
@@ -78,11 +79,19 @@ function parameterShadows(graph: IrGraph, nodes: readonly IrNode[], paramNames: 
 }
 
 /**
- * Compiles `graph` for one input and one output. `paramNames` are initializers supplied per call (never folded);
+ * Compiles `graph` for one input and one output (other inputs come from `bindings`). `paramNames` are initializers supplied per call (never folded);
  * `constantReads` (see param-selection) read their host values instead. Cost: folding runs every host-evaluable
  * node whose inputs are all constant once, here.
  */
-export function compileGraph(graph: IrGraph, inputName: string, outputName: string, paramNames: ReadonlySet<string>, constantReads: ReadonlySet<string> = new Set(), opset = graph.opset): GraphProgram {
+export function compileGraph(
+  graph: IrGraph,
+  inputName: string,
+  outputName: string,
+  paramNames: ReadonlySet<string>,
+  constantReads: ReadonlySet<string> = new Set(),
+  opset = graph.opset,
+  bindings: readonly Binding[] = [],
+): GraphProgram {
   const nodes = neededNodes(graph, outputName);
   checkSupported(nodes);
   const statics = new Map<string, HostTensor>();
@@ -142,7 +151,8 @@ export function compileGraph(graph: IrGraph, inputName: string, outputName: stri
   return {
     steps: steps.length,
     run(params, x) {
-      const values = new Map<string, Value>([[inputName, x]]);
+      // Bound inputs are host constants for this batch size (shape arithmetic on them folds like any constant's).
+      const values = new Map<string, Value>([[inputName, x], ...bindings.map((b) => [b.name, b.valueFor(x.shape[0])] as const)]);
       const lookup = (name: string, reader: IrNode): Value => {
         const value = values.get(name) ?? statics.get(name) ?? (paramNames.has(name) ? params[name] : undefined);
         if (value === undefined) throw new CodedError('onnx/unsupported-op', `node ${reader.name} (${reader.opType}) reads ${name}, an optional output the importer does not produce`);

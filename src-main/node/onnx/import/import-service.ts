@@ -9,7 +9,7 @@ import type { ImportOptions } from './model-importer';
 import { openModel, type ModelSource } from './model-source';
 import { DEFAULT_TOLERANCE, validateAgainstOrt, type Tolerance, type ValidationReport } from './ort-validation';
 import type { ParamInfo } from './param-selection';
-import { checkProbeFits, type ProbeSet } from './probe-set';
+import { checkProbeFits, withProbeBindings, type ProbeSet } from './probe-set';
 import { saturationWarning } from './saturation';
 
 export interface ModelInspection {
@@ -46,7 +46,7 @@ export interface NtkReport extends ImportedNtk {
 
 /** eNTK of one model on a probe set, after the onnxruntime check (which refuses a bad translation). */
 export async function modelNtk(source: ModelSource, probe: ProbeSet, request: NtkRequest): Promise<NtkReport> {
-  const model = await openModel(source, { ...request, inputShape: request.inputShape ?? probe.sampleShape });
+  const model = await openModel(source, withProbeBindings({ ...request, inputShape: request.inputShape ?? probe.sampleShape }, probe));
   try {
     checkProbeFits(probe, model.inputShape, model.summary.identifier);
     const { outputs, ...validation } = await validateAgainstOrt(model, probe.x, probe.n, request.tolerance ?? DEFAULT_TOLERANCE);

@@ -11,6 +11,7 @@ import { compileGraph } from './graph-program';
 import type { IrGraph } from './ir';
 import type { ImportOptions } from './model-importer';
 import { chooseInput, chooseOutput, type BatchPolicy } from './model-io';
+import type { Binding } from './input-binding';
 import { selectParams, type ParamInfo } from './param-selection';
 
 export interface ModelSummary {
@@ -20,6 +21,8 @@ export interface ModelSummary {
   readonly irVersion: number;
   readonly opset: number;
   readonly inputName: string;
+  /** The other graph inputs and what they are bound to ("zeros", "16000", "tensor [1, 1, 16]"). */
+  readonly bound: Readonly<Record<string, string>>;
   /** The value f(x) is read from (the Softmax input when one was skipped). */
   readonly outputName: string;
   readonly skippedOutputOp?: string;
@@ -42,6 +45,8 @@ export interface ImportedModel extends DifferentiableModel {
   readonly graph: IrGraph;
   /** A self-contained model (external data inlined) whose single output is `summary.outputName`, for onnxruntime. */
   readonly referenceBytes: Uint8Array;
+  /** The other graph inputs, bound to constants (onnxruntime is fed the same values). */
+  readonly bindings: readonly Binding[];
   /** Where f(x) is a Sigmoid or Softmax: its input (the logits), compared with onnxruntime where the output saturates. */
   readonly preactivation?: Preactivation;
   /** Frees constant tensors; the model must not be used afterwards. */
@@ -83,7 +88,7 @@ function finalActivation(graph: IrGraph, output: string): { op: string; input: s
 /** Builds the model from a read graph; throws CodedError for anything it cannot differentiate or run. */
 export function buildImportedModel(source: ImportedGraph, options: ImportOptions = {}): ImportedModel {
   const { graph, identifier } = source;
-  const input = chooseInput(graph, identifier, options.inputShape);
+  const input = chooseInput(graph, identifier, options.inputShape, options);
   const output = chooseOutput(graph, identifier, options);
   let selection = selectParams(graph, options.freeze);
   const initialValues = (names: readonly ParamInfo[]): ParamSet =>
@@ -93,7 +98,7 @@ export function buildImportedModel(source: ImportedGraph, options: ImportOptions
       return { name: p.name, shape: p.shape, values };
     });
   let initialParams = initialValues(selection.params);
-  let program = compileGraph(graph, input.name, output.name, new Set(selection.params.map((p) => p.name)), selection.constantReads);
+  let program = compileGraph(graph, input.name, output.name, new Set(selection.params.map((p) => p.name)), selection.constantReads, graph.opset, input.bindings);
   let paramTensors: TensorParams = Object.fromEntries(initialParams.map((p) => [p.name, tf.tensor(p.values, [...p.shape])]));
   let batch = input.batch;
   let outputs: number;
@@ -120,7 +125,7 @@ export function buildImportedModel(source: ImportedGraph, options: ImportOptions
       tf.dispose(Object.values(paramTensors));
       initialParams = initialValues(selection.params);
       paramTensors = Object.fromEntries(initialParams.map((p) => [p.name, tf.tensor(p.values, [...p.shape])]));
-      program = compileGraph(graph, input.name, output.name, new Set(selection.params.map((p) => p.name)), selection.constantReads);
+      program = compileGraph(graph, input.name, output.name, new Set(selection.params.map((p) => p.name)), selection.constantReads, graph.opset, input.bindings);
     }
   } catch (error) {
     program.dispose();
@@ -136,6 +141,7 @@ export function buildImportedModel(source: ImportedGraph, options: ImportOptions
     irVersion: graph.irVersion,
     opset: graph.opset,
     inputName: input.name,
+    bound: Object.fromEntries(input.bindings.map((b) => [b.name, b.describe])),
     outputName: output.name,
     skippedOutputOp: output.skipped,
     batch,
@@ -156,7 +162,7 @@ export function buildImportedModel(source: ImportedGraph, options: ImportOptions
     op: lastOp.op,
     referenceBytes: source.referenceFor(lastOp.input),
     apply(params, x) {
-      preProgram ??= compileGraph(graph, input.name, lastOp.input, paramNames, constantReads);
+      preProgram ??= compileGraph(graph, input.name, lastOp.input, paramNames, constantReads, graph.opset, input.bindings);
       const program = preProgram;
       return tf.tidy(() => outputMatrix(runBatched(program, finalBatch, params, shapedInput(x)), x.shape[0], identifier));
     },
@@ -173,6 +179,7 @@ export function buildImportedModel(source: ImportedGraph, options: ImportOptions
     initialParams,
     graph,
     referenceBytes: source.referenceFor(output.name),
+    bindings: input.bindings,
     ...(preactivation ? { preactivation } : {}),
     dispose: () => {
       finalProgram.dispose();

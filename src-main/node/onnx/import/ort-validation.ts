@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import { CodedError } from '../../../contract/result';
+import { TensorProtoDataType as DT } from '../onnx-schema';
 import { sizeOf } from './ir';
 import type { ImportedModel } from './imported-model';
 
@@ -36,6 +37,21 @@ export interface ValidationReport {
   readonly tfjsMs: number;
 }
 
+/** The bound inputs for a batch of n, as onnxruntime tensors of their declared element types. */
+function boundFeeds(model: ImportedModel, n: number): Record<string, ort.Tensor> {
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const b of model.bindings) {
+    const v = b.valueFor(n);
+    const dims = [...v.shape];
+    if (b.elemType === DT.INT64) feeds[b.name] = new ort.Tensor('int64', BigInt64Array.from(v.data, (d) => BigInt(Math.trunc(d))), dims);
+    else if (b.elemType === DT.INT32) feeds[b.name] = new ort.Tensor('int32', Int32Array.from(v.data), dims);
+    else if (b.elemType === DT.DOUBLE) feeds[b.name] = new ort.Tensor('float64', Float64Array.from(v.data), dims);
+    else if (b.elemType === DT.BOOL) feeds[b.name] = new ort.Tensor('bool', Uint8Array.from(v.data), dims);
+    else feeds[b.name] = new ort.Tensor('float32', Float32Array.from(v.data), dims);
+  }
+  return feeds;
+}
+
 async function ortOutputs(model: ImportedModel, x: Float64Array, n: number, bytes = model.referenceBytes, outputName = model.summary.outputName): Promise<Float32Array> {
   let session: ort.InferenceSession;
   try {
@@ -53,7 +69,7 @@ async function ortOutputs(model: ImportedModel, x: Float64Array, n: number, byte
       for (let i = 0; i < chunk; i++) feed.set(Float32Array.from(x.subarray((start + Math.min(i, count - 1)) * size, (start + Math.min(i, count - 1) + 1) * size)), i * size);
       let result: ort.InferenceSession.OnnxValueMapType;
       try {
-        result = await session.run({ [model.summary.inputName]: new ort.Tensor('float32', feed, [chunk, ...model.inputShape]) });
+        result = await session.run({ [model.summary.inputName]: new ort.Tensor('float32', feed, [chunk, ...model.inputShape]), ...boundFeeds(model, chunk) });
       } catch (error) {
         throw new CodedError('onnx/validation-failed', `${model.summary.identifier}: onnxruntime cannot run the model (${(error as Error).message.split('\n')[0]})`);
       }
