@@ -166,9 +166,33 @@ describe('ImportView', () => {
       frozen: [],
       constants: [],
       skippedOutputOp: 'Softmax',
+      inputName: 'x',
+      bound: {},
       structured: 'fcn',
     },
   };
+
+  it('offers a field per extra graph input and sends the values given (empty fields bind zeros)', async () => {
+    const recurrent: ImportInspectionDto = { ...inspection, model: { ...inspection.model, bound: { h: 'zeros', sr: 'zeros' } } };
+    const backend = fakeBackend({
+      'projects:list': () => [project],
+      'imports:inspect': () => recurrent,
+      'imports:start': ({ projectId }) => runRecord(33, { projectId, kind: 'import', status: 'queued' }),
+    });
+    installBackend(backend);
+    const view = mount(ImportView, { props: { projectId: 1 }, attachTo: document.body });
+    await view.find('[data-testid="import-models"]').setValue('/m/rnn.onnx');
+    await view.find('[data-testid="inspect-models"]').trigger('click');
+    await flushPromises();
+    expect(view.find('[data-testid="import-bind-h"]').exists()).toBe(true);
+    await view.find('[data-testid="import-bind-sr"]').setValue(' 16000 ');
+    await flushPromises();
+    expect(backend.calls.filter((c) => c.channel === 'imports:inspect').at(-1)?.request).toEqual({ models: ['/m/rnn.onnx'], bind: { sr: '16000' } });
+    await view.find('form').trigger('submit');
+    await flushPromises();
+    expect(backend.calls.find((c) => c.channel === 'imports:start')?.request).toMatchObject({ models: ['/m/rnn.onnx'], bind: { sr: '16000' } });
+    view.unmount();
+  });
 
   it('uploads a dropped folder from a browser, lists its models, reads the first and sends the frozen parameters', async () => {
     const backend = fakeBackend({

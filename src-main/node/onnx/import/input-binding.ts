@@ -66,11 +66,21 @@ export function bindInput(input: IrValueInfo, spec: BindSpec, batchDim: string |
 export async function parseBindFlag(flag: string): Promise<[string, BindSpec]> {
   const at = flag.indexOf('=');
   if (at <= 0 || at === flag.length - 1) throw new CodedError('config/invalid', `--bind ${flag}: expected name=value, name=zeros or name=FILE`);
-  const name = flag.slice(0, at);
-  const value = flag.slice(at + 1);
-  if (value === 'zeros') return [name, 'zeros'];
+  return [flag.slice(0, at), await parseBindValue(flag.slice(at + 1))];
+}
+
+/** A bound value as the app and the command line give it: 'zeros', a number (or its text), or a file path. */
+export async function parseBindValue(value: string | number): Promise<BindSpec> {
+  if (typeof value === 'number') return value;
+  if (value === 'zeros') return 'zeros';
   const number = Number(value);
-  if (value.trim() !== '' && Number.isFinite(number)) return [name, number];
+  if (value.trim() !== '' && Number.isFinite(number)) return number;
   const file = await readInputsFile(value);
-  return [name, { shape: [file.n, ...file.sampleShape], data: file.x }];
+  return { shape: [file.n, ...file.sampleShape], data: file.x };
+}
+
+/** The app's {name: value} bindings (see parseBindValue). */
+export async function parseBindings(bind: Readonly<Record<string, string | number>> | undefined): Promise<Record<string, BindSpec> | undefined> {
+  if (!bind) return undefined;
+  return Object.fromEntries(await Promise.all(Object.entries(bind).map(async ([name, value]) => [name, await parseBindValue(value)] as const)));
 }

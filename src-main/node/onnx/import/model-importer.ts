@@ -15,6 +15,8 @@ export interface ImportOptions {
   readonly inputName?: string;
   /** Values for the other graph inputs (recurrent state, a sample rate), by name. */
   readonly bind?: Readonly<Record<string, BindSpec>>;
+  /** What other inputs missing from `bind` are bound to (the app's inspection: zeros); absent: they are refused. */
+  readonly bindDefault?: BindSpec;
   /** Per-sample input shape when the file leaves non-batch dims symbolic. */
   readonly inputShape?: readonly number[];
 }

@@ -3,7 +3,7 @@
 // Softmax/LogSoftmax when logits are wanted.
 import { CodedError } from '../../../contract/result';
 import { TensorProtoDataType } from '../onnx-schema';
-import { bindInput, type Binding } from './input-binding';
+import { bindInput, type BindSpec, type Binding } from './input-binding';
 import type { IrGraph, IrValueInfo } from './ir';
 import { checkShape } from './limits';
 import type { ImportOptions } from './model-importer';
@@ -34,16 +34,18 @@ export function chooseInput(
   graph: IrGraph,
   identifier: string,
   hint: readonly number[] | undefined,
-  options: Pick<ImportOptions, 'inputName' | 'bind'> = {},
+  options: Pick<ImportOptions, 'inputName' | 'bind' | 'bindDefault'> = {},
 ): { name: string; sampleShape: number[]; batch: BatchPolicy; bindings: Binding[] } {
   const input = sampleInput(graph, identifier, options);
   const others = graph.inputs.filter((i) => i !== input);
-  const unbound = others.filter((i) => !(i.name in (options.bind ?? {})));
+  const fallback = options.bindDefault;
+  const specOf = (name: string) => (options.bind ?? {})[name] ?? (fallback as BindSpec);
+  const unbound = fallback === undefined ? others.filter((i) => !(i.name in (options.bind ?? {}))) : [];
   if (unbound.length > 0)
     throw new CodedError('onnx/unsupported-model', `${identifier}: inputs ${unbound.map((i) => i.name).join(', ')} besides the sample input ${input.name} need values (--bind name=zeros|value|file; --input chooses another sample input)`);
   const unknown = Object.keys(options.bind ?? {}).filter((name) => !others.some((i) => i.name === name));
   if (unknown.length > 0) throw new CodedError('onnx/invalid-model', `${identifier}: no other input is named ${unknown.join(', ')} (inputs: ${graph.inputs.map((i) => i.name).join(', ')})`);
-  const bindings = others.map((i) => bindInput(i, (options.bind ?? {})[i.name], input.dims?.[0], identifier));
+  const bindings = others.map((i) => bindInput(i, specOf(i.name), input.dims?.[0], identifier));
   if (input.elemType !== TensorProtoDataType.FLOAT)
     throw new CodedError('onnx/unsupported-model', `${identifier}: input ${input.name} is ${dataTypeName(input.elemType)}; a float32 input is supported`);
   const dims = input.dims;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelNtk } from '../../../../src-main/node/onnx/import/import-service';
+import { inspectImport } from '../../../../src-main/node/onnx/import/inspect-import';
 import { parseBindFlag } from '../../../../src-main/node/onnx/import/input-binding';
 import { validateAgainstOrt } from '../../../../src-main/node/onnx/import/ort-validation';
 import { loadProbeSet } from '../../../../src-main/node/onnx/import/probe-set';
@@ -71,6 +72,14 @@ describe('binding graph inputs', () => {
     const zeroState = await modelNtk({ name: 'rnn.onnx', bytes: recurrentStep() }, probe, { kernel: 'trace', bind: { h: 'zeros' } });
     expect(zeroState.summary.bound.h).toBe('zeros');
     expect(zeroState.trace[0]).not.toBeCloseTo(report.trace[0], 6);
+  });
+
+  it("the app's inspection binds what is not given to zeros and lists every extra input", async () => {
+    const path = join(dir, 'rnn.onnx');
+    await writeFile(path, recurrentStep());
+    const dto = await inspectImport({ models: [path], bind: { sr: '16000' } });
+    expect(dto.model.inputName).toBe('x');
+    expect(dto.model.bound).toEqual({ h: 'zeros', sr: '16000' });
   });
 
   it('parses name=zeros, name=value and name=file', async () => {
