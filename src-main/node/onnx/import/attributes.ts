@@ -90,6 +90,10 @@ export class AttrReader {
     return this.get(name, 'ints', fallback) as readonly number[];
   }
 
+  strings(name: string, fallback?: readonly string[]): readonly string[] {
+    return this.get(name, 'strings', fallback) as readonly string[];
+  }
+
   floats(name: string, fallback?: readonly number[]): readonly number[] {
     return this.get(name, 'floats', fallback) as readonly number[];
   }

@@ -1,5 +1,6 @@
 // Which initializers are trainable parameters: float initializers that reach a weight or bias slot (Gemm B/C,
-// MatMul, Conv W/B, normalisation scale/B, PRelu slope, a bias Add/Sub or elementwise-scale Mul after a layer),
+// MatMul, Conv W/B, normalisation scale/B, PRelu slope, a bias Add/Sub or elementwise-scale Mul after a layer, a
+// token concatenated to a layer's output),
 // possibly through view ops (Identity, Reshape, Transpose, ...). Shape constants, running statistics, scalar
 // multipliers and divisors stay constants; `freeze` moves any name back to the constants. A parameter that also
 // reaches a constant slot (exporters deduplicate equal initializers: a fresh BatchNorm's running_var is its weight)
@@ -29,7 +30,7 @@ export function readKey(node: IrNode, slot: number): string {
 }
 
 /** Ops that pass a tensor through with a new layout: a weight may be reshaped or transposed before use. */
-export const VIEW_OPS: ReadonlySet<string> = new Set(['Identity', 'Transpose', 'Reshape', 'Squeeze', 'Unsqueeze', 'Flatten', 'Cast']);
+export const VIEW_OPS: ReadonlySet<string> = new Set(['Identity', 'Transpose', 'Reshape', 'Squeeze', 'Unsqueeze', 'Flatten', 'Cast', 'Expand']);
 
 /**
  * Values computed downstream of a layer (an op with weight slots fed by a float initializer): a bias or scale is
@@ -57,6 +58,9 @@ function isParamSlot(node: IrNode, slot: number, rank: number, size: number, aft
       return afterLayer && rank >= 1;
     case 'Mul':
       return afterLayer && size > 1;
+    case 'Concat':
+      // A learned token (a ViT's class token) joined to features a layer computed.
+      return node.inputs.some((v, i) => i !== slot && afterLayers.has(v));
     default:
       return translatorFor(node.opType, node.domain)?.paramSlots?.includes(slot) ?? false;
   }

@@ -8,10 +8,12 @@ import { normalizationOps } from './normalization';
 import { padOps } from './pad';
 import type { OpTable, OpTranslator } from './op-types';
 import { poolingOps } from './pooling';
+import { recurrentOps } from './recurrent';
 import { reductionOps } from './reductions';
 import { shapeIdiomOps } from './shape-idioms';
 import { shapeOps } from './shape-ops';
 import { softmaxOps } from './softmax';
+import { whereOps } from './where';
 
 const TABLE: OpTable = {
   ...gemmMatmulOps,
@@ -26,6 +28,8 @@ const TABLE: OpTable = {
   ...reductionOps,
   ...padOps,
   ...controlFlowOps,
+  ...whereOps,
+  ...recurrentOps,
 };
 
 /** The translator for a node, or undefined when the op (or its domain) is not supported. */
