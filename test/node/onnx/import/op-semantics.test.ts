@@ -1,6 +1,7 @@
 // Op translations against onnxruntime where ONNX semantics vary by opset or attribute (axes as attributes or inputs,
 // Softmax's 2-D flattening before opset 13, Slice steps, ceil mode, dilations, auto_pad, 1-D conv, Gemm flags...),
 // each in a micro model. Each model must also differentiate on the active backend (a trace eNTK with finite entries).
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
 import { validateAgainstOrt } from '../../../../src-main/node/onnx/import/ort-validation';
@@ -298,4 +299,34 @@ describe('op semantics against onnxruntime', () => {
       }
     });
   }
+});
+
+describe('Clip with a computed bound', () => {
+  it('a log-mel front end (batch fixed at 1): max(x, ReduceMax(x) - 3) matches onnxruntime and the bound carries gradient', async () => {
+    const m = new ModelBuilder({ opset: 13 });
+    m.input('x', 'float32', [1, 6]);
+    const power = m.op('Pow', [m.op('MatMul', ['x', m.initializer('mw', 'float32', [6, 5], w('mw', [6, 5]))]), m.constF32([2])]);
+    const logs = m.op('Log', [m.op('Add', [power, m.constF32([1e-3])])]);
+    const floor = m.op('Sub', [m.op('ReduceMax', [logs], { keepdims: attr.int(0) }), m.constF32([3])]);
+    m.output(m.op('Clip', [logs, floor, m.constF32([1.5])]), 'float32');
+    const model = await openFixture({ file: 'clip.onnx', bytes: m.encode() });
+    try {
+      const x = probeInputs(3, 6, 12);
+      expect((await validateAgainstOrt(model, x, 3)).maxRelError).toBeLessThan(1e-5);
+      // An output held at the floor moves with the largest log-power, so its gradient is not zero.
+      const [wm] = model.initialParams;
+      const grads = tf.tidy(() => {
+        const x0 = tf.tensor(Float32Array.from(x.subarray(0, 6)), [1, 6]);
+        const w0 = tf.tensor(wm.values, [...wm.shape]);
+        const y0 = model.apply({ mw: w0 }, x0).dataSync();
+        const at = y0.indexOf(Math.min(...y0));
+        expect(y0.filter((v) => v === y0[at]).length).toBeGreaterThan(1);
+        const floored = tf.grad((p: tf.Tensor) => tf.sum(tf.slice(model.apply({ mw: p }, x0), [0, at], [1, 1])) as tf.Scalar)(w0);
+        return floored.abs().sum().dataSync()[0];
+      });
+      expect(grads).toBeGreaterThan(0);
+    } finally {
+      model.dispose();
+    }
+  });
 });
