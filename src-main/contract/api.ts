@@ -141,6 +141,8 @@ export interface ImportParamDto {
   readonly shape: readonly number[];
   /** The first slot it feeds, e.g. "Gemm fc1 input 1". */
   readonly feeds: string;
+  /** Looks like a fixed transform (STFT basis, mel filters): the form offers it frozen. */
+  readonly fixedTransform?: boolean;
 }
 
 /** What an import would work on: the checkpoint files (folders expanded) and the first one's model, translated. */

@@ -172,6 +172,26 @@ describe('ImportView', () => {
     },
   };
 
+  it('offers fixed transforms frozen, once', async () => {
+    const spectral: ImportInspectionDto = {
+      ...inspection,
+      model: { ...inspection.model, params: [{ name: 'mel', shape: [8, 4], feeds: 'MatMul m input 1', fixedTransform: true }, ...inspection.model.params] },
+    };
+    const backend = fakeBackend({ 'projects:list': () => [project], 'imports:inspect': () => spectral, 'imports:start': ({ projectId }) => runRecord(34, { projectId, kind: 'import', status: 'queued' }) });
+    installBackend(backend);
+    const view = mount(ImportView, { props: { projectId: 1 }, attachTo: document.body });
+    await view.find('[data-testid="import-models"]').setValue('/m/log-mel.onnx');
+    await view.find('[data-testid="inspect-models"]').trigger('click');
+    await flushPromises();
+    expect(view.find('[data-param="mel"] [data-testid="fixed-transform"]').text()).toBe('fixed transform?');
+    expect((view.find('[data-param="mel"] input[type="checkbox"]').element as HTMLInputElement).checked).toBe(true);
+    await view.find('[data-param="mel"] input[type="checkbox"]').setValue(false);
+    await view.find('[data-testid="inspect-models"]').trigger('click');
+    await flushPromises();
+    expect((view.find('[data-param="mel"] input[type="checkbox"]').element as HTMLInputElement).checked).toBe(false);
+    view.unmount();
+  });
+
   it('offers a field per extra graph input and sends the values given (empty fields bind zeros)', async () => {
     const recurrent: ImportInspectionDto = { ...inspection, model: { ...inspection.model, bound: { h: 'zeros', sr: 'zeros' } } };
     const backend = fakeBackend({

@@ -22,7 +22,7 @@ export async function inspectImport(request: RequestOf<'imports:inspect'>): Prom
       batch: summary.batch.kind === 'fixed' ? `fixed (${summary.batch.size})` : 'dynamic',
       ops: summary.ops,
       paramCount: summary.paramCount,
-      params: params.map((p) => ({ name: p.name, shape: [...p.shape], feeds: p.feeds })),
+      params: params.map((p) => ({ name: p.name, shape: [...p.shape], feeds: p.feeds, ...(p.fixedTransform ? { fixedTransform: true } : {}) })),
       frozen: summary.frozen,
       constants: summary.constants,
       skippedOutputOp: summary.skippedOutputOp ?? null,
