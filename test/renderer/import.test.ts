@@ -301,7 +301,8 @@ describe('ImportView', () => {
 
 describe('RunView for an import', () => {
   it('shows the drift panels against checkpoint step, and a kernels tab without the circle sweep', async () => {
-    const record = runRecord(40, { kind: 'import', status: 'done', summary: { checkpoints: 2, model: { paramCount: 1234 }, probe: { n: 64 } }, config: { models: ['/m/a-0.onnx', '/m/a-5.onnx'], probe: 'mnist:64', kernel: 'trace', keepSoftmax: false } });
+    const warning = 'a-5.onnx: 3 of 128 outputs are saturated (Sigmoid at 0 or 1 to float32 precision; samples 1, 7)';
+    const record = runRecord(40, { kind: 'import', status: 'done', summary: { checkpoints: 2, model: { paramCount: 1234 }, probe: { n: 64 }, warnings: [warning] }, config: { models: ['/m/a-0.onnx', '/m/a-5.onnx'], probe: 'mnist:64', kernel: 'trace', keepSoftmax: false } });
     const s = { steps: [0, 5], wallTimes: [0, 0], values: [0, 0.1] };
     const names = ['paramNorm', 'paramDistance', 'relDrift', 'lambdaMin', 'lambdaMax', 'outputChange', 'maxAbsOutputChange', 'validation/maxAbsError'];
     installBackend(fakeBackend({ 'projects:list': () => [], 'runs:subscribe': () => ({ run: record, series: Object.fromEntries(names.map((n) => [n, s])), lastStep: 5, progress: null }), 'runs:kernels': () => [] }));
@@ -312,6 +313,7 @@ describe('RunView for an import', () => {
     expect(view.text()).toContain('2 checkpoints · probe mnist:64 · trace kernel');
     expect(view.text()).not.toContain('Run again with changes');
     expect(view.find('[data-testid="progress"]').text()).toContain('2');
+    expect(view.find('[data-testid="run-warnings"]').text()).toContain(warning);
     view.unmount();
     const kernelsView = mount(RunView, { props: { runId: 40, tab: 'kernels' }, attachTo: document.body });
     await flushPromises();
