@@ -4,12 +4,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CodedError } from '../../../contract/result';
 import type { DifferentiableModel } from '../../../core/models/differentiable-model';
-import type { ParamSet } from '../../../core/models/params';
+import { paramCount, type ParamSet } from '../../../core/models/params';
 import type { TensorParams } from '../../../core/models/tf-forward';
 import { connectedParams, outputMatrix, probe, runBatched } from './batched-run';
 import { compileGraph } from './graph-program';
 import type { IrGraph } from './ir';
-import type { ImportOptions } from './model-importer';
+import type { ImportOptions } from './import-options';
 import { chooseInput, chooseOutput, type BatchPolicy } from './model-io';
 import type { Binding } from './input-binding';
 import { selectParams, type ParamInfo } from './param-selection';
@@ -85,55 +85,50 @@ function finalActivation(graph: IrGraph, output: string): { op: string; input: s
   return node && (node.opType === 'Sigmoid' || node.opType === 'Softmax') ? { op: node.opType, input: node.inputs[0] } : undefined;
 }
 
-/** Builds the model from a read graph; throws CodedError for anything it cannot differentiate or run. */
+/**
+ * Builds the model from a read graph; throws CodedError for anything it cannot differentiate or run. The graph is
+ * compiled once: initializers the output turns out not to depend on stay inputs of that program, fed as constants.
+ */
 export function buildImportedModel(source: ImportedGraph, options: ImportOptions = {}): ImportedModel {
   const { graph, identifier } = source;
   const input = chooseInput(graph, identifier, options.inputShape, options);
   const output = chooseOutput(graph, identifier, options);
-  let selection = selectParams(graph, options.freeze);
-  const initialValues = (names: readonly ParamInfo[]): ParamSet =>
-    names.map((p) => {
-      const values = Float32Array.from(graph.initializers.get(p.name)?.data ?? []);
-      if (values.some((v) => !Number.isFinite(v))) throw new CodedError('onnx/invalid-model', `${identifier}: parameter ${p.name} holds non-finite values`);
-      return { name: p.name, shape: p.shape, values };
-    });
-  let initialParams = initialValues(selection.params);
-  let program = compileGraph(graph, input.name, output.name, new Set(selection.params.map((p) => p.name)), selection.constantReads, graph.opset, input.bindings);
-  let paramTensors: TensorParams = Object.fromEntries(initialParams.map((p) => [p.name, tf.tensor(p.values, [...p.shape])]));
+  const candidates = selectParams(graph, options.freeze);
+  const candidateParams: ParamSet = candidates.params.map((p) => {
+    const values = Float32Array.from(graph.initializers.get(p.name)?.data ?? []);
+    if (values.some((v) => !Number.isFinite(v))) throw new CodedError('onnx/invalid-model', `${identifier}: parameter ${p.name} holds non-finite values`);
+    return { name: p.name, shape: p.shape, values };
+  });
+  const program = compileGraph(graph, input.name, output.name, new Set(candidates.params.map((p) => p.name)), candidates.constantReads, graph.opset, input.bindings);
+  const candidateTensors: TensorParams = Object.fromEntries(candidateParams.map((p) => [p.name, tf.tensor(p.values, [...p.shape])]));
   let batch = input.batch;
   let outputs: number;
-  let unused: string[];
+  let connected: Set<string>;
   try {
     try {
-      outputs = probe(program, batch, paramTensors, input.sampleShape, identifier);
+      outputs = probe(program, batch, candidateTensors, input.sampleShape, identifier);
     } catch (error) {
       // Exporters often bake the trace-time batch into reshapes although the input dim is symbolic: run per sample.
       if (batch.kind !== 'dynamic' || !(error instanceof CodedError) || (error.code !== 'onnx/shape-mismatch' && error.code !== 'onnx/invalid-model')) throw error;
       batch = { kind: 'fixed', size: 1 };
       try {
-        outputs = probe(program, batch, paramTensors, input.sampleShape, identifier);
+        outputs = probe(program, batch, candidateTensors, input.sampleShape, identifier);
       } catch {
         throw error;
       }
     }
     // Initializers in weight slots that the chosen output does not depend on (other outputs, shape-only uses) stay constant.
-    const connected = connectedParams(program, batch, paramTensors, input.sampleShape);
-    unused = selection.params.filter((p) => !connected.has(p.name)).map((p) => p.name);
-    if (unused.length > 0) {
-      selection = { ...selection, params: selection.params.filter((p) => connected.has(p.name)), constants: [...selection.constants, ...unused] };
-      program.dispose();
-      tf.dispose(Object.values(paramTensors));
-      initialParams = initialValues(selection.params);
-      paramTensors = Object.fromEntries(initialParams.map((p) => [p.name, tf.tensor(p.values, [...p.shape])]));
-      program = compileGraph(graph, input.name, output.name, new Set(selection.params.map((p) => p.name)), selection.constantReads, graph.opset, input.bindings);
-    }
+    connected = connectedParams(program, batch, candidateTensors, input.sampleShape);
   } catch (error) {
     program.dispose();
+    tf.dispose(Object.values(candidateTensors));
     throw error;
-  } finally {
-    tf.dispose(Object.values(paramTensors));
   }
-  const finalProgram = program;
+  const unused = candidates.params.filter((p) => !connected.has(p.name)).map((p) => p.name);
+  const selection = unused.length === 0 ? candidates : { ...candidates, params: candidates.params.filter((p) => connected.has(p.name)), constants: [...candidates.constants, ...unused] };
+  const initialParams = candidateParams.filter((p) => connected.has(p.name));
+  const fixed: TensorParams = Object.fromEntries(unused.map((name) => [name, candidateTensors[name]]));
+  tf.dispose(Object.entries(candidateTensors).flatMap(([name, t]) => (connected.has(name) ? [t] : [])));
   const summary: ModelSummary = {
     format: source.format,
     identifier,
@@ -146,7 +141,7 @@ export function buildImportedModel(source: ImportedGraph, options: ImportOptions
     skippedOutputOp: output.skipped,
     batch,
     ops: opCounts(graph),
-    paramCount: initialParams.reduce((s, p) => s + p.values.length, 0),
+    paramCount: paramCount(initialParams),
     constants: selection.constants,
     frozen: selection.frozen,
     unused,
@@ -154,17 +149,16 @@ export function buildImportedModel(source: ImportedGraph, options: ImportOptions
   const finalBatch = batch;
   const lastOp = finalActivation(graph, output.name);
   let preProgram: ReturnType<typeof compileGraph> | undefined;
-  const paramNames = new Set(selection.params.map((p) => p.name));
-  const constantReads = selection.constantReads;
+  const candidateNames = new Set(candidates.params.map((p) => p.name));
   const shapedInput = (x: tf.Tensor) => (x.rank === 1 + input.sampleShape.length ? x : tf.reshape(x, [x.shape[0], ...input.sampleShape]));
   const preactivation: Preactivation | undefined = lastOp && {
     name: lastOp.input,
     op: lastOp.op,
     referenceBytes: source.referenceFor(lastOp.input),
     apply(params, x) {
-      preProgram ??= compileGraph(graph, input.name, lastOp.input, paramNames, constantReads, graph.opset, input.bindings);
-      const program = preProgram;
-      return tf.tidy(() => outputMatrix(runBatched(program, finalBatch, params, shapedInput(x)), x.shape[0], identifier));
+      preProgram ??= compileGraph(graph, input.name, lastOp.input, candidateNames, candidates.constantReads, graph.opset, input.bindings);
+      const pre = preProgram;
+      return tf.tidy(() => outputMatrix(runBatched(pre, finalBatch, unused.length > 0 ? { ...params, ...fixed } : params, shapedInput(x)), x.shape[0], identifier));
     },
   };
   return {
@@ -172,7 +166,7 @@ export function buildImportedModel(source: ImportedGraph, options: ImportOptions
     outputs,
     params: selection.params.map((p) => ({ name: p.name, shape: p.shape })),
     apply(params: TensorParams, x: tf.Tensor): tf.Tensor2D {
-      return tf.tidy(() => outputMatrix(runBatched(finalProgram, finalBatch, params, shapedInput(x)), x.shape[0], identifier));
+      return tf.tidy(() => outputMatrix(runBatched(program, finalBatch, unused.length > 0 ? { ...params, ...fixed } : params, shapedInput(x)), x.shape[0], identifier));
     },
     summary,
     paramInfo: selection.params,
@@ -182,8 +176,9 @@ export function buildImportedModel(source: ImportedGraph, options: ImportOptions
     bindings: input.bindings,
     ...(preactivation ? { preactivation } : {}),
     dispose: () => {
-      finalProgram.dispose();
+      program.dispose();
       preProgram?.dispose();
+      tf.dispose(Object.values(fixed));
     },
   };
 }

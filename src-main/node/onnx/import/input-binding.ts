@@ -3,13 +3,13 @@
 // the bound input named like the sample input's batch dim follows the batch: zeros and values fill it, a tensor with
 // 1 there is repeated. Parsing of the CLI form `name=value|file` lives here too.
 import { CodedError } from '../../../contract/result';
+import type { BindSpec } from './import-options';
 import { readInputsFile } from '../../data/files';
 import { hostTensor, sizeOf, type HostTensor, type IrValueInfo } from './ir';
 import { hostExpand } from './ops/host-math';
 import { TensorProtoDataType as DT } from '../onnx-schema';
 
-/** What an input is bound to: 'zeros', one number for every element, or a tensor (row-major). */
-export type BindSpec = 'zeros' | number | { readonly shape: readonly number[]; readonly data: ArrayLike<number> };
+export type { BindSpec };
 
 /** A bound input, resolved per batch size n. */
 export interface Binding {

@@ -6,7 +6,7 @@ import { TensorProtoDataType } from '../onnx-schema';
 import { bindInput, type BindSpec, type Binding } from './input-binding';
 import type { IrGraph, IrValueInfo } from './ir';
 import { checkShape } from './limits';
-import type { ImportOptions } from './model-importer';
+import type { ImportOptions } from './import-options';
 import { dataTypeName } from './tensor-data';
 
 /** A file that fixes its batch larger than this is refused: every probe chunk would be padded to it. */
