@@ -148,6 +148,17 @@ describe('ntk-workbench drift', () => {
   });
 });
 
+/** f(x) = W ((x + h) sr / 16000): a sample input x, recurrent state h [n, 3] and an int64 sample rate sr. */
+function twoInputModel(weights: number[]): Uint8Array {
+  const m = new ModelBuilder({ opset: 13 });
+  m.input('x', 'float32', ['n', 3]);
+  m.input('h', 'float32', ['n', 3]);
+  m.input('sr', 'int64', []);
+  const scaled = m.op('Mul', [m.op('Add', ['x', 'h']), m.op('Div', [m.op('Cast', ['sr'], { to: attr.int(1) }), m.constF32([16000])])]);
+  m.output(m.op('Gemm', [scaled, m.initializer('w', 'float32', [2, 3], weights)], { transB: attr.int(1) }), 'float32');
+  return m.encode();
+}
+
 describe('ntk-workbench ntk on what exporters produce', () => {
   const blocks = JSON.parse(readFileSync(join(EXTERNAL_DIR, 'blocks', 'manifest.json'), 'utf8')) as { models: { file: string; probe: unknown[]; ntk: number[][] }[] };
 
@@ -164,14 +175,8 @@ describe('ntk-workbench ntk on what exporters produce', () => {
   }
 
   it('--bind gives the other graph inputs values; without it the import is refused naming them', async () => {
-    const m = new ModelBuilder({ opset: 13 });
-    m.input('x', 'float32', ['n', 3]);
-    m.input('h', 'float32', ['n', 3]);
-    m.input('sr', 'int64', []);
-    const scaled = m.op('Mul', [m.op('Add', ['x', 'h']), m.op('Div', [m.op('Cast', ['sr'], { to: attr.int(1) }), m.constF32([16000])])]);
-    m.output(m.op('Gemm', [scaled, m.initializer('w', 'float32', [2, 3], [0.1, -0.2, 0.3, 0.5, 0.4, -0.1])], { transB: attr.int(1) }), 'float32');
     const dir = await mkdtemp(join(tmpdir(), 'cli-bind-'));
-    await writeFile(join(dir, 'm.onnx'), m.encode());
+    await writeFile(join(dir, 'm.onnx'), twoInputModel([0.1, -0.2, 0.3, 0.5, 0.4, -0.1]));
     await writeFile(join(dir, 'probe.json'), JSON.stringify({ inputs: [[1, 2, 3], [0, -1, 0.5]] }));
     await writeFile(join(dir, 'h.json'), JSON.stringify([[0.5, 0.5, 0.5]]));
     const base = ['ntk', '--model', join(dir, 'm.onnx'), '--probe', join(dir, 'probe.json'), '--out', join(dir, 'r.json')];
@@ -184,6 +189,19 @@ describe('ntk-workbench ntk on what exporters produce', () => {
     const result = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')) as { outputs: number[][] };
     // f(x) = W ((x + h) sr / 16000): sample 0, output 0 = 0.5 (0.1 1.5 - 0.2 2.5 + 0.3 3.5).
     expect(result.outputs[0][0]).toBeCloseTo(0.5 * (0.1 * 1.5 - 0.2 * 2.5 + 0.3 * 3.5), 6);
+  });
+
+  it('drift --bind: two checkpoints of a model with bound state', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-drift-bind-'));
+    await writeFile(join(dir, 'ckpt-0.onnx'), twoInputModel([0.1, -0.2, 0.3, 0.5, 0.4, -0.1]));
+    await writeFile(join(dir, 'ckpt-10.onnx'), twoInputModel([0.2, -0.2, 0.3, 0.5, 0.1, -0.1]));
+    await writeFile(join(dir, 'probe.json'), JSON.stringify({ inputs: [[1, 2, 3], [0, -1, 0.5]], bind: { sr: 16000 } }));
+    const { code, stderr } = await inProcess(['drift', '--models', dir, '--probe', join(dir, 'probe.json'), '--out', join(dir, 'd.json'), '--bind', 'h=zeros']);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/2\/2 .*ckpt-10\.onnx/);
+    const rows = JSON.parse(await readFile(join(dir, 'd.json'), 'utf8')) as { file: string; paramDistance: number }[];
+    expect(rows.map((r) => r.file)).toEqual([join(dir, 'ckpt-0.onnx'), join(dir, 'ckpt-10.onnx')]);
+    expect(rows[1].paramDistance).toBeCloseTo(Math.hypot(0.1, 0.3), 6);
   });
 
   it('a saturated sigmoid prints a warning naming the pre-activation value', async () => {
