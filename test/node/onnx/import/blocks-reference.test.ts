@@ -1,6 +1,6 @@
 // Transformer and recurrent blocks as PyTorch 1.13 exports them (fixtures/onnx/external/blocks, made by
 // export-torch-blocks.py): a ViT-style classifier (Conv patch embedding, class token, nn.MultiheadAttention with
-// its Where/Equal/Expand shape idioms, LayerNormalization, exact GELU) and a bidirectional GRU classifier. Each must
+// its Where/Equal/Expand shape idioms, LayerNormalization, exact GELU), a bidirectional GRU classifier and an LSTM one. Each must
 // give PyTorch's parameter count and outputs, onnxruntime's outputs, and the full eNTK of the float64 reference
 // (per-sample backward passes in PyTorch) to float32 accuracy. Gradients against finite differences: gradients.test.ts.
 import { existsSync, readFileSync } from 'node:fs';

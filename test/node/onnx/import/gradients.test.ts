@@ -69,6 +69,7 @@ const cases: Record<string, () => Fixture> = {
   'op zoo': opZoo,
   'PyTorch ViT (attention, LayerNorm, GELU)': exported('torch-vit.onnx'),
   'PyTorch bidirectional GRU': exported('torch-gru.onnx'),
+  'PyTorch LSTM': exported('torch-lstm.onnx'),
 };
 
 describe('gradients of translated graphs', () => {
