@@ -5,7 +5,7 @@ import type { ReportExportDto, RequestOf } from '../../contract/api';
 import { CodedError } from '../../contract/result';
 import { openStore } from '../store/store';
 import { storePathIn } from '../store/workspace-dir';
-import { defaultExportPath, exportsDir } from '../transfers/export-files';
+import { exportPath, exportsDir } from '../transfers/export-files';
 import { mkdir } from 'node:fs/promises';
 import { runLabel } from './report-run';
 import { writeReport } from './report-writer';
@@ -23,7 +23,7 @@ export async function exportReportTask(workspaceDir: string, request: RequestOf<
     const runs = records.map((r) => storeReportRun(store, r, workspaceDir));
     const name = project ? project.name : runs.length === 1 ? runLabel(runs[0]) : `comparison-${runs.length}-runs`;
     if (!request.path) await mkdir(exportsDir(workspaceDir), { recursive: true });
-    const path = request.path ?? defaultExportPath(workspaceDir, name, SUFFIX[request.format]);
+    const path = request.path ?? exportPath(workspaceDir, name, { suffix: SUFFIX[request.format] });
     const result = await writeReport({
       format: request.format,
       out: path,
