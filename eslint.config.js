@@ -51,6 +51,11 @@ function layer(name, allowed, bans) {
 
 const serviceLayers = ['node', 'server', 'cli'];
 
+// Contract modules free of zod (and of anything else heavy) whose values the renderer may import: the run config's
+// rules and memory estimate, channel names, metric names and the tensor codec. Every other contract module is
+// type-only there, so the renderer bundle never pulls in the schema library.
+export const rendererValueModules = ['run-config-rules', 'run-memory', 'channels', 'metric-names', 'tensor-codec'];
+
 const layering = [
   ...layer('contract', [], merge(nodeBuiltins, electronModule, {
     paths: [{ name: 'vue', message: 'The contract is plain data and types: no vue.' }],
@@ -94,9 +99,9 @@ const layering = [
               message: 'The renderer reaches the engine through window.api only; it may not import src-main code.',
             },
             {
-              regex: '(?:^|/)src-main/contract(?:/|$)',
+              regex: `(?:^|/)src-main/contract(?:$|/(?!(?:${rendererValueModules.join('|')})$))`,
               allowTypeImports: true,
-              message: 'The renderer may use `import type` from src-main/contract, never value imports.',
+              message: `The renderer may import values only from src-main/contract/{${rendererValueModules.join(',')}}; elsewhere in the contract, \`import type\` only.`,
             },
           ],
         }),

@@ -1,7 +1,7 @@
 // The renderer's pure helpers: sampling, smoothing, group statistics, buffers, tensor decoding, routes, config
-// paths and merge patches (against the store's own patch semantics), table rows, metric names.
+// paths and merge patches (against the store's own patch semantics), table rows, metric labels.
 import { describe, expect, it } from 'vitest';
-import { encodeTensor } from '../../src-main/contract/tensor-codec';
+import { decodeTensor, encodeTensor } from '../../src-main/contract/tensor-codec';
 import { applyConfigPatch } from '../../src-main/node/store/config-patch';
 import { compareLines, summaryLines } from '../../src-renderer/src/charts/compare-lines';
 import { samplePoints, xOfSteps } from '../../src-renderer/src/lib/chart-points';
@@ -9,13 +9,12 @@ import { differingPaths, flattenConfig, mergePatch } from '../../src-renderer/sr
 import { formatDuration, formatNumber } from '../../src-renderer/src/lib/format';
 import { groupStats } from '../../src-renderer/src/lib/group-stats';
 import { lttbIndices } from '../../src-renderer/src/lib/lttb';
-import { expectedMetricNames, metricLabel, parseSampleMetric, sortMetricNames } from '../../src-renderer/src/lib/metric-names';
+import { metricLabel, sortMetricNames } from '../../src-renderer/src/lib/metric-labels';
 import { formatRoute, parseRoute, type Route } from '../../src-renderer/src/lib/routes';
 import { guardFileDrops } from '../../src-renderer/src/lib/file-drop-guard';
 import { matchesFilter, rowsToCsv, runRow, sortRows } from '../../src-renderer/src/lib/run-row';
 import { SeriesBuffer } from '../../src-renderer/src/lib/series-buffer';
 import { ema } from '../../src-renderer/src/lib/smoothing';
-import { decodeTensor } from '../../src-renderer/src/lib/tensor';
 import { listItem, runRecord } from './records';
 
 describe('lttbIndices', () => {
@@ -184,22 +183,11 @@ describe('run rows', () => {
   });
 });
 
-describe('metric names', () => {
-  it('parses, labels and sorts per-sample names', () => {
-    expect(parseSampleMetric('outputs/3/1')).toEqual({ kind: 'outputs', sample: 3, output: 1 });
-    expect(parseSampleMetric('loss')).toBeNull();
+describe('metric labels', () => {
+  it('labels and sorts per-sample names', () => {
     expect(metricLabel('diagonal/2')).toBe('K_t(x_2, x_2)');
+    expect(metricLabel('outputs/3/1')).toBe('f_t(x_3)[1]');
     expect(sortMetricNames(['u/1', 'outputs/10/0', 'loss', 'outputs/2/0', 'relDrift'])).toEqual(['loss', 'relDrift', 'outputs/2/0', 'outputs/10/0', 'u/1']);
-  });
-
-  it('expects the names a config records', () => {
-    const names = expectedMetricNames({ loss: { kind: 'bce' }, data: { kind: 'circle', n: 6 }, logging: { trackSamples: [0, 1] } });
-    expect(names).toContain('outputs/1/0');
-    expect(names).toContain('u/1');
-    expect(names).not.toContain('outputs/2/0');
-    const softmax = expectedMetricNames({ loss: { kind: 'softmax-ce' }, data: { kind: 'blobs', n: 60, classes: 3 } });
-    expect(softmax).toContain('outputs/15/2');
-    expect(softmax).not.toContain('u/0');
   });
 });
 

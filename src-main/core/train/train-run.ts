@@ -2,6 +2,7 @@
 // snapshots (empirical NTK, drift, spectrum, distance to the analytic kernel and the bound lambda_0 / (2 n^2)).
 // Stops cleanly on cancellation or a non-finite loss. Engines and sinks come in from the host (node/, tests).
 import type { RunConfig } from '../../contract/run-config';
+import { DEFAULTS } from '../../contract/run-config-rules';
 import type { Dataset } from '../data/dataset';
 import { circleSweep } from '../data/synthetic';
 import { outputsForLoss } from '../losses';
@@ -109,7 +110,7 @@ function createStepBatcher(targetMs = 1000, maxCount = 2000): { next(step: numbe
 
 /** Which training samples have their outputs and diagonals logged. */
 function trackedSamples(config: RunConfig, n: number): number[] {
-  const requested = config.logging.trackSamples ?? Array.from({ length: Math.min(n, 16) }, (_, i) => i);
+  const requested = config.logging.trackSamples ?? Array.from({ length: Math.min(n, DEFAULTS.trackedSamples) }, (_, i) => i);
   for (const i of requested) if (i >= n) throw new Error(`logging.trackSamples has ${i}, but the data has ${n} samples`);
   return requested;
 }

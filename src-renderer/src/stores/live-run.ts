@@ -6,7 +6,7 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { Events, MetricPointDto, ProgressDto } from '../../../src-main/contract/api';
 import type { RunError, RunRecord } from '../../../src-main/contract/records';
-import { sortMetricNames } from '../lib/metric-names';
+import { sortMetricNames } from '../lib/metric-labels';
 import { describeError } from '../lib/result';
 import { SeriesBuffer } from '../lib/series-buffer';
 import { backend, call } from '../services/backend';

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CodedError } from '../../../contract/result';
 import type { DifferentiableModel } from '../../../core/models/differentiable-model';
-import type { ParamSet } from '../../../core/models/params';
+import { paramCount, type ParamSet } from '../../../core/models/params';
 import type { TensorParams } from '../../../core/models/tf-forward';
 import { connectedParams, outputMatrix, probe, runBatched } from './batched-run';
 import { compileGraph } from './graph-program';
@@ -120,7 +120,7 @@ export function buildImportedModel(source: ImportedGraph, options: ImportOptions
     skippedOutputOp: output.skipped,
     batch,
     ops: opCounts(graph),
-    paramCount: initialParams.reduce((s, p) => s + p.values.length, 0),
+    paramCount: paramCount(initialParams),
     constants: selection.constants,
     frozen: selection.frozen,
     unused,

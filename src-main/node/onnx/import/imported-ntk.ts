@@ -5,7 +5,7 @@ import { CodedError } from '../../../contract/result';
 import type { MatmulEngine } from '../../../core/linalg/gram-engine';
 import { gramSpectrum } from '../../../core/linalg/spectrum';
 import { empiricalNtkF64, forwardF64 } from '../../../core/models/reference-f64';
-import type { ParamSet } from '../../../core/models/params';
+import { paramCount as countParams, type ParamSet } from '../../../core/models/params';
 import { genericNtk } from '../../../core/ntk/generic-ntk';
 import { classTrace, type KernelMode } from '../../../core/ntk/kernel-types';
 import { structuredNtk } from '../../../core/ntk/structured-ntk';
@@ -61,7 +61,7 @@ export async function importedNtk(model: ImportedModel, x: Float64Array, n: numb
   const t0 = performance.now();
   const params = options.params ?? model.initialParams;
   const k = model.outputs;
-  const paramCount = params.reduce((s, p) => s + p.values.length, 0);
+  const paramCount = countParams(params);
   const wanted = options.implementation ?? 'auto';
   const fcn = wanted === 'generic' ? undefined : matchFcn(model);
   if ((wanted === 'structured' || options.dtype === 'float64') && !fcn)
