@@ -9,11 +9,15 @@ const F64 = 8;
 /** Largest Jacobian block the generic eNTK keeps in memory (core/ntk/generic-ntk.ts); beyond it rows are recomputed. */
 export const JACOBIAN_BLOCK_BYTES = 512 * 2 ** 20;
 
+/** float32 parameter sets the run keeps on the host: the initial set (for distances) and the one read back at a record. */
+const PARAMETER_COPIES = 2;
 /**
- * float32 copies of the parameters alive at once: the initial set kept for distances, the engine's live set, its
- * gradient during a step, and the copy read back at a recorded step.
+ * Parameter-sized float32 tensors alive at the peak of one optimiser step, the live parameters included: gradients,
+ * transposed weights and the update's intermediates (tfjs keeps them until the step's tidy ends), plus Adam's two
+ * moments. Measured with tf.profile's peakBytes on an FCN 32-512-512-512-1 (tfjs step engine): about 6.4 (GD), 4.6
+ * (SGD, batch 32) and 19.0 (Adam) parameter sizes, activations included.
  */
-const PARAMETER_COPIES = 4;
+const STEP_COPIES = { gd: 6, sgd: 6, adam: 18 } as const;
 /** Per layer the forward pass keeps its input and pre-activation for the backward pass, which adds one gradient. */
 const ACTIVATION_COPIES = 3;
 
@@ -29,9 +33,9 @@ export interface MemoryConfigShape {
 
 /** Bytes by what holds them. */
 export interface MemoryParts {
-  /** float32 parameters: initial, live, gradient, read-back copy. */
+  /** float32 parameter sets kept on the host: the initial one and the one read back at a recorded step. */
   readonly parameters: number;
-  /** Adam's two moment vectors (plain and stochastic GD keep none). */
+  /** The optimiser step's peak: live parameters, gradients, update intermediates, Adam's moments. */
   readonly optimizer: number;
   /** float64 kernels held across a snapshot: K_0, K_t, the analytic kernel, the copy a sink writes, the eigensolver's. */
   readonly kernels: number;
@@ -85,7 +89,7 @@ export function estimateRunMemory(config: MemoryConfigShape, size: DatasetSize |
   const sweep = ntk.circleSweep ?? 0;
   const parts: MemoryParts = {
     parameters: PARAMETER_COPIES * F32 * paramCount,
-    optimizer: config.optimizer.kind === 'adam' ? 2 * F32 * paramCount : 0,
+    optimizer: STEP_COPIES[config.optimizer.kind ?? DEFAULTS.optimizer.kind] * F32 * paramCount,
     kernels: F64 * rows2 * (3 + (analytic ? 1 : 0) + (fullSpectrum ? 2 : 0)),
     activations: ACTIVATION_COPIES * F32 * batch * (d + sumWidths + k),
     ntk: Math.max(ntkSet(n, rows2), sweep > 0 ? ntkSet(sweep + 1, sweep) : 0),

@@ -1,6 +1,6 @@
 // Components and views in happy-dom against a scripted backend (charts stubbed in setup-dom.ts): the runs
-// table's sorting, filtering, selection and keys; the New-run form's presets, inline checks, the server's
-// config/invalid lines on their fields, and start; project creation and deletion; the run view's panels and
+// table's sorting, filtering, selection and keys; the New-run form's presets, inline checks, memory estimate, the
+// server's config/invalid lines on their fields, and start; project creation and deletion; the run view's panels and
 // cancel; the kernel heatmaps' step slider; the status line.
 import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,8 @@ import KernelHeatmaps from '../../src-renderer/src/charts/KernelHeatmaps.vue';
 import RunsTable from '../../src-renderer/src/components/RunsTable.vue';
 import OptionalNumberInput from '../../src-renderer/src/components/OptionalNumberInput.vue';
 import StatusLine from '../../src-renderer/src/components/StatusLine.vue';
+import { estimateRunMemory, formatBytes, type MemoryEstimate } from '../../src-main/contract/run-memory';
+import { configFromDraft, defaultDraft } from '../../src-renderer/src/lib/run-config-form';
 import { runRow } from '../../src-renderer/src/lib/run-row';
 import { installBackend } from '../../src-renderer/src/services/backend';
 import { useAppStore } from '../../src-renderer/src/stores/app';
@@ -93,6 +95,31 @@ describe('NewRunView', () => {
     expect(form.find('[data-path="optimizer.lr"]').text()).toContain('Too big');
     expect(form.text()).toContain('somewhere.else: odd');
     expect(useNavigationStore().route.name).toBe('projects');
+    form.unmount();
+  });
+
+  it('shows the memory estimate as the user types, and the server refusal of a run that does not fit', async () => {
+    const message = 'this run needs about 256.0 GiB of memory (...), but 21.5 GiB is available on this host; use a smaller width';
+    const backend = fakeBackend({ 'projects:list': () => [project], 'runs:start': () => ({ ok: false, code: 'train/insufficient-memory', message }) });
+    const form = mountForm(backend);
+    const estimateOf = (width: number): MemoryEstimate => {
+      const draft = defaultDraft();
+      draft.model.width = width;
+      return estimateRunMemory(configFromDraft(draft)) as MemoryEstimate;
+    };
+    const shown = () => form.find('[data-testid="model-estimate"]');
+    expect(shown().text()).toContain(`needs about ${formatBytes(estimateOf(256).bytes)} of memory`);
+    expect(shown().text()).toContain(`${estimateOf(256).paramCount.toLocaleString('en')} trained parameters`);
+    await form.find('[data-testid="field-width"]').setValue('65536');
+    expect(shown().text()).toContain(`needs about ${formatBytes(estimateOf(65_536).bytes)} of memory`);
+    expect(shown().text()).toContain('8,590,131,200 trained parameters');
+    await form.find('[data-testid="field-width"]').setValue('');
+    expect(shown().exists()).toBe(false);
+    await form.find('[data-testid="field-width"]').setValue('65536');
+    await form.find('form').trigger('submit');
+    await flushPromises();
+    expect(form.text()).toContain(message);
+    expect(useNavigationStore().route.name).not.toBe('run');
     form.unmount();
   });
 

@@ -7,6 +7,7 @@ import { type ApiHandlers, type ImportInspectionDto, type KernelDto, type Metric
 import { CodedError } from '../../contract/result';
 import { encodeTensor } from '../../contract/tensor-codec';
 import { parseRunConfig } from '../config-file';
+import { assertRunFits } from '../memory-guard';
 import { packageVersion } from '../package-info';
 import { openStore } from '../store/store';
 import { storePathIn } from '../store/workspace-dir';
@@ -88,6 +89,7 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
     'runs:get': ({ id }) => store.runs.get(id),
     'runs:start': ({ projectId, config, name, tags }) => {
       const parsed = parseRunConfig(config);
+      assertRunFits(parsed);
       const run = store.runs.create(projectId, { kind: 'train', config: parsed as unknown as Record<string, unknown>, name, tags });
       return startRun(run.id);
     },
