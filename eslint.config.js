@@ -54,7 +54,7 @@ const serviceLayers = ['node', 'server', 'cli'];
 // Contract modules free of zod (and of anything else heavy) whose values the renderer may import: the run config's
 // rules and memory estimate, channel names, metric names and the tensor codec. Every other contract module is
 // type-only there, so the renderer bundle never pulls in the schema library.
-export const rendererValueModules = ['run-config-rules', 'run-memory', 'channels', 'metric-names', 'tensor-codec'];
+const rendererValueModules = ['run-config-rules', 'run-memory', 'channels', 'metric-names', 'tensor-codec'];
 
 const layering = [
   ...layer('contract', [], merge(nodeBuiltins, electronModule, {
