@@ -1,11 +1,13 @@
 // Components and views in happy-dom against a scripted backend (charts stubbed in setup-dom.ts): the runs
 // table's sorting, filtering, selection and keys; the New-run form's presets, inline checks, memory estimate, the
 // server's config/invalid lines on their fields, and start; project creation and deletion; the run view's panels and
-// cancel; the kernel heatmaps' step slider; the status line.
+// cancel; the kernels tab's on-demand circle sweep; the kernel heatmaps' step slider; the status line.
 import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import { nextTick } from 'vue';
+import CircleSweepChart from '../../src-renderer/src/charts/CircleSweepChart.vue';
 import KernelHeatmaps from '../../src-renderer/src/charts/KernelHeatmaps.vue';
+import KernelsTab from '../../src-renderer/src/components/run/KernelsTab.vue';
 import RunsTable from '../../src-renderer/src/components/RunsTable.vue';
 import OptionalNumberInput from '../../src-renderer/src/components/OptionalNumberInput.vue';
 import StatusLine from '../../src-renderer/src/components/StatusLine.vue';
@@ -196,6 +198,23 @@ describe('RunView', () => {
     expect(view.find('[data-testid="run-status"]').text()).toBe('cancelled');
     view.unmount();
     expect(backend.listenerCount('runs:metrics')).toBe(0);
+  });
+});
+
+describe('KernelsTab', () => {
+  it('fetches the analytic circle sweep on demand (runs:sweep) for the circle chart', async () => {
+    const analytic = [3, 2.5, 3];
+    const backend = fakeBackend({ 'runs:sweep': ({ id }) => (id === 4 ? { phis: [-Math.PI, 0, Math.PI], analytic } : null) });
+    installBackend(backend);
+    const props = { run: runRecord(4, { status: 'done' }), runId: 4, active: false, kernels: [], error: null, snapshot: async () => Promise.reject(new Error('unused')), xMode: 'step' as const };
+    const view = mount(KernelsTab, { props });
+    await flushPromises();
+    expect(backend.calls.filter((c) => c.channel === 'runs:sweep').map((c) => c.request)).toEqual([{ id: 4 }]);
+    expect(view.findComponent(CircleSweepChart).props('analytic')).toEqual(analytic);
+    await view.setProps({ run: runRecord(5, { status: 'done' }), runId: 5 });
+    await flushPromises();
+    expect(view.findComponent(CircleSweepChart).props('analytic')).toBeNull();
+    view.unmount();
   });
 });
 

@@ -187,7 +187,10 @@ function jsonTable(parsed: unknown, path: string): Table {
       return;
     }
     if (!Array.isArray(value) || value.length !== shape[depth])
-      throw new CodedError('data/invalid', `${path}: ${where} should be an array of ${shape[depth]} (ragged inputs, shape from the first sample [${shape.join(', ')}])`);
+      throw new CodedError(
+        'data/invalid',
+        `${path}: ${where} should be an array of ${shape[depth]} (ragged inputs: every sample must have the first sample's shape [${shape.slice(1).join(', ')}])`,
+      );
     value.forEach((v, i) => walk(v, depth + 1, `${where}[${i}]`));
   };
   walk(inputs, 0, 'inputs');

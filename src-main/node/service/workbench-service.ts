@@ -132,6 +132,7 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
         sweep: record.sweep ? Array.from(record.sweep) : null,
       };
     },
+    'runs:sweep': ({ id }) => store.runs.sweep(id),
     'imports:inspect': (request) => runTask<ImportInspectionDto>({ kind: 'imports:inspect', request }),
     'imports:start': async ({ projectId, models, probe, kernel, freeze, keepSoftmax, steps, name }) => {
       store.projects.get(projectId);
