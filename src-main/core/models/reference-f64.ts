@@ -1,7 +1,7 @@
 // Float64 reference for the paper's networks in plain TypeScript: forward pass and the exact Jacobian of every
 // output with respect to every parameter, by hand-written backprop, one sample at a time. For validation of the
 // float32 engines and for small networks only: cost O(n k P) time and memory.
-import { type Architecture, type DenseLayer, allLayers, fcnLayers, forwardMults, paramShapes, resnetLayers } from './architecture';
+import { type Architecture, type DenseLayer, fcnLayers, forwardMults, paramShapes, resnetLayers } from './architecture';
 import type { ParamSet } from './params';
 
 type Params64 = Map<string, Float64Array>;
@@ -160,9 +160,4 @@ export function empiricalNtkF64(a: Architecture, params: ParamSet, x: ArrayLike<
     }
   }
   return kernel;
-}
-
-/** Number of trained parameters. */
-export function countParams(a: Architecture): number {
-  return allLayers(a).reduce((t, l) => t + l.outDim * l.inDim + (l.bias ? l.outDim : 0), 0);
 }
