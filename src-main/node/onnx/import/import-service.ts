@@ -5,7 +5,7 @@ import { checkpointDrift, type DriftOptions, type DriftProgress, type DriftRepor
 import { matchFcn } from './fcn-chain';
 import { importedNtk, type ImportedNtk, type NtkDtype } from './imported-ntk';
 import type { ModelSummary } from './imported-model';
-import type { ImportOptions } from './model-importer';
+import type { ImportOptions } from './import-options';
 import { openModel, type ModelSource } from './model-source';
 import { DEFAULT_TOLERANCE, validateAgainstOrt, type Tolerance, type ValidationReport } from './ort-validation';
 import type { ParamInfo } from './param-selection';
