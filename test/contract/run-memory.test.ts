@@ -2,7 +2,8 @@
 // ArrayBuffer there), the live ArrayBuffer bytes after a full GC sampled at each engine call and snapshot, plus the
 // tensor peak inside each optimiser step (tf.profile's peakBytes, which sees the step's intermediates before its
 // tidy frees them). The estimate must cover the measured peak without overstating it much. Measured here (shared
-// 2-core machine; GC timing moves the peak a little): 11.4 / 13.8 / 3.9 MiB against estimates of 13.8 / 16.0 / 5.6 MiB.
+// 2-core machine; GC timing moves the peak a little): peaks of 11.4, 13.8 and 3.9 MiB, estimates 1.2, 1.2 and 1.6
+// times those.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as tf from '@tensorflow/tfjs-core';
@@ -19,26 +20,32 @@ import { createTrainEngines } from '../../src-main/node/engines';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
-const liveBytes = (): number => {
-  gc();
-  return process.memoryUsage().arrayBuffers;
-};
+/** Live ArrayBuffer bytes once the GC's concurrent sweeping has caught up: the least of a few full collections. */
+async function liveBytes(): Promise<number> {
+  let least = Infinity;
+  for (let i = 0; i < 4; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    least = Math.min(least, process.memoryUsage().arrayBuffers);
+  }
+  return least;
+}
 
 /** Peak live bytes above the level before the run: after every engine call and snapshot, and inside each step. */
 async function measuredPeak(input: unknown): Promise<{ peak: number; estimate: number }> {
   const config = parseRunConfig(input);
   const data = await loadData(config.data, config.seed);
   const engines = await createTrainEngines({ engine: 'tfjs' });
-  const base = liveBytes();
+  const base = await liveBytes();
   let peak = 0;
-  const sample = () => {
-    peak = Math.max(peak, liveBytes() - base);
+  const sample = async () => {
+    peak = Math.max(peak, (await liveBytes()) - base);
   };
   const after =
     <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       const result = await f(...args);
-      sample();
+      await sample();
       return result;
     };
   const matmul: MatmulEngine = { name: engines.matmul.name, crossGram: after(engines.matmul.crossGram), matmul: after(engines.matmul.matmul) };
@@ -47,14 +54,14 @@ async function measuredPeak(input: unknown): Promise<{ peak: number; estimate: n
     createStepEngine: async (spec) => {
       const e = await engines.createStepEngine(spec);
       const step = async (): Promise<number> => {
-        const before = liveBytes() - base;
+        const before = (await liveBytes()) - base;
         const tensorsBefore = tf.memory().numBytes;
         let loss = NaN;
         const profile = await tf.profile(async () => {
           loss = await e.step();
         });
         peak = Math.max(peak, before + profile.peakBytes - tensorsBefore);
-        sample();
+        await sample();
         return loss;
       };
       return { name: e.name, step, readParams: after(e.readParams), evaluate: after(e.evaluate), dispose: () => e.dispose() } satisfies StepEngine;
