@@ -1,7 +1,6 @@
 // What the renderer gets from either transport, and the one helper both use to present the contract's channels as
-// methods: a Proxy over the contract's channel list (channels.ts, zod-free), so no channel is listed here.
+// methods: a Proxy, so no channel is listed here (the contract module is type-only in the renderer).
 import type { ApiClient, EventSubscribe } from '../../../src-main/contract/api';
-import { type Channel, CHANNELS } from '../../../src-main/contract/channels';
 import type { Result } from '../../../src-main/contract/result';
 
 export type Transport = 'ipc' | 'web';
@@ -19,13 +18,11 @@ export interface ApiConnection {
   readonly pathForFile?: (file: File) => string | undefined;
 }
 
-export type ChannelCall = (channel: Channel, request: unknown) => Promise<Result<unknown>>;
+export type ChannelCall = (channel: string, request: unknown) => Promise<Result<unknown>>;
 
-const isChannel = (key: string | symbol): key is Channel => typeof key === 'string' && (CHANNELS as readonly string[]).includes(key);
-
-/** An ApiClient whose every channel property calls `call`; other keys (then, Vue's __v_ flags) are absent. */
+/** An ApiClient whose every `area:verb` property calls `call`; other keys (then, Vue's __v_ flags) are absent. */
 export function channelProxy(call: ChannelCall): ApiClient {
   return new Proxy(Object.freeze({}), {
-    get: (_target, key) => (isChannel(key) ? (request: unknown) => call(key, request) : undefined),
+    get: (_target, key) => (typeof key === 'string' && key.includes(':') ? (request: unknown) => call(key, request) : undefined),
   }) as ApiClient;
 }
