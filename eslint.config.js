@@ -51,10 +51,14 @@ function layer(name, allowed, bans) {
 
 const serviceLayers = ['node', 'server', 'cli'];
 
-// Contract modules free of zod (and of anything else heavy) whose values the renderer may import: the run config's
-// rules and memory estimate, channel names, metric names and the tensor codec. Every other contract module is
-// type-only there, so the renderer bundle never pulls in the schema library.
-const rendererValueModules = ['run-config-rules', 'run-memory', 'channels', 'metric-names', 'tensor-codec'];
+// Contract modules the renderer may import values from (not only types): plain data and functions with no zod and
+// no other dependency, so the renderer runs the very rules the host runs and the schema library never reaches its
+// bundle: the run config's rules and memory estimate, channel and metric names, the tensor codec, and the sweep
+// expansion with its run ids. Every other contract module is type-only there.
+const RENDERER_VALUE_MODULES = ['run-config-rules', 'run-memory', 'channels', 'metric-names', 'tensor-codec', 'sweep-expansion', 'stable-hash'];
+// What those modules may import themselves: each other and the plain Result/CodedError module.
+const RENDERER_VALUE_DEPENDENCIES = [...RENDERER_VALUE_MODULES, 'result'];
+const oneOf = (names) => `(?:${names.join('|')})(?:\\.ts)?$`;
 
 const layering = [
   ...layer('contract', [], merge(nodeBuiltins, electronModule, {
@@ -67,7 +71,12 @@ const layering = [
       message: 'Core declares an interface; src-main/node passes the native implementation in at start.',
     })),
   })),
-  ...serviceLayers.flatMap((name) => layer(name, ['contract', 'core', ...serviceLayers], electronModule)),
+  // Chart option builders and their pure helpers, shared by the renderer (on screen) and node/report (SSR SVG).
+  ...layer('charts', ['contract'], merge(nodeBuiltins, electronModule, {
+    paths: [{ name: 'vue', message: 'Chart builders are pure functions over plain data: no vue.' }],
+    patterns: [{ regex: '^@vue/', message: 'Chart builders are pure functions over plain data: no vue.' }],
+  })),
+  ...serviceLayers.flatMap((name) => layer(name, ['contract', 'core', 'charts', ...serviceLayers], electronModule)),
   ...layer('electron', ['contract', 'node'], {}),
   {
     name: 'ntk/layering/preload',
@@ -87,6 +96,28 @@ const layering = [
     },
   },
   {
+    name: 'ntk/layering/renderer-value-modules',
+    files: RENDERER_VALUE_MODULES.map((name) => `src-main/contract/${name}.ts`),
+    rules: {
+      [RESTRICT]: [
+        'error',
+        merge(nodeBuiltins, electronModule, {
+          patterns: [
+            {
+              regex: '^(?!\\./)',
+              message: 'The renderer imports this module: no zod, no npm package, nothing outside src-main/contract.',
+            },
+            {
+              regex: `^\\./(?!${oneOf(RENDERER_VALUE_DEPENDENCIES)})`,
+              allowTypeImports: true,
+              message: `The renderer imports this module: it may import values only from ${RENDERER_VALUE_DEPENDENCIES.map((n) => `./${n}`).join(', ')}.`,
+            },
+          ],
+        }),
+      ],
+    },
+  },
+  {
     name: 'ntk/layering/renderer',
     files: ['src-renderer/**/*.ts', 'src-renderer/**/*.vue'],
     rules: {
@@ -95,13 +126,13 @@ const layering = [
         merge(nodeBuiltins, electronModule, {
           patterns: [
             {
-              regex: '(?:^|/)src-main(?:$|/(?!contract(?:/|$)))',
-              message: 'The renderer reaches the engine through window.api only; it may not import src-main code.',
+              regex: '(?:^|/)src-main(?:$|/(?!(?:contract|charts)(?:/|$)))',
+              message: 'The renderer reaches the engine through window.api only; it may import src-main/charts, no other src-main code.',
             },
             {
-              regex: `(?:^|/)src-main/contract(?:$|/(?!(?:${rendererValueModules.join('|')})$))`,
+              regex: `(?:^|/)src-main/contract(?:$|/(?!${oneOf(RENDERER_VALUE_MODULES)}))`,
               allowTypeImports: true,
-              message: `The renderer may import values only from src-main/contract/{${rendererValueModules.join(',')}}; elsewhere in the contract, \`import type\` only.`,
+              message: `The renderer may use \`import type\` from src-main/contract, and values only from ${RENDERER_VALUE_MODULES.join(', ')}.`,
             },
           ],
         }),

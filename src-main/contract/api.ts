@@ -6,6 +6,7 @@ import type { Project, RunRecord, RunState } from './records';
 import { RUN_STATES } from './records';
 import type { Result } from './result';
 import { type Channel, EVENT_NAMES } from './channels';
+import { slurmOptionsSchema } from './sweep-spec';
 
 const id = z.number().int().positive();
 const name = z.string().trim().min(1).max(200);
@@ -67,6 +68,10 @@ export const requestSchemas = {
     path: filePath.describe('a file under <workspace>/exports/, as projects:export answered it'),
     offset: z.number().int().nonnegative(),
     length: z.number().int().min(1).max(UPLOAD_CHUNK_BYTES).optional(),
+  }),
+  'sweeps:export-slurm': z.strictObject({
+    spec: z.record(z.string(), z.unknown()).describe('a sweep spec (contract/sweep-spec.ts); checked run by run against the run-config schema'),
+    slurm: slurmOptionsSchema.optional(),
   }),
 } as const;
 
@@ -186,6 +191,20 @@ export interface DownloadChunkDto {
   readonly bytes: number;
 }
 
+/** A sweep written out for a Slurm cluster: a folder under <workspace>/exports/ to copy there and submit from. */
+export interface SlurmBundleDto {
+  /** The folder on the host (under exports/, so its files can be read back with downloads:read). */
+  readonly dir: string;
+  /** spec.json, sweep.json and sweep.sbatch, as paths on the host. */
+  readonly files: readonly string[];
+  /** The sbatch script's text. */
+  readonly script: string;
+  readonly runs: number;
+  readonly tasks: number;
+  /** What to type, in order: copy the folder to the cluster, submit it, follow it, merge it back. */
+  readonly commands: readonly string[];
+}
+
 /** Response types, one per channel. */
 export interface Responses {
   'app:info': AppInfoDto;
@@ -217,6 +236,7 @@ export interface Responses {
   'imports:start': RunRecord;
   'uploads:write': UploadChunkDto;
   'downloads:read': DownloadChunkDto;
+  'sweeps:export-slurm': SlurmBundleDto;
 }
 
 /** Events pushed to every client (renderer windows, WebSocket connections), batched about ten times a second. */

@@ -34,4 +34,4 @@ export function formatInteger(value: number): string {
 }
 
 /** Sizes in binary units, stated the same way as the engine's memory estimate. */
-export { formatBytes } from '../../../src-main/contract/run-memory';
+export { formatBytes } from '../contract/run-memory';

@@ -1,6 +1,6 @@
-// How the renderer shows metric names (contract/metric-names.ts): a label per scalar and per-sample series for
-// charts and pickers, and the order pickers list them in.
-import { parseSampleMetric, SCALAR_METRICS } from '../../../src-main/contract/metric-names';
+// How charts show metric names (contract/metric-names.ts owns the names, their parsing and which a run records): a
+// label per scalar and per-sample series for charts and pickers, and the order pickers list them in.
+import { parseSampleMetric, SCALAR_METRICS } from '../contract/metric-names';
 
 const LABELS: Readonly<Record<string, string>> = {
   loss: 'loss',
