@@ -3,7 +3,8 @@
 // against checkpoint step instead. TrainingTab.vue and node/report draw the same list.
 import type { MarkSpec } from './line-option';
 import type { MetricLine } from './metric-option';
-import { metricLabel, parseSampleMetric } from './metric-names';
+import { parseSampleMetric } from '../contract/metric-names';
+import { metricLabel } from './metric-names';
 
 export interface RunPanel {
   readonly id: string;

@@ -26,11 +26,13 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage
 
 function help(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(13)} ${c.summary}`);
-  return `ntk-workbench ${packageVersion()}: neural tangent kernel research workbench\n\nUsage: ntk-workbench <command> [options]\n\n${lines.join('\n')}\n\nRun 'ntk-workbench <command> --help' for a command's options.\n`;
+  return `ntk-workbench ${packageVersion()}: neural tangent kernel research workbench\n\nUsage: ntk-workbench <command> [options]\n\n${lines.join('\n')}\n\nRun 'ntk-workbench help <command>' or 'ntk-workbench <command> --help' for a command's options.\n`;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  // `help <command>` is the command's --help.
+  if (name === 'help' && rest.length > 0) return main([rest[0], '--help']);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help());
     return name ? 0 : 2;

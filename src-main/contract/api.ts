@@ -41,6 +41,7 @@ export const requestSchemas = {
   'runs:metrics': z.strictObject({ id, names: z.array(z.string().min(1).max(200)).max(1000).optional(), fromStep: z.number().int().nonnegative().optional() }),
   'runs:kernels': z.strictObject({ id }),
   'runs:kernel': z.strictObject({ id, step: z.number().int().nonnegative(), maxSize: z.number().int().min(8).max(4096).optional() }),
+  'runs:sweep': z.strictObject({ id }),
   'runs:subscribe': z.strictObject({ id }),
   'imports:inspect': z.strictObject({
     models: z.array(filePath).min(1).max(10_000).describe('model files or folders of them, on the host'),
@@ -130,6 +131,15 @@ export interface KernelDto extends KernelInfoDto {
   readonly downsampled: number;
   readonly eigenvalues: readonly number[] | null;
   readonly sweep: readonly number[] | null;
+}
+
+/**
+ * The analytic circle sweep of a training run (Fig. 2/3): K((1,0), (cos phi_j, sin phi_j)) on phi_j in [-pi, pi],
+ * fetched on demand so run summaries stay small; null when the run has none.
+ */
+export interface CircleSweepDto {
+  readonly phis: readonly number[];
+  readonly analytic: readonly number[] | null;
 }
 
 export interface ProgressDto {
@@ -246,6 +256,7 @@ export interface Responses {
   'runs:metrics': { series: Record<string, MetricSeriesDto> };
   'runs:kernels': KernelInfoDto[];
   'runs:kernel': KernelDto;
+  'runs:sweep': CircleSweepDto | null;
   /** The history so far; live 'runs:metrics' events with a step above `lastStep` follow. */
   'runs:subscribe': { run: RunRecord; series: Record<string, MetricSeriesDto>; lastStep: number; progress: ProgressDto | null };
   'imports:inspect': ImportInspectionDto;

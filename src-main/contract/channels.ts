@@ -23,6 +23,7 @@ export const CHANNELS = [
   'runs:metrics',
   'runs:kernels',
   'runs:kernel',
+  'runs:sweep',
   'runs:subscribe',
   'imports:inspect',
   'imports:start',

@@ -1,7 +1,7 @@
 // Parameter sets as one store artifact: float32 tensors concatenated in canonical order, names and shapes in the
 // artifact's meta, so a run's initial and final parameters travel with it (bundles included).
-import type { ParamSet } from '../../core/models/params';
 import { CodedError } from '../../contract/result';
+import { paramCount, type ParamSet } from '../../core/models/params';
 
 export interface ParamsMeta {
   readonly format: 'ntk-workbench/params@1';
@@ -9,7 +9,7 @@ export interface ParamsMeta {
 }
 
 export function encodeParamsArtifact(params: ParamSet): { bytes: Uint8Array; meta: ParamsMeta } {
-  const total = params.reduce((s, p) => s + p.values.length, 0);
+  const total = paramCount(params);
   const flat = new Float32Array(total);
   let offset = 0;
   for (const p of params) {

@@ -7,6 +7,7 @@ import { type ApiHandlers, type ImportInspectionDto, type KernelDto, type Metric
 import { CodedError } from '../../contract/result';
 import { encodeTensor } from '../../contract/tensor-codec';
 import { parseRunConfig } from '../config-file';
+import { assertRunFits } from '../memory-guard';
 import { packageVersion } from '../package-info';
 import { openStore } from '../store/store';
 import { storePathIn } from '../store/workspace-dir';
@@ -89,6 +90,7 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
     'runs:get': ({ id }) => store.runs.get(id),
     'runs:start': ({ projectId, config, name, tags }) => {
       const parsed = parseRunConfig(config);
+      assertRunFits(parsed);
       const run = store.runs.create(projectId, { kind: 'train', config: parsed as unknown as Record<string, unknown>, name, tags });
       return startRun(run.id);
     },
@@ -131,6 +133,7 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
         sweep: record.sweep ? Array.from(record.sweep) : null,
       };
     },
+    'runs:sweep': ({ id }) => store.runs.sweep(id),
     'imports:inspect': (request) => runTask<ImportInspectionDto>({ kind: 'imports:inspect', request }),
     'imports:start': async ({ projectId, models, probe, kernel, freeze, keepSoftmax, bind, inputName, steps, name }) => {
       store.projects.get(projectId);

@@ -3,7 +3,7 @@
 import { onScopeDispose, type Ref, shallowRef, watch } from 'vue';
 import type { KernelInfoDto } from '../../../src-main/contract/api';
 import { describeError } from '../lib/result';
-import { decodeTensor } from '../lib/tensor';
+import { decodeTensor } from '../../../src-main/contract/tensor-codec';
 import { call } from '../services/backend';
 
 export interface KernelSnapshot {
