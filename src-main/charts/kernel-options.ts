@@ -43,7 +43,7 @@ export function spectrumOption(snapshots: readonly SnapshotCurves[], xMode: XMod
   const withSpectrum = snapshots.filter((s) => s.eigenvalues && s.eigenvalues.length > 0);
   const xOf = (step: number) => (xMode === 'log10' ? (step > 0 ? Math.log10(step) : NaN) : step);
   const count = Math.max(0, ...withSpectrum.map((s) => s.eigenvalues?.length ?? 0));
-  const base = lineChartOption({ lines: [], x: { name: xMode === 'log10' ? 'log₁₀ step' : 'step' }, y: { name: 'eigenvalue', log: true }, legend: count <= SPECTRUM_MAX_LINES });
+  const base = lineChartOption({ lines: [], x: { name: xMode === 'log10' ? 'log₁₀ step' : 'step', meaning: xMode === 'log10' ? 'log10-step' : 'step' }, y: { name: 'eigenvalue', log: true }, legend: count <= SPECTRUM_MAX_LINES });
   let series: ChartSeries[];
   if (count <= SPECTRUM_MAX_LINES) {
     series = Array.from({ length: count }, (_, i) => ({

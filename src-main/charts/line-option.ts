@@ -2,7 +2,8 @@
 // (linear or log), horizontal reference lines drawn as series (so the axis range includes them and the legend
 // names them) and vertical markers. Pure: the components only choose what to draw.
 import type { ChartOption, ChartSeries } from './chart-option';
-import { formatNumber } from './format';
+import { formatNumber, formatTick } from './format';
+import { lineTooltipContent, type TooltipParam, tooltipNodes, type XMeaning } from './tooltip';
 
 export interface LineSpec {
   readonly id: string;
@@ -23,6 +24,8 @@ export interface AxisSpec {
   readonly log?: boolean;
   /** An angle axis over [-pi, pi] with ticks at multiples of pi/2 (the circle sweep). */
   readonly angle?: boolean;
+  /** What x is, for the tooltip's header ("step N (log10 t = ...)"); a plain value when absent. */
+  readonly meaning?: XMeaning;
 }
 
 const PI_LABELS: Readonly<Record<string, string>> = { '-2': '−π', '-1': '−π/2', '0': '0', '1': 'π/2', '2': 'π' };
@@ -116,7 +119,8 @@ export function lineSeries(spec: LineChartSpec): ChartSeries[] {
         symbol: 'none',
         animation: false,
         lineStyle: { type: 'dotted', width: 1.5 },
-        label: { formatter: '{b}', position: 'insideEndTop' },
+        // Inside the plot along the line's top end, clear of the axis ticks.
+        label: { formatter: '{b}', position: 'insideEndTop', fontSize: 10 },
         data: vertical.map((m) => ({ xAxis: m.value, name: m.label })),
       },
     });
@@ -124,18 +128,51 @@ export function lineSeries(spec: LineChartSpec): ChartSeries[] {
   return series;
 }
 
+/** Height of one legend row and the width a legend is laid out for (a panel's plot at a 1024 px window). */
+export const LEGEND_ROW_PX = 20;
+const LEGEND_WIDTH_PX = 420;
+
+/**
+ * Rows a wrapping legend of these names takes in `width` px (11 px text at about 6.2 px a character, a 14 px icon,
+ * gaps of 5 and 10 px): the grid starts below them, so nothing is clipped and no entry hides on a second page.
+ */
+export function legendRows(names: readonly string[], width = LEGEND_WIDTH_PX): number {
+  let rows = names.length > 0 ? 1 : 0;
+  let x = 0;
+  for (const name of names) {
+    const w = 14 + 5 + Math.ceil(name.length * 6.2) + 10;
+    if (x > 0 && x + w > width) {
+      rows++;
+      x = 0;
+    }
+    x += w;
+  }
+  return rows;
+}
+
+/** Names the legend lists: drawn lines and horizontal marks, once each; not faint twins, band edges or vertical marks. */
+export function legendNames(spec: LineChartSpec): string[] {
+  const names = spec.lines.filter((l) => !l.faint && !l.stack).map((l) => l.name);
+  const marks = (spec.marks ?? []).filter((m) => m.axis === 'y').map((m) => m.label);
+  return [...new Set([...names, ...marks])];
+}
+
 export function lineChartOption(spec: LineChartSpec): ChartOption {
-  const legend = spec.legend ?? spec.lines.filter((l) => !l.faint && !l.stack).length + (spec.marks ?? []).filter((m) => m.axis === 'y').length > 1;
+  const names = legendNames(spec);
+  const legend = spec.legend ?? names.length > 1;
+  const rows = legend ? legendRows(names) : 0;
   return {
     animation: false,
     backgroundColor: 'transparent',
-    grid: { left: 12, right: 20, top: legend ? 40 : 28, bottom: 36, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
-    legend: legend ? { type: 'scroll', top: 0, left: 0, right: 0, icon: 'roundRect', itemWidth: 14, itemHeight: 4, textStyle: { fontSize: 11 } } : { show: false },
+    grid: { left: 12, right: 20, top: 28 + rows * LEGEND_ROW_PX, bottom: 36, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+    legend: legend
+      ? { type: 'plain', data: names, top: 0, left: 0, right: 0, itemGap: 10, icon: 'roundRect', itemWidth: 14, itemHeight: 4, textStyle: { fontSize: 11 } }
+      : { show: false },
     tooltip: {
       trigger: 'axis',
       confine: true,
       axisPointer: { type: 'line', snap: true },
-      valueFormatter: (v) => (typeof v === 'number' ? formatNumber(v) : String(v)),
+      formatter: ((params: TooltipParam | TooltipParam[]) => tooltipNodes(lineTooltipContent(params, spec.x.meaning ?? 'value', spec.x.name))) as never,
     },
     xAxis: {
       type: spec.x.log ? 'log' : 'value',
@@ -145,7 +182,7 @@ export function lineChartOption(spec: LineChartSpec): ChartOption {
       scale: true,
       ...(spec.x.angle ? { min: -Math.PI, max: Math.PI, interval: Math.PI / 2 } : {}),
       axisLine: { onZero: false },
-      axisLabel: { hideOverlap: true, formatter: spec.x.angle ? angleLabel : (v: number) => formatNumber(v, 3) },
+      axisLabel: { hideOverlap: true, formatter: spec.x.angle ? angleLabel : formatTick },
       splitLine: { show: false },
     },
     yAxis: {
@@ -156,7 +193,7 @@ export function lineChartOption(spec: LineChartSpec): ChartOption {
       nameTextStyle: { align: 'left' },
       scale: !spec.y.log,
       axisLine: { onZero: false },
-      axisLabel: { hideOverlap: true, formatter: (v: number) => formatNumber(v, 3) },
+      axisLabel: { hideOverlap: true, formatter: formatTick },
     },
     dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'none', zoomOnMouseWheel: 'shift', moveOnMouseWheel: false, moveOnMouseMove: true }],
     series: lineSeries(spec),

@@ -49,5 +49,5 @@ export function metricChartOption(spec: MetricChartSpec): ChartOption {
     }
   }
   const marks = spec.marks.map((m) => (m.axis === 'x' && spec.xMode === 'log10' ? { ...m, value: m.value > 0 ? Math.log10(m.value) : NaN } : m));
-  return lineChartOption({ lines, marks, x: { name: spec.xMode === 'log10' ? 'log₁₀ step' : 'step' }, y: { name: spec.yName, log: spec.yLog } });
+  return lineChartOption({ lines, marks, x: { name: spec.xMode === 'log10' ? 'log₁₀ step' : 'step', meaning: spec.xMode === 'log10' ? 'log10-step' : 'step' }, y: { name: spec.yName, log: spec.yLog } });
 }

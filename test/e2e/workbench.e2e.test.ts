@@ -28,6 +28,34 @@ async function chartPoints(panel: string): Promise<number> {
   return Number(value ?? 0);
 }
 
+/**
+ * Hovers the chart of panel `panel` at a fraction of its plot width and returns the tooltip it shows: the header and
+ * one "name value" row per series, each with a coloured swatch. Fails at once on any console error the hover raised
+ * (ECharts' own tooltip markup breaks the page's CSP with inline styles).
+ */
+async function hoverChart(panel: string, at = 0.6): Promise<{ header: string; rows: { name: string; value: string; color: string }[] }> {
+  const chart = page.locator(`[data-panel="${panel}"] .echart`).first();
+  await chart.scrollIntoViewIfNeeded();
+  const box = await chart.boundingBox();
+  if (!box) throw new Error(`no chart in panel ${panel}`);
+  const before = pageErrors.length;
+  await page.mouse.move(box.x + 2, box.y + 2);
+  await page.mouse.move(box.x + box.width * at, box.y + box.height * 0.5, { steps: 4 });
+  const tip = page.locator(`[data-panel="${panel}"] .chart-tip`).first();
+  await tip.waitFor({ state: 'visible', timeout: 10_000 });
+  const result = await tip.evaluate((el) => ({
+    header: el.querySelector('.chart-tip-header')?.textContent ?? '',
+    rows: Array.from(el.querySelectorAll('.chart-tip-row'), (row) => ({
+      name: row.querySelector('.chart-tip-name')?.textContent ?? '',
+      value: row.querySelector('.chart-tip-value')?.textContent ?? '',
+      color: getComputedStyle(row.querySelector('.chart-tip-swatch') as Element).backgroundColor,
+    })),
+  }));
+  await page.mouse.move(0, 0);
+  expect(pageErrors.slice(before)).toEqual([]);
+  return result;
+}
+
 async function startPresetRun(presetId: string, edit?: (page: Page) => Promise<void>): Promise<number> {
   await page.getByTestId('new-run').click();
   await page.locator(`[data-preset="${presetId}"]`).click();
@@ -99,6 +127,26 @@ describe('workbench in the browser', () => {
     await expect.poll(() => page.locator('[data-panel="analytic"]').textContent()).not.toContain('drawn once');
     await page.waitForTimeout(300);
     await shot('04-run-done');
+    const outputs = await hoverChart('outputs');
+    expect(outputs.header).toMatch(/^step \d+ \(log₁₀ t = -?[\d.]+\)$/);
+    expect(outputs.rows.length).toBeGreaterThan(1);
+    for (const row of outputs.rows) {
+      expect(row.name).toMatch(/^f_t\(x_\d+\)$/);
+      expect(Number.isFinite(Number(row.value))).toBe(true);
+      expect(row.color).toMatch(/^rgb/);
+    }
+    expect(new Set(outputs.rows.map((r) => r.color)).size).toBe(outputs.rows.length);
+    await hoverChart('outputs');
+    await page.mouse.move(0, 0);
+    const loss = await hoverChart('loss');
+    expect(loss.header).toMatch(/^step \d+/);
+    expect(loss.rows.map((r) => r.name)).toContain('loss');
+    // Left where a reviewer can see the tooltip.
+    const box = await page.locator('[data-panel="outputs"] .echart').first().boundingBox();
+    await page.mouse.move(box!.x + box!.width * 0.6, box!.y + box!.height * 0.5, { steps: 4 });
+    await page.waitForTimeout(200);
+    await shot('04c-run-tooltip');
+    await page.mouse.move(0, 0);
   });
 
   it('shows the kernel heatmaps and moves their step slider', async () => {
@@ -121,6 +169,12 @@ describe('workbench in the browser', () => {
     await expect.poll(() => chartPoints('spectrum-all')).toBeGreaterThan(0);
     await page.waitForTimeout(300);
     await shot('05b-run-sweep-spectrum');
+    const sweep = await hoverChart('sweep');
+    expect(sweep.header).toMatch(/^φ = /);
+    expect(sweep.rows.some((r) => r.name.startsWith('step '))).toBe(true);
+    const spectrum = await hoverChart('spectrum-all', 0.8);
+    expect(spectrum.header).toMatch(/^step \d+/);
+    expect(spectrum.rows.length).toBeGreaterThan(0);
   });
 
   it('compares two runs', async () => {
@@ -154,6 +208,9 @@ describe('workbench in the browser', () => {
     await expect.poll(() => chartPoints('compare'), { timeout: 30_000 }).toBeGreaterThan(0);
     await page.waitForTimeout(300);
     await shot('07-compare');
+    const compared = await hoverChart('compare');
+    expect(compared.header).toMatch(/^step \d+/);
+    expect(compared.rows.length).toBeGreaterThanOrEqual(2);
     await page.getByTestId('mode-sweep').click();
     await expect.poll(() => chartPoints('compare-sweep'), { timeout: 30_000 }).toBeGreaterThan(0);
     await page.waitForTimeout(300);
@@ -193,6 +250,9 @@ describe('workbench in the browser', () => {
     await page.waitForURL(/#\/runs\/\d+/);
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 120_000 }).toBe('done');
     await expect.poll(() => chartPoints('drift'), { timeout: 30_000 }).toBe(4);
+    const drift = await hoverChart('drift', 0.9);
+    expect(drift.header).toMatch(/^step \d+/);
+    expect(drift.rows).toHaveLength(1);
     await page.waitForTimeout(300);
     await shot('13-import-drift');
     await page.getByTestId('tab-kernels').click();
