@@ -77,3 +77,31 @@ export function heatmapOption(spec: HeatmapSpec): ChartOption {
     series: [{ type: 'heatmap', id: 'kernel', data: heatmapSeriesData(spec.data, spec.size), progressive: 0, emphasis: { disabled: true } }],
   };
 }
+
+export interface TitledHeatmap {
+  readonly title: string;
+  readonly spec: HeatmapSpec;
+}
+
+/** Pixel size of one heatmap (with its colour bar) in a panel export. */
+export const PANEL_CELL = { width: 380, height: 360 } as const;
+
+/**
+ * One option holding several heatmaps side by side, each with its title and its own colour bar: what the Kernels
+ * panel exports as a single figure (K₀, K_t and K_t − K₀ at one step). Built from heatmapOption, re-indexed per grid.
+ */
+export function heatmapPanelOption(heatmaps: readonly TitledHeatmap[]): ChartOption {
+  const n = Math.max(1, heatmaps.length);
+  const share = 100 / n;
+  const parts = heatmaps.map((h) => heatmapOption(h.spec) as Record<string, unknown> & { xAxis: object; yAxis: object; visualMap: object; series: object[] });
+  return {
+    animation: false,
+    backgroundColor: 'transparent',
+    title: heatmaps.map((h, i) => ({ text: h.title, left: `${i * share + 1}%`, top: 4, textStyle: { fontSize: 14, fontWeight: 'normal' as const } })),
+    grid: heatmaps.map((_, i) => ({ left: `${i * share + 2}%`, width: `${share - 16}%`, top: 52, bottom: 12, outerBoundsMode: 'same' as const, outerBoundsContain: 'axisLabel' as const })),
+    xAxis: parts.map((p, i) => ({ ...p.xAxis, gridIndex: i })),
+    yAxis: parts.map((p, i) => ({ ...p.yAxis, gridIndex: i })),
+    visualMap: parts.map((p, i) => ({ ...p.visualMap, seriesIndex: i, right: undefined, left: `${(i + 1) * share - 9}%`, top: 'middle' })),
+    series: parts.map((p, i) => ({ ...(p.series[0] as object), id: `kernel-${i}`, xAxisIndex: i, yAxisIndex: i })),
+  } as ChartOption;
+}

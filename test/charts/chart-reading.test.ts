@@ -3,6 +3,7 @@
 // first-crossing mark.
 import { describe, expect, it } from 'vitest';
 import { formatTick } from '../../src-main/charts/format';
+import { heatmapPanelOption } from '../../src-main/charts/heatmap-option';
 import { LEGEND_ROW_PX, legendNames, legendRows, lineChartOption } from '../../src-main/charts/line-option';
 import { metricLabel } from '../../src-main/charts/metric-names';
 import { runPanels } from '../../src-main/charts/run-panels';
@@ -123,5 +124,20 @@ describe('first crossing of the bound', () => {
     const panel = analytic(0);
     expect(panel.marks?.filter((m) => m.axis === 'x')).toEqual([]);
     expect(panel.note).toBe('Already above the bound at initialisation (step 0).');
+  });
+});
+
+describe('heatmap panel figure', () => {
+  it('holds each heatmap in its own grid with its title and its own colour bar', () => {
+    const spec = (v: number) => ({ data: Float64Array.from([v, 0, 0, v]), size: 2, factor: 1, min: 0, max: v });
+    const option = heatmapPanelOption([
+      { title: 'K₀ (step 0)', spec: spec(1) },
+      { title: 'K_t (step 60)', spec: spec(5) },
+      { title: 'K_t − K₀ (step 60)', spec: { ...spec(4), min: -4, diverging: true } },
+    ]) as unknown as { title: { text: string }[]; grid: unknown[]; visualMap: { seriesIndex: number; max: number }[]; series: { xAxisIndex: number; yAxisIndex: number }[] };
+    expect(option.title.map((t) => t.text)).toEqual(['K₀ (step 0)', 'K_t (step 60)', 'K_t − K₀ (step 60)']);
+    expect(option.grid).toHaveLength(3);
+    expect(option.visualMap.map((v) => [v.seriesIndex, v.max])).toEqual([[0, 1], [1, 5], [2, 4]]);
+    expect(option.series.map((s) => [s.xAxisIndex, s.yAxisIndex])).toEqual([[0, 0], [1, 1], [2, 2]]);
   });
 });

@@ -147,6 +147,13 @@ describe('workbench in the browser', () => {
     await page.waitForTimeout(200);
     await shot('04c-run-tooltip');
     await page.mouse.move(0, 0);
+    // At 1024 px the run's long title wraps whole instead of being cut.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.waitForTimeout(300);
+    const title = page.getByTestId('run-title');
+    expect(await title.evaluate((el) => el.scrollWidth <= el.clientWidth && el.textContent!.trim().length > 40)).toBe(true);
+    await shot('04d-run-1024');
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('shows the kernel heatmaps and moves their step slider', async () => {
@@ -164,6 +171,17 @@ describe('workbench in the browser', () => {
     expect(middle).not.toBe(last);
     await page.waitForTimeout(300);
     await shot('05-run-kernels');
+    // The panel saves the three heatmaps as one figure, each titled with its own colour bar, named by run and step.
+    const [figure] = await Promise.all([page.waitForEvent('download'), page.locator('[data-panel="heatmaps"] .chart-panel__export button', { hasText: 'SVG' }).click()]);
+    expect(figure.suggestedFilename()).toMatch(new RegExp(`^fig-1-.*-step-${middle}\\.svg$`));
+    const svg = readFileSync(await figure.path(), 'utf8');
+    for (const title of ['K₀ (step 0)', `K_t (step ${middle})`, `K_t − K₀ (step ${middle})`]) expect(svg).toContain(title);
+    expect(svg.match(/<linearGradient/g)?.length ?? 0).toBeGreaterThanOrEqual(3);
+    writeFileSync(join(ARTIFACTS, '05c-kernel-panel-export.svg'), svg);
+    // And each heatmap alone.
+    const [single] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-kt-png').click()]);
+    expect(single.suggestedFilename()).toMatch(new RegExp(`^fig-1-.*-kt-step-${middle}\\.png$`));
+    expect(readFileSync(await single.path()).subarray(1, 4).toString()).toBe('PNG');
     await page.locator('[data-panel="sweep"]').scrollIntoViewIfNeeded();
     await expect.poll(() => chartPoints('sweep')).toBeGreaterThan(0);
     await expect.poll(() => chartPoints('spectrum-all')).toBeGreaterThan(0);
@@ -190,6 +208,11 @@ describe('workbench in the browser', () => {
       expect(p.url()).toMatch(/\/new/);
       await p.locator('[data-path="model.width"]').scrollIntoViewIfNeeded();
       await shot('06b-new-run-invalid');
+      // The loss hint follows the loss chosen.
+      await p.getByTestId('field-loss').selectOption('mse');
+      await expect.poll(() => p.locator('[data-path="loss.kind"]').textContent()).toContain('(f − t)²');
+      await p.getByTestId('field-loss').selectOption('bce');
+      await expect.poll(() => p.locator('[data-path="loss.kind"]').textContent()).toContain('ln(1 + e^−(2y−1)f)');
       await p.getByTestId('field-width').fill('128');
       await p.getByTestId('field-steps').fill('1000');
       await p.getByRole('group', { name: 'Kernels schedule' }).scrollIntoViewIfNeeded();
@@ -200,6 +223,23 @@ describe('workbench in the browser', () => {
     await expect.poll(() => page.locator('[data-testid="runs-table"] tbody tr').count()).toBe(2);
     await page.waitForTimeout(300);
     await shot('06-project-runs');
+    // "r" brings the keyboard into the runs table, where arrows move and Space selects.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('r');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-testid="runs-table"] tbody tr') !== null)).toBe(true);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.locator('[data-testid="runs-table"] tbody tr[aria-selected="true"]').count()).toBe(1);
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.locator('[data-testid="runs-table"] tbody tr[aria-selected="true"]').count()).toBe(0);
+    // At 1024 px the table fits without sideways scrolling, Created and Tags in view.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.waitForTimeout(300);
+    expect(await page.locator('[data-testid="runs-table"]').evaluate((el) => el.parentElement!.scrollWidth - el.parentElement!.clientWidth)).toBeLessThanOrEqual(0);
+    expect(await page.getByRole('columnheader', { name: 'Created' }).isVisible()).toBe(true);
+    expect(await page.getByRole('columnheader', { name: 'Tags' }).isVisible()).toBe(true);
+    await shot('06d-project-runs-1024');
+    await page.setViewportSize({ width: 1440, height: 900 });
     await page.getByRole('checkbox', { name: 'Select all shown runs' }).check();
     await page.getByTestId('compare-selected').click();
     await page.waitForURL(/#\/compare\?runs=/);
@@ -292,7 +332,10 @@ describe('workbench in the browser', () => {
     await page.waitForTimeout(300);
     await shot('10-run-dark');
     await page.getByTestId('tab-config').click();
-    await expect.poll(() => page.locator('pre').first().textContent()).toContain('"circleSweep": 101');
+    await expect.poll(() => page.getByTestId('run-config').textContent()).toContain('"circleSweep": 101');
+    // A GD run's config shows no Adam moments.
+    expect(await page.getByTestId('run-config').textContent()).toContain('"kind": "gd"');
+    expect(await page.getByTestId('run-config').textContent()).not.toContain('beta1');
     await shot('11-run-config-dark');
   });
 
