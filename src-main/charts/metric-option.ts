@@ -31,6 +31,9 @@ export interface MetricChartSpec {
   readonly maxPoints: number;
 }
 
+/** Series with at most this many points (an import's checkpoints, sparse logging) draw a marker at each point. */
+export const MARKERS_UP_TO = 40;
+
 export function metricChartOption(spec: MetricChartSpec): ChartOption {
   const { maxPoints } = spec;
   const lines: LineSpec[] = [];
@@ -45,7 +48,8 @@ export function metricChartOption(spec: MetricChartSpec): ChartOption {
       const smooth = ema(buffer.values.subarray(0, buffer.length), spec.smoothing);
       lines.push({ id: line.metric, name: line.label, color: line.color, points: samplePoints({ ...columns, y: smooth }, { yLog: spec.yLog, maxPoints }) });
     } else {
-      lines.push({ id: line.metric, name: line.label, color: line.color, points: samplePoints(columns, { yLog: spec.yLog, maxPoints }) });
+      const points = samplePoints(columns, { yLog: spec.yLog, maxPoints });
+      lines.push({ id: line.metric, name: line.label, color: line.color, points, symbols: points.length <= MARKERS_UP_TO });
     }
   }
   const marks = spec.marks.map((m) => (m.axis === 'x' && spec.xMode === 'log10' ? { ...m, value: m.value > 0 ? Math.log10(m.value) : NaN } : m));

@@ -6,6 +6,7 @@ import { formatTick } from '../../src-main/charts/format';
 import { heatmapPanelOption } from '../../src-main/charts/heatmap-option';
 import { LEGEND_ROW_PX, legendNames, legendRows, lineChartOption } from '../../src-main/charts/line-option';
 import { metricLabel } from '../../src-main/charts/metric-names';
+import { metricChartOption } from '../../src-main/charts/metric-option';
 import { runPanels } from '../../src-main/charts/run-panels';
 import { lineTooltipContent, tooltipNodes, tooltipText, xHeader } from '../../src-main/charts/tooltip';
 
@@ -139,5 +140,16 @@ describe('heatmap panel figure', () => {
     expect(option.grid).toHaveLength(3);
     expect(option.visualMap.map((v) => [v.seriesIndex, v.max])).toEqual([[0, 1], [1, 5], [2, 4]]);
     expect(option.series.map((s) => [s.xAxisIndex, s.yAxisIndex])).toEqual([[0, 0], [1, 1], [2, 2]]);
+  });
+});
+
+describe('sparse series', () => {
+  it('draw a marker at each point when they have few, none when dense', () => {
+    const columns = (n: number) => ({ steps: Float64Array.from({ length: n }, (_, i) => i * 5), values: Float64Array.from({ length: n }, (_, i) => i), length: n });
+    const option = (n: number) =>
+      metricChartOption({ lines: [{ metric: 'relDrift', label: 'drift' }], source: () => columns(n), xMode: 'step', yLog: false, yName: '', smoothing: 0, marks: [], maxPoints: 1000 }) as { series: { showSymbol: boolean; data: unknown[] }[] };
+    expect(option(4).series[0]).toMatchObject({ showSymbol: true });
+    expect(option(4).series[0].data[0]).toEqual([0, 0]);
+    expect(option(500).series[0]).toMatchObject({ showSymbol: false });
   });
 });

@@ -268,6 +268,14 @@ describe('workbench in the browser', () => {
     await page.waitForURL(/#\/projects\/\d+$/);
     await page.getByTestId('import-onnx').click();
     await page.waitForURL(/#\/projects\/\d+\/import$/);
+    // The file chooser takes the same way as a drop: the files are uploaded and their host paths listed.
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('import-choose').click()]);
+    expect(chooser.isMultiple()).toBe(true);
+    await chooser.setFiles(names.map((name) => join(series, name)));
+    await expect.poll(() => page.getByTestId('import-param-count').textContent(), { timeout: 60_000 }).toContain(`${manifest.series[0].paramCount} trainable`);
+    const chosen = (await page.getByTestId('import-models').inputValue()).split('\n');
+    expect(chosen.map((line) => line.slice(line.lastIndexOf('/') + 1))).toEqual(['torch-mlp-step-0000.onnx', 'torch-mlp-step-0005.onnx', 'torch-mlp-step-0020.onnx', 'torch-mlp-step-0060.onnx']);
+    await page.getByTestId('import-models').fill('');
     // A real drop event with real File objects: a browser gives no paths, so the view uploads them (uploads:write).
     await page.evaluate((list) => {
       const transfer = new DataTransfer();
@@ -290,6 +298,9 @@ describe('workbench in the browser', () => {
     await page.waitForURL(/#\/runs\/\d+/);
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 120_000 }).toBe('done');
     await expect.poll(() => chartPoints('drift'), { timeout: 30_000 }).toBe(4);
+    // Named from its files, counted in checkpoints.
+    expect(await page.getByTestId('run-title').textContent()).toContain('torch-mlp-step 0000–0060 (4 checkpoints)');
+    expect(await page.getByRole('progressbar').locator('xpath=..').textContent()).toContain('checkpoint 4');
     const drift = await hoverChart('drift', 0.9);
     expect(drift.header).toMatch(/^step \d+/);
     expect(drift.rows).toHaveLength(1);

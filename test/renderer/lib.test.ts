@@ -82,7 +82,7 @@ describe('run rows', () => {
   it('shows an import run as arch onnx with checkpoints for steps and its last relative drift', () => {
     const record = runRecord(7, { kind: 'import', status: 'done', config: { models: ['a-0.onnx', 'a-5.onnx', 'a-9.onnx'], probe: 'mnist:64' }, summary: { checkpoints: 2, finalRelDrift: 0.25 } });
     const row = runRow(listItem(record), record);
-    expect(row).toMatchObject({ arch: 'onnx', steps: 3, stepsDone: 2, finalDrift: 0.25, finalLoss: null, loss: '', depth: null });
+    expect(row).toMatchObject({ arch: 'onnx', steps: 3, stepsDone: 2, stepsUnit: 'checkpoints', finalDrift: 0.25, finalLoss: null, loss: '', depth: null });
     expect(matchesFilter(row, 'arch:onnx')).toBe(true);
   });
 
