@@ -2,7 +2,7 @@
 // optionally EMA-smoothed with the raw curve faint behind, with reference marks such as the bound lambda_0/(2n^2).
 // The run view's MetricChart and node/report both draw through it.
 import type { ChartOption } from './chart-option';
-import { samplePoints, type XMode, xOfSteps } from './chart-points';
+import { samplePoints, stepAxis, type XMode, xOfStep, xOfSteps } from './chart-points';
 import { colorAt, type LineSpec, lineChartOption, type MarkSpec } from './line-option';
 import { ema } from './smoothing';
 
@@ -52,6 +52,6 @@ export function metricChartOption(spec: MetricChartSpec): ChartOption {
       lines.push({ id: line.metric, name: line.label, color: line.color, points, symbols: points.length <= MARKERS_UP_TO });
     }
   }
-  const marks = spec.marks.map((m) => (m.axis === 'x' && spec.xMode === 'log10' ? { ...m, value: m.value > 0 ? Math.log10(m.value) : NaN } : m));
-  return lineChartOption({ lines, marks, x: { name: spec.xMode === 'log10' ? 'log₁₀ step' : 'step', meaning: spec.xMode === 'log10' ? 'log10-step' : 'step' }, y: { name: spec.yName, log: spec.yLog } });
+  const marks = spec.marks.map((m) => (m.axis === 'x' ? { ...m, value: xOfStep(m.value, spec.xMode) } : m));
+  return lineChartOption({ lines, marks, x: stepAxis(spec.xMode), y: { name: spec.yName, log: spec.yLog } });
 }

@@ -5,7 +5,7 @@
 import { formatNumber } from './format';
 
 /** What the x value of a line chart means, so the tooltip can say it in words. */
-export type XMeaning = 'step' | 'log10-step' | 'value';
+export type XMeaning = 'step' | 'log10-step' | 'log1p-step' | 'value';
 
 export interface TooltipRow {
   readonly name: string;
@@ -33,6 +33,7 @@ export interface TooltipParam {
 export function xHeader(x: number, meaning: XMeaning, axisName: string): string {
   if (!Number.isFinite(x)) return axisName;
   if (meaning === 'log10-step') return `step ${Math.round(10 ** x)} (log₁₀ t = ${formatNumber(x, 4)})`;
+  if (meaning === 'log1p-step') return `step ${Math.round(10 ** x - 1)} (log₁₀(1 + t) = ${formatNumber(x, 4)})`;
   if (meaning === 'step') return `step ${Math.round(x)}`;
   return axisName ? `${axisName} = ${formatNumber(x, 5)}` : formatNumber(x, 5);
 }

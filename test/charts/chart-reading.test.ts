@@ -2,6 +2,7 @@
 // without inline style markup), tick labels whose precision follows the axis range, legend layout and the
 // first-crossing mark.
 import { describe, expect, it } from 'vitest';
+import { stepAxis, xOfStep, xOfSteps } from '../../src-main/charts/chart-points';
 import { formatTick } from '../../src-main/charts/format';
 import { heatmapPanelOption } from '../../src-main/charts/heatmap-option';
 import { LEGEND_ROW_PX, legendNames, legendRows, lineChartOption } from '../../src-main/charts/line-option';
@@ -151,5 +152,14 @@ describe('sparse series', () => {
     expect(option(4).series[0]).toMatchObject({ showSymbol: true });
     expect(option(4).series[0].data[0]).toEqual([0, 0]);
     expect(option(500).series[0]).toMatchObject({ showSymbol: false });
+  });
+});
+
+describe('log10(1 + t) step axis', () => {
+  it('keeps step 0 (at 0) where log10 step drops it, and the tooltip names the step', () => {
+    expect(Array.from(xOfSteps([0, 9, 99], 3, 'log1p'))).toEqual([0, 1, 2]);
+    expect(Number.isNaN(xOfStep(0, 'log10'))).toBe(true);
+    expect(stepAxis('log1p')).toEqual({ name: 'log₁₀(1 + step)', meaning: 'log1p-step' });
+    expect(xHeader(2, 'log1p-step', '')).toBe('step 99 (log₁₀(1 + t) = 2)');
   });
 });

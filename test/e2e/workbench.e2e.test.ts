@@ -275,7 +275,10 @@ describe('workbench in the browser', () => {
     await expect.poll(() => page.getByTestId('import-param-count').textContent(), { timeout: 60_000 }).toContain(`${manifest.series[0].paramCount} trainable`);
     const chosen = (await page.getByTestId('import-models').inputValue()).split('\n');
     expect(chosen.map((line) => line.slice(line.lastIndexOf('/') + 1))).toEqual(['torch-mlp-step-0000.onnx', 'torch-mlp-step-0005.onnx', 'torch-mlp-step-0020.onnx', 'torch-mlp-step-0060.onnx']);
-    await page.getByTestId('import-models').fill('');
+    // A fresh form for the drop.
+    await page.reload();
+    await page.getByTestId('import-models').waitFor();
+    expect(await page.getByTestId('import-models').inputValue()).toBe('');
     // A real drop event with real File objects: a browser gives no paths, so the view uploads them (uploads:write).
     await page.evaluate((list) => {
       const transfer = new DataTransfer();
@@ -301,6 +304,11 @@ describe('workbench in the browser', () => {
     // Named from its files, counted in checkpoints.
     expect(await page.getByTestId('run-title').textContent()).toContain('torch-mlp-step 0000–0060 (4 checkpoints)');
     expect(await page.getByRole('progressbar').locator('xpath=..').textContent()).toContain('checkpoint 4');
+    // On log10(1 + t) the first checkpoint (step 0) stays on the chart.
+    await page.getByTestId('x-log1p').click();
+    await expect.poll(() => chartPoints('drift')).toBe(4);
+    await page.waitForTimeout(300);
+    await shot('13b-import-drift-log1p');
     const drift = await hoverChart('drift', 0.9);
     expect(drift.header).toMatch(/^step \d+/);
     expect(drift.rows).toHaveLength(1);
