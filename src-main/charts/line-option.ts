@@ -17,6 +17,8 @@ export interface LineSpec {
   readonly stack?: string;
   readonly fill?: boolean;
   readonly symbols?: boolean;
+  /** Markers only, no connecting line (runs spread over the categories of a config field). */
+  readonly pointsOnly?: boolean;
 }
 
 export interface AxisSpec {
@@ -26,6 +28,8 @@ export interface AxisSpec {
   readonly angle?: boolean;
   /** What x is, for the tooltip's header ("step N (log10 t = ...)"); a plain value when absent. */
   readonly meaning?: XMeaning;
+  /** A categorical axis drawn on a value axis: x = i stands for categories[i] (ticks, labels and tooltip say it). */
+  readonly categories?: readonly string[];
 }
 
 const PI_LABELS: Readonly<Record<string, string>> = { '-2': '−π', '-1': '−π/2', '0': '0', '1': 'π/2', '2': 'π' };
@@ -33,6 +37,8 @@ const PI_LABELS: Readonly<Record<string, string>> = { '-2': '−π', '-1': '−�
 function angleLabel(v: number): string {
   return PI_LABELS[String(Math.round(v / (Math.PI / 2)))] ?? formatNumber(v, 3);
 }
+
+const categoryLabel = (categories: readonly string[]) => (v: number) => (Number.isInteger(v) ? (categories[v] ?? '') : '');
 
 export interface MarkSpec {
   readonly axis: 'x' | 'y';
@@ -74,13 +80,13 @@ export function lineSeries(spec: LineChartSpec): ChartSeries[] {
     id: line.id,
     name: line.name,
     data: line.points as [number, number][],
-    showSymbol: line.symbols ?? false,
-    symbolSize: 5,
+    showSymbol: (line.symbols ?? false) || (line.pointsOnly ?? false),
+    symbolSize: line.pointsOnly ? 8 : 5,
     sampling: undefined,
     animation: false,
     silent: line.faint ?? false,
     color: line.color ?? colorAt(index),
-    lineStyle: { width: line.faint ? 1 : 1.75, opacity: line.stack ? 0 : line.faint ? 0.28 : 1, type: line.dashed ? 'dashed' : 'solid' },
+    lineStyle: { width: line.faint ? 1 : 1.75, opacity: line.stack || line.pointsOnly ? 0 : line.faint ? 0.28 : 1, type: line.dashed ? 'dashed' : 'solid' },
     ...(line.stack ? { stack: line.stack, stackStrategy: 'all' as const } : {}),
     ...(line.fill ? { areaStyle: { opacity: 0.18 } } : {}),
     ...(line.faint || line.stack ? { tooltip: { show: false } } : {}),
@@ -173,7 +179,7 @@ export function lineChartOption(spec: LineChartSpec): ChartOption {
       trigger: 'axis',
       confine: true,
       axisPointer: { type: 'line', snap: true },
-      formatter: ((params: TooltipParam | TooltipParam[]) => tooltipNodes(lineTooltipContent(params, spec.x.meaning ?? 'value', spec.x.name))) as never,
+      formatter: ((params: TooltipParam | TooltipParam[]) => tooltipNodes(lineTooltipContent(params, spec.x.meaning ?? 'value', spec.x.name, spec.x.categories))) as never,
     },
     xAxis: {
       type: spec.x.log ? 'log' : 'value',
@@ -182,8 +188,9 @@ export function lineChartOption(spec: LineChartSpec): ChartOption {
       nameGap: 24,
       scale: true,
       ...(spec.x.angle ? { min: -Math.PI, max: Math.PI, interval: Math.PI / 2 } : {}),
+      ...(spec.x.categories ? { min: -0.5, max: spec.x.categories.length - 0.5, interval: 1 } : {}),
       axisLine: { onZero: false },
-      axisLabel: { hideOverlap: true, formatter: spec.x.angle ? angleLabel : formatTick },
+      axisLabel: { hideOverlap: true, formatter: spec.x.angle ? angleLabel : spec.x.categories ? categoryLabel(spec.x.categories) : formatTick },
       splitLine: { show: false },
     },
     yAxis: {

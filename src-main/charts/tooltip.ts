@@ -30,8 +30,9 @@ export interface TooltipParam {
 }
 
 /** The header for x under its meaning: "step 120 (log10 t = 2.079)" on Fig. 1's axis, "step 120" on a step axis. */
-export function xHeader(x: number, meaning: XMeaning, axisName: string): string {
+export function xHeader(x: number, meaning: XMeaning, axisName: string, categories?: readonly string[]): string {
   if (!Number.isFinite(x)) return axisName;
+  if (categories) return `${axisName} = ${categories[Math.round(x)] ?? ''}`;
   if (meaning === 'log10-step') return `step ${Math.round(10 ** x)} (log₁₀ t = ${formatNumber(x, 4)})`;
   if (meaning === 'log1p-step') return `step ${Math.round(10 ** x - 1)} (log₁₀(1 + t) = ${formatNumber(x, 4)})`;
   if (meaning === 'step') return `step ${Math.round(x)}`;
@@ -47,7 +48,7 @@ function pair(param: TooltipParam): [number, number] | null {
 const colorOf = (c: unknown): string => (typeof c === 'string' ? c : '#868e96');
 
 /** Content of a line chart's tooltip (axis or item trigger): the x header, then each series' y at that x. */
-export function lineTooltipContent(params: TooltipParam | readonly TooltipParam[], meaning: XMeaning, axisName: string): TooltipContent {
+export function lineTooltipContent(params: TooltipParam | readonly TooltipParam[], meaning: XMeaning, axisName: string, categories?: readonly string[]): TooltipContent {
   const list = Array.isArray(params) ? (params as readonly TooltipParam[]) : [params as TooltipParam];
   const first = list.find((p) => pair(p) !== null);
   const x = first ? pair(first)![0] : Number(list[0]?.axisValue);
@@ -60,7 +61,7 @@ export function lineTooltipContent(params: TooltipParam | readonly TooltipParam[
     seen.add(key);
     rows.push({ name: p.seriesName ?? '', color: colorOf(p.color), value: formatNumber(xy[1], 5) });
   }
-  return { header: xHeader(x, meaning, axisName), rows };
+  return { header: xHeader(x, meaning, axisName, categories), rows };
 }
 
 /** The minimal DOM this module needs, so src-main stays free of the DOM library types. */

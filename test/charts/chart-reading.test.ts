@@ -3,6 +3,7 @@
 // first-crossing mark.
 import { describe, expect, it } from 'vitest';
 import { stepAxis, xOfStep, xOfSteps } from '../../src-main/charts/chart-points';
+import { summaryCategories, summaryLines } from '../../src-main/charts/compare-lines';
 import { formatTick } from '../../src-main/charts/format';
 import { heatmapPanelOption } from '../../src-main/charts/heatmap-option';
 import { LEGEND_ROW_PX, legendNames, legendRows, lineChartOption } from '../../src-main/charts/line-option';
@@ -161,5 +162,28 @@ describe('log10(1 + t) step axis', () => {
     expect(Number.isNaN(xOfStep(0, 'log10'))).toBe(true);
     expect(stepAxis('log1p')).toEqual({ name: 'log₁₀(1 + step)', meaning: 'log1p-step' });
     expect(xHeader(2, 'log1p-step', '')).toBe('step 99 (log₁₀(1 + t) = 2)');
+  });
+});
+
+describe('summary against a categorical config field', () => {
+  it('puts runs at the categories as points and names them on the axis and in the tooltip', () => {
+    const cats = summaryCategories(['mse', 'bce', 'mse', 'bce']);
+    expect(cats).toEqual(['bce', 'mse']);
+    const points = [
+      { x: 1, y: 0.1, series: 'runs' },
+      { x: 0, y: 2, series: 'runs' },
+      { x: 0, y: 2.5, series: 'runs' },
+    ];
+    const lines = summaryLines(points, { xLog: false, yLog: false, showBound: false, categorical: true });
+    expect(lines[0].pointsOnly).toBe(true);
+    const option = lineChartOption({ lines, x: { name: 'loss.kind', categories: cats }, y: { name: 'y' } }) as unknown as {
+      xAxis: { min: number; max: number; interval: number; axisLabel: { formatter: (v: number) => string } };
+      series: { lineStyle: { opacity: number }; showSymbol: boolean }[];
+      tooltip: { formatter: (p: unknown) => unknown };
+    };
+    expect([option.xAxis.min, option.xAxis.max, option.xAxis.interval]).toEqual([-0.5, 1.5, 1]);
+    expect([0, 1, 0.5].map(option.xAxis.axisLabel.formatter)).toEqual(['bce', 'mse', '']);
+    expect(option.series[0]).toMatchObject({ showSymbol: true, lineStyle: { opacity: 0 } });
+    expect(option.tooltip.formatter({ seriesName: 'runs', color: '#4e79a7', value: [1, 0.1] })).toBe('loss.kind = mse\nruns: 0.1');
   });
 });
