@@ -6,6 +6,7 @@ import type {
   GridComponentOption,
   LegendComponentOption,
   MarkLineComponentOption,
+  TitleComponentOption,
   TooltipComponentOption,
   VisualMapComponentOption,
 } from 'echarts/components';
@@ -20,6 +21,7 @@ export type ChartOption = ComposeOption<
   | LegendComponentOption
   | DataZoomComponentOption
   | MarkLineComponentOption
+  | TitleComponentOption
   | VisualMapComponentOption
 >;
 

@@ -1,8 +1,10 @@
 // Turns metric columns into the [x, y] pairs a chart draws: drops what the axes cannot show (non-finite values,
 // non-positive ones on log axes), then LTTB-samples to about the chart's pixel width.
 import { lttbIndices } from './lttb';
+import type { XMeaning } from './tooltip';
 
-export type XMode = 'step' | 'log10';
+/** The step axis: linear, log10 step (Fig. 1; step 0 has no place), or log10(1 + t) (step 0 at 0, sparse checkpoints spread). */
+export type XMode = 'step' | 'log10' | 'log1p';
 
 export interface PlotColumns {
   /** Order of the points (the step); LTTB buckets along it, so a parametric x (another metric) keeps its shape too. */
@@ -38,9 +40,22 @@ export function samplePoints(columns: PlotColumns, options: SampleOptions): [num
   return sampleIndices(columns, options).map((i) => [columns.x[i], columns.y[i]]);
 }
 
-/** x of each step under an x mode: the step itself, or log10(step) as Fig. 1 plots it (step 0 becomes NaN and is dropped). */
+/** x of a step under an x mode: the step, log10(step) as Fig. 1 plots it (step 0 becomes NaN and is dropped), or log10(1 + step). */
+export function xOfStep(step: number, mode: XMode): number {
+  if (mode === 'log10') return step > 0 ? Math.log10(step) : NaN;
+  if (mode === 'log1p') return step >= 0 ? Math.log10(1 + step) : NaN;
+  return step;
+}
+
 export function xOfSteps(steps: ArrayLike<number>, length: number, mode: XMode): Float64Array {
   const out = new Float64Array(length);
-  for (let i = 0; i < length; i++) out[i] = mode === 'log10' ? (steps[i] > 0 ? Math.log10(steps[i]) : NaN) : steps[i];
+  for (let i = 0; i < length; i++) out[i] = xOfStep(steps[i], mode);
   return out;
+}
+
+/** The x axis of a step mode: its name and what the tooltip says of x. */
+export function stepAxis(mode: XMode): { name: string; meaning: XMeaning } {
+  if (mode === 'log10') return { name: 'log₁₀ step', meaning: 'log10-step' };
+  if (mode === 'log1p') return { name: 'log₁₀(1 + step)', meaning: 'log1p-step' };
+  return { name: 'step', meaning: 'step' };
 }

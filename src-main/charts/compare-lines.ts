@@ -88,7 +88,13 @@ export interface SummaryPoint {
 }
 
 /** Points of one summary value against one numeric config value, a line per series value, sorted by x. */
-export function summaryLines(points: readonly SummaryPoint[], options: { xLog: boolean; yLog: boolean; showBound: boolean }): LineSpec[] {
+/** The categories of a non-numeric config field, in a stable order: x = index in this list. */
+export function summaryCategories(values: readonly unknown[]): string[] {
+  return [...new Set(values.map((v) => String(v ?? '∅')))].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+}
+
+/** Per series, the runs' summary against x (numeric, or a category index with `categorical`: markers only, the seed spread visible). */
+export function summaryLines(points: readonly SummaryPoint[], options: { xLog: boolean; yLog: boolean; showBound: boolean; categorical?: boolean }): LineSpec[] {
   const bySeries = new Map<string, SummaryPoint[]>();
   for (const p of points) {
     if (!Number.isFinite(p.x) || !Number.isFinite(p.y) || (options.xLog && p.x <= 0) || (options.yLog && p.y <= 0)) continue;
@@ -97,10 +103,10 @@ export function summaryLines(points: readonly SummaryPoint[], options: { xLog: b
   const lines: LineSpec[] = [];
   [...bySeries.entries()].forEach(([series, list], i) => {
     const sorted = [...list].sort((a, b) => a.x - b.x);
-    lines.push({ id: `summary-${series}`, name: series, color: colorAt(i), symbols: true, points: sorted.map((p) => [p.x, p.y]) });
+    lines.push({ id: `summary-${series}`, name: series, color: colorAt(i), symbols: true, pointsOnly: options.categorical, points: sorted.map((p) => [p.x, p.y]) });
     const bounds = sorted.filter((p) => p.bound !== undefined && Number.isFinite(p.bound) && (!options.yLog || (p.bound ?? 0) > 0));
     if (options.showBound && bounds.length > 0) {
-      lines.push({ id: `bound-${series}`, name: `${series}: bound λ₀/(2n²)`, color: colorAt(i), dashed: true, points: bounds.map((p) => [p.x, p.bound as number]) });
+      lines.push({ id: `bound-${series}`, name: `${series}: bound λ₀/(2n²)`, color: colorAt(i), dashed: true, pointsOnly: options.categorical, points: bounds.map((p) => [p.x, p.bound as number]) });
     }
   });
   return lines;

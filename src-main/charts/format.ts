@@ -12,6 +12,23 @@ export function formatNumber(value: unknown, digits = 4): string {
   return String(Number(value.toPrecision(digits)));
 }
 
+/**
+ * An axis tick: ECharts places ticks at multiples of a "nice" interval chosen from the axis range, so the tick's
+ * own digits (float noise rounded off) carry exactly the precision the range needs: 364.2, 364.4 rather than a
+ * fixed 3 significant digits that print 364, 364. Exponents for the very large and very small, as formatNumber.
+ */
+export function formatTick(value: number): string {
+  if (!Number.isFinite(value)) return formatNumber(value);
+  const clean = Number(value.toPrecision(12));
+  if (clean === 0) return '0';
+  const abs = Math.abs(clean);
+  if (abs >= 1e5 || abs < 1e-3) {
+    const [mantissa, exponent] = clean.toExponential(11).split('e');
+    return `${String(Number(mantissa))}e${exponent.replace('+', '')}`;
+  }
+  return String(clean);
+}
+
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
   const s = Math.max(0, Math.round(seconds));

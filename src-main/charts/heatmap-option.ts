@@ -78,26 +78,63 @@ export function heatmapOption(spec: HeatmapSpec): ChartOption {
   };
 }
 
+export type KernelQuantity = 'k0' | 'kt' | 'diff';
+
 export interface KernelTrio {
   readonly k0: ChartOption;
   readonly kt: ChartOption;
   readonly diff: ChartOption;
+  /** The specs the three options were built from (for a panel export of all three). */
+  readonly specs: Readonly<Record<KernelQuantity, HeatmapSpec>>;
   /** max_ij |K_t - K_0| over the shown (block-averaged) matrices. */
   readonly maxAbs: number;
 }
 
-/** K_0 and K_t on one shared sequential scale and K_t - K_0 on a diverging one, from same-size shown matrices. */
-export function kernelTrioOptions(first: Float64Array, current: Float64Array, size: number, factor: number): KernelTrio {
+/**
+ * K_0 and K_t on a sequential scale (one shared scale by default, else one each) and K_t - K_0 on a diverging one,
+ * from same-size shown matrices.
+ */
+export function kernelTrioOptions(first: Float64Array, current: Float64Array, size: number, factor: number, sharedScale = true): KernelTrio {
   const diff = new Float64Array(size * size);
   for (let i = 0; i < diff.length; i++) diff[i] = current[i] - first[i];
-  const [min, max] = valueRange([first, current]);
+  const shared = valueRange([first, current]);
+  const [min0, max0] = sharedScale ? shared : valueRange([first]);
+  const [mint, maxt] = sharedScale ? shared : valueRange([current]);
   const [dmin, dmax] = valueRange([diff], true);
   let maxAbs = 0;
   for (const v of diff) maxAbs = Math.max(maxAbs, Math.abs(v));
-  return {
-    k0: heatmapOption({ data: first, size, factor, min, max }),
-    kt: heatmapOption({ data: current, size, factor, min, max }),
-    diff: heatmapOption({ data: diff, size, factor, min: dmin, max: dmax, diverging: true }),
-    maxAbs,
+  const specs: Record<KernelQuantity, HeatmapSpec> = {
+    k0: { data: first, size, factor, min: min0, max: max0 },
+    kt: { data: current, size, factor, min: mint, max: maxt },
+    diff: { data: diff, size, factor, min: dmin, max: dmax, diverging: true },
   };
+  return { k0: heatmapOption(specs.k0), kt: heatmapOption(specs.kt), diff: heatmapOption(specs.diff), specs, maxAbs };
+}
+
+export interface TitledHeatmap {
+  readonly title: string;
+  readonly spec: HeatmapSpec;
+}
+
+/** Pixel size of one heatmap (with its colour bar) in a panel export. */
+export const PANEL_CELL = { width: 380, height: 360 } as const;
+
+/**
+ * One option holding several heatmaps side by side, each with its title and its own colour bar: what the Kernels
+ * panel exports as a single figure (K₀, K_t and K_t − K₀ at one step). Built from heatmapOption, re-indexed per grid.
+ */
+export function heatmapPanelOption(heatmaps: readonly TitledHeatmap[]): ChartOption {
+  const n = Math.max(1, heatmaps.length);
+  const share = 100 / n;
+  const parts = heatmaps.map((h) => heatmapOption(h.spec) as Record<string, unknown> & { xAxis: object; yAxis: object; visualMap: object; series: object[] });
+  return {
+    animation: false,
+    backgroundColor: 'transparent',
+    title: heatmaps.map((h, i) => ({ text: h.title, left: `${i * share + 1}%`, top: 4, textStyle: { fontSize: 14, fontWeight: 'normal' as const } })),
+    grid: heatmaps.map((_, i) => ({ left: `${i * share + 2}%`, width: `${share - 16}%`, top: 52, bottom: 12, outerBoundsMode: 'same' as const, outerBoundsContain: 'axisLabel' as const })),
+    xAxis: parts.map((p, i) => ({ ...p.xAxis, gridIndex: i })),
+    yAxis: parts.map((p, i) => ({ ...p.yAxis, gridIndex: i })),
+    visualMap: parts.map((p, i) => ({ ...p.visualMap, seriesIndex: i, right: undefined, left: `${(i + 1) * share - 9}%`, top: 'middle' })),
+    series: parts.map((p, i) => ({ ...(p.series[0] as object), id: `kernel-${i}`, xAxisIndex: i, yAxisIndex: i })),
+  } as ChartOption;
 }

@@ -2,7 +2,7 @@
 // the analytic kernel, and every eigenvalue of K_t(X, X) over training (log scale; a line per eigenvalue for small
 // Grams, a cloud of points per snapshot for larger ones). Shared by the Kernels tab and node/report.
 import type { ChartOption, ChartSeries } from './chart-option';
-import type { XMode } from './chart-points';
+import { stepAxis, type XMode, xOfStep } from './chart-points';
 import { colorAt, type LineSpec, lineChartOption } from './line-option';
 
 /** What these charts read of a kernel snapshot. */
@@ -41,9 +41,9 @@ export function defaultSweepSteps(steps: readonly number[]): number[] {
 
 export function spectrumOption(snapshots: readonly SnapshotCurves[], xMode: XMode): ChartOption {
   const withSpectrum = snapshots.filter((s) => s.eigenvalues && s.eigenvalues.length > 0);
-  const xOf = (step: number) => (xMode === 'log10' ? (step > 0 ? Math.log10(step) : NaN) : step);
+  const xOf = (step: number) => xOfStep(step, xMode);
   const count = Math.max(0, ...withSpectrum.map((s) => s.eigenvalues?.length ?? 0));
-  const base = lineChartOption({ lines: [], x: { name: xMode === 'log10' ? 'log₁₀ step' : 'step' }, y: { name: 'eigenvalue', log: true }, legend: count <= SPECTRUM_MAX_LINES });
+  const base = lineChartOption({ lines: [], x: stepAxis(xMode), y: { name: 'eigenvalue', log: true }, legend: count <= SPECTRUM_MAX_LINES });
   let series: ChartSeries[];
   if (count <= SPECTRUM_MAX_LINES) {
     series = Array.from({ length: count }, (_, i) => ({

@@ -2,7 +2,8 @@
 // (linear or log), horizontal reference lines drawn as series (so the axis range includes them and the legend
 // names them) and vertical markers. Pure: the components only choose what to draw.
 import type { ChartOption, ChartSeries } from './chart-option';
-import { formatNumber } from './format';
+import { formatNumber, formatTick } from './format';
+import { lineTooltipContent, type TooltipParam, tooltipNodes, type XMeaning } from './tooltip';
 
 export interface LineSpec {
   readonly id: string;
@@ -16,6 +17,8 @@ export interface LineSpec {
   readonly stack?: string;
   readonly fill?: boolean;
   readonly symbols?: boolean;
+  /** Markers only, no connecting line (runs spread over the categories of a config field). */
+  readonly pointsOnly?: boolean;
 }
 
 export interface AxisSpec {
@@ -23,6 +26,10 @@ export interface AxisSpec {
   readonly log?: boolean;
   /** An angle axis over [-pi, pi] with ticks at multiples of pi/2 (the circle sweep). */
   readonly angle?: boolean;
+  /** What x is, for the tooltip's header ("step N (log10 t = ...)"); a plain value when absent. */
+  readonly meaning?: XMeaning;
+  /** A categorical axis drawn on a value axis: x = i stands for categories[i] (ticks, labels and tooltip say it). */
+  readonly categories?: readonly string[];
 }
 
 const PI_LABELS: Readonly<Record<string, string>> = { '-2': '−π', '-1': '−π/2', '0': '0', '1': 'π/2', '2': 'π' };
@@ -30,6 +37,8 @@ const PI_LABELS: Readonly<Record<string, string>> = { '-2': '−π', '-1': '−�
 function angleLabel(v: number): string {
   return PI_LABELS[String(Math.round(v / (Math.PI / 2)))] ?? formatNumber(v, 3);
 }
+
+const categoryLabel = (categories: readonly string[]) => (v: number) => (Number.isInteger(v) ? (categories[v] ?? '') : '');
 
 export interface MarkSpec {
   readonly axis: 'x' | 'y';
@@ -71,13 +80,13 @@ export function lineSeries(spec: LineChartSpec): ChartSeries[] {
     id: line.id,
     name: line.name,
     data: line.points as [number, number][],
-    showSymbol: line.symbols ?? false,
-    symbolSize: 5,
+    showSymbol: (line.symbols ?? false) || (line.pointsOnly ?? false),
+    symbolSize: line.pointsOnly ? 8 : 5,
     sampling: undefined,
     animation: false,
     silent: line.faint ?? false,
     color: line.color ?? colorAt(index),
-    lineStyle: { width: line.faint ? 1 : 1.75, opacity: line.stack ? 0 : line.faint ? 0.28 : 1, type: line.dashed ? 'dashed' : 'solid' },
+    lineStyle: { width: line.faint ? 1 : 1.75, opacity: line.stack || line.pointsOnly ? 0 : line.faint ? 0.28 : 1, type: line.dashed ? 'dashed' : 'solid' },
     ...(line.stack ? { stack: line.stack, stackStrategy: 'all' as const } : {}),
     ...(line.fill ? { areaStyle: { opacity: 0.18 } } : {}),
     ...(line.faint || line.stack ? { tooltip: { show: false } } : {}),
@@ -116,7 +125,8 @@ export function lineSeries(spec: LineChartSpec): ChartSeries[] {
         symbol: 'none',
         animation: false,
         lineStyle: { type: 'dotted', width: 1.5 },
-        label: { formatter: '{b}', position: 'insideEndTop' },
+        // Inside the plot along the line's top end, clear of the axis ticks.
+        label: { formatter: '{b}', position: 'insideEndTop', fontSize: 10 },
         data: vertical.map((m) => ({ xAxis: m.value, name: m.label })),
       },
     });
@@ -124,18 +134,52 @@ export function lineSeries(spec: LineChartSpec): ChartSeries[] {
   return series;
 }
 
+/** Height of one legend row and the width a legend is laid out for (a panel's plot at a 1024 px window). */
+export const LEGEND_ROW_PX = 20;
+const LEGEND_WIDTH_PX = 440;
+
+/**
+ * Rows a wrapping legend of these names takes in `width` px (11 px text at about 5.4 px a character, as chromium
+ * drew it, with some margin; a 14 px icon; gaps of 5 and 10 px): the grid starts below them, so nothing is clipped
+ * and no entry hides on a second page.
+ */
+export function legendRows(names: readonly string[], width = LEGEND_WIDTH_PX): number {
+  let rows = names.length > 0 ? 1 : 0;
+  let x = 0;
+  for (const name of names) {
+    const w = 14 + 5 + Math.ceil(name.length * 5.4) + 10;
+    if (x > 0 && x + w > width) {
+      rows++;
+      x = 0;
+    }
+    x += w;
+  }
+  return rows;
+}
+
+/** Names the legend lists: drawn lines and horizontal marks, once each; not faint twins, band edges or vertical marks. */
+export function legendNames(spec: LineChartSpec): string[] {
+  const names = spec.lines.filter((l) => !l.faint && !l.stack).map((l) => l.name);
+  const marks = (spec.marks ?? []).filter((m) => m.axis === 'y').map((m) => m.label);
+  return [...new Set([...names, ...marks])];
+}
+
 export function lineChartOption(spec: LineChartSpec): ChartOption {
-  const legend = spec.legend ?? spec.lines.filter((l) => !l.faint && !l.stack).length + (spec.marks ?? []).filter((m) => m.axis === 'y').length > 1;
+  const names = legendNames(spec);
+  const legend = spec.legend ?? names.length > 1;
+  const rows = legend ? legendRows(names) : 0;
   return {
     animation: false,
     backgroundColor: 'transparent',
-    grid: { left: 12, right: 20, top: legend ? 40 : 28, bottom: 36, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
-    legend: legend ? { type: 'scroll', top: 0, left: 0, right: 0, icon: 'roundRect', itemWidth: 14, itemHeight: 4, textStyle: { fontSize: 11 } } : { show: false },
+    grid: { left: 12, right: 20, top: 28 + rows * LEGEND_ROW_PX, bottom: 36, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+    legend: legend
+      ? { type: 'plain', data: names, top: 0, left: 0, right: 0, itemGap: 10, icon: 'roundRect', itemWidth: 14, itemHeight: 4, textStyle: { fontSize: 11 } }
+      : { show: false },
     tooltip: {
       trigger: 'axis',
       confine: true,
       axisPointer: { type: 'line', snap: true },
-      valueFormatter: (v) => (typeof v === 'number' ? formatNumber(v) : String(v)),
+      formatter: ((params: TooltipParam | TooltipParam[]) => tooltipNodes(lineTooltipContent(params, spec.x.meaning ?? 'value', spec.x.name, spec.x.categories))) as never,
     },
     xAxis: {
       type: spec.x.log ? 'log' : 'value',
@@ -144,8 +188,9 @@ export function lineChartOption(spec: LineChartSpec): ChartOption {
       nameGap: 24,
       scale: true,
       ...(spec.x.angle ? { min: -Math.PI, max: Math.PI, interval: Math.PI / 2 } : {}),
+      ...(spec.x.categories ? { min: -0.5, max: spec.x.categories.length - 0.5, interval: 1 } : {}),
       axisLine: { onZero: false },
-      axisLabel: { hideOverlap: true, formatter: spec.x.angle ? angleLabel : (v: number) => formatNumber(v, 3) },
+      axisLabel: { hideOverlap: true, formatter: spec.x.angle ? angleLabel : spec.x.categories ? categoryLabel(spec.x.categories) : formatTick },
       splitLine: { show: false },
     },
     yAxis: {
@@ -156,7 +201,7 @@ export function lineChartOption(spec: LineChartSpec): ChartOption {
       nameTextStyle: { align: 'left' },
       scale: !spec.y.log,
       axisLine: { onZero: false },
-      axisLabel: { hideOverlap: true, formatter: (v: number) => formatNumber(v, 3) },
+      axisLabel: { hideOverlap: true, formatter: formatTick },
     },
     dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'none', zoomOnMouseWheel: 'shift', moveOnMouseWheel: false, moveOnMouseMove: true }],
     series: lineSeries(spec),

@@ -24,7 +24,7 @@ export function metricLabel(name: string): string {
   const sample = parseSampleMetric(name);
   if (!sample) return LABELS[name] ?? name;
   if (sample.kind === 'outputs') return `f_t(x_${sample.sample})${sample.output > 0 ? `[${sample.output}]` : ''}`;
-  if (sample.kind === 'u') return `u_${sample.sample} = |σ(f) − y|`;
+  if (sample.kind === 'u') return `u_t(x_${sample.sample})`;
   return `K_t(x_${sample.sample}, x_${sample.sample})`;
 }
 

@@ -2,7 +2,7 @@
 // optionally EMA-smoothed with the raw curve faint behind, with reference marks such as the bound lambda_0/(2n^2).
 // The run view's MetricChart and node/report both draw through it.
 import type { ChartOption } from './chart-option';
-import { samplePoints, type XMode, xOfSteps } from './chart-points';
+import { samplePoints, stepAxis, type XMode, xOfStep, xOfSteps } from './chart-points';
 import { colorAt, type LineSpec, lineChartOption, type MarkSpec } from './line-option';
 import { ema } from './smoothing';
 
@@ -31,6 +31,9 @@ export interface MetricChartSpec {
   readonly maxPoints: number;
 }
 
+/** Series with at most this many points (an import's checkpoints, sparse logging) draw a marker at each point. */
+export const MARKERS_UP_TO = 40;
+
 export function metricChartOption(spec: MetricChartSpec): ChartOption {
   const { maxPoints } = spec;
   const lines: LineSpec[] = [];
@@ -45,9 +48,10 @@ export function metricChartOption(spec: MetricChartSpec): ChartOption {
       const smooth = ema(buffer.values.subarray(0, buffer.length), spec.smoothing);
       lines.push({ id: line.metric, name: line.label, color: line.color, points: samplePoints({ ...columns, y: smooth }, { yLog: spec.yLog, maxPoints }) });
     } else {
-      lines.push({ id: line.metric, name: line.label, color: line.color, points: samplePoints(columns, { yLog: spec.yLog, maxPoints }) });
+      const points = samplePoints(columns, { yLog: spec.yLog, maxPoints });
+      lines.push({ id: line.metric, name: line.label, color: line.color, points, symbols: points.length <= MARKERS_UP_TO });
     }
   }
-  const marks = spec.marks.map((m) => (m.axis === 'x' && spec.xMode === 'log10' ? { ...m, value: m.value > 0 ? Math.log10(m.value) : NaN } : m));
-  return lineChartOption({ lines, marks, x: { name: spec.xMode === 'log10' ? 'log₁₀ step' : 'step' }, y: { name: spec.yName, log: spec.yLog } });
+  const marks = spec.marks.map((m) => (m.axis === 'x' ? { ...m, value: xOfStep(m.value, spec.xMode) } : m));
+  return lineChartOption({ lines, marks, x: stepAxis(spec.xMode), y: { name: spec.yName, log: spec.yLog } });
 }

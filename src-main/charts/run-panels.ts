@@ -73,9 +73,19 @@ export function runPanels(input: RunPanelInput): RunPanel[] {
       yName: 'max_ij |·|',
       marks: [
         ...(bound !== null ? [{ axis: 'y' as const, value: bound, label: 'bound λ₀/(2n²)' }] : []),
-        ...(firstCross !== null ? [{ axis: 'x' as const, value: firstCross, label: `crosses at ${firstCross}` }] : []),
+        // At step 0 there is nothing to mark (and no log10): the note says it instead.
+        ...(firstCross !== null && firstCross > 0 ? [{ axis: 'x' as const, value: firstCross, label: `first crossing: step ${firstCross}` }] : []),
       ],
-      note: bound === null && analyticOn ? (input.active ? 'The bound λ₀/(2n²) is drawn once the run has finished.' : 'No bound recorded for this run.') : undefined,
+      note:
+        bound === null && analyticOn
+          ? input.active
+            ? 'The bound λ₀/(2n²) is drawn once the run has finished.'
+            : 'No bound recorded for this run.'
+          : firstCross === 0
+            ? 'Already above the bound at initialisation (step 0).'
+            : firstCross !== null
+              ? `First crosses the bound at step ${firstCross}.`
+              : undefined,
     },
     { id: 'drift', title: 'Relative kernel drift', hint: '‖K_t − K₀‖_F / ‖K₀‖_F', lines: scalar('relDrift'), yName: '‖K_t − K₀‖_F / ‖K₀‖_F' },
     { id: 'spectrum', title: 'Extreme eigenvalues of K_t', hint: 'λ_min stays away from 0 ⇒ outputs diverge (Theorem)', lines: scalar('lambdaMin', 'lambdaMax'), yName: 'eigenvalue' },

@@ -28,6 +28,34 @@ async function chartPoints(panel: string): Promise<number> {
   return Number(value ?? 0);
 }
 
+/**
+ * Hovers the chart of panel `panel` at a fraction of its plot width and returns the tooltip it shows: the header and
+ * one "name value" row per series, each with a coloured swatch. Fails at once on any console error the hover raised
+ * (ECharts' own tooltip markup breaks the page's CSP with inline styles).
+ */
+async function hoverChart(panel: string, at = 0.6): Promise<{ header: string; rows: { name: string; value: string; color: string }[] }> {
+  const chart = page.locator(`[data-panel="${panel}"] .echart`).first();
+  await chart.scrollIntoViewIfNeeded();
+  const box = await chart.boundingBox();
+  if (!box) throw new Error(`no chart in panel ${panel}`);
+  const before = pageErrors.length;
+  await page.mouse.move(box.x + 2, box.y + 2);
+  await page.mouse.move(box.x + box.width * at, box.y + box.height * 0.5, { steps: 4 });
+  const tip = page.locator(`[data-panel="${panel}"] .chart-tip`).first();
+  await tip.waitFor({ state: 'visible', timeout: 10_000 });
+  const result = await tip.evaluate((el) => ({
+    header: el.querySelector('.chart-tip-header')?.textContent ?? '',
+    rows: Array.from(el.querySelectorAll('.chart-tip-row'), (row) => ({
+      name: row.querySelector('.chart-tip-name')?.textContent ?? '',
+      value: row.querySelector('.chart-tip-value')?.textContent ?? '',
+      color: getComputedStyle(row.querySelector('.chart-tip-swatch') as Element).backgroundColor,
+    })),
+  }));
+  await page.mouse.move(0, 0);
+  expect(pageErrors.slice(before)).toEqual([]);
+  return result;
+}
+
 async function startPresetRun(presetId: string, edit?: (page: Page) => Promise<void>): Promise<number> {
   await page.getByTestId('new-run').click();
   await page.locator(`[data-preset="${presetId}"]`).click();
@@ -99,6 +127,33 @@ describe('workbench in the browser', () => {
     await expect.poll(() => page.locator('[data-panel="analytic"]').textContent()).not.toContain('drawn once');
     await page.waitForTimeout(300);
     await shot('04-run-done');
+    const outputs = await hoverChart('outputs');
+    expect(outputs.header).toMatch(/^step \d+ \(log₁₀ t = -?[\d.]+\)$/);
+    expect(outputs.rows.length).toBeGreaterThan(1);
+    for (const row of outputs.rows) {
+      expect(row.name).toMatch(/^f_t\(x_\d+\)$/);
+      expect(Number.isFinite(Number(row.value))).toBe(true);
+      expect(row.color).toMatch(/^rgb/);
+    }
+    expect(new Set(outputs.rows.map((r) => r.color)).size).toBe(outputs.rows.length);
+    await hoverChart('outputs');
+    await page.mouse.move(0, 0);
+    const loss = await hoverChart('loss');
+    expect(loss.header).toMatch(/^step \d+/);
+    expect(loss.rows.map((r) => r.name)).toContain('loss');
+    // Left where a reviewer can see the tooltip.
+    const box = await page.locator('[data-panel="outputs"] .echart').first().boundingBox();
+    await page.mouse.move(box!.x + box!.width * 0.6, box!.y + box!.height * 0.5, { steps: 4 });
+    await page.waitForTimeout(200);
+    await shot('04c-run-tooltip');
+    await page.mouse.move(0, 0);
+    // At 1024 px the run's long title wraps whole instead of being cut.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.waitForTimeout(300);
+    const title = page.getByTestId('run-title');
+    expect(await title.evaluate((el) => el.scrollWidth <= el.clientWidth && el.textContent!.trim().length > 40)).toBe(true);
+    await shot('04d-run-1024');
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('shows the kernel heatmaps and moves their step slider', async () => {
@@ -116,11 +171,28 @@ describe('workbench in the browser', () => {
     expect(middle).not.toBe(last);
     await page.waitForTimeout(300);
     await shot('05-run-kernels');
+    // The panel saves the three heatmaps as one figure, each titled with its own colour bar, named by run and step.
+    const [figure] = await Promise.all([page.waitForEvent('download'), page.locator('[data-panel="heatmaps"] .chart-panel__export button', { hasText: 'SVG' }).click()]);
+    expect(figure.suggestedFilename()).toMatch(new RegExp(`^fig-1-.*-step-${middle}\\.svg$`));
+    const svg = readFileSync(await figure.path(), 'utf8');
+    for (const title of ['K₀ (step 0)', `K_t (step ${middle})`, `K_t − K₀ (step ${middle})`]) expect(svg).toContain(title);
+    expect(svg.match(/<linearGradient/g)?.length ?? 0).toBeGreaterThanOrEqual(3);
+    writeFileSync(join(ARTIFACTS, '05c-kernel-panel-export.svg'), svg);
+    // And each heatmap alone.
+    const [single] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-kt-png').click()]);
+    expect(single.suggestedFilename()).toMatch(new RegExp(`^fig-1-.*-kt-step-${middle}\\.png$`));
+    expect(readFileSync(await single.path()).subarray(1, 4).toString()).toBe('PNG');
     await page.locator('[data-panel="sweep"]').scrollIntoViewIfNeeded();
     await expect.poll(() => chartPoints('sweep')).toBeGreaterThan(0);
     await expect.poll(() => chartPoints('spectrum-all')).toBeGreaterThan(0);
     await page.waitForTimeout(300);
     await shot('05b-run-sweep-spectrum');
+    const sweep = await hoverChart('sweep');
+    expect(sweep.header).toMatch(/^φ = /);
+    expect(sweep.rows.some((r) => r.name.startsWith('step '))).toBe(true);
+    const spectrum = await hoverChart('spectrum-all', 0.8);
+    expect(spectrum.header).toMatch(/^step \d+/);
+    expect(spectrum.rows.length).toBeGreaterThan(0);
   });
 
   it('exports the run as an HTML report and a metrics CSV through the Export dialog', async () => {
@@ -159,6 +231,11 @@ describe('workbench in the browser', () => {
       expect(p.url()).toMatch(/\/new/);
       await p.locator('[data-path="model.width"]').scrollIntoViewIfNeeded();
       await shot('06b-new-run-invalid');
+      // The loss hint follows the loss chosen.
+      await p.getByTestId('field-loss').selectOption('mse');
+      await expect.poll(() => p.locator('[data-path="loss.kind"]').textContent()).toContain('(f − t)²');
+      await p.getByTestId('field-loss').selectOption('bce');
+      await expect.poll(() => p.locator('[data-path="loss.kind"]').textContent()).toContain('ln(1 + e^−(2y−1)f)');
       await p.getByTestId('field-width').fill('128');
       await p.getByTestId('field-steps').fill('1000');
       await p.getByRole('group', { name: 'Kernels schedule' }).scrollIntoViewIfNeeded();
@@ -169,6 +246,23 @@ describe('workbench in the browser', () => {
     await expect.poll(() => page.locator('[data-testid="runs-table"] tbody tr').count()).toBe(2);
     await page.waitForTimeout(300);
     await shot('06-project-runs');
+    // "r" brings the keyboard into the runs table, where arrows move and Space selects.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('r');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-testid="runs-table"] tbody tr') !== null)).toBe(true);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.locator('[data-testid="runs-table"] tbody tr[aria-selected="true"]').count()).toBe(1);
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.locator('[data-testid="runs-table"] tbody tr[aria-selected="true"]').count()).toBe(0);
+    // At 1024 px the table fits without sideways scrolling, Created and Tags in view.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.waitForTimeout(300);
+    expect(await page.locator('[data-testid="runs-table"]').evaluate((el) => el.parentElement!.scrollWidth - el.parentElement!.clientWidth)).toBeLessThanOrEqual(0);
+    expect(await page.getByRole('columnheader', { name: 'Created' }).isVisible()).toBe(true);
+    expect(await page.getByRole('columnheader', { name: 'Tags' }).isVisible()).toBe(true);
+    await shot('06d-project-runs-1024');
+    await page.setViewportSize({ width: 1440, height: 900 });
     await page.getByRole('checkbox', { name: 'Select all shown runs' }).check();
     await page.getByTestId('compare-selected').click();
     await page.waitForURL(/#\/compare\?runs=/);
@@ -177,6 +271,9 @@ describe('workbench in the browser', () => {
     await expect.poll(() => chartPoints('compare'), { timeout: 30_000 }).toBeGreaterThan(0);
     await page.waitForTimeout(300);
     await shot('07-compare');
+    const compared = await hoverChart('compare');
+    expect(compared.header).toMatch(/^step \d+/);
+    expect(compared.rows.length).toBeGreaterThanOrEqual(2);
     await page.getByTestId('mode-sweep').click();
     await expect.poll(() => chartPoints('compare-sweep'), { timeout: 30_000 }).toBeGreaterThan(0);
     await page.waitForTimeout(300);
@@ -194,6 +291,17 @@ describe('workbench in the browser', () => {
     await page.waitForURL(/#\/projects\/\d+$/);
     await page.getByTestId('import-onnx').click();
     await page.waitForURL(/#\/projects\/\d+\/import$/);
+    // The file chooser takes the same way as a drop: the files are uploaded and their host paths listed.
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('import-choose').click()]);
+    expect(chooser.isMultiple()).toBe(true);
+    await chooser.setFiles(names.map((name) => join(series, name)));
+    await expect.poll(() => page.getByTestId('import-param-count').textContent(), { timeout: 60_000 }).toContain(`${manifest.series[0].paramCount} trainable`);
+    const chosen = (await page.getByTestId('import-models').inputValue()).split('\n');
+    expect(chosen.map((line) => line.slice(line.lastIndexOf('/') + 1))).toEqual(['torch-mlp-step-0000.onnx', 'torch-mlp-step-0005.onnx', 'torch-mlp-step-0020.onnx', 'torch-mlp-step-0060.onnx']);
+    // A fresh form for the drop.
+    await page.reload();
+    await page.getByTestId('import-models').waitFor();
+    expect(await page.getByTestId('import-models').inputValue()).toBe('');
     // A real drop event with real File objects: a browser gives no paths, so the view uploads them (uploads:write).
     await page.evaluate((list) => {
       const transfer = new DataTransfer();
@@ -216,6 +324,17 @@ describe('workbench in the browser', () => {
     await page.waitForURL(/#\/runs\/\d+/);
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 120_000 }).toBe('done');
     await expect.poll(() => chartPoints('drift'), { timeout: 30_000 }).toBe(4);
+    // Named from its files, counted in checkpoints.
+    expect(await page.getByTestId('run-title').textContent()).toContain('torch-mlp-step 0000–0060 (4 checkpoints)');
+    expect(await page.getByRole('progressbar').locator('xpath=..').textContent()).toContain('checkpoint 4');
+    // On log10(1 + t) the first checkpoint (step 0) stays on the chart.
+    await page.getByTestId('x-log1p').click();
+    await expect.poll(() => chartPoints('drift')).toBe(4);
+    await page.waitForTimeout(300);
+    await shot('13b-import-drift-log1p');
+    const drift = await hoverChart('drift', 0.9);
+    expect(drift.header).toMatch(/^step \d+/);
+    expect(drift.rows).toHaveLength(1);
     await page.waitForTimeout(300);
     await shot('13-import-drift');
     await page.getByTestId('tab-kernels').click();
@@ -255,7 +374,10 @@ describe('workbench in the browser', () => {
     await page.waitForTimeout(300);
     await shot('10-run-dark');
     await page.getByTestId('tab-config').click();
-    await expect.poll(() => page.locator('pre').first().textContent()).toContain('"circleSweep": 101');
+    await expect.poll(() => page.getByTestId('run-config').textContent()).toContain('"circleSweep": 101');
+    // A GD run's config shows no Adam moments.
+    expect(await page.getByTestId('run-config').textContent()).toContain('"kind": "gd"');
+    expect(await page.getByTestId('run-config').textContent()).not.toContain('beta1');
     await shot('11-run-config-dark');
   });
 

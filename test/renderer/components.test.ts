@@ -251,7 +251,7 @@ describe('KernelHeatmaps', () => {
       const data = Float64Array.from([1, 0, 0, 1].map((v) => v * (1 + step / 100)));
       return { step, kind: 'full' as const, rows: 2, data, size: 2, downsampled: 1, eigenvalues: null, sweep: null };
     };
-    const view = mount(KernelHeatmaps, { props: { kernels, snapshot, live: false } });
+    const view = mount(KernelHeatmaps, { props: { kernels, snapshot, live: false, filename: 'run' } });
     await flushPromises();
     expect(view.find('[data-testid="kernel-step"]').text()).toBe('100');
     expect(view.text()).toContain('max |·| 1');
@@ -264,7 +264,7 @@ describe('KernelHeatmaps', () => {
   });
 
   it('explains when the run stored no matrices', () => {
-    const view = mount(KernelHeatmaps, { props: { kernels: [{ step: 0, kind: 'full', rows: 2, cols: 2, hasData: false }], snapshot: async () => { throw new Error('unused'); }, live: false } });
+    const view = mount(KernelHeatmaps, { props: { kernels: [{ step: 0, kind: 'full', rows: 2, cols: 2, hasData: false }], snapshot: async () => { throw new Error('unused'); }, live: false, filename: 'run' } });
     expect(view.text()).toContain('saveKernels');
   });
 });

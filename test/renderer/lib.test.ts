@@ -4,7 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeTensor, encodeTensor } from '../../src-main/contract/tensor-codec';
 import { applyConfigPatch } from '../../src-main/node/store/config-patch';
+import { appliedConfig } from '../../src-renderer/src/lib/applied-config';
 import { differingPaths, flattenConfig, mergePatch } from '../../src-main/charts/config-paths';
+import { lossHint } from '../../src-renderer/src/lib/loss-hint';
 import { formatRoute, parseRoute, type Route } from '../../src-renderer/src/lib/routes';
 import { guardFileDrops } from '../../src-renderer/src/lib/file-drop-guard';
 import { matchesFilter, rowsToCsv, runRow, sortRows } from '../../src-renderer/src/lib/run-row';
@@ -80,7 +82,7 @@ describe('run rows', () => {
   it('shows an import run as arch onnx with checkpoints for steps and its last relative drift', () => {
     const record = runRecord(7, { kind: 'import', status: 'done', config: { models: ['a-0.onnx', 'a-5.onnx', 'a-9.onnx'], probe: 'mnist:64' }, summary: { checkpoints: 2, finalRelDrift: 0.25 } });
     const row = runRow(listItem(record), record);
-    expect(row).toMatchObject({ arch: 'onnx', steps: 3, stepsDone: 2, finalDrift: 0.25, finalLoss: null, loss: '', depth: null });
+    expect(row).toMatchObject({ arch: 'onnx', steps: 3, stepsDone: 2, stepsUnit: 'checkpoints', finalDrift: 0.25, finalLoss: null, loss: '', depth: null });
     expect(matchesFilter(row, 'arch:onnx')).toBe(true);
   });
 
@@ -105,5 +107,28 @@ describe('file drop guard', () => {
     expect(drag('drop', ['text/plain'])).toBe(false);
     stop();
     expect(drag('drop', ['Files'])).toBe(false);
+  });
+});
+
+describe('lossHint', () => {
+  it('follows the loss chosen', () => {
+    expect(lossHint({ kind: 'bce', targets: 'zero-one' })).toContain('ln(1 + e^−(2y−1)f)');
+    expect(lossHint({ kind: 'mse', targets: 'plus-minus' })).toBe('mse: (f − t)², t = 2y − 1 ∈ {−1, +1}');
+    expect(lossHint({ kind: 'mse', targets: 'zero-one' })).not.toContain('ln');
+    expect(lossHint({ kind: 'softmax-ce', targets: 'zero-one' })).toContain('softmax');
+  });
+});
+
+describe('appliedConfig', () => {
+  it("drops Adam's moments on a GD run, the batch size off SGD and MSE targets off other losses", () => {
+    const config = { model: { width: 8 }, optimizer: { kind: 'gd', lr: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, loss: { kind: 'bce', reduction: 'mean', targets: 'zero-one' } };
+    expect(appliedConfig(config)).toEqual({ model: { width: 8 }, optimizer: { kind: 'gd', lr: 0.1 }, loss: { kind: 'bce', reduction: 'mean' } });
+    expect(config.optimizer.beta1).toBe(0.9);
+  });
+
+  it('keeps what Adam, SGD and MSE use', () => {
+    const adam = { optimizer: { kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, batchSize: 4 }, loss: { kind: 'mse', targets: 'plus-minus' } };
+    expect(appliedConfig(adam)).toEqual({ optimizer: { kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, loss: { kind: 'mse', targets: 'plus-minus' } });
+    expect(appliedConfig({ optimizer: { kind: 'sgd', lr: 0.1, batchSize: 4, beta1: 0.9 } })).toEqual({ optimizer: { kind: 'sgd', lr: 0.1, batchSize: 4 } });
   });
 });

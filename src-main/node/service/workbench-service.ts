@@ -15,7 +15,7 @@ import type { MetricSeries } from '../store/types';
 import { importConfigSchema } from '../jobs/import-job';
 import { createJobQueue } from '../jobs/job-queue';
 import { runTask } from '../jobs/run-task';
-import { expandModelPaths } from '../onnx/import/model-paths';
+import { expandModelPaths, importRunName } from '../onnx/import/model-paths';
 import { defaultBundlePath, exportsDir, readExportChunk } from '../transfers/export-files';
 import { pathsNamedByRuns, pruneUploads } from '../transfers/upload-pruning';
 import { createUploadStore } from '../transfers/upload-store';
@@ -141,7 +141,7 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
       if (steps && steps.length !== files.length)
         throw new CodedError('config/invalid', `${steps.length} steps given for ${files.length} checkpoint files (folders expanded): give one step per file, or none to read them from the file names`);
       const config = importConfigSchema.parse({ models: files, probe, kernel, freeze, keepSoftmax, bind, inputName, steps });
-      const run = store.runs.create(projectId, { kind: 'import', config, name: name ?? `drift of ${files.length} checkpoint(s)` });
+      const run = store.runs.create(projectId, { kind: 'import', config, name: name ?? importRunName(files) });
       return startRun(run.id);
     },
     'uploads:write': ({ uploadId, path, offset, data }) => uploads.write({ uploadId, path, offset, bytes: Buffer.from(data, 'base64') }),

@@ -1,13 +1,14 @@
-// The slice of ECharts the app uses, registered once (tree-shaken: line, scatter and heatmap charts, the canvas
-// renderer for the screen and the SVG renderer for export); its option type is src-main/charts/chart-option.ts.
+// The slice of ECharts the app uses, registered once (tree-shaken: line, scatter and heatmap charts, titles for
+// multi-chart figures, the canvas renderer for the screen and the SVG renderer for export); its option type is
+// src-main/charts/chart-option.ts.
 import { HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
-import { DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import { DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TitleComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import { type EChartsType, init, use } from 'echarts/core';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 import type { ChartOption } from '../../../src-main/charts/chart-option';
 import { downloadBlob } from '../lib/download';
 
-use([LineChart, ScatterChart, HeatmapChart, GridComponent, TooltipComponent, LegendComponent, DataZoomComponent, MarkLineComponent, VisualMapComponent, CanvasRenderer, SVGRenderer]);
+use([LineChart, ScatterChart, HeatmapChart, GridComponent, TooltipComponent, LegendComponent, DataZoomComponent, MarkLineComponent, TitleComponent, VisualMapComponent, CanvasRenderer, SVGRenderer]);
 
 /** Saves what the chart shows: PNG at twice the screen's resolution, or SVG re-rendered off screen as vectors. */
 export function exportChart(chart: EChartsType, format: 'png' | 'svg', filename: string, theme: 'light' | 'dark'): void {
@@ -24,5 +25,16 @@ export function exportChart(chart: EChartsType, format: 'png' | 'svg', filename:
     downloadBlob(new Blob([svg.renderToSVGString()], { type: 'image/svg+xml' }), `${filename}.svg`);
   } finally {
     svg.dispose();
+  }
+}
+
+/** Saves a figure that is not on screen (several charts in one option) by drawing it off screen at the given size. */
+export function exportOption(option: ChartOption, size: { width: number; height: number }, format: 'png' | 'svg', filename: string, theme: 'light' | 'dark'): void {
+  const chart = init(document.createElement('div'), theme === 'dark' ? 'dark' : undefined, { renderer: 'canvas', ...size });
+  try {
+    chart.setOption(option);
+    exportChart(chart, format, filename, theme);
+  } finally {
+    chart.dispose();
   }
 }

@@ -14,8 +14,10 @@ export interface RunRow {
   readonly depth: number | null;
   readonly loss: string;
   readonly lr: number | null;
+  /** Training steps, or for an import the checkpoints (`stepsUnit` says which). */
   readonly steps: number | null;
   readonly stepsDone: number | null;
+  readonly stepsUnit: 'steps' | 'checkpoints';
   readonly backend: string;
   readonly finalLoss: number | null;
   readonly finalDrift: number | null;
@@ -23,7 +25,7 @@ export interface RunRow {
   readonly created: number;
 }
 
-export type SortKey = Exclude<keyof RunRow, 'tags'>;
+export type SortKey = Exclude<keyof RunRow, 'tags' | 'stepsUnit'>;
 
 const numberOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
@@ -46,6 +48,7 @@ function importRow(item: RunListItem, record?: RunRecord): RunRow {
     lr: null,
     steps: Array.isArray(models) ? models.length : null,
     stepsDone: numberOrNull(summary.checkpoints),
+    stepsUnit: 'checkpoints',
     backend: typeof record?.backend?.name === 'string' ? record.backend.name : '',
     finalLoss: null,
     finalDrift: numberOrNull(summary.finalRelDrift),
@@ -71,6 +74,7 @@ export function runRow(item: RunListItem, record?: RunRecord): RunRow {
     lr: config.optimizer?.lr ?? null,
     steps: config.steps ?? null,
     stepsDone: numberOrNull(summary.stepsDone),
+    stepsUnit: 'steps',
     backend: typeof record?.backend?.name === 'string' ? record.backend.name : '',
     finalLoss: numberOrNull(summary.finalLoss),
     finalDrift: numberOrNull(summary.finalRelDrift),

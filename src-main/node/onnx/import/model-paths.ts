@@ -2,7 +2,7 @@
 // files directly inside it in natural order (step-5 before step-20), so a dropped or typed run folder becomes its
 // series; the stored run config then names every file, which keeps the run reproducible.
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { CodedError } from '../../../contract/result';
 
 /** Extensions taken from a folder (the registry decides later whether each really is a model it can open). */
@@ -37,4 +37,24 @@ export async function expandModelPaths(paths: readonly string[]): Promise<string
     else expanded.push(path);
   }
   return [...new Set(expanded)];
+}
+
+/**
+ * A run name from the checkpoint files: their shared stem and the first and last distinct parts, e.g.
+ * "torch-mlp-step 0000–0060 (4 checkpoints)"; one file is its own name.
+ */
+export function importRunName(files: readonly string[]): string {
+  const stems = files.map((f) => basename(f).replace(/\.[^.]+$/, ''));
+  if (stems.length === 0) return 'import';
+  if (stems.length === 1) return `${stems[0]} (1 checkpoint)`;
+  const first = stems[0];
+  const last = stems[stems.length - 1];
+  let shared = 0;
+  while (stems.every((s) => s[shared] === first[shared]) && shared < first.length) shared++;
+  // Cut back to a separator so "step-0000" and "step-0060" keep their whole numbers.
+  const cut = first.slice(0, shared).search(/[-_. ][^-_. ]*$/);
+  const stem = cut > 0 ? first.slice(0, cut) : '';
+  const rest = (s: string) => s.slice(stem.length).replace(/^[-_. ]+/, '');
+  const range = stem ? `${stem} ${rest(first)}–${rest(last)}` : `${first} … ${last}`;
+  return `${range} (${stems.length} checkpoints)`;
 }

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expandModelPaths } from '../../../../src-main/node/onnx/import/model-paths';
+import { expandModelPaths, importRunName } from '../../../../src-main/node/onnx/import/model-paths';
 
 describe('expandModelPaths', () => {
   it('expands folders in place, in natural order, keeping files as given and dropping repeats', async () => {
@@ -27,5 +27,14 @@ describe('expandModelPaths', () => {
     await expect(expandModelPaths([join(root, 'nope.onnx')])).rejects.toMatchObject({ code: 'data/not-found', message: expect.stringContaining('nope.onnx') });
     await mkdir(join(root, 'empty'));
     await expect(expandModelPaths([join(root, 'empty')])).rejects.toMatchObject({ code: 'data/not-found', message: expect.stringContaining('no .onnx files') });
+  });
+});
+
+describe('importRunName', () => {
+  it('names a series by its shared stem and its first and last checkpoints', () => {
+    const files = ['0000', '0005', '0020', '0060'].map((s) => `/up/torch-mlp-step-${s}.onnx`);
+    expect(importRunName(files)).toBe('torch-mlp-step 0000–0060 (4 checkpoints)');
+    expect(importRunName(['/a/ckpt1.onnx', '/b/ckpt2.onnx'])).toBe('ckpt1 … ckpt2 (2 checkpoints)');
+    expect(importRunName(['/a/model.onnx'])).toBe('model (1 checkpoint)');
   });
 });
