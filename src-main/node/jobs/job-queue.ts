@@ -1,5 +1,7 @@
 // The job queue of a host (training and import runs): runs start in worker threads (never on the thread that serves the UI or the API),
 // at most `concurrency` at once, in order; cancel is cooperative for running jobs and immediate for queued ones.
+// A queued run is recorded as this host's (its runner), so that a host starting after a crash can take it over; a run
+// cancelled in the store meanwhile (by another host) is skipped rather than started.
 // Worker messages become API events; a worker that dies is recorded as a failed run.
 import type { Worker } from 'node:worker_threads';
 import type { Events, EventName, ProgressDto } from '../../contract/api';
@@ -35,8 +37,19 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
   const latest = new Map<RunId, ProgressDto>();
   let closing = false;
 
+  const stillQueued = (runId: RunId) => {
+    try {
+      return store.runs.get(runId).status === 'queued';
+    } catch {
+      return false;
+    }
+  };
+
   const pump = () => {
-    while (!closing && running.size < concurrency && waiting.length > 0) launch(waiting.shift() as RunId);
+    while (!closing && running.size < concurrency && waiting.length > 0) {
+      const runId = waiting.shift() as RunId;
+      if (stillQueued(runId)) launch(runId);
+    }
   };
 
   const launch = (runId: RunId) => {
@@ -81,6 +94,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
   return {
     concurrency,
     enqueue(runId) {
+      store.runs.claimQueued(runId);
       waiting.push(runId);
       pump();
     },
