@@ -1,10 +1,13 @@
 // Who has a workspace database open, so that a lock left behind by a killed process can be told from a live one.
-// node-sqlite3-wasm locks a database by creating the directory `<db>.lock` and removes it when the transaction ends;
-// a process killed inside a transaction leaves it behind, and every later access would fail "database is locked".
+// A writer locks a database by creating the directory `<db>.lock` (vfs-locks.ts) and removes it when its transaction
+// ends; a process killed inside a transaction leaves it behind, and every later write would fail "database is locked".
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { lockDirOf, processAlive } from './vfs-locks';
+
+export { lockDirOf };
 
 export interface Holder {
   /** `<pid>-<random>`: one per open connection; runs record it as their runner. */
@@ -13,7 +16,6 @@ export interface Holder {
 }
 
 const holdersDir = (dbPath: string): string => `${dbPath}.holders`;
-export const lockDirOf = (dbPath: string): string => `${dbPath}.lock`;
 
 /** Registers this connection before it touches the database, so that other processes never take its lock as stale. */
 export function registerHolder(dbPath: string): Holder {
@@ -36,16 +38,6 @@ function removeQuietly(remove: () => void): void {
     remove();
   } catch {
     // Already gone, or still in use by another holder: either way nothing to do.
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -86,6 +78,8 @@ export function clearStaleLock(dbPath: string, selfId?: string): boolean {
   const lockDir = lockDirOf(dbPath);
   try {
     if (Math.floor(statSync(lockDir).mtimeMs) > checkedAt) return false;
+    // The writer's markers (vfs-locks.ts) first: the folder goes only once it is empty.
+    for (const mark of readdirSync(lockDir)) unlinkSync(join(lockDir, mark));
     rmdirSync(lockDir);
     return true;
   } catch {
