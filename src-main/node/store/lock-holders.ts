@@ -5,12 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { lockDirOf, processAlive } from './vfs-locks';
+import { threadId } from 'node:worker_threads';
+import { lockDirOf, processAlive, readersDirOf, WRITER_MARK } from './vfs-locks';
 
 export { lockDirOf };
 
 export interface Holder {
-  /** `<pid>-<random>`: one per open connection; runs record it as their runner. */
+  /** `<pid>-<thread>-<random>`: one per open connection; runs record it as their runner. */
   readonly id: string;
   release(): void;
 }
@@ -20,7 +21,7 @@ const holdersDir = (dbPath: string): string => `${dbPath}.holders`;
 /** Registers this connection before it touches the database, so that other processes never take its lock as stale. */
 export function registerHolder(dbPath: string): Holder {
   const dir = holdersDir(dbPath);
-  const id = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const id = `${process.pid}-${threadId}-${randomBytes(4).toString('hex')}`;
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, id), JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
   return {
@@ -85,4 +86,32 @@ export function clearStaleLock(dbPath: string, selfId?: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Forgets a worker thread of this process that ended without closing its connections (terminated, or crashed inside
+ * a transaction): its holder entries, its reader files, and the writer lock if the thread held it. Its process lives
+ * on, so nothing else would ever judge them stale. The next access rolls back the transaction the thread left.
+ */
+export function releaseThread(dbPath: string, deadThreadId: number): void {
+  const prefix = `${process.pid}-${deadThreadId}-`;
+  for (const dir of [holdersDir(dbPath), readersDirOf(dbPath)]) {
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      // No such folder: nothing registered.
+    }
+    for (const name of entries) if (name.startsWith(prefix)) removeQuietly(() => unlinkSync(join(dir, name)));
+  }
+  const lockDir = lockDirOf(dbPath);
+  let writer: string;
+  try {
+    writer = readFileSync(join(lockDir, WRITER_MARK), 'utf8');
+  } catch {
+    return;
+  }
+  if (!writer.startsWith(prefix)) return;
+  for (const mark of readdirSync(lockDir)) removeQuietly(() => unlinkSync(join(lockDir, mark)));
+  removeQuietly(() => rmdirSync(lockDir));
 }

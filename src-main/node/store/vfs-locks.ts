@@ -26,7 +26,7 @@ const SQLITE_BUSY = 5;
 const SQLITE_IOERR_LOCK = 3850;
 const SQLITE_IOERR_UNLOCK = 2058;
 
-const WRITER_MARK = 'writer';
+export const WRITER_MARK = 'writer';
 const PENDING_MARK = 'pending';
 
 export const lockDirOf = (dbPath: string): string => `${dbPath}.lock`;
