@@ -10,6 +10,7 @@
 import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CodedError, type ErrorCode } from '../../contract/result';
+import { checkDatabaseFile } from './file-header';
 import { clearStaleLock, type Holder, registerHolder } from './lock-holders';
 import { type SqliteModule, sqliteDriver } from './sqlite-driver';
 
@@ -99,6 +100,8 @@ function ensureWritableFile(path: string): void {
 export function openDatabase(file: string, options: OpenOptions = {}): OpenDatabaseResult {
   const path = resolve(file);
   ensureWritableFile(path);
+  // Before any lock file or holder appears next to it: a damaged file is refused, never written.
+  checkDatabaseFile(path);
   let holder: Holder;
   let clearedStaleLock: boolean;
   try {
