@@ -36,14 +36,16 @@ function percentile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
+type Answer = { ok: boolean; code?: string };
+
 /** One HTTP request on a kept-alive connection of `agent`; resolves with the parsed JSON body. */
-function send(agent: Agent, url: string, headers: Record<string, string>, body?: unknown): Promise<{ ok: boolean; code?: string }> {
+function sendOnce(agent: Agent, url: string, headers: Record<string, string>, body?: unknown): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: body === undefined ? 'GET' : 'POST', headers, agent }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve(JSON.parse(text) as { ok: boolean; code?: string }));
+      response.on('end', () => resolve(JSON.parse(text) as Answer));
       response.on('error', reject);
     });
     req.on('error', reject);
@@ -51,8 +53,26 @@ function send(agent: Agent, url: string, headers: Record<string, string>, body?:
   });
 }
 
+/**
+ * As a browser does, a request whose kept-alive connection the server closed meanwhile (its keep-alive timeout can
+ * pass while a loaded machine keeps it from reading the next request) is sent again on a new one; the latency
+ * counts both.
+ */
+let resent = 0;
+
+async function send(agent: Agent, url: string, headers: Record<string, string>, body?: unknown): Promise<Answer> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await sendOnce(agent, url, headers, body);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ECONNRESET' || attempt >= 4) throw error;
+      resent++;
+    }
+  }
+}
+
 /** `REQUESTS` requests, `CONCURRENCY` in flight at once; latencies in ms. */
-async function load(call: () => Promise<{ ok: boolean; code?: string }>): Promise<Latencies> {
+async function load(call: () => Promise<Answer>): Promise<Latencies> {
   const times: number[] = [];
   let next = 0;
   const client = async () => {
@@ -74,9 +94,8 @@ export async function benchStreamReads(): Promise<Row[]> {
   const service = await createWorkbenchService({ workspaceDir, transport: 'web' });
   const server = await startWebServer({ service, rendererDir: null });
   const headers = { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' };
-  // A connection per request: kept-alive ones are closed by the server when a loaded machine keeps it from reading
-  // the next request within its keep-alive timeout, which would fail the bench rather than measure it.
-  const agent = new Agent({ keepAlive: false, maxSockets: CONCURRENCY });
+  // One kept-alive connection per concurrent client, as a browser's.
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const rows: Row[] = [];
   try {
     const { handlers } = service;
@@ -121,7 +140,7 @@ export async function benchStreamReads(): Promise<Row[]> {
         });
       }
     }
-    rows.push({ section, case: `(the run committed ${steps} steps meanwhile)`, engine });
+    rows.push({ section, case: `(the run committed ${steps} steps meanwhile)`, engine, note: `${resent} request(s) resent after a connection reset` });
   } finally {
     agent.destroy();
     await server.close();
