@@ -68,15 +68,29 @@ export function liveHolders(dbPath: string): string[] {
   return live;
 }
 
+/** The writer lock's owner (vfs-locks.ts marks it) is a process of this host that is gone. */
+function ownerDead(lockDir: string): boolean {
+  try {
+    const [token, host] = readFileSync(join(lockDir, WRITER_MARK), 'utf8').split(' ');
+    const pid = Number.parseInt(token, 10);
+    // A pid on another machine (a shared folder) cannot be checked.
+    return host === hostname() && Number.isInteger(pid) && !processAlive(pid);
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Removes a stale `<db>.lock`: only when no live holder other than `selfId` is registered, and only a lock that
- * predates the check (a process that registers after the listing may create a fresh, legitimate one meanwhile).
- * The next access then finds the hot journal and rolls the interrupted transaction back.
+ * Removes a stale `<db>.lock`: when its writer mark names a dead process, or when no live holder other than `selfId`
+ * is registered (a lock without a mark); and only a lock that predates the check (a process that registers after the
+ * listing may create a fresh, legitimate one meanwhile). The next access then finds the hot journal and rolls the
+ * interrupted transaction back.
  */
 export function clearStaleLock(dbPath: string, selfId?: string): boolean {
   const checkedAt = Date.now();
-  if (liveHolders(dbPath).some((id) => id !== selfId)) return false;
   const lockDir = lockDirOf(dbPath);
+  // With the owner known dead, other live holders do not matter: two live clients must not keep each other from it.
+  if (!ownerDead(lockDir) && liveHolders(dbPath).some((id) => id !== selfId)) return false;
   try {
     if (Math.floor(statSync(lockDir).mtimeMs) > checkedAt) return false;
     // The writer's markers (vfs-locks.ts) first: the folder goes only once it is empty.

@@ -3,7 +3,8 @@
 // `<db>.lock/`, so a reader waited while the training worker built and committed a batch. These are SQLite's own
 // rollback-journal levels (https://www.sqlite.org/lockingv3.html) over files, since node:fs has no byte-range locks:
 //   SHARED     a file `<db>.readers/<pid>-<thread>-<random>` (content: the host name); many at once;
-//   RESERVED   the directory `<db>.lock/` (mkdir is atomic: one writer) holding a file `writer`; readers go on;
+//   RESERVED   the directory `<db>.lock/` (mkdir is atomic: one writer) holding a file `writer` (its token and
+//              host); readers go on;
 //   PENDING    adds `<db>.lock/pending`: no new reader starts; EXCLUSIVE once no other live reader is registered.
 // A writer writes the database file only under EXCLUSIVE (its commit), so readers wait for that part alone. A
 // `<db>.lock/` without `writer` (being created, or taken by an older workbench with the one-level lock) counts as
@@ -153,7 +154,8 @@ export function lockFile(dbPath: string, file: number, level: number): number {
       } catch (error) {
         return isCode(error, 'EEXIST') ? SQLITE_BUSY : SQLITE_IOERR_LOCK;
       }
-      writeFileSync(join(lockDirOf(dbPath), WRITER_MARK), lock.token);
+      // Token and host: lock-holders.ts tells a dead owner's lock from a live one by them.
+      writeFileSync(join(lockDirOf(dbPath), WRITER_MARK), `${lock.token} ${hostname()}`);
       lock.level = RESERVED;
     }
     if (level === EXCLUSIVE) {
