@@ -51,6 +51,13 @@ function layer(name, allowed, bans) {
 
 const serviceLayers = ['node', 'server', 'cli'];
 
+// Contract modules the renderer may import values from (not only types): plain functions with no zod and no other
+// dependency, so the New-run form runs the very code the host runs (the sweep expansion and its run ids).
+const RENDERER_VALUE_MODULES = ['sweep-expansion', 'stable-hash'];
+// What those modules may import themselves: each other and the plain Result/CodedError module.
+const RENDERER_VALUE_DEPENDENCIES = [...RENDERER_VALUE_MODULES, 'result'];
+const oneOf = (names) => `(?:${names.join('|')})(?:\\.ts)?$`;
+
 const layering = [
   ...layer('contract', [], merge(nodeBuiltins, electronModule, {
     paths: [{ name: 'vue', message: 'The contract is plain data and types: no vue.' }],
@@ -62,7 +69,12 @@ const layering = [
       message: 'Core declares an interface; src-main/node passes the native implementation in at start.',
     })),
   })),
-  ...serviceLayers.flatMap((name) => layer(name, ['contract', 'core', ...serviceLayers], electronModule)),
+  // Chart option builders and their pure helpers, shared by the renderer (on screen) and node/report (SSR SVG).
+  ...layer('charts', ['contract'], merge(nodeBuiltins, electronModule, {
+    paths: [{ name: 'vue', message: 'Chart builders are pure functions over plain data: no vue.' }],
+    patterns: [{ regex: '^@vue/', message: 'Chart builders are pure functions over plain data: no vue.' }],
+  })),
+  ...serviceLayers.flatMap((name) => layer(name, ['contract', 'core', 'charts', ...serviceLayers], electronModule)),
   ...layer('electron', ['contract', 'node'], {}),
   {
     name: 'ntk/layering/preload',
@@ -82,6 +94,28 @@ const layering = [
     },
   },
   {
+    name: 'ntk/layering/renderer-value-modules',
+    files: RENDERER_VALUE_MODULES.map((name) => `src-main/contract/${name}.ts`),
+    rules: {
+      [RESTRICT]: [
+        'error',
+        merge(nodeBuiltins, electronModule, {
+          patterns: [
+            {
+              regex: '^(?!\\./)',
+              message: 'The renderer imports this module: no zod, no npm package, nothing outside src-main/contract.',
+            },
+            {
+              regex: `^\\./(?!${oneOf(RENDERER_VALUE_DEPENDENCIES)})`,
+              allowTypeImports: true,
+              message: `The renderer imports this module: it may import values only from ${RENDERER_VALUE_DEPENDENCIES.map((n) => `./${n}`).join(', ')}.`,
+            },
+          ],
+        }),
+      ],
+    },
+  },
+  {
     name: 'ntk/layering/renderer',
     files: ['src-renderer/**/*.ts', 'src-renderer/**/*.vue'],
     rules: {
@@ -90,13 +124,13 @@ const layering = [
         merge(nodeBuiltins, electronModule, {
           patterns: [
             {
-              regex: '(?:^|/)src-main(?:$|/(?!contract(?:/|$)))',
-              message: 'The renderer reaches the engine through window.api only; it may not import src-main code.',
+              regex: '(?:^|/)src-main(?:$|/(?!(?:contract|charts)(?:/|$)))',
+              message: 'The renderer reaches the engine through window.api only; it may import src-main/charts, no other src-main code.',
             },
             {
-              regex: '(?:^|/)src-main/contract(?:/|$)',
+              regex: `(?:^|/)src-main/contract(?:$|/(?!${oneOf(RENDERER_VALUE_MODULES)}))`,
               allowTypeImports: true,
-              message: 'The renderer may use `import type` from src-main/contract, never value imports.',
+              message: `The renderer may use \`import type\` from src-main/contract, and values only from ${RENDERER_VALUE_MODULES.join(', ')}.`,
             },
           ],
         }),

@@ -6,6 +6,7 @@ import type { Project, RunRecord, RunState } from './records';
 import { RUN_STATES } from './records';
 import type { Result } from './result';
 import { type Channel, EVENT_NAMES } from './channels';
+import { slurmOptionsSchema } from './sweep-spec';
 
 const id = z.number().int().positive();
 const name = z.string().trim().min(1).max(200);
@@ -45,6 +46,8 @@ export const requestSchemas = {
     models: z.array(filePath).min(1).max(10_000).describe('model files or folders of them, on the host'),
     freeze: z.array(z.string().min(1).max(512)).max(10_000).optional(),
     keepSoftmax: z.boolean().optional(),
+    bind: z.record(z.string().min(1).max(512), z.union([z.string().min(1).max(4096), z.number().finite()])).optional().describe('values for the other graph inputs: zeros, a number, or a host .json/.npy/.csv file with the tensor'),
+    inputName: z.string().min(1).max(512).optional().describe('the graph input that takes the probe samples (default the first unbound one)'),
   }),
   'imports:start': z.strictObject({
     projectId: id,
@@ -53,6 +56,8 @@ export const requestSchemas = {
     kernel: z.enum(['full', 'trace']).optional(),
     freeze: z.array(z.string().min(1).max(512)).max(10_000).optional(),
     keepSoftmax: z.boolean().optional(),
+    bind: z.record(z.string().min(1).max(512), z.union([z.string().min(1).max(4096), z.number().finite()])).optional().describe('values for the other graph inputs: zeros, a number, or a host .json/.npy/.csv file with the tensor'),
+    inputName: z.string().min(1).max(512).optional().describe('the graph input that takes the probe samples (default the first unbound one)'),
     steps: z.array(z.number().int().nonnegative()).max(10_000).optional().describe('the training step of each checkpoint, in the order of the files; default from the file names'),
     name: name.optional(),
   }),
@@ -66,6 +71,10 @@ export const requestSchemas = {
     path: filePath.describe('a file under <workspace>/exports/, as projects:export answered it'),
     offset: z.number().int().nonnegative(),
     length: z.number().int().min(1).max(UPLOAD_CHUNK_BYTES).optional(),
+  }),
+  'sweeps:export-slurm': z.strictObject({
+    spec: z.record(z.string(), z.unknown()).describe('a sweep spec (contract/sweep-spec.ts); checked run by run against the run-config schema'),
+    slurm: slurmOptionsSchema.optional(),
   }),
 } as const;
 
@@ -137,6 +146,8 @@ export interface ImportParamDto {
   readonly shape: readonly number[];
   /** The first slot it feeds, e.g. "Gemm fc1 input 1". */
   readonly feeds: string;
+  /** Looks like a fixed transform (STFT basis, mel filters): the form offers it frozen. */
+  readonly fixedTransform?: boolean;
 }
 
 /** What an import would work on: the checkpoint files (folders expanded) and the first one's model, translated. */
@@ -155,6 +166,9 @@ export interface ImportInspectionDto {
     readonly frozen: readonly string[];
     readonly constants: readonly string[];
     readonly skippedOutputOp: string | null;
+    /** The graph input that takes the samples, and every other input with what it is bound to (unbound ones: zeros). */
+    readonly inputName: string;
+    readonly bound: Readonly<Record<string, string>>;
     /** 'fcn' when the structured kernel and the float64 path apply to it. */
     readonly structured: 'fcn' | null;
   };
@@ -174,6 +188,20 @@ export interface DownloadChunkDto {
   readonly data: string;
   /** The file's size. */
   readonly bytes: number;
+}
+
+/** A sweep written out for a Slurm cluster: a folder under <workspace>/exports/ to copy there and submit from. */
+export interface SlurmBundleDto {
+  /** The folder on the host (under exports/, so its files can be read back with downloads:read). */
+  readonly dir: string;
+  /** spec.json, sweep.json and sweep.sbatch, as paths on the host. */
+  readonly files: readonly string[];
+  /** The sbatch script's text. */
+  readonly script: string;
+  readonly runs: number;
+  readonly tasks: number;
+  /** What to type, in order: copy the folder to the cluster, submit it, follow it, merge it back. */
+  readonly commands: readonly string[];
 }
 
 /** Response types, one per channel. */
@@ -206,6 +234,7 @@ export interface Responses {
   'imports:start': RunRecord;
   'uploads:write': UploadChunkDto;
   'downloads:read': DownloadChunkDto;
+  'sweeps:export-slurm': SlurmBundleDto;
 }
 
 /** Events pushed to every client (renderer windows, WebSocket connections), batched about ten times a second. */
@@ -228,3 +257,10 @@ export type ApiHandlers = { [C in Channel]: (request: z.output<(typeof requestSc
 
 /** A stream of events a client can listen to; returns the unsubscribe function. */
 export type EventSubscribe = <E extends EventName>(event: E, listener: (payload: Events[E]) => void) => () => void;
+
+/**
+ * What the preload exposes as window.api: one method per channel, `on`, and `pathForFile`, which turns a File the
+ * user dropped on the window into its path on disk (Electron's webUtils.getPathForFile; '' for a file not on disk).
+ * The parameter is a DOM File; contract code compiles without the DOM library, hence `object`.
+ */
+export type PreloadApi = ApiClient & { readonly on: EventSubscribe; readonly pathForFile: (file: object) => string };

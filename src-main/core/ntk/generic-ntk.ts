@@ -3,11 +3,12 @@
 // structured algorithm and the path imported ONNX models take. Cost: n k backward passes + O((n k)^2 P).
 import * as tf from '@tensorflow/tfjs-core';
 import { CodedError } from '../../contract/result';
+import { macrotaskYielder } from '../macrotask';
 import { withConstantTransposes } from '../models/constant-transposes';
 import type { DifferentiableModel } from '../models/differentiable-model';
 import type { ParamSet } from '../models/params';
 import { type MatmulEngine, matrix, type MatrixF32 } from '../linalg/gram-engine';
-import type { KernelMode } from './kernel-types';
+import { classRows, type KernelMode } from './kernel-types';
 
 export interface GenericNtkOptions {
   /** Largest Jacobian block kept in memory, in bytes (default 512 MiB); beyond it rows are recomputed per block. */
@@ -25,21 +26,12 @@ function paramTensors(model: DifferentiableModel, params: ParamSet): tf.Tensor[]
 }
 
 /** Jacobian rows for samples [from, to) of x (n x sampleSize, float64): [(to-from) k, P] float32, sample-major. */
-/** A macrotask turn every ~50 ms, so a cancel message (or a timer) reaches the signal while rows are computed. */
-function yielder(): () => Promise<void> {
-  let last = performance.now();
-  return async () => {
-    if (performance.now() - last < 50) return;
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    last = performance.now();
-  };
-}
-
 async function jacobianRows(model: DifferentiableModel, tensors: tf.Tensor[], x: Float64Array, from: number, to: number, paramCount: number, signal?: AbortSignal): Promise<MatrixF32> {
   const k = model.outputs;
   const sampleSize = model.inputShape.reduce((s, v) => s * v, 1);
   const rows = new Float32Array((to - from) * k * paramCount);
-  const pause = yielder();
+  // A cancel message (or a timer) reaches the signal while rows are computed.
+  const pause = macrotaskYielder();
   for (let i = from; i < to; i++) {
     const xi = tf.tensor(Float32Array.from(x.subarray(i * sampleSize, (i + 1) * sampleSize)), [1, ...model.inputShape]);
     for (let c = 0; c < k; c++) {
@@ -66,13 +58,6 @@ async function jacobianRows(model: DifferentiableModel, tensors: tf.Tensor[], x:
     xi.dispose();
   }
   return matrix((to - from) * k, paramCount, rows);
-}
-
-function classRows(j: MatrixF32, k: number, c: number): MatrixF32 {
-  const n = j.rows / k;
-  const out = new Float32Array(n * j.cols);
-  for (let i = 0; i < n; i++) out.set(j.data.subarray((i * k + c) * j.cols, (i * k + c + 1) * j.cols), i * j.cols);
-  return matrix(n, j.cols, out);
 }
 
 /**

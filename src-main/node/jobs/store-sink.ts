@@ -3,7 +3,7 @@
 import type { MetricPointDto, ProgressDto } from '../../contract/api';
 import { type ErrorCode, failureOf } from '../../contract/result';
 import type { RunConfig } from '../../contract/run-config';
-import type { TrainCallbacks, TrainResult } from '../../core/train/train-run';
+import type { TrainCallbacks, TrainResult } from '../../core/train/train-types';
 import type { Store } from '../store/store';
 import type { RunId, RunState } from '../store/types';
 import type { TrainSetup } from '../train-setup';

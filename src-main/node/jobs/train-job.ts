@@ -2,7 +2,8 @@
 // validates its config, sets up the engines, records everything into the store, and ends in done, cancelled or
 // failed with a coded error. Never throws for a failed run; the store holds the outcome.
 import { failureOf } from '../../contract/result';
-import { runTraining, type RunSummary } from '../../core/train/train-run';
+import { runTraining } from '../../core/train/train-run';
+import type { RunSummary } from '../../core/train/train-types';
 import type { EngineOptions } from '../engines';
 import { parseRunConfig } from '../config-file';
 import type { Store } from '../store/store';

@@ -18,6 +18,7 @@ import { expandModelPaths } from '../onnx/import/model-paths';
 import { defaultBundlePath, exportsDir, readExportChunk } from '../transfers/export-files';
 import { pathsNamedByRuns, pruneUploads } from '../transfers/upload-pruning';
 import { createUploadStore } from '../transfers/upload-store';
+import { exportSlurmSweep } from '../sweeps/slurm-export';
 import { createEventHub } from './event-hub';
 import { downsampleSquare } from './downsample';
 import type { WorkbenchService, WorkbenchServiceOptions } from './workbench-service-types';
@@ -148,12 +149,12 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
       };
     },
     'imports:inspect': (request) => runTask<ImportInspectionDto>({ kind: 'imports:inspect', request }),
-    'imports:start': async ({ projectId, models, probe, kernel, freeze, keepSoftmax, steps, name }) => {
+    'imports:start': async ({ projectId, models, probe, kernel, freeze, keepSoftmax, bind, inputName, steps, name }) => {
       store.projects.get(projectId);
       const files = await expandModelPaths(models);
       if (steps && steps.length !== files.length)
         throw new CodedError('config/invalid', `${steps.length} steps given for ${files.length} checkpoint files (folders expanded): give one step per file, or none to read them from the file names`);
-      const config = importConfigSchema.parse({ models: files, probe, kernel, freeze, keepSoftmax, steps });
+      const config = importConfigSchema.parse({ models: files, probe, kernel, freeze, keepSoftmax, bind, inputName, steps });
       const run = store.runs.create(projectId, { kind: 'import', config, name: name ?? `drift of ${files.length} checkpoint(s)` });
       return startRun(run.id);
     },
@@ -162,6 +163,7 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
       const { bytes, size } = await readExportChunk(exportsDir(options.workspaceDir), path, offset, length ?? UPLOAD_CHUNK_BYTES);
       return { data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), bytes: size };
     },
+    'sweeps:export-slurm': ({ spec, slurm }) => exportSlurmSweep(options.workspaceDir, spec, slurm),
     'runs:subscribe': ({ id }) => {
       const run = store.runs.get(id);
       const raw = store.metrics.read(id);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { lockDirOf, processAlive, readersDirOf, WRITER_MARK } from './vfs-locks';
 
-export { lockDirOf };
+export { lockDirOf, processAlive };
 
 export interface Holder {
   /** `<pid>-<thread>-<random>`: one per open connection; runs record it as their runner. */

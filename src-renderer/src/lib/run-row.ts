@@ -1,7 +1,7 @@
 // A run as one row of the Project view's table: the columns researchers scan (architecture, width, loss, lr, final
 // loss and drift), read from the list item, its config and its summary; with sorting, filtering and CSV export.
 import type { RunListItem, RunRecord } from '../../../src-main/contract/records';
-import { formatDate } from './format';
+import { formatDate } from '../../../src-main/charts/format';
 
 export interface RunRow {
   readonly id: number;

@@ -6,9 +6,9 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { Events, MetricPointDto, ProgressDto } from '../../../src-main/contract/api';
 import type { RunError, RunRecord } from '../../../src-main/contract/records';
-import { sortMetricNames } from '../lib/metric-names';
+import { sortMetricNames } from '../../../src-main/charts/metric-names';
 import { describeError } from '../lib/result';
-import { SeriesBuffer } from '../lib/series-buffer';
+import { SeriesBuffer } from '../../../src-main/charts/series-buffer';
 import { backend, call } from '../services/backend';
 
 const TERMINAL = new Set(['done', 'failed', 'cancelled', 'interrupted']);

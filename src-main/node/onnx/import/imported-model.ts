@@ -4,13 +4,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CodedError } from '../../../contract/result';
 import type { DifferentiableModel } from '../../../core/models/differentiable-model';
-import type { ParamSet } from '../../../core/models/params';
+import { paramCount, type ParamSet } from '../../../core/models/params';
 import type { TensorParams } from '../../../core/models/tf-forward';
 import { connectedParams, outputMatrix, probe, runBatched } from './batched-run';
 import { compileGraph } from './graph-program';
 import type { IrGraph } from './ir';
-import type { ImportOptions } from './model-importer';
+import type { ImportOptions } from './import-options';
 import { chooseInput, chooseOutput, type BatchPolicy } from './model-io';
+import type { Binding } from './input-binding';
 import { selectParams, type ParamInfo } from './param-selection';
 
 export interface ModelSummary {
@@ -20,6 +21,8 @@ export interface ModelSummary {
   readonly irVersion: number;
   readonly opset: number;
   readonly inputName: string;
+  /** The other graph inputs and what they are bound to ("zeros", "16000", "tensor [1, 1, 16]"). */
+  readonly bound: Readonly<Record<string, string>>;
   /** The value f(x) is read from (the Softmax input when one was skipped). */
   readonly outputName: string;
   readonly skippedOutputOp?: string;
@@ -42,8 +45,22 @@ export interface ImportedModel extends DifferentiableModel {
   readonly graph: IrGraph;
   /** A self-contained model (external data inlined) whose single output is `summary.outputName`, for onnxruntime. */
   readonly referenceBytes: Uint8Array;
+  /** The other graph inputs, bound to constants (onnxruntime is fed the same values). */
+  readonly bindings: readonly Binding[];
+  /** Where f(x) is a Sigmoid or Softmax: its input (the logits), compared with onnxruntime where the output saturates. */
+  readonly preactivation?: Preactivation;
   /** Frees constant tensors; the model must not be used afterwards. */
   dispose(): void;
+}
+
+export interface Preactivation {
+  /** The value under the final activation, and that activation's op type. */
+  readonly name: string;
+  readonly op: string;
+  /** The file with `name` as its single output, for onnxruntime. */
+  readonly referenceBytes: Uint8Array;
+  /** The pre-activation values [n, m] at `params` for x [n, ...inputShape], float32; compiled on first use. */
+  apply(params: TensorParams, x: tf.Tensor): tf.Tensor2D;
 }
 
 export interface ImportedGraph {
@@ -60,55 +77,58 @@ function opCounts(graph: IrGraph): Record<string, number> {
   return counts;
 }
 
-/** Builds the model from a read graph; throws CodedError for anything it cannot differentiate or run. */
+/** The Sigmoid or Softmax that produces `output` (through Identity nodes), with its input. */
+function finalActivation(graph: IrGraph, output: string): { op: string; input: string } | undefined {
+  const producer = new Map(graph.nodes.flatMap((n) => n.outputs.map((v) => [v, n] as const)));
+  let node = producer.get(output);
+  while (node?.opType === 'Identity') node = producer.get(node.inputs[0]);
+  return node && (node.opType === 'Sigmoid' || node.opType === 'Softmax') ? { op: node.opType, input: node.inputs[0] } : undefined;
+}
+
+/**
+ * Builds the model from a read graph; throws CodedError for anything it cannot differentiate or run. The graph is
+ * compiled once: initializers the output turns out not to depend on stay inputs of that program, fed as constants.
+ */
 export function buildImportedModel(source: ImportedGraph, options: ImportOptions = {}): ImportedModel {
   const { graph, identifier } = source;
-  const input = chooseInput(graph, identifier, options.inputShape);
+  const input = chooseInput(graph, identifier, options.inputShape, options);
   const output = chooseOutput(graph, identifier, options);
-  let selection = selectParams(graph, options.freeze);
-  const initialValues = (names: readonly ParamInfo[]): ParamSet =>
-    names.map((p) => {
-      const values = Float32Array.from(graph.initializers.get(p.name)?.data ?? []);
-      if (values.some((v) => !Number.isFinite(v))) throw new CodedError('onnx/invalid-model', `${identifier}: parameter ${p.name} holds non-finite values`);
-      return { name: p.name, shape: p.shape, values };
-    });
-  let initialParams = initialValues(selection.params);
-  let program = compileGraph(graph, input.name, output.name, new Set(selection.params.map((p) => p.name)), selection.constantReads);
-  let paramTensors: TensorParams = Object.fromEntries(initialParams.map((p) => [p.name, tf.tensor(p.values, [...p.shape])]));
+  const candidates = selectParams(graph, options.freeze);
+  const candidateParams: ParamSet = candidates.params.map((p) => {
+    const values = Float32Array.from(graph.initializers.get(p.name)?.data ?? []);
+    if (values.some((v) => !Number.isFinite(v))) throw new CodedError('onnx/invalid-model', `${identifier}: parameter ${p.name} holds non-finite values`);
+    return { name: p.name, shape: p.shape, values };
+  });
+  const program = compileGraph(graph, input.name, output.name, new Set(candidates.params.map((p) => p.name)), candidates.constantReads, graph.opset, input.bindings);
+  const candidateTensors: TensorParams = Object.fromEntries(candidateParams.map((p) => [p.name, tf.tensor(p.values, [...p.shape])]));
   let batch = input.batch;
   let outputs: number;
-  let unused: string[];
+  let connected: Set<string>;
   try {
     try {
-      outputs = probe(program, batch, paramTensors, input.sampleShape, identifier);
+      outputs = probe(program, batch, candidateTensors, input.sampleShape, identifier);
     } catch (error) {
       // Exporters often bake the trace-time batch into reshapes although the input dim is symbolic: run per sample.
       if (batch.kind !== 'dynamic' || !(error instanceof CodedError) || (error.code !== 'onnx/shape-mismatch' && error.code !== 'onnx/invalid-model')) throw error;
       batch = { kind: 'fixed', size: 1 };
       try {
-        outputs = probe(program, batch, paramTensors, input.sampleShape, identifier);
+        outputs = probe(program, batch, candidateTensors, input.sampleShape, identifier);
       } catch {
         throw error;
       }
     }
     // Initializers in weight slots that the chosen output does not depend on (other outputs, shape-only uses) stay constant.
-    const connected = connectedParams(program, batch, paramTensors, input.sampleShape);
-    unused = selection.params.filter((p) => !connected.has(p.name)).map((p) => p.name);
-    if (unused.length > 0) {
-      selection = { ...selection, params: selection.params.filter((p) => connected.has(p.name)), constants: [...selection.constants, ...unused] };
-      program.dispose();
-      tf.dispose(Object.values(paramTensors));
-      initialParams = initialValues(selection.params);
-      paramTensors = Object.fromEntries(initialParams.map((p) => [p.name, tf.tensor(p.values, [...p.shape])]));
-      program = compileGraph(graph, input.name, output.name, new Set(selection.params.map((p) => p.name)), selection.constantReads);
-    }
+    connected = connectedParams(program, batch, candidateTensors, input.sampleShape);
   } catch (error) {
     program.dispose();
+    tf.dispose(Object.values(candidateTensors));
     throw error;
-  } finally {
-    tf.dispose(Object.values(paramTensors));
   }
-  const finalProgram = program;
+  const unused = candidates.params.filter((p) => !connected.has(p.name)).map((p) => p.name);
+  const selection = unused.length === 0 ? candidates : { ...candidates, params: candidates.params.filter((p) => connected.has(p.name)), constants: [...candidates.constants, ...unused] };
+  const initialParams = candidateParams.filter((p) => connected.has(p.name));
+  const fixed: TensorParams = Object.fromEntries(unused.map((name) => [name, candidateTensors[name]]));
+  tf.dispose(Object.entries(candidateTensors).flatMap(([name, t]) => (connected.has(name) ? [t] : [])));
   const summary: ModelSummary = {
     format: source.format,
     identifier,
@@ -116,32 +136,49 @@ export function buildImportedModel(source: ImportedGraph, options: ImportOptions
     irVersion: graph.irVersion,
     opset: graph.opset,
     inputName: input.name,
+    bound: Object.fromEntries(input.bindings.map((b) => [b.name, b.describe])),
     outputName: output.name,
     skippedOutputOp: output.skipped,
     batch,
     ops: opCounts(graph),
-    paramCount: initialParams.reduce((s, p) => s + p.values.length, 0),
+    paramCount: paramCount(initialParams),
     constants: selection.constants,
     frozen: selection.frozen,
     unused,
   };
   const finalBatch = batch;
+  const lastOp = finalActivation(graph, output.name);
+  let preProgram: ReturnType<typeof compileGraph> | undefined;
+  const candidateNames = new Set(candidates.params.map((p) => p.name));
+  const shapedInput = (x: tf.Tensor) => (x.rank === 1 + input.sampleShape.length ? x : tf.reshape(x, [x.shape[0], ...input.sampleShape]));
+  const preactivation: Preactivation | undefined = lastOp && {
+    name: lastOp.input,
+    op: lastOp.op,
+    referenceBytes: source.referenceFor(lastOp.input),
+    apply(params, x) {
+      preProgram ??= compileGraph(graph, input.name, lastOp.input, candidateNames, candidates.constantReads, graph.opset, input.bindings);
+      const pre = preProgram;
+      return tf.tidy(() => outputMatrix(runBatched(pre, finalBatch, unused.length > 0 ? { ...params, ...fixed } : params, shapedInput(x)), x.shape[0], identifier));
+    },
+  };
   return {
     inputShape: input.sampleShape,
     outputs,
     params: selection.params.map((p) => ({ name: p.name, shape: p.shape })),
     apply(params: TensorParams, x: tf.Tensor): tf.Tensor2D {
-      return tf.tidy(() => {
-        const n = x.shape[0];
-        const shaped = x.rank === 1 + input.sampleShape.length ? x : tf.reshape(x, [n, ...input.sampleShape]);
-        return outputMatrix(runBatched(finalProgram, finalBatch, params, shaped), n, identifier);
-      });
+      return tf.tidy(() => outputMatrix(runBatched(program, finalBatch, unused.length > 0 ? { ...params, ...fixed } : params, shapedInput(x)), x.shape[0], identifier));
     },
     summary,
     paramInfo: selection.params,
     initialParams,
     graph,
     referenceBytes: source.referenceFor(output.name),
-    dispose: () => finalProgram.dispose(),
+    bindings: input.bindings,
+    ...(preactivation ? { preactivation } : {}),
+    dispose: () => {
+      program.dispose();
+      preProgram?.dispose();
+      tf.dispose(Object.values(fixed));
+    },
   };
 }
