@@ -79,6 +79,64 @@ describe('ntk-workbench serve', () => {
     expect(await second.exit).toBe(0);
   });
 
+  it('after kill -9, the next start interrupts the running run and re-queues the queued one (or interrupts it too), and cancels any queued run', async () => {
+    type RunValue = { id: number; status: string; error: { code: string | null; message: string } | null };
+    const call = async (origin: string, token: string, path: string, body: unknown) =>
+      (await fetch(`${origin}/api/${path}`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify(body) })).json() as Promise<{
+        ok: boolean;
+        code?: string;
+        value: RunValue;
+      }>;
+    const long = { steps: 1_000_000, model: { arch: 'fcn', depth: 1, width: 8 }, loss: { kind: 'bce' }, optimizer: { lr: 0.1 }, data: { kind: 'circle' } };
+    const short = { ...long, steps: 20 };
+    for (const policy of ['requeue', 'interrupt'] as const) {
+      const dir = await mkdtemp(join(tmpdir(), 'ntk-orphan-'));
+      try {
+        const first = startServe(['--workspace', dir, '--concurrency', '1']);
+        const url = new URL(await first.url);
+        const token = url.searchParams.get('token') ?? '';
+        const project = await call(url.origin, token, 'projects/create', { name: 'orphans' });
+        const running = await call(url.origin, token, 'runs/start', { projectId: project.value.id, config: long });
+        const queued = await call(url.origin, token, 'runs/start', { projectId: project.value.id, config: short });
+        while ((await call(url.origin, token, 'runs/get', { id: running.value.id })).value.status !== 'running') await new Promise((r) => setTimeout(r, 100));
+        expect((await call(url.origin, token, 'runs/get', { id: queued.value.id })).value.status).toBe('queued');
+        first.child.kill('SIGKILL');
+        await first.exit;
+
+        const second = startServe(['--workspace', dir, ...(policy === 'interrupt' ? ['--orphaned-queued', 'interrupt'] : [])]);
+        try {
+          const again = new URL(await second.url);
+          const token2 = again.searchParams.get('token') ?? '';
+          const get = async (id: number) => (await call(again.origin, token2, 'runs/get', { id })).value;
+          expect((await get(running.value.id)).status).toBe('interrupted');
+          if (policy === 'requeue') {
+            let status = (await get(queued.value.id)).status;
+            for (let tries = 0; !['done', 'failed'].includes(status) && tries < 600; tries++) {
+              await new Promise((r) => setTimeout(r, 100));
+              status = (await get(queued.value.id)).status;
+            }
+            expect(status).toBe('done');
+          } else {
+            const orphan = await get(queued.value.id);
+            expect(orphan.status).toBe('interrupted');
+            expect(orphan.error?.message).toMatch(/ended before it started/);
+          }
+          // A queued run that no job queue holds (a duplicate nobody started) can be cancelled too.
+          const draft = await call(again.origin, token2, 'runs/duplicate', { id: queued.value.id });
+          expect(draft.value.status).toBe('queued');
+          const cancelled = await call(again.origin, token2, 'runs/cancel', { id: draft.value.id });
+          expect(cancelled).toMatchObject({ ok: true, value: { status: 'cancelled' } });
+          expect((await call(again.origin, token2, 'runs/cancel', { id: draft.value.id })).code).toBe('store/invalid-state');
+        } finally {
+          second.child.kill('SIGTERM');
+        }
+        expect(await second.exit).toBe(0);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+  }, 120_000);
+
   it('refuses a host other than 127.0.0.1 and a bad port with usage errors', async () => {
     const run = (args: string[]) =>
       promisify(execFile)(process.execPath, [bin, 'serve', ...args]).then(

@@ -4,17 +4,20 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createWorkbenchService } from '../../node/service/workbench-service';
+import type { OrphanedQueuedPolicy } from '../../node/store/runs';
 import { defaultWorkspaceDir } from '../../node/store/workspace-dir';
 import { DEFAULT_RENDERER_DIR, RENDERER_MISSING } from '../../server/static-files';
 import { startWebServer, WEB_HOST } from '../../server/web-server';
 import { UsageError } from '../usage-error';
 
 export const serveUsage = `ntk-workbench serve [--port N] [--workspace DIR] [--host ${WEB_HOST}] [--concurrency N]
+                    [--orphaned-queued requeue|interrupt]
 
   Serves the workbench UI (the renderer built by \`npm run build\` into out/renderer) and its API over HTTP and
   WebSocket on ${WEB_HOST} only, and prints the URL to open: http://${WEB_HOST}:PORT/?token=... The token is new at
   every start; requests without it are refused. --port 0 (the default) picks a free port. --workspace defaults to
-  the per-user workspace the desktop app uses. Stop with Ctrl+C.`;
+  the per-user workspace the desktop app uses. Runs that a server or app killed earlier (kill -9, a crash) had
+  queued are taken into this server's queue, or marked interrupted with --orphaned-queued interrupt. Stop with Ctrl+C.`;
 
 function parsePort(text: string): number {
   const port = Number(text);
@@ -27,6 +30,11 @@ function parseConcurrency(text: string | undefined): number | undefined {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > 64) throw new UsageError(`--concurrency must be an integer from 1 to 64, not '${text}'`, serveUsage);
   return n;
+}
+
+function parseOrphanedQueued(text: string | undefined): OrphanedQueuedPolicy | undefined {
+  if (text === undefined || text === 'requeue' || text === 'interrupt') return text;
+  throw new UsageError(`--orphaned-queued must be requeue or interrupt, not '${text}'`, serveUsage);
 }
 
 /** Resolves on the first SIGINT or SIGTERM; a second one while shutting down exits at once. */
@@ -47,7 +55,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: 'string', default: '0' }, workspace: { type: 'string' }, host: { type: 'string', default: WEB_HOST }, concurrency: { type: 'string' } },
+    options: { port: { type: 'string', default: '0' }, workspace: { type: 'string' }, host: { type: 'string', default: WEB_HOST }, concurrency: { type: 'string' }, 'orphaned-queued': { type: 'string' } },
     strict: true,
   });
   if (values.host !== WEB_HOST) {
@@ -55,12 +63,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   const port = parsePort(values.port);
   const concurrency = parseConcurrency(values.concurrency);
+  const orphanedQueued = parseOrphanedQueued(values['orphaned-queued']);
   const workspaceDir = resolve(values.workspace ?? defaultWorkspaceDir());
   const rendererBuilt = existsSync(join(DEFAULT_RENDERER_DIR, 'index.html'));
   if (!rendererBuilt) process.stderr.write(`warning: ${RENDERER_MISSING} (looked in ${DEFAULT_RENDERER_DIR}); the API is served meanwhile.\n`);
 
   const signal = untilSignal();
-  const service = await createWorkbenchService({ workspaceDir, transport: 'web', concurrency });
+  const service = await createWorkbenchService({ workspaceDir, transport: 'web', concurrency, orphanedQueued });
   const server = await startWebServer({ service, port, host: WEB_HOST, rendererDir: DEFAULT_RENDERER_DIR }).catch(async (error: unknown) => {
     await service.close();
     throw error;

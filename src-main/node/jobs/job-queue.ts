@@ -1,11 +1,15 @@
 // The job queue of a host (training and import runs): runs start in worker threads (never on the thread that serves the UI or the API),
 // at most `concurrency` at once, in order; cancel is cooperative for running jobs and immediate for queued ones.
-// Worker messages become API events; a worker that dies is recorded as a failed run.
+// A queued run is recorded as this host's (its runner), so that a host starting after a crash can take it over; a run
+// cancelled in the store meanwhile (by another host) is skipped rather than started.
+// Worker messages become API events; a worker that throws is recorded as a failed run, one that ends without a
+// final status (terminated, killed) as an interrupted one, its locks on the workspace released (dead-worker.ts).
 import type { Worker } from 'node:worker_threads';
 import type { Events, EventName, ProgressDto } from '../../contract/api';
 import type { EngineChoice } from '../engines';
 import type { Store } from '../store/store';
 import type { RunId } from '../store/types';
+import { recoverDeadWorker } from './dead-worker';
 import { startWorker } from './start-worker';
 import type { HostToWorker, TrainWorkerData, WorkerToHost } from './worker-messages';
 
@@ -35,13 +39,26 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
   const latest = new Map<RunId, ProgressDto>();
   let closing = false;
 
+  const stillQueued = (runId: RunId) => {
+    try {
+      return store.runs.get(runId).status === 'queued';
+    } catch {
+      return false;
+    }
+  };
+
   const pump = () => {
-    while (!closing && running.size < concurrency && waiting.length > 0) launch(waiting.shift() as RunId);
+    while (!closing && running.size < concurrency && waiting.length > 0) {
+      const runId = waiting.shift() as RunId;
+      if (stillQueued(runId)) launch(runId);
+    }
   };
 
   const launch = (runId: RunId) => {
     const worker = startWorker('job-worker', { storePath: store.path, runId, engine: options.engine ?? 'auto' } satisfies TrainWorkerData);
     const entry = { worker, done: Promise.resolve(), finalStatus: false };
+    // Read now: a Worker's threadId reads -1 once the thread has stopped.
+    const threadId = worker.threadId;
     entry.done = new Promise<void>((resolve) => {
       worker.on('message', (message: WorkerToHost) => {
         if (message.type === 'progress') {
@@ -55,8 +72,8 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
         }
       });
       worker.on('error', (error) => recordCrash(runId, entry, error.message));
-      worker.on('exit', (code) => {
-        if (!entry.finalStatus) recordCrash(runId, entry, `the training worker exited with code ${code}`);
+      worker.on('exit', () => {
+        if (!entry.finalStatus) recordInterrupted(runId, entry, threadId);
         running.delete(runId);
         latest.delete(runId);
         resolve();
@@ -78,9 +95,21 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     emit('runs:status', { runId, status: 'failed', error });
   };
 
+  const recordInterrupted = (runId: RunId, entry: { finalStatus: boolean }, threadId: number) => {
+    entry.finalStatus = true;
+    try {
+      recoverDeadWorker(store, threadId);
+      const run = store.runs.get(runId);
+      emit('runs:status', { runId, status: run.status, error: run.error ? { code: run.error.code ?? 'internal', message: run.error.message } : null });
+    } catch (error) {
+      emit('runs:status', { runId, status: 'failed', error: { code: 'internal', message: `the training worker ended without finishing: ${(error as Error).message}` } });
+    }
+  };
+
   return {
     concurrency,
     enqueue(runId) {
+      store.runs.claimQueued(runId);
       waiting.push(runId);
       pump();
     },

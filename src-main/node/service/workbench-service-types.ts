@@ -2,6 +2,7 @@
 // stream and a close. Transports only forward to these; they never reach into the store or the jobs themselves.
 import type { ApiHandlers, EventSubscribe } from '../../contract/api';
 import type { EngineChoice } from '../engines';
+import type { OrphanedQueuedPolicy } from '../store/runs';
 
 export interface WorkbenchService {
   readonly handlers: ApiHandlers;
@@ -17,6 +18,8 @@ export interface WorkbenchServiceOptions {
   /** Training jobs run at once, each in its own worker thread; default 1. */
   readonly concurrency?: number;
   readonly engine?: EngineChoice;
+  /** Queued runs left by a host that died (kill -9, a crash): taken into this queue (default) or marked interrupted. */
+  readonly orphanedQueued?: OrphanedQueuedPolicy;
   /** How long an upload no import run names is kept (default 24 h, transfers/upload-pruning.ts). */
   readonly uploadRetentionMs?: number;
 }

@@ -55,6 +55,9 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
   };
   pruneLater();
   const jobs = createJobQueue({ store, concurrency: options.concurrency, engine: options.engine, emit: hub.emit });
+  // Runs a dead host had queued would otherwise wait forever: its 'running' ones were interrupted at open.
+  const policy = options.orphanedQueued ?? 'requeue';
+  for (const runId of store.recoverQueuedRuns(policy)) if (policy === 'requeue') jobs.enqueue(runId);
   let lastBackend: Record<string, unknown> | null = null;
   hub.subscribe('runs:status', ({ runId, status }) => {
     if (status === 'running') lastBackend = (store.runs.get(runId).backend as Record<string, unknown> | null) ?? lastBackend;
@@ -64,6 +67,20 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
     jobs.enqueue(runId);
     hub.emit('runs:status', { runId, status: 'queued', error: null });
     return store.runs.get(runId);
+  };
+
+  /** Cancel of a run this queue does not hold: a queued one is cancelled in the store (a host that holds it skips it). */
+  const cancelElsewhere = (id: number) => {
+    let run = store.runs.get(id);
+    if (run.status === 'running') {
+      store.markInterruptedRuns();
+      run = store.runs.get(id);
+      if (run.status === 'running') throw new CodedError('jobs/not-found', `run ${id} is running in another process on this workspace (the CLI or another app); stop it there`);
+    }
+    if (run.status !== 'queued') throw new CodedError('store/invalid-state', `run ${id} is ${run.status}; only a queued or running run can be cancelled`);
+    const cancelled = store.runs.markCancelled(id);
+    hub.emit('runs:status', { runId: id, status: 'cancelled', error: null });
+    return cancelled;
   };
 
   const handlers: ApiHandlers = {
@@ -95,8 +112,8 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
       return startRun(run.id);
     },
     'runs:cancel': ({ id }) => {
-      if (!jobs.cancel(id)) throw new CodedError('jobs/not-found', `run ${id} is not queued or running in this workspace's job queue`);
-      return store.runs.get(id);
+      if (jobs.cancel(id)) return store.runs.get(id);
+      return cancelElsewhere(id);
     },
     'runs:rename': ({ id, name }) => store.runs.rename(id, name),
     'runs:set-notes': ({ id, notes }) => store.runs.setNotes(id, notes),

@@ -69,7 +69,7 @@ export function createArtifactRepo(db: Database, afterDelete: () => void): Artif
       });
     },
     get(runId, name) {
-      return db.transaction(() => {
+      return db.read(() => {
         const row = db.get<ArtifactRow>(`SELECT ${COLUMNS} FROM artifacts WHERE run_id = ? AND name = ?`, [runId, name]);
         if (!row) return undefined;
         if (row.path !== null) return toInfo(row);

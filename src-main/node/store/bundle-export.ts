@@ -76,7 +76,8 @@ export function exportProject(db: Database, projectId: ProjectId, file: string):
   } catch (error) {
     if (attached) db.detach(ALIAS);
     rmSync(temp, { force: true });
-    if (error instanceof CodedError) throw error;
+    // The failing file is usually the bundle (disk full), while SQLite's message names the workspace it reads from.
+    if (error instanceof CodedError && error.code !== 'store/io') throw error;
     throw new CodedError('store/io', `cannot write the bundle ${target}: ${(error as Error).message}`);
   }
 }

@@ -4,11 +4,13 @@
 // and in Electron 45's main process with no native rebuild (better-sqlite3 is tied to one V8 ABI: stack-notes.md).
 // sql.js was rejected: it keeps the database in memory and rewrites the whole file on export, so a crash loses all
 // work since the last export. WAL needs shared memory this VFS lacks (or exclusive locking: one process at a time, the
-// CLI locked out while the app runs), so we use the rollback journal with synchronous=FULL. Two VFS flaws are handled
-// here: its hot-journal check (fixed in sqlite-driver.ts) and lock directories left by killed processes (lock-holders.ts).
+// CLI locked out while the app runs), so we use the rollback journal with synchronous=FULL and SQLite's reader/writer
+// lock levels (vfs-locks.ts, in place of the VFS's one-level lock): reads wait only for a writer's commit. Lock
+// directories left by killed processes are cleared here (lock-holders.ts).
 import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CodedError, type ErrorCode } from '../../contract/result';
+import { checkDatabaseFile } from './file-header';
 import { clearStaleLock, type Holder, registerHolder } from './lock-holders';
 import { type SqliteModule, sqliteDriver } from './sqlite-driver';
 
@@ -35,6 +37,11 @@ export interface Database {
   detach(alias: string): void;
   /** Runs `fn` (synchronous) in one IMMEDIATE transaction; inside another transaction it joins that one. */
   transaction<T>(fn: () => T): T;
+  /**
+   * Runs `fn`, which only reads, in one DEFERRED transaction: a consistent view under a shared lock, so it neither
+   * waits for a writer's transaction (only for its commit) nor holds one up; inside another transaction it joins it.
+   */
+  read<T>(fn: () => T): T;
   readonly isOpen: boolean;
   close(): void;
 }
@@ -93,6 +100,8 @@ function ensureWritableFile(path: string): void {
 export function openDatabase(file: string, options: OpenOptions = {}): OpenDatabaseResult {
   const path = resolve(file);
   ensureWritableFile(path);
+  // Before any lock file or holder appears next to it: a damaged file is refused, never written.
+  checkDatabaseFile(path);
   let holder: Holder;
   let clearedStaleLock: boolean;
   try {
@@ -170,6 +179,26 @@ function wrap(raw: RawDatabase, path: string, holder: Holder): Database {
     statements.clear();
   };
 
+  const inTransaction = <T>(begin: string, fn: () => T): T => {
+    if (open && raw.inTransaction) return fn();
+    guarded(() => raw.exec(begin));
+    try {
+      const result = fn();
+      if (result instanceof Promise) throw new CodedError('internal', 'store transactions take synchronous functions');
+      raw.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (raw.inTransaction) {
+        try {
+          raw.exec('ROLLBACK');
+        } catch {
+          // SQLite rolls back by itself after some I/O errors; the original error is the one to report.
+        }
+      }
+      throw toStoreError(error, path);
+    }
+  };
+
   return {
     path,
     holderId: holder.id,
@@ -198,25 +227,8 @@ function wrap(raw: RawDatabase, path: string, holder: Holder): Database {
         finalizeAll();
         raw.exec(`DETACH DATABASE ${alias}`);
       }),
-    transaction<T>(fn: () => T): T {
-      if (open && raw.inTransaction) return fn();
-      guarded(() => raw.exec('BEGIN IMMEDIATE'));
-      try {
-        const result = fn();
-        if (result instanceof Promise) throw new CodedError('internal', 'store transactions take synchronous functions');
-        raw.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (raw.inTransaction) {
-          try {
-            raw.exec('ROLLBACK');
-          } catch {
-            // SQLite rolls back by itself after some I/O errors; the original error is the one to report.
-          }
-        }
-        throw toStoreError(error, path);
-      }
-    },
+    transaction: <T>(fn: () => T): T => inTransaction('BEGIN IMMEDIATE', fn),
+    read: <T>(fn: () => T): T => inTransaction('BEGIN', fn),
     close() {
       if (!open) return;
       open = false;

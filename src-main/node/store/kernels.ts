@@ -68,7 +68,7 @@ export function createKernelRepo(db: Database): KernelRepo {
       });
     },
     get(runId, step, kind) {
-      return db.transaction(() => {
+      return db.read(() => {
         const rows = db.all<SnapshotRow>(
           `SELECT id, step, kind, rows, cols, data_bytes, eigenvalues, sweep FROM kernel_snapshots
            WHERE run_id = ? AND step = ? AND (? IS NULL OR kind = ?) ORDER BY kind`,

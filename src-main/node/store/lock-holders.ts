@@ -1,24 +1,27 @@
 // Who has a workspace database open, so that a lock left behind by a killed process can be told from a live one.
-// node-sqlite3-wasm locks a database by creating the directory `<db>.lock` and removes it when the transaction ends;
-// a process killed inside a transaction leaves it behind, and every later access would fail "database is locked".
+// A writer locks a database by creating the directory `<db>.lock` (vfs-locks.ts) and removes it when its transaction
+// ends; a process killed inside a transaction leaves it behind, and every later write would fail "database is locked".
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { lockDirOf, processAlive, readersDirOf, WRITER_MARK } from './vfs-locks';
+
+export { lockDirOf, processAlive };
 
 export interface Holder {
-  /** `<pid>-<random>`: one per open connection; runs record it as their runner. */
+  /** `<pid>-<thread>-<random>`: one per open connection; runs record it as their runner. */
   readonly id: string;
   release(): void;
 }
 
 const holdersDir = (dbPath: string): string => `${dbPath}.holders`;
-export const lockDirOf = (dbPath: string): string => `${dbPath}.lock`;
 
 /** Registers this connection before it touches the database, so that other processes never take its lock as stale. */
 export function registerHolder(dbPath: string): Holder {
   const dir = holdersDir(dbPath);
-  const id = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const id = `${process.pid}-${threadId}-${randomBytes(4).toString('hex')}`;
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, id), JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
   return {
@@ -36,17 +39,6 @@ function removeQuietly(remove: () => void): void {
     remove();
   } catch {
     // Already gone, or still in use by another holder: either way nothing to do.
-  }
-}
-
-/** Whether a process of this host is alive (EPERM: it exists but belongs to another user). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -76,20 +68,64 @@ export function liveHolders(dbPath: string): string[] {
   return live;
 }
 
+/** The writer lock's owner (vfs-locks.ts marks it) is a process of this host that is gone. */
+function ownerDead(lockDir: string): boolean {
+  try {
+    const [token, host] = readFileSync(join(lockDir, WRITER_MARK), 'utf8').split(' ');
+    const pid = Number.parseInt(token, 10);
+    // A pid on another machine (a shared folder) cannot be checked.
+    return host === hostname() && Number.isInteger(pid) && !processAlive(pid);
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Removes a stale `<db>.lock`: only when no live holder other than `selfId` is registered, and only a lock that
- * predates the check (a process that registers after the listing may create a fresh, legitimate one meanwhile).
- * The next access then finds the hot journal and rolls the interrupted transaction back.
+ * Removes a stale `<db>.lock`: when its writer mark names a dead process, or when no live holder other than `selfId`
+ * is registered (a lock without a mark); and only a lock that predates the check (a process that registers after the
+ * listing may create a fresh, legitimate one meanwhile). The next access then finds the hot journal and rolls the
+ * interrupted transaction back.
  */
 export function clearStaleLock(dbPath: string, selfId?: string): boolean {
   const checkedAt = Date.now();
-  if (liveHolders(dbPath).some((id) => id !== selfId)) return false;
   const lockDir = lockDirOf(dbPath);
+  // With the owner known dead, other live holders do not matter: two live clients must not keep each other from it.
+  if (!ownerDead(lockDir) && liveHolders(dbPath).some((id) => id !== selfId)) return false;
   try {
     if (Math.floor(statSync(lockDir).mtimeMs) > checkedAt) return false;
+    // The writer's markers (vfs-locks.ts) first: the folder goes only once it is empty.
+    for (const mark of readdirSync(lockDir)) unlinkSync(join(lockDir, mark));
     rmdirSync(lockDir);
     return true;
   } catch {
     return false;
   }
+}
+
+/**
+ * Forgets a worker thread of this process that ended without closing its connections (terminated, or crashed inside
+ * a transaction): its holder entries, its reader files, and the writer lock if the thread held it. Its process lives
+ * on, so nothing else would ever judge them stale. The next access rolls back the transaction the thread left.
+ */
+export function releaseThread(dbPath: string, deadThreadId: number): void {
+  const prefix = `${process.pid}-${deadThreadId}-`;
+  for (const dir of [holdersDir(dbPath), readersDirOf(dbPath)]) {
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      // No such folder: nothing registered.
+    }
+    for (const name of entries) if (name.startsWith(prefix)) removeQuietly(() => unlinkSync(join(dir, name)));
+  }
+  const lockDir = lockDirOf(dbPath);
+  let writer: string;
+  try {
+    writer = readFileSync(join(lockDir, WRITER_MARK), 'utf8');
+  } catch {
+    return;
+  }
+  if (!writer.startsWith(prefix)) return;
+  for (const mark of readdirSync(lockDir)) removeQuietly(() => unlinkSync(join(lockDir, mark)));
+  removeQuietly(() => rmdirSync(lockDir));
 }

@@ -92,9 +92,9 @@ export function createMetricRepo(db: Database): MetricRepo {
     read(runId, options = {}) {
       const fromStep = options.fromStep ?? 0;
       const out: Record<string, MetricSeries> = {};
-      db.transaction(() => {
-        const stored = namesOf(runId);
-        for (const name of options.names ? stored.filter((n) => options.names!.includes(n)) : stored) {
+      db.read(() => {
+        // Named metrics are looked up directly: listing every name first cost more than reading a live chart's tail.
+        for (const name of options.names ? [...new Set(options.names)] : namesOf(runId)) {
           const series = new SeriesBuilder();
           db.each<{ step: number; wall_time: number; value: number | null }>(
             'SELECT step, wall_time, value FROM metrics WHERE run_id = ? AND name = ? AND step >= ? ORDER BY step',
@@ -108,7 +108,7 @@ export function createMetricRepo(db: Database): MetricRepo {
     },
     names: namesOf,
     lastStep(runId) {
-      const steps = db.transaction(() =>
+      const steps = db.read(() =>
         namesOf(runId).map((name) => db.get<{ step: number }>('SELECT max(step) AS step FROM metrics WHERE run_id = ? AND name = ?', [runId, name])!.step),
       );
       return steps.length === 0 ? undefined : Math.max(...steps);

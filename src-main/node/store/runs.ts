@@ -1,5 +1,6 @@
 // Runs: create (queued), the status lifecycle, rename, tags, notes, duplicate with a patched config, delete, list
-// and get; and, at open, marking the runs whose process died while running as 'interrupted'.
+// and get; and recovery after a crash: runs whose process died while running become 'interrupted', and queued runs
+// whose host died are taken over by another host's queue or marked 'interrupted'.
 import { CodedError, type ErrorCode } from '../../contract/result';
 import { describeConfigIssues, runConfigSchema } from '../../contract/run-config';
 import { toJson } from '../run-output/run-writer';
@@ -27,6 +28,9 @@ export interface DuplicateOptions {
   readonly projectId?: ProjectId;
 }
 
+/** What becomes of a queued run whose host died before starting it: taken over by this host's queue, or interrupted. */
+export type OrphanedQueuedPolicy = 'requeue' | 'interrupt';
+
 export interface RunRepo {
   create(projectId: ProjectId, run: NewRun): RunRecord;
   get(id: RunId): RunRecord;
@@ -52,6 +56,13 @@ export interface RunRepo {
   sweep(id: RunId): { phis: number[]; analytic: number[] | null } | null;
   /** Runs left 'running' by a process that is gone become 'interrupted'; returns their ids. */
   markInterrupted(liveHolders: ReadonlySet<string>): RunId[];
+  /** Records that this connection's host holds a queued run in its job queue (so that its death can be noticed). */
+  claimQueued(id: RunId): RunRecord;
+  /**
+   * Queued runs whose host is gone: 'requeue' claims them for this connection (ids in queue order, for its job
+   * queue), 'interrupt' marks them interrupted. Claiming is atomic: two hosts starting at once never both take one.
+   */
+  recoverQueued(liveHolders: ReadonlySet<string>, policy: OrphanedQueuedPolicy): RunId[];
 }
 
 interface RunRow {
@@ -166,6 +177,8 @@ export function createRunRepo(db: Database, afterDelete: () => void): RunRepo {
       return get(id);
     });
 
+  const pidOf = (runner: string | null) => runner?.split('-')[0] ?? 'unknown';
+
   return {
     create: (projectId, run) => create(projectId, run),
     get,
@@ -245,12 +258,36 @@ export function createRunRepo(db: Database, afterDelete: () => void): RunRepo {
         const orphans = running.filter((r) => r.runner === null || !liveHolders.has(r.runner));
         const now = Date.now();
         for (const { id, runner } of orphans) {
-          const pid = runner?.split('-')[0] ?? 'unknown';
           db.run("UPDATE runs SET status = 'interrupted', finished = ?, error_message = ? WHERE id = ?", [
             now,
-            `the process running it (pid ${pid}) ended without finishing it`,
+            `the process running it (pid ${pidOf(runner)}) ended without finishing it`,
             id,
           ]);
+        }
+        return orphans.map((r) => r.id);
+      });
+    },
+    claimQueued(id) {
+      const { changes } = db.run("UPDATE runs SET runner = ? WHERE id = ? AND status = 'queued'", [db.holderId, id]);
+      const run = get(id);
+      if (changes === 0) throw new CodedError('store/invalid-state', `run ${id} is ${run.status}; only a queued run can join a job queue`);
+      return run;
+    },
+    recoverQueued(liveHolders, policy) {
+      return db.transaction(() => {
+        // A queued run without a runner was never put in a queue (a duplicate nobody started): nobody lost it.
+        const queued = db.all<{ id: number; runner: string }>("SELECT id, runner FROM runs WHERE status = 'queued' AND runner IS NOT NULL ORDER BY created, id");
+        const orphans = queued.filter((r) => !liveHolders.has(r.runner) && r.runner !== db.holderId);
+        const now = Date.now();
+        for (const { id, runner } of orphans) {
+          if (policy === 'requeue') db.run('UPDATE runs SET runner = ? WHERE id = ?', [db.holderId, id]);
+          else {
+            db.run("UPDATE runs SET status = 'interrupted', finished = ?, error_message = ? WHERE id = ?", [
+              now,
+              `the process that queued it (pid ${pidOf(runner)}) ended before it started`,
+              id,
+            ]);
+          }
         }
         return orphans.map((r) => r.id);
       });

@@ -9,7 +9,7 @@ import { createArtifactRepo, type ArtifactRepo } from './artifacts';
 import { createKernelRepo, type KernelRepo } from './kernels';
 import { createMetricRepo, type MetricRepo } from './metrics';
 import { createProjectRepo, type ProjectRepo } from './projects';
-import { createRunRepo, type RunRepo } from './runs';
+import { createRunRepo, type OrphanedQueuedPolicy, type RunRepo } from './runs';
 import type { ProjectId, RunId } from './types';
 
 export interface StoreRecovery {
@@ -30,6 +30,8 @@ export interface Store {
   readonly recovery: StoreRecovery;
   /** Marks 'running' runs whose process is gone as 'interrupted' (done at open; a long-lived host may repeat it). */
   markInterruptedRuns(): RunId[];
+  /** Queued runs whose host died: claimed for this connection's host ('requeue': ids to enqueue) or interrupted. */
+  recoverQueuedRuns(policy: OrphanedQueuedPolicy): RunId[];
   /** Writes the project, its runs and everything they recorded into one bundle file (bundle-format.ts). */
   exportProject(projectId: ProjectId, file: string): ExportResult;
   /** Adds the bundle's project as a new project (renamed when the name is taken). */
@@ -59,6 +61,7 @@ export function openStore(file: string, options: OpenOptions = {}): Store {
       artifacts: createArtifactRepo(db, reclaim),
       recovery: { interruptedRuns, clearedStaleLock },
       markInterruptedRuns,
+      recoverQueuedRuns: (policy) => runs.recoverQueued(new Set(liveHolders(db.path)), policy),
       exportProject: (projectId, target) => exportProject(db, projectId, target),
       importProject: (source) => importProject(db, source),
       transaction: (fn) => db.transaction(fn),

@@ -128,4 +128,27 @@ describe('store crash safety (SIGKILL)', () => {
     expect(app.markInterruptedRuns()).toEqual([run.id]);
     expect(app.runs.get(run.id).status).toBe('interrupted');
   });
+
+  it('hands the queued runs of a host that is gone to one other host, or interrupts them', () => {
+    const path = join(tempDir('ntk-crash-'), 'workbench.sqlite');
+    const dead = openStore(path);
+    const project = dead.projects.create('queue');
+    const [a, b] = [1, 2].map((i) => dead.runs.create(project.id, { kind: 'analytic', config: { i } }).id);
+    const draft = dead.runs.create(project.id, { kind: 'analytic', config: {} }).id;
+    for (const id of [b, a]) dead.runs.claimQueued(id);
+    const live = tempStore(path);
+    // Its host still lives: nobody may take its queue.
+    expect(live.recoverQueuedRuns('requeue')).toEqual([]);
+    dead.close();
+    const other = tempStore(path);
+    expect(live.recoverQueuedRuns('requeue')).toEqual([a, b]);
+    // Claimed by `live` now (alive): a second host starting finds nothing to take.
+    expect(other.recoverQueuedRuns('requeue')).toEqual([]);
+    live.close();
+    expect(other.recoverQueuedRuns('interrupt')).toEqual([a, b]);
+    expect(other.runs.get(a)).toMatchObject({ status: 'interrupted', error: { message: expect.stringMatching(/ended before it started/) } });
+    // A queued run nobody put in a queue is left alone, and only queued runs join a queue.
+    expect(other.runs.get(draft).status).toBe('queued');
+    expect(() => other.runs.claimQueued(a)).toThrow(expect.objectContaining({ code: 'store/invalid-state' }));
+  });
 });

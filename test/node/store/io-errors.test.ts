@@ -4,6 +4,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src-main/node/store/database';
 import { lockDirOf } from '../../../src-main/node/store/lock-holders';
 import { openStore } from '../../../src-main/node/store/store';
 import { tempDir, tempStore } from './temp-store';
@@ -97,6 +98,29 @@ describe('store I/O errors', () => {
     expect(store.recovery.clearedStaleLock).toBe(true);
     expect(store.projects.find('held')).toBeUndefined();
     expect(store.check()).toEqual(['ok']);
+  });
+
+  it('reads while another connection is inside a write transaction, seeing the last commit; the writer then commits', () => {
+    const path = join(tempDir(), 'w.sqlite');
+    const reader = tempStore(path, { busyTimeoutMs: 200 });
+    reader.projects.create('before');
+    const { db: writer } = openDatabase(path, { busyTimeoutMs: 200 });
+    try {
+      writer.transaction(() => {
+        writer.run("INSERT INTO projects (name, created, updated) VALUES ('uncommitted', 0, 0)");
+        // The one-level lock of the driver made this wait for the whole transaction and fail store/busy.
+        const started = Date.now();
+        expect(reader.projects.list().map((p) => p.name)).toEqual(['before']);
+        expect(Date.now() - started).toBeLessThan(150);
+        // A second writer still waits for the first.
+        expect(() => reader.projects.create('second writer')).toThrow(coded('store/busy'));
+      });
+    } finally {
+      writer.close();
+    }
+    expect(reader.projects.list().map((p) => p.name).sort()).toEqual(['before', 'uncommitted']);
+    expect(reader.check()).toEqual(['ok']);
+    expect(existsSync(lockDirOf(path))).toBe(false);
   });
 
   it('a store that is closed answers with a coded error', () => {

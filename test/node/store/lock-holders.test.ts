@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clearStaleLock, liveHolders, lockDirOf, registerHolder } from '../../../src-main/node/store/lock-holders';
+import { clearStaleLock, liveHolders, lockDirOf, registerHolder, releaseThread } from '../../../src-main/node/store/lock-holders';
 import { tempDir } from './temp-store';
 
 /** The pid of a process that has already exited (and been reaped). */
@@ -36,5 +36,26 @@ describe('lock holders', () => {
     expect(clearStaleLock(db, self.id)).toBe(false);
     self.release();
     expect(existsSync(`${db}.holders`)).toBe(false);
+  });
+
+  it('forgets a dead worker thread of this process: its holder, its reader files and the writer lock it held', () => {
+    const db = join(tempDir(), 'w.sqlite');
+    const [dead, alive] = [`${process.pid}-9991-aaaa`, `${process.pid}-9992-bbbb`];
+    mkdirSync(`${db}.holders`);
+    mkdirSync(`${db}.readers`);
+    for (const id of [dead, alive]) {
+      writeFileSync(join(`${db}.holders`, id), JSON.stringify({ pid: process.pid, host: hostname() }));
+      writeFileSync(join(`${db}.readers`, id), hostname());
+    }
+    mkdirSync(lockDirOf(db));
+    writeFileSync(join(lockDirOf(db), 'writer'), alive);
+    releaseThread(db, 9991);
+    expect(readdirSync(`${db}.holders`)).toEqual([alive]);
+    expect(readdirSync(`${db}.readers`)).toEqual([alive]);
+    // The writer lock belongs to the living thread: kept.
+    expect(existsSync(lockDirOf(db))).toBe(true);
+    releaseThread(db, 9992);
+    expect(existsSync(lockDirOf(db))).toBe(false);
+    expect(readdirSync(`${db}.holders`)).toEqual([]);
   });
 });
