@@ -4,6 +4,7 @@
 // an aborted signal stops the series between checkpoints (or before a kernel) with the entries measured so far.
 import { basename, extname } from 'node:path';
 import { CodedError } from '../../../contract/result';
+import { secondsSince, zeroTimings, type StageTimings } from '../../../contract/stage-timings';
 import { paramDistance, paramNorm, type ParamSet } from '../../../core/models/params';
 import type { KernelMode } from '../../../core/ntk/kernel-types';
 import { frobenius } from '../../../core/linalg/norms';
@@ -50,6 +51,8 @@ export interface DriftEntry {
   readonly validation: { readonly maxAbsError: number; readonly maxRelError: number };
   readonly implementation: NtkImplementation;
   readonly ms: number;
+  /** This checkpoint's seconds in translate, check, kernel and spectrum (read and write belong to the series). */
+  readonly timings: StageTimings;
 }
 
 export interface DriftKernel {
@@ -125,15 +128,19 @@ export async function checkpointDrift(sources: readonly ModelSource[], probe: Pr
       const file = sourceName(source);
       const report = (stage: DriftProgress['stage']) => onProgress?.({ index, total: items.length, file, stage });
       report('import');
+      let t0 = performance.now();
       const model = await openModel(source, { ...options, inputShape: options.inputShape ?? probe.sampleShape });
       try {
         if (first) {
           const difference = sameArchitecture(first.model, model);
           if (difference) throw new CodedError('import/series-mismatch', `${file} is not the architecture of ${sourceName(items[0].source)}: ${difference}`);
         }
+        const translate = secondsSince(t0);
         checkProbeFits(probe, model.inputShape, file);
         report('validate');
+        t0 = performance.now();
         const validation = await validateAgainstOrt(model, probe.x, probe.n, options.tolerance ?? DEFAULT_TOLERANCE);
+        const check = secondsSince(t0);
         if (options.signal?.aborted) break;
         report('kernel');
         let ntk: Awaited<ReturnType<typeof importedNtk>>;
@@ -164,6 +171,7 @@ export async function checkpointDrift(sources: readonly ModelSource[], probe: Pr
           validation: { maxAbsError: validation.maxAbsError, maxRelError: validation.maxRelError },
           implementation: ntk.implementation,
           ms: ntk.ms,
+          timings: { ...zeroTimings(), translate, check, kernel: (ntk.ms - ntk.spectrumMs) / 1000, spectrum: ntk.spectrumMs / 1000 },
         };
         entries.push(entry);
         options.onEntry?.(entry, index, items.length, { kind: kernel, rows: kernel === 'full' ? probe.n * model.outputs : probe.n, kernel: k, eigenvalues: ntk.spectrumOf === kernel ? ntk.eigenvalues : undefined });
