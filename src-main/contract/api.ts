@@ -46,6 +46,8 @@ export const requestSchemas = {
     models: z.array(filePath).min(1).max(10_000).describe('model files or folders of them, on the host'),
     freeze: z.array(z.string().min(1).max(512)).max(10_000).optional(),
     keepSoftmax: z.boolean().optional(),
+    bind: z.record(z.string().min(1).max(512), z.union([z.string().min(1).max(4096), z.number().finite()])).optional().describe('values for the other graph inputs: zeros, a number, or a host .json/.npy/.csv file with the tensor'),
+    inputName: z.string().min(1).max(512).optional().describe('the graph input that takes the probe samples (default the first unbound one)'),
   }),
   'imports:start': z.strictObject({
     projectId: id,
@@ -54,6 +56,8 @@ export const requestSchemas = {
     kernel: z.enum(['full', 'trace']).optional(),
     freeze: z.array(z.string().min(1).max(512)).max(10_000).optional(),
     keepSoftmax: z.boolean().optional(),
+    bind: z.record(z.string().min(1).max(512), z.union([z.string().min(1).max(4096), z.number().finite()])).optional().describe('values for the other graph inputs: zeros, a number, or a host .json/.npy/.csv file with the tensor'),
+    inputName: z.string().min(1).max(512).optional().describe('the graph input that takes the probe samples (default the first unbound one)'),
     steps: z.array(z.number().int().nonnegative()).max(10_000).optional().describe('the training step of each checkpoint, in the order of the files; default from the file names'),
     name: name.optional(),
   }),
@@ -142,6 +146,8 @@ export interface ImportParamDto {
   readonly shape: readonly number[];
   /** The first slot it feeds, e.g. "Gemm fc1 input 1". */
   readonly feeds: string;
+  /** Looks like a fixed transform (STFT basis, mel filters): the form offers it frozen. */
+  readonly fixedTransform?: boolean;
 }
 
 /** What an import would work on: the checkpoint files (folders expanded) and the first one's model, translated. */
@@ -160,6 +166,9 @@ export interface ImportInspectionDto {
     readonly frozen: readonly string[];
     readonly constants: readonly string[];
     readonly skippedOutputOp: string | null;
+    /** The graph input that takes the samples, and every other input with what it is bound to (unbound ones: zeros). */
+    readonly inputName: string;
+    readonly bound: Readonly<Record<string, string>>;
     /** 'fcn' when the structured kernel and the float64 path apply to it. */
     readonly structured: 'fcn' | null;
   };

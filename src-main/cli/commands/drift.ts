@@ -8,11 +8,12 @@ import { seriesDrift } from '../../node/onnx/import/import-service';
 import { expandModelPaths } from '../../node/onnx/import/model-paths';
 import { writeImportRun } from '../../node/onnx/import/import-run-writer';
 import { loadProbeSet } from '../../node/onnx/import/probe-set';
+import { parseBindFlag } from '../../node/onnx/import/input-binding';
 import { UsageError } from '../usage-error';
 
 export const driftUsage = `ntk-workbench drift --models A.onnx B.onnx ...|FOLDER --probe P.json|P.npy|P.csv|mnist:N[:seed] --out D.json
                     [--kernel trace|full] [--order step|given] [--steps S1,S2,...] [--freeze NAME,...] [--keep-softmax]
-                    [--run DIR]
+                    [--input NAME] [--bind NAME=zeros|VALUE|FILE ...] [--run DIR]
 
   --models  checkpoints of one architecture, as files or folders (a folder stands for the .onnx files directly
             in it, in natural order). With --order step (default) they are sorted by the last number
@@ -20,7 +21,7 @@ export const driftUsage = `ntk-workbench drift --models A.onnx B.onnx ...|FOLDER
             reference for paramDistance and relDrift.
   --steps   the training step of each checkpoint, in the order given (after folder expansion); default the last
             number in each file name, else the position.
-  --probe   as for 'ntk-workbench ntk'.
+  --probe   as for 'ntk-workbench ntk'; --input and --bind as there (several graph inputs).
   --kernel  trace (default) or full: the kernel whose drift ||K_t - K_0||_F / ||K_0||_F and eigenvalues are given.
   --run     also store the series as a run of kind "import" in DIR (config.json, drift.jsonl, summary.json).
   Output JSON: [{"file", "paramNorm", "paramDistance", "relDrift", "lambdaMin", "lambdaMax", "timings"}, ...] in series
@@ -53,6 +54,8 @@ export async function driftCommand(argv: string[]): Promise<number> {
       steps: { type: 'string' },
       freeze: { type: 'string' },
       'keep-softmax': { type: 'boolean' },
+      input: { type: 'string' },
+      bind: { type: 'string', multiple: true },
       run: { type: 'string' },
     },
     strict: true,
@@ -65,6 +68,7 @@ export async function driftCommand(argv: string[]): Promise<number> {
   const start = performance.now();
   await initBackend();
   const probe = await loadProbeSet(values.probe);
+  const bind = Object.fromEntries(await Promise.all((values.bind ?? []).map(parseBindFlag)));
   const read = secondsSince(start);
   const files = await expandModelPaths(models);
   const steps = values.steps?.split(',').map((v) => v.trim());
@@ -73,9 +77,10 @@ export async function driftCommand(argv: string[]): Promise<number> {
   const report = await seriesDrift(
     files.map((path) => ({ path })),
     probe,
-    { kernel, order, steps: steps?.map(Number), freeze: values.freeze?.split(',').filter(Boolean), logits: !values['keep-softmax'] },
+    { kernel, order, steps: steps?.map(Number), freeze: values.freeze?.split(',').filter(Boolean), logits: !values['keep-softmax'], inputName: values.input, bind },
     (p) => p.stage === 'done' && process.stderr.write(`  ${p.index + 1}/${p.total} ${p.file}\n`),
   );
+  for (const e of report.entries) for (const warning of e.warnings ?? []) process.stderr.write(`warning: ${e.file}: ${warning}\n`);
   const pick = ({ translate, check, kernel, spectrum }: (typeof report.entries)[number]['timings']) => ({ translate, check, kernel, spectrum });
   const rows = report.entries.map((e) => ({ file: e.file, paramNorm: e.paramNorm, paramDistance: e.paramDistance, relDrift: e.relDrift, lambdaMin: e.lambdaMin, lambdaMax: e.lambdaMax, timings: pick(e.timings) }));
   const writeStart = performance.now();

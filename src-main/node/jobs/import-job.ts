@@ -9,6 +9,7 @@ import { addTimings, secondsSince, zeroTimings } from '../../contract/stage-timi
 import { initBackend } from '../backend';
 import type { DriftEntry } from '../onnx/import/checkpoint-drift';
 import { seriesDrift } from '../onnx/import/import-service';
+import { parseBindings } from '../onnx/import/input-binding';
 import { loadProbeSet } from '../onnx/import/probe-set';
 import type { Store } from '../store/store';
 import type { MetricRow, RunId } from '../store/types';
@@ -21,6 +22,9 @@ export const importConfigSchema = z.strictObject({
   kernel: z.enum(['full', 'trace']).default('trace'),
   freeze: z.array(z.string().min(1)).max(10_000).optional(),
   keepSoftmax: z.boolean().default(false),
+  /** Values for the model's other graph inputs (zeros, a number, a file path) and which input takes the samples. */
+  bind: z.record(z.string().min(1), z.union([z.string().min(1), z.number()])).optional(),
+  inputName: z.string().min(1).optional(),
   /** Training step per checkpoint, in the order of `models`; default from the file names. */
   steps: z.array(z.number().int().nonnegative()).max(10_000).optional(),
 });
@@ -68,6 +72,8 @@ export async function runImportJob(store: Store, runId: RunId, options: { signal
       kernel: config.kernel,
       freeze: config.freeze,
       logits: !config.keepSoftmax,
+      bind: await parseBindings(config.bind),
+      inputName: config.inputName,
       steps: config.steps,
       signal,
       onEntry: (entry, index, total, snapshot) => {
@@ -81,12 +87,14 @@ export async function runImportJob(store: Store, runId: RunId, options: { signal
       },
     });
     const last = report.entries.at(-1);
+    const warnings = report.entries.flatMap((e) => (e.warnings ?? []).map((w) => `${e.file}: ${w}`));
     const summary = {
       checkpoints: report.entries.length,
       model: report.model,
       probe: report.probe,
       kernel: report.kernel,
       files: report.entries.map((e) => ({ file: e.file, step: e.step })),
+      ...(warnings.length > 0 ? { warnings } : {}),
       ...(last ? { finalRelDrift: last.relDrift, finalParamDistance: last.paramDistance } : {}),
       // Seconds per stage over the series (write: none, each checkpoint's rows are committed as they come).
       timings: report.entries.reduce((sum, e) => addTimings(sum, e.timings), { ...zeroTimings(), read }),

@@ -132,12 +132,12 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
       };
     },
     'imports:inspect': (request) => runTask<ImportInspectionDto>({ kind: 'imports:inspect', request }),
-    'imports:start': async ({ projectId, models, probe, kernel, freeze, keepSoftmax, steps, name }) => {
+    'imports:start': async ({ projectId, models, probe, kernel, freeze, keepSoftmax, bind, inputName, steps, name }) => {
       store.projects.get(projectId);
       const files = await expandModelPaths(models);
       if (steps && steps.length !== files.length)
         throw new CodedError('config/invalid', `${steps.length} steps given for ${files.length} checkpoint files (folders expanded): give one step per file, or none to read them from the file names`);
-      const config = importConfigSchema.parse({ models: files, probe, kernel, freeze, keepSoftmax, steps });
+      const config = importConfigSchema.parse({ models: files, probe, kernel, freeze, keepSoftmax, bind, inputName, steps });
       const run = store.runs.create(projectId, { kind: 'import', config, name: name ?? `drift of ${files.length} checkpoint(s)` });
       return startRun(run.id);
     },

@@ -10,7 +10,8 @@ import type { ImportOptions } from './import-options';
 import { openModel, type ModelSource } from './model-source';
 import { DEFAULT_TOLERANCE, validateAgainstOrt, type Tolerance, type ValidationReport } from './ort-validation';
 import type { ParamInfo } from './param-selection';
-import { checkProbeFits, type ProbeSet } from './probe-set';
+import { checkProbeFits, withProbeBindings, type ProbeSet } from './probe-set';
+import { saturationWarning } from './saturation';
 
 export interface ModelInspection {
   readonly summary: ModelSummary;
@@ -42,12 +43,14 @@ export interface NtkReport extends ImportedNtk {
   readonly validation: Omit<ValidationReport, 'outputs'>;
   /** Seconds in translate, check, kernel and spectrum (read and write are the caller's). */
   readonly timings: StageTimings;
+  /** Why the kernel may mislead (saturated outputs); empty when there is nothing to say. */
+  readonly warnings: readonly string[];
 }
 
 /** eNTK of one model on a probe set, after the onnxruntime check (which refuses a bad translation). */
 export async function modelNtk(source: ModelSource, probe: ProbeSet, request: NtkRequest): Promise<NtkReport> {
   let t0 = performance.now();
-  const model = await openModel(source, { ...request, inputShape: request.inputShape ?? probe.sampleShape });
+  const model = await openModel(source, withProbeBindings({ ...request, inputShape: request.inputShape ?? probe.sampleShape }, probe));
   try {
     const translate = secondsSince(t0);
     checkProbeFits(probe, model.inputShape, model.summary.identifier);
@@ -56,7 +59,8 @@ export async function modelNtk(source: ModelSource, probe: ProbeSet, request: Nt
     const check = secondsSince(t0);
     const ntk = await importedNtk(model, probe.x, probe.n, { kernel: request.kernel, dtype: request.dtype, outputs });
     const timings = { ...zeroTimings(), translate, check, kernel: (ntk.ms - ntk.spectrumMs) / 1000, spectrum: ntk.spectrumMs / 1000 };
-    return { ...ntk, summary: model.summary, validation, timings };
+    const warning = saturationWarning(model, ntk.outputs);
+    return { ...ntk, summary: model.summary, validation, timings, warnings: warning ? [warning] : [] };
   } finally {
     model.dispose();
   }
