@@ -25,6 +25,21 @@ export interface RunPanelInput {
   readonly active: boolean;
 }
 
+/** Which panels start on a log y axis (the run view's defaults; reports draw them so). */
+export const DEFAULT_PANEL_YLOG: Readonly<Record<string, boolean>> = {
+  loss: true,
+  analytic: true,
+  spectrum: true,
+  norms: false,
+  distance: false,
+  drift: false,
+  outputs: false,
+  diagonal: false,
+  u: true,
+  accuracy: false,
+  'output-change': false,
+};
+
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 export function runPanels(input: RunPanelInput): RunPanel[] {

@@ -15,6 +15,7 @@ const commands: Record<string, { load: () => Promise<Command>; summary: string }
   analytic: { load: async () => import('./commands/analytic').then((m) => ({ run: m.analyticCommand, usage: m.analyticUsage })), summary: 'infinite-width NTK of the FCN or ResNet on given inputs' },
   ntk: { load: async () => import('./commands/ntk').then((m) => ({ run: m.ntkCommand, usage: m.ntkUsage })), summary: 'empirical NTK of an ONNX model on a probe set (checked against onnxruntime)' },
   drift: { load: async () => import('./commands/drift').then((m) => ({ run: m.driftCommand, usage: m.driftUsage })), summary: 'NTK drift across a series of ONNX checkpoints' },
+  report: { load: async () => import('./commands/report').then((m) => ({ run: m.reportCommand, usage: m.reportUsage })), summary: 'a run, a comparison or a project as HTML/PDF report or CSV/JSON/npy/ONNX data' },
   sweep: { load: async () => import('./commands/sweep').then((m) => ({ run: m.sweepCommand, usage: m.sweepUsage })), summary: 'run a sweep spec (or one shard of it) into run folders, or write a Slurm job array' },
   'sweep-status': { load: async () => import('./commands/sweep-status').then((m) => ({ run: m.sweepStatusCommand, usage: m.sweepStatusUsage })), summary: 'done / running / failed / missing for each run of a sweep folder' },
   merge: { load: async () => import('./commands/merge').then((m) => ({ run: m.mergeCommand, usage: m.mergeUsage })), summary: 'fold sweep or run folders into a workspace project (idempotent)' },

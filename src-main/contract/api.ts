@@ -76,6 +76,15 @@ export const requestSchemas = {
     spec: z.record(z.string(), z.unknown()).describe('a sweep spec (contract/sweep-spec.ts); checked run by run against the run-config schema'),
     slurm: slurmOptionsSchema.optional(),
   }),
+  'reports:export': z
+    .strictObject({
+      runIds: z.array(id).max(100).default([]).describe('one run: its report; several: a comparison'),
+      projectId: id.optional().describe('without runIds: the project report (runs table and a section per run)'),
+      format: z.enum(['html', 'pdf', 'csv', 'json', 'npy', 'onnx', 'figures']),
+      kernelSteps: z.array(z.number().int().nonnegative()).max(100).optional().describe('steps whose K_0 / K_t / K_t - K_0 heatmaps to show'),
+      path: filePath.optional().describe('where on the host; default <workspace>/exports/<name>-<time>.<format>'),
+    })
+    .refine((r) => r.runIds.length > 0 || r.projectId !== undefined, { message: 'name runIds or a projectId' }),
 } as const;
 
 export { CHANNELS, channelPath, EVENT_NAMES, type Channel } from './channels';
@@ -204,6 +213,16 @@ export interface SlurmBundleDto {
   readonly commands: readonly string[];
 }
 
+/** A written report or data export. */
+export interface ReportExportDto {
+  readonly path: string;
+  readonly bytes: number;
+  /** A run was still going: the report holds what it had committed. */
+  readonly partial: boolean;
+  /** A folder (npy, figures) rather than one file. */
+  readonly folder: boolean;
+}
+
 /** Response types, one per channel. */
 export interface Responses {
   'app:info': AppInfoDto;
@@ -235,6 +254,8 @@ export interface Responses {
   'uploads:write': UploadChunkDto;
   'downloads:read': DownloadChunkDto;
   'sweeps:export-slurm': SlurmBundleDto;
+  /** Where the report landed on the host (under exports/ by default, so downloads:read can fetch it; npy is a folder). */
+  'reports:export': ReportExportDto;
 }
 
 /** Events pushed to every client (renderer windows, WebSocket connections), batched about ten times a second. */

@@ -29,6 +29,7 @@ export const CHANNELS = [
   'uploads:write',
   'downloads:read',
   'sweeps:export-slurm',
+  'reports:export',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

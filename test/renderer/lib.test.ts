@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeTensor } from '../../src-main/contract/tensor-codec';
 import { applyConfigPatch } from '../../src-main/node/store/config-patch';
-import { differingPaths, flattenConfig, mergePatch } from '../../src-renderer/src/lib/config-paths';
+import { differingPaths, flattenConfig, mergePatch } from '../../src-main/charts/config-paths';
 import { formatRoute, parseRoute, type Route } from '../../src-renderer/src/lib/routes';
 import { guardFileDrops } from '../../src-renderer/src/lib/file-drop-guard';
 import { matchesFilter, rowsToCsv, runRow, sortRows } from '../../src-renderer/src/lib/run-row';

@@ -147,6 +147,12 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
       return { data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), bytes: size };
     },
     'sweeps:export-slurm': ({ spec, slurm }) => exportSlurmSweep(options.workspaceDir, spec, slurm),
+    'reports:export': (request) => {
+      // Fail fast on ids the store does not have, before a worker starts.
+      for (const id of request.runIds) store.runs.get(id);
+      if (request.projectId !== undefined) store.projects.get(request.projectId);
+      return runTask({ kind: 'reports:export', request, workspaceDir: options.workspaceDir });
+    },
     'runs:subscribe': ({ id }) => {
       const run = store.runs.get(id);
       const raw = store.metrics.read(id);
