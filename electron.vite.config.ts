@@ -34,8 +34,9 @@ export default defineConfig({
     build: {
       rolldownOptions: {
         // Runs and one-off model tasks work in worker threads: each worker is its own entry, next to index.js
-        // (node/jobs/start-worker.ts).
+        // (node/jobs/start-worker.ts). cli.js is the command line, built so bin/ntk-workbench.js need not run tsx.
         input: {
+          cli: resolve(root, 'src-main/cli/main.ts'),
           index: resolve(root, 'src-main/index.ts'),
           'job-worker': resolve(root, 'src-main/node/jobs/job-worker.ts'),
           'task-worker': resolve(root, 'src-main/node/jobs/task-worker.ts'),

@@ -1,6 +1,6 @@
 // `npm run bench`: prints the benchmark table (eNTK per implementation and engine, Fig. 1 training speed,
 // analytic NTK at n = 2000, ONNX import and the eNTK of an imported MLP, the Fig. 1 run report, read latency of the
-// web bridge while a run streams) and writes it to .bench/results.json. Figures, not assertions.
+// web bridge while a run streams, CLI start-up) and writes it to .bench/results.json. Figures, not assertions.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { initBackend } from '../src-main/node/backend';
 import { createTfjsMatmulEngine } from '../src-main/core/linalg/tfjs-matmul-engine';
@@ -11,6 +11,7 @@ import { benchFig1Training, type StepEngineFactory } from './training-bench';
 import { benchAnalytic } from './analytic-bench';
 import { benchImport } from './import-bench';
 import { benchReports } from './report-bench';
+import { benchCliStartup } from './cli-bench';
 import { printTable, type Row } from './measure';
 import { benchStreamReads } from './stream-read-bench';
 import { nodeEngines } from './node-engines';
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   rows.push(...(await benchImport(matmulEngines[0], { all })));
   rows.push(...(await benchReports()));
   rows.push(...(await benchStreamReads()));
+  rows.push(...(await benchCliStartup()));
   printTable(rows);
   await mkdir('.bench', { recursive: true });
   await writeFile('.bench/results.json', `${JSON.stringify({ date: new Date().toISOString(), backend, rows }, null, 2)}\n`);

@@ -1,8 +1,40 @@
 #!/usr/bin/env node
-// Entry point of the `ntk-workbench` command: runs the TypeScript CLI through tsx's loader (a runtime dependency),
-// so `npx ntk-workbench` works straight from a checkout with no build step.
-import { register } from 'tsx/esm/api';
+// Entry point of the `ntk-workbench` command. `npm run build` writes the CLI as JavaScript to out/main/cli.js; that
+// file runs when it is at least as new as every file under src-main/ (and package.json), so no TypeScript is
+// transpiled at start-up. A bare checkout, or any source edited after the last build, runs the TypeScript through
+// tsx's loader (a runtime dependency) instead: a stale build is never used. NTK_CLI_SOURCE=1 forces the tsx path.
+import { readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-const { main } = await import('../src-main/cli/main.ts');
+const root = fileURLToPath(new URL('..', import.meta.url));
+const built = `${root}out/main/cli.js`;
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = `${dir}/${entry.name}`;
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function builtIsFresh() {
+  if (process.env.NTK_CLI_SOURCE === '1') return false;
+  let builtMtime;
+  try {
+    builtMtime = statSync(built).mtimeMs;
+  } catch {
+    return false;
+  }
+  return builtMtime >= Math.max(newestMtime(`${root}src-main`), statSync(`${root}package.json`).mtimeMs);
+}
+
+let main;
+if (builtIsFresh()) {
+  ({ main } = await import(built));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src-main/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

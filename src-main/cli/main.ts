@@ -1,27 +1,25 @@
 // The ntk-workbench command line: headless access to the same engine the desktop app uses.
+// Each command's module (and with it tfjs, onnxruntime, the store, ...) is imported only when that command runs or
+// prints its own --help, so `ntk-workbench --help` and a cheap command never pay for the heavy ones.
 import { CodedError } from '../contract/result';
 import { packageVersion } from '../node/package-info';
-import { analyticCommand, analyticUsage } from './commands/analytic';
-import { driftCommand, driftUsage } from './commands/drift';
-import { mergeCommand, mergeUsage } from './commands/merge';
-import { ntkCommand, ntkUsage } from './commands/ntk';
-import { reportCommand, reportUsage } from './commands/report';
-import { serveCommand, serveUsage } from './commands/serve';
-import { sweepCommand, sweepUsage } from './commands/sweep';
-import { sweepStatusCommand, sweepStatusUsage } from './commands/sweep-status';
-import { trainCommand, trainUsage } from './commands/train';
 import { UsageError } from './usage-error';
 
-const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage: string; summary: string }> = {
-  train: { run: trainCommand, usage: trainUsage, summary: 'train a network and record outputs, kernels and drift' },
-  analytic: { run: analyticCommand, usage: analyticUsage, summary: 'infinite-width NTK of the FCN or ResNet on given inputs' },
-  ntk: { run: ntkCommand, usage: ntkUsage, summary: 'empirical NTK of an ONNX model on a probe set (checked against onnxruntime)' },
-  drift: { run: driftCommand, usage: driftUsage, summary: 'NTK drift across a series of ONNX checkpoints' },
-  report: { run: reportCommand, usage: reportUsage, summary: 'a run, a comparison or a project as HTML/PDF report or CSV/JSON/npy/ONNX data' },
-  sweep: { run: sweepCommand, usage: sweepUsage, summary: 'run a sweep spec (or one shard of it) into run folders, or write a Slurm job array' },
-  'sweep-status': { run: sweepStatusCommand, usage: sweepStatusUsage, summary: 'done / running / failed / missing for each run of a sweep folder' },
-  merge: { run: mergeCommand, usage: mergeUsage, summary: 'fold sweep or run folders into a workspace project (idempotent)' },
-  serve: { run: serveCommand, usage: serveUsage, summary: 'serve the UI and its API to a browser on 127.0.0.1 (after npm run build)' },
+interface Command {
+  run: (argv: string[]) => Promise<number>;
+  usage: string;
+}
+
+const commands: Record<string, { load: () => Promise<Command>; summary: string }> = {
+  train: { load: async () => import('./commands/train').then((m) => ({ run: m.trainCommand, usage: m.trainUsage })), summary: 'train a network and record outputs, kernels and drift' },
+  analytic: { load: async () => import('./commands/analytic').then((m) => ({ run: m.analyticCommand, usage: m.analyticUsage })), summary: 'infinite-width NTK of the FCN or ResNet on given inputs' },
+  ntk: { load: async () => import('./commands/ntk').then((m) => ({ run: m.ntkCommand, usage: m.ntkUsage })), summary: 'empirical NTK of an ONNX model on a probe set (checked against onnxruntime)' },
+  drift: { load: async () => import('./commands/drift').then((m) => ({ run: m.driftCommand, usage: m.driftUsage })), summary: 'NTK drift across a series of ONNX checkpoints' },
+  report: { load: async () => import('./commands/report').then((m) => ({ run: m.reportCommand, usage: m.reportUsage })), summary: 'a run, a comparison or a project as HTML/PDF report or CSV/JSON/npy/ONNX data' },
+  sweep: { load: async () => import('./commands/sweep').then((m) => ({ run: m.sweepCommand, usage: m.sweepUsage })), summary: 'run a sweep spec (or one shard of it) into run folders, or write a Slurm job array' },
+  'sweep-status': { load: async () => import('./commands/sweep-status').then((m) => ({ run: m.sweepStatusCommand, usage: m.sweepStatusUsage })), summary: 'done / running / failed / missing for each run of a sweep folder' },
+  merge: { load: async () => import('./commands/merge').then((m) => ({ run: m.mergeCommand, usage: m.mergeUsage })), summary: 'fold sweep or run folders into a workspace project (idempotent)' },
+  serve: { load: async () => import('./commands/serve').then((m) => ({ run: m.serveCommand, usage: m.serveUsage })), summary: 'serve the UI and its API to a browser on 127.0.0.1 (after npm run build)' },
 };
 
 function help(): string {
@@ -41,11 +39,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
-  const command = commands[name];
-  if (!command) {
+  const entry = commands[name];
+  if (!entry) {
     process.stderr.write(`unknown command '${name}'\n\n${help()}`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${command.usage}\n`);
     return 0;

@@ -1,15 +1,33 @@
 // Writes a file so that a crash or a full disk never leaves a half-written one in its place: temp file, fsync, rename.
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { CodedError } from '../contract/result';
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+// Chunks are gathered to about 1 MiB per write call: one call per matrix row would be thousands of syscalls.
+async function writeChunks(handle: FileHandle, chunks: Iterable<string>): Promise<void> {
+  let pending: string[] = [];
+  let size = 0;
+  for (const chunk of chunks) {
+    pending.push(chunk);
+    size += chunk.length;
+    if (size >= 1 << 20) {
+      await handle.write(pending.join(''));
+      pending = [];
+      size = 0;
+    }
+  }
+  if (pending.length > 0) await handle.write(pending.join(''));
+}
+
+/** `data` may be chunks of text (a large JSON kernel), written one after another without joining them. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array | Iterable<string>): Promise<void> {
   // Unique per call: two writers of one file in one process (shards of a sweep) must not share a temp file.
   const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     const handle = await open(temp, 'w');
     try {
-      await handle.writeFile(data);
+      if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
+      else await writeChunks(handle, data);
       await handle.sync();
     } finally {
       await handle.close();

@@ -1,6 +1,7 @@
 // `ntk-workbench drift ...`: NTK drift across a checkpoint series of ONNX files on one probe set. The JSON it
 // writes is a stable interface (issue 5): a list of {file, paramNorm, paramDistance, relDrift, lambdaMin, lambdaMax}.
 import { parseArgs } from 'node:util';
+import { addTimings, secondsSince, zeroTimings } from '../../contract/stage-timings';
 import { writeFileAtomic } from '../../node/atomic-write';
 import { initBackend } from '../../node/backend';
 import { seriesDrift } from '../../node/onnx/import/import-service';
@@ -23,7 +24,9 @@ export const driftUsage = `ntk-workbench drift --models A.onnx B.onnx ...|FOLDER
   --probe   as for 'ntk-workbench ntk'; --input and --bind as there (several graph inputs).
   --kernel  trace (default) or full: the kernel whose drift ||K_t - K_0||_F / ||K_0||_F and eigenvalues are given.
   --run     also store the series as a run of kind "import" in DIR (config.json, drift.jsonl, summary.json).
-  Output JSON: [{"file", "paramNorm", "paramDistance", "relDrift", "lambdaMin", "lambdaMax"}, ...] in series order.`;
+  Output JSON: [{"file", "paramNorm", "paramDistance", "relDrift", "lambdaMin", "lambdaMax", "timings"}, ...] in series
+            order; timings: that checkpoint's seconds in translate, check, kernel, spectrum. The series' stages (read
+            and write included) and total go to stderr and, with --run, into summary.json.`;
 
 /** Pulls `--models A B ...` (values up to the next option) out of argv; parseArgs takes one value per option. */
 function splitModels(argv: string[]): { models: string[]; rest: string[] } {
@@ -62,9 +65,11 @@ export async function driftCommand(argv: string[]): Promise<number> {
   if (kernel !== 'full' && kernel !== 'trace') throw new UsageError('--kernel must be full or trace', driftUsage);
   const order = values.order;
   if (order !== 'step' && order !== 'given') throw new UsageError('--order must be step or given', driftUsage);
+  const start = performance.now();
   await initBackend();
   const probe = await loadProbeSet(values.probe);
   const bind = Object.fromEntries(await Promise.all((values.bind ?? []).map(parseBindFlag)));
+  const read = secondsSince(start);
   const files = await expandModelPaths(models);
   const steps = values.steps?.split(',').map((v) => v.trim());
   if (steps && (steps.length !== files.length || steps.some((v) => !/^\d+$/.test(v))))
@@ -76,10 +81,15 @@ export async function driftCommand(argv: string[]): Promise<number> {
     (p) => p.stage === 'done' && process.stderr.write(`  ${p.index + 1}/${p.total} ${p.file}\n`),
   );
   for (const e of report.entries) for (const warning of e.warnings ?? []) process.stderr.write(`warning: ${e.file}: ${warning}\n`);
-  const rows = report.entries.map((e) => ({ file: e.file, paramNorm: e.paramNorm, paramDistance: e.paramDistance, relDrift: e.relDrift, lambdaMin: e.lambdaMin, lambdaMax: e.lambdaMax }));
+  const pick = ({ translate, check, kernel, spectrum }: (typeof report.entries)[number]['timings']) => ({ translate, check, kernel, spectrum });
+  const rows = report.entries.map((e) => ({ file: e.file, paramNorm: e.paramNorm, paramDistance: e.paramDistance, relDrift: e.relDrift, lambdaMin: e.lambdaMin, lambdaMax: e.lambdaMax, timings: pick(e.timings) }));
+  const writeStart = performance.now();
   await writeFileAtomic(values.out, `${JSON.stringify(rows)}\n`);
-  if (values.run) await writeImportRun(values.run, report, { command: 'drift' });
+  const series = report.entries.reduce((sum, e) => addTimings(sum, e.timings), { ...zeroTimings(), read });
+  const timings = { ...series, write: secondsSince(writeStart), total: secondsSince(start) };
+  if (values.run) await writeImportRun(values.run, report, { command: 'drift' }, timings);
   const last = report.entries[report.entries.length - 1];
+  process.stderr.write(`  timings (s): ${Object.entries(timings).map(([stage, s]) => `${stage} ${s.toFixed(2)}`).join(', ')}\n`);
   process.stdout.write(`drift over ${report.entries.length} checkpoints on ${probe.n} probes: final relDrift ${last.relDrift.toExponential(3)} -> ${values.out}\n`);
   return 0;
 }

@@ -1,7 +1,9 @@
 // `ntk-workbench ntk ...`: empirical NTK of an ONNX model on a probe set, after checking the translation against
 // onnxruntime. The JSON it writes is a stable interface (issue 5): keep its fields as they are.
 import { parseArgs } from 'node:util';
+import { secondsSince, type StageTimings } from '../../contract/stage-timings';
 import { writeFileAtomic } from '../../node/atomic-write';
+import { jsonChunks, JsonMatrix } from '../../node/json-matrix-stream';
 import { initBackend } from '../../node/backend';
 import { modelNtk } from '../../node/onnx/import/import-service';
 import { loadProbeSet } from '../../node/onnx/import/probe-set';
@@ -19,7 +21,8 @@ export const ntkUsage = `ntk-workbench ntk --model M.onnx --probe P.json|P.npy|P
   --freeze  initializers to keep constant although they feed weights or biases.
   --keep-softmax  differentiate the final Softmax/LogSoftmax output (default: its logits).
   Output JSON: {"paramCount", "outputs": [n][k], "trace": [n][n], "ntk": [n*k][n*k] (--kernel full),
-                "lambdaMin", "lambdaMax"} (eigenvalues of the full kernel when given, else of the trace).
+                "lambdaMin", "lambdaMax", "timings"} (eigenvalues of the full kernel when given, else of the trace;
+            timings: seconds per stage read, translate, check, kernel, spectrum, write, and their total).
   --input   the graph input that takes the probe samples, when the model has several (default the only unbound one).
   --bind    a value for another graph input (repeat per input): zeros, a number for every element, or a
             .json/.npy/.csv file with the tensor. A dim named like the sample input's batch dim follows the batch
@@ -29,11 +32,6 @@ export const ntkUsage = `ntk-workbench ntk --model M.onnx --probe P.json|P.npy|P
   The import is refused (exit 1, error [onnx/validation-failed]) when the translation's outputs differ from
   onnxruntime's beyond 1e-4 of the output scale (max |f|, floor 1e-6) + 1e-3 relative; under a final Sigmoid or
   Softmax the logits are compared. Saturated Sigmoid/Softmax outputs print a warning (their gradients vanish).`;
-
-function matrixRows(values: Float64Array, rows: number): number[][] {
-  const cols = values.length / rows;
-  return Array.from({ length: rows }, (_, i) => Array.from(values.subarray(i * cols, (i + 1) * cols)));
-}
 
 export async function ntkCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -57,21 +55,32 @@ export async function ntkCommand(argv: string[]): Promise<number> {
   if (kernel !== 'full' && kernel !== 'trace') throw new UsageError('--kernel must be full or trace', ntkUsage);
   const dtype = values.dtype;
   if (dtype !== 'float32' && dtype !== 'float64') throw new UsageError('--dtype must be float32 or float64', ntkUsage);
+  const start = performance.now();
   await initBackend();
   const probe = await loadProbeSet(values.probe);
   const bind = Object.fromEntries(await Promise.all((values.bind ?? []).map(parseBindFlag)));
+  const read = secondsSince(start);
   const freeze = values.freeze?.split(',').filter(Boolean);
   const report = await modelNtk({ path: values.model }, probe, { kernel, dtype, freeze, logits: !values['keep-softmax'], outputName: values.output, inputName: values.input, bind });
   const n = report.n;
-  const result = {
+  // write is the time to serialise and write everything before the timings, the last field (the fsync after is not in it).
+  const writeStart = performance.now();
+  const fields = {
     paramCount: report.paramCount,
-    outputs: matrixRows(report.outputs, n),
-    trace: matrixRows(report.trace, n),
-    ...(report.ntk ? { ntk: matrixRows(report.ntk, n * report.k) } : {}),
+    outputs: new JsonMatrix(report.outputs, n),
+    trace: new JsonMatrix(report.trace, n),
+    ntk: report.ntk ? new JsonMatrix(report.ntk, n * report.k) : undefined,
     lambdaMin: report.lambdaMin,
     lambdaMax: report.lambdaMax,
+    timings: (): StageTimings & { total: number } => ({ ...report.timings, read, write: secondsSince(writeStart), total: secondsSince(start) }),
   };
-  await writeFileAtomic(values.out, `${JSON.stringify(result)}\n`);
+  await writeFileAtomic(
+    values.out,
+    (function* () {
+      yield* jsonChunks(fields);
+      yield '\n';
+    })(),
+  );
   for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
   const v = report.validation;
   process.stdout.write(

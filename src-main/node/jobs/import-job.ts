@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { MetricPointDto } from '../../contract/api';
 import { CodedError, failureOf } from '../../contract/result';
+import { addTimings, secondsSince, zeroTimings } from '../../contract/stage-timings';
 import { initBackend } from '../backend';
 import type { DriftEntry } from '../onnx/import/checkpoint-drift';
 import { seriesDrift } from '../onnx/import/import-service';
@@ -54,6 +55,7 @@ export async function runImportJob(store: Store, runId: RunId, options: { signal
     const parsed = importConfigSchema.safeParse(store.runs.get(runId).config);
     if (!parsed.success) throw new CodedError('config/invalid', `import run ${runId}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const config = parsed.data;
+    const readStart = performance.now();
     const backend = await initBackend('auto');
     store.runs.markRunning(runId, { ...backend });
     listener?.onStatus?.('running', null);
@@ -64,6 +66,7 @@ export async function runImportJob(store: Store, runId: RunId, options: { signal
       listener?.onProgress?.({ runId, step: done, total, loss: null, elapsedSeconds, etaSeconds: done > 0 ? (elapsedSeconds / done) * (total - done) : null });
     };
     const probe = await loadProbeSet(config.probe);
+    const read = secondsSince(readStart);
     progress(0, config.models.length);
     const report = await seriesDrift(config.models.map((path) => ({ path })), probe, {
       kernel: config.kernel,
@@ -93,6 +96,8 @@ export async function runImportJob(store: Store, runId: RunId, options: { signal
       files: report.entries.map((e) => ({ file: e.file, step: e.step })),
       ...(warnings.length > 0 ? { warnings } : {}),
       ...(last ? { finalRelDrift: last.relDrift, finalParamDistance: last.paramDistance } : {}),
+      // Seconds per stage over the series (write: none, each checkpoint's rows are committed as they come).
+      timings: report.entries.reduce((sum, e) => addTimings(sum, e.timings), { ...zeroTimings(), read }),
     };
     if (report.cancelled) {
       store.runs.markCancelled(runId, summary);

@@ -55,6 +55,11 @@ describe.skipIf(series.length === 0)('import job', () => {
     for (let i = 1; i < wall.length; i++) expect(wall[i]).toBeGreaterThanOrEqual(wall[i - 1]);
     wall.forEach((w, i) => expect(w).toBeGreaterThanOrEqual(stored.kernelSeconds.values[i] - 1e-3));
     expect(store.runs.get(runId)).toMatchObject({ status: 'done', summary: { checkpoints: 4, finalRelDrift: stored.relDrift.values[3], finalParamDistance: stored.paramDistance.values[3] } });
+    // Seconds per stage over the series; its kernel + spectrum are the checkpoints' recorded kernel seconds.
+    const timings = store.runs.get(runId).summary?.timings as Record<string, number>;
+    expect(Object.keys(timings)).toEqual(['read', 'translate', 'check', 'kernel', 'spectrum', 'write']);
+    for (const seconds of Object.values(timings)) expect(seconds).toBeGreaterThanOrEqual(0);
+    expect(timings.kernel + timings.spectrum).toBeCloseTo(stored.kernelSeconds.values.reduce((a, b) => a + b, 0), 6);
   });
 
   it('stores each checkpoint\'s kernel with its eigenvalues, consistent with the recorded drift', async () => {

@@ -4,6 +4,7 @@
 // an aborted signal stops the series between checkpoints (or before a kernel) with the entries measured so far.
 import { basename, extname } from 'node:path';
 import { CodedError } from '../../../contract/result';
+import { secondsSince, zeroTimings, type StageTimings } from '../../../contract/stage-timings';
 import { paramDistance, paramNorm, type ParamSet } from '../../../core/models/params';
 import type { KernelMode } from '../../../core/ntk/kernel-types';
 import { frobenius } from '../../../core/linalg/norms';
@@ -53,6 +54,8 @@ export interface DriftEntry {
   readonly warnings?: readonly string[];
   readonly implementation: NtkImplementation;
   readonly ms: number;
+  /** This checkpoint's seconds in translate, check, kernel and spectrum (read and write belong to the series). */
+  readonly timings: StageTimings;
 }
 
 export interface DriftKernel {
@@ -128,15 +131,19 @@ export async function checkpointDrift(sources: readonly ModelSource[], probe: Pr
       const file = sourceName(source);
       const report = (stage: DriftProgress['stage']) => onProgress?.({ index, total: items.length, file, stage });
       report('import');
+      let t0 = performance.now();
       const model = await openModel(source, withProbeBindings({ ...options, inputShape: options.inputShape ?? probe.sampleShape }, probe));
       try {
         if (first) {
           const difference = sameArchitecture(first.model, model);
           if (difference) throw new CodedError('import/series-mismatch', `${file} is not the architecture of ${sourceName(items[0].source)}: ${difference}`);
         }
+        const translate = secondsSince(t0);
         checkProbeFits(probe, model.inputShape, file);
         report('validate');
+        t0 = performance.now();
         const validation = await validateAgainstOrt(model, probe.x, probe.n, options.tolerance ?? DEFAULT_TOLERANCE);
+        const check = secondsSince(t0);
         if (options.signal?.aborted) break;
         report('kernel');
         let ntk: Awaited<ReturnType<typeof importedNtk>>;
@@ -167,6 +174,7 @@ export async function checkpointDrift(sources: readonly ModelSource[], probe: Pr
           validation: { maxAbsError: validation.maxAbsError, maxRelError: validation.maxRelError },
           implementation: ntk.implementation,
           ms: ntk.ms,
+          timings: { ...zeroTimings(), translate, check, kernel: (ntk.ms - ntk.spectrumMs) / 1000, spectrum: ntk.spectrumMs / 1000 },
         };
         const warning = saturationWarning(model, ntk.outputs);
         entries.push(warning ? { ...entry, warnings: [warning] } : entry);

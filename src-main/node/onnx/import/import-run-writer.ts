@@ -7,7 +7,8 @@ import { writeFileAtomic } from '../../atomic-write';
 import { toJson } from '../../run-output/run-writer';
 import type { DriftReport } from './checkpoint-drift';
 
-export async function writeImportRun(dir: string, report: DriftReport, meta: Record<string, unknown> = {}): Promise<void> {
+/** `timings`: the series' seconds per stage (contract/stage-timings.ts) and total, kept in summary.json. */
+export async function writeImportRun(dir: string, report: DriftReport, meta: Record<string, unknown> = {}, timings?: Record<string, number>): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (error) {
@@ -17,5 +18,5 @@ export async function writeImportRun(dir: string, report: DriftReport, meta: Rec
   await writeFileAtomic(join(dir, 'config.json'), `${toJson(config, 2)}\n`);
   await writeFileAtomic(join(dir, 'drift.jsonl'), report.entries.map((e) => `${toJson(e)}\n`).join(''));
   const last = report.entries[report.entries.length - 1];
-  await writeFileAtomic(join(dir, 'summary.json'), `${toJson({ kind: 'import', checkpoints: report.entries.length, finalStep: last?.step, finalRelDrift: last?.relDrift }, 2)}\n`);
+  await writeFileAtomic(join(dir, 'summary.json'), `${toJson({ kind: 'import', checkpoints: report.entries.length, finalStep: last?.step, finalRelDrift: last?.relDrift, timings }, 2)}\n`);
 }

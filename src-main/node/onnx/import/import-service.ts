@@ -1,5 +1,6 @@
 // The ONNX-import services the CLI calls and the app's Import view will call: inspect a model, its eNTK on a probe
 // set (validated against onnxruntime first), and drift across a checkpoint series. Plain-data results.
+import { secondsSince, zeroTimings, type StageTimings } from '../../../contract/stage-timings';
 import type { KernelMode } from '../../../core/ntk/kernel-types';
 import { checkpointDrift, type DriftOptions, type DriftProgress, type DriftReport } from './checkpoint-drift';
 import { matchFcn } from './fcn-chain';
@@ -40,19 +41,26 @@ export interface NtkRequest extends ImportOptions {
 export interface NtkReport extends ImportedNtk {
   readonly summary: ModelSummary;
   readonly validation: Omit<ValidationReport, 'outputs'>;
+  /** Seconds in translate, check, kernel and spectrum (read and write are the caller's). */
+  readonly timings: StageTimings;
   /** Why the kernel may mislead (saturated outputs); empty when there is nothing to say. */
   readonly warnings: readonly string[];
 }
 
 /** eNTK of one model on a probe set, after the onnxruntime check (which refuses a bad translation). */
 export async function modelNtk(source: ModelSource, probe: ProbeSet, request: NtkRequest): Promise<NtkReport> {
+  let t0 = performance.now();
   const model = await openModel(source, withProbeBindings({ ...request, inputShape: request.inputShape ?? probe.sampleShape }, probe));
   try {
+    const translate = secondsSince(t0);
     checkProbeFits(probe, model.inputShape, model.summary.identifier);
+    t0 = performance.now();
     const { outputs, ...validation } = await validateAgainstOrt(model, probe.x, probe.n, request.tolerance ?? DEFAULT_TOLERANCE);
+    const check = secondsSince(t0);
     const ntk = await importedNtk(model, probe.x, probe.n, { kernel: request.kernel, dtype: request.dtype, outputs });
+    const timings = { ...zeroTimings(), translate, check, kernel: (ntk.ms - ntk.spectrumMs) / 1000, spectrum: ntk.spectrumMs / 1000 };
     const warning = saturationWarning(model, ntk.outputs);
-    return { ...ntk, summary: model.summary, validation, warnings: warning ? [warning] : [] };
+    return { ...ntk, summary: model.summary, validation, timings, warnings: warning ? [warning] : [] };
   } finally {
     model.dispose();
   }

@@ -17,6 +17,7 @@ import { fcnOnnx } from '../../../fixtures/onnx/fcn-onnx';
 import { smallCnn } from '../../../fixtures/onnx/make-fixtures';
 import { EXTERNAL_DIR, externalManifest } from '../../../fixtures/onnx/manifest';
 import { relErr } from './helpers';
+import { STAGES } from '../../../../src-main/contract/stage-timings';
 
 const run = promisify(execFile);
 const bin = join(__dirname, '..', '..', '..', '..', 'bin', 'ntk-workbench.js');
@@ -48,6 +49,15 @@ async function inProcess(args: string[]): Promise<{ code: number; stderr: string
 }
 
 const external = externalManifest();
+
+/** Seconds per stage: every stage present, non-negative, and together within a little of the measured total. */
+function expectStagesSumToTotal(timings: Record<string, number>, stages: readonly string[]): void {
+  expect(Object.keys(timings)).toEqual([...stages, 'total']);
+  for (const stage of stages) expect(timings[stage]).toBeGreaterThanOrEqual(0);
+  const sum = stages.reduce((a, s) => a + timings[s], 0);
+  expect(sum).toBeLessThanOrEqual(timings.total + 1e-9);
+  expect(timings.total - sum).toBeLessThan(0.05 + 0.1 * timings.total);
+}
 const torchMlp = external.models.find((m) => m.file === 'torch-mlp.onnx');
 
 describe('ntk-workbench ntk', () => {
@@ -62,7 +72,7 @@ describe('ntk-workbench ntk', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/onnxruntime max abs error/);
     const result = JSON.parse(await readFile(out, 'utf8'));
-    expect(Object.keys(result)).toEqual(['paramCount', 'outputs', 'trace', 'ntk', 'lambdaMin', 'lambdaMax']);
+    expect(Object.keys(result)).toEqual(['paramCount', 'outputs', 'trace', 'ntk', 'lambdaMin', 'lambdaMax', 'timings']);
     const n = entry.probe.length;
     const k = entry.outputs;
     expect(result.paramCount).toBe(entry.paramCount);
@@ -87,7 +97,8 @@ describe('ntk-workbench ntk', () => {
     await writeFile(join(dir, 'p.json'), JSON.stringify({ inputs }));
     expect((await inProcess(['ntk', '--model', model, '--probe', join(dir, 'p.json'), '--out', join(dir, 'r.json'), '--dtype', 'float64'])).code).toBe(0);
     const result = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8'));
-    expect(Object.keys(result)).toEqual(['paramCount', 'outputs', 'trace', 'lambdaMin', 'lambdaMax']);
+    expect(Object.keys(result)).toEqual(['paramCount', 'outputs', 'trace', 'lambdaMin', 'lambdaMax', 'timings']);
+    expectStagesSumToTotal(result.timings, STAGES);
     const reference = classTrace(empiricalNtkF64(a, params, inputs.flat(), 3), 3, 3, 2);
     expect(relErr(result.trace.flat(), reference)).toBeLessThan(1e-12);
   });
@@ -120,7 +131,12 @@ describe('ntk-workbench drift', () => {
     expect(stderr).toMatch(/4\/4/);
     const rows = JSON.parse(await readFile(out, 'utf8'));
     expect(rows).toHaveLength(4);
-    for (const row of rows) expect(Object.keys(row)).toEqual(['file', 'paramNorm', 'paramDistance', 'relDrift', 'lambdaMin', 'lambdaMax']);
+    for (const row of rows) expect(Object.keys(row)).toEqual(['file', 'paramNorm', 'paramDistance', 'relDrift', 'lambdaMin', 'lambdaMax', 'timings']);
+    for (const row of rows) expect(Object.keys(row.timings)).toEqual(['translate', 'check', 'kernel', 'spectrum']);
+    const series = JSON.parse(await readFile(join(dir, 'run', 'summary.json'), 'utf8')).timings;
+    expectStagesSumToTotal(series, STAGES);
+    const checkpointSum = rows.reduce((sum: number, r: { timings: Record<string, number> }) => sum + Object.values(r.timings).reduce((a, b) => a + b, 0), 0);
+    expect(checkpointSum).toBeCloseTo(series.translate + series.check + series.kernel + series.spectrum, 9);
     expect(rows.map((r: { file: string }) => r.file)).toEqual([...files].reverse());
     expect(rows[0].relDrift).toBe(0);
     expect(rows[0].paramDistance).toBe(0);
