@@ -2,6 +2,7 @@
 // Strict objects (unknown keys are rejected) with defaults, so a saved config is always complete and replayable.
 // Paper: Yu, Tian, Chen, "Divergence of Empirical NTK in Classification Problems", ICLR 2025.
 import { z } from 'zod';
+import { KERNEL_MODES } from './run-config-rules';
 
 const posInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();
@@ -90,7 +91,7 @@ export const dataSchema = z.discriminatedUnion('kind', [circleData, sphereData, 
 export type DataConfig = z.infer<typeof dataSchema>;
 
 export const ntkSchema = z.strictObject({
-  kernel: z.enum(['full', 'trace']).default('full').describe('full: (n k) x (n k) sample-major; trace: sum of the k diagonal blocks'),
+  kernel: z.enum(KERNEL_MODES).default('full').describe('full: (n k) x (n k) sample-major; trace: sum of the k diagonal blocks'),
   traceNormalization: z.enum(['sum', 'mean']).default('sum').describe('mean divides the trace by k (neural-tangents)'),
   implementation: z.enum(['structured', 'generic']).default('structured'),
   analytic: z.enum(['derived', 'printed', 'none']).default('derived'),
@@ -129,11 +130,3 @@ export const runConfigSchema = z.strictObject({
 });
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 export type RunConfig = z.infer<typeof runConfigSchema>;
-
-/** One readable line per problem, with the path into the config: `model.width: Too small: expected number to be >0`. */
-export function describeConfigIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    return `${path}: ${issue.message}`;
-  });
-}

@@ -49,6 +49,8 @@ const blocked: Case[] = [
   ['src-renderer/src/x.ts', importOf('node:fs')],
   ['src-renderer/src/x.ts', importOf('path')],
   ['src-renderer/src/x.ts', `import { ok } from '../../src-main/contract/result';\nexport { ok };\n`],
+  ['src-renderer/src/x.ts', `import { runConfigSchema } from '../../src-main/contract/run-config';\nexport { runConfigSchema };\n`],
+  ['src-renderer/src/x.ts', `import { x } from '../../src-main/contract/records-extra';\nexport { x };\n`],
   ['src-renderer/src/x.ts', `import type { Rng } from '../../src-main/core/random';\nexport type { Rng };\n`],
   ['src-renderer/src/x.ts', importOf('../../src-main/node/backend')],
   [
@@ -78,6 +80,7 @@ const allowed: Case[] = [
   ['src-main/electron/x.ts', importOf('../node/backend')],
   ['src-main/electron/x.ts', importOf('../contract/result')],
   ['src-main/preload.ts', importOf('electron')],
+  ['src-renderer/src/x.ts', `import { TERMINAL_RUN_STATES } from '../../src-main/contract/records';\nexport { TERMINAL_RUN_STATES };\n`],
   ['src-main/preload.ts', importOf('./contract/result')],
   ['src-renderer/src/x.ts', importOf('vue')],
   ['src-renderer/src/x.ts', `import type { Result } from '../../src-main/contract/result';\nexport type { Result };\n`],

@@ -7,6 +7,7 @@ import { withConstantTransposes } from '../models/constant-transposes';
 import type { DifferentiableModel } from '../models/differentiable-model';
 import type { ParamSet } from '../models/params';
 import { type MatmulEngine, matrix, type MatrixF32 } from '../linalg/gram-engine';
+import { macrotaskYielder } from '../macrotask';
 import type { KernelMode } from './kernel-types';
 
 export interface GenericNtkOptions {
@@ -25,21 +26,12 @@ function paramTensors(model: DifferentiableModel, params: ParamSet): tf.Tensor[]
 }
 
 /** Jacobian rows for samples [from, to) of x (n x sampleSize, float64): [(to-from) k, P] float32, sample-major. */
-/** A macrotask turn every ~50 ms, so a cancel message (or a timer) reaches the signal while rows are computed. */
-function yielder(): () => Promise<void> {
-  let last = performance.now();
-  return async () => {
-    if (performance.now() - last < 50) return;
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    last = performance.now();
-  };
-}
-
 async function jacobianRows(model: DifferentiableModel, tensors: tf.Tensor[], x: Float64Array, from: number, to: number, paramCount: number, signal?: AbortSignal): Promise<MatrixF32> {
   const k = model.outputs;
   const sampleSize = model.inputShape.reduce((s, v) => s * v, 1);
   const rows = new Float32Array((to - from) * k * paramCount);
-  const pause = yielder();
+  // A cancel message (or a timer) reaches the signal while rows are computed.
+  const pause = macrotaskYielder();
   for (let i = from; i < to; i++) {
     const xi = tf.tensor(Float32Array.from(x.subarray(i * sampleSize, (i + 1) * sampleSize)), [1, ...model.inputShape]);
     for (let c = 0; c < k; c++) {

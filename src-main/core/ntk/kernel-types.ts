@@ -1,7 +1,7 @@
 // Names shared by every kernel routine: which kernel is computed and by which algorithm.
 
-/** full: (n k) x (n k), sample-major (row i*k + c); trace: n x n, the sum of the k diagonal blocks. */
-export type KernelMode = 'full' | 'trace';
+/** Declared with the run config (contract/run-config-rules.ts); re-exported for the kernel routines. */
+export type { KernelMode } from '../../contract/run-config-rules';
 
 /** structured: layer-wise, never builds the Jacobian (FCN/ResNet only); generic: autodiff Jacobian rows (any model). */
 export type NtkImplementation = 'structured' | 'generic';

@@ -4,6 +4,7 @@
 import type { RunConfig } from '../../contract/run-config';
 import type { Dataset } from '../data/dataset';
 import { circleSweep } from '../data/synthetic';
+import { macrotaskYielder } from '../macrotask';
 import { outputsForLoss } from '../losses';
 import { type Architecture, architectureFromConfig, describeArchitecture, initParams } from '../models/architecture';
 import { architectureModel } from '../models/differentiable-model';
@@ -180,7 +181,8 @@ export async function runTraining(config: RunConfig, data: Dataset, engines: Tra
   };
   const batcher = createStepBatcher();
   const started = performance.now();
-  let lastYield = started;
+  // Engines run synchronously; the host's timers, cancel messages and signals need a turn now and then.
+  const pause = macrotaskYielder();
   let kernel0: Float64Array | undefined;
   let status: RunStatus = 'completed';
   let reason: string | undefined;
@@ -241,12 +243,7 @@ export async function runTraining(config: RunConfig, data: Dataset, engines: Tra
       step += count - 1;
       stepsDone = step + 1;
       callbacks.onStep?.(step + 1, config.steps, losses[losses.length - 1]);
-      if (performance.now() - lastYield > 50) {
-        // Engines run synchronously between awaits of resolved promises; a macrotask turn lets the host's timers,
-        // cancel messages and signals through.
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        lastYield = performance.now();
-      }
+      await pause();
     }
     const finalParams = await engine.readParams();
     const wallSeconds = (performance.now() - started) / 1000;

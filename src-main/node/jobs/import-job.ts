@@ -1,29 +1,17 @@
 // One queued "import" run: a series of ONNX checkpoints and a probe set give, per checkpoint, parameter norm and
 // distance, kernel drift from the first, spectrum and output change, recorded as metrics keyed by checkpoint step.
 // Each checkpoint's metrics and kernel are committed (and streamed) as soon as it is measured, so charts and
-// heatmaps grow live and a cancelled series keeps what it finished. Runs in a worker thread like training; never throws for a failed run.
-import { z } from 'zod';
+// heatmaps grow live and a cancelled series keeps what it finished. Runs in a worker thread like training; never
+// throws for a failed run (run-lifecycle.ts ends it).
 import type { MetricPointDto } from '../../contract/api';
-import { CodedError, failureOf } from '../../contract/result';
 import { initBackend } from '../backend';
-import type { DriftEntry } from '../onnx/import/checkpoint-drift';
-import { seriesDrift } from '../onnx/import/import-service';
+import { parseConfigOf } from '../config-file';
+import { checkpointDrift, type DriftEntry } from '../onnx/import/checkpoint-drift';
 import { loadProbeSet } from '../onnx/import/probe-set';
 import type { Store } from '../store/store';
 import type { MetricRow, RunId } from '../store/types';
-import type { RunListener } from './store-sink';
-
-/** The config of an import run, as stored with it. */
-export const importConfigSchema = z.strictObject({
-  models: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
-  probe: z.string().min(1).max(4096),
-  kernel: z.enum(['full', 'trace']).default('trace'),
-  freeze: z.array(z.string().min(1)).max(10_000).optional(),
-  keepSoftmax: z.boolean().default(false),
-  /** Training step per checkpoint, in the order of `models`; default from the file names. */
-  steps: z.array(z.number().int().nonnegative()).max(10_000).optional(),
-});
-export type ImportConfig = z.infer<typeof importConfigSchema>;
+import { createProgressMeter } from './progress-meter';
+import { createRunLifecycle, guardRun, type RunListener } from './run-lifecycle';
 
 /** One checkpoint as a metric point; wallTime is seconds since the job started, kernelSeconds that checkpoint's eNTK. */
 function pointOf(e: DriftEntry, wallTime: number): MetricPointDto & { readonly values: Readonly<Record<string, number>> } {
@@ -46,35 +34,31 @@ function pointOf(e: DriftEntry, wallTime: number): MetricPointDto & { readonly v
 
 export async function runImportJob(store: Store, runId: RunId, options: { signal?: AbortSignal; listener?: RunListener } = {}): Promise<void> {
   const { signal, listener } = options;
-  try {
-    const parsed = importConfigSchema.safeParse(store.runs.get(runId).config);
-    if (!parsed.success) throw new CodedError('config/invalid', `import run ${runId}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const config = parsed.data;
+  const lifecycle = createRunLifecycle(store, runId, listener);
+  await guardRun(lifecycle, async () => {
+    const config = parseConfigOf('import', store.runs.get(runId).config, `import run ${runId} config`);
     const backend = await initBackend('auto');
-    store.runs.markRunning(runId, { ...backend });
-    listener?.onStatus?.('running', null);
+    lifecycle.running({ ...backend });
     const started = Date.now();
     const elapsed = () => (Date.now() - started) / 1000;
-    const progress = (done: number, total: number) => {
-      const elapsedSeconds = elapsed();
-      listener?.onProgress?.({ runId, step: done, total, loss: null, elapsedSeconds, etaSeconds: done > 0 ? (elapsedSeconds / done) * (total - done) : null });
-    };
+    // Every checkpoint costs about the same (import, check, kernel), so each one is a step and each is reported.
+    const meter = createProgressMeter(lifecycle.progress, { total: config.models.length, throttleMs: 0, skipWarmup: false, minSamples: 1 });
     const probe = await loadProbeSet(config.probe);
-    progress(0, config.models.length);
-    const report = await seriesDrift(config.models.map((path) => ({ path })), probe, {
+    meter.step(0, null);
+    const report = await checkpointDrift(config.models.map((path) => ({ path })), probe, {
       kernel: config.kernel,
       freeze: config.freeze,
       logits: !config.keepSoftmax,
       steps: config.steps,
       signal,
-      onEntry: (entry, index, total, snapshot) => {
+      onEntry: (entry, index, _total, snapshot) => {
         const point = pointOf(entry, elapsed());
         const rows: MetricRow[] = Object.entries(point.values).map(([name, value]) => ({ step: point.step, wallTime: point.wallTime, name, value }));
         store.metrics.append(runId, rows);
         store.kernels.put(runId, { step: entry.step, kind: snapshot.kind, rows: snapshot.rows, data: snapshot.kernel, eigenvalues: snapshot.eigenvalues });
         listener?.onPoints?.([point]);
         listener?.onKernel?.(entry.step);
-        progress(index + 1, total);
+        meter.step(index + 1, null);
       },
     });
     const last = report.entries.at(-1);
@@ -86,16 +70,6 @@ export async function runImportJob(store: Store, runId: RunId, options: { signal
       files: report.entries.map((e) => ({ file: e.file, step: e.step })),
       ...(last ? { finalRelDrift: last.relDrift, finalParamDistance: last.paramDistance } : {}),
     };
-    if (report.cancelled) {
-      store.runs.markCancelled(runId, summary);
-      listener?.onStatus?.('cancelled', null);
-    } else {
-      store.runs.markDone(runId, summary);
-      listener?.onStatus?.('done', null);
-    }
-  } catch (error) {
-    const failure = failureOf(error);
-    store.runs.markFailed(runId, failure);
-    listener?.onStatus?.('failed', failure);
-  }
+    lifecycle.end({ status: report.cancelled ? 'cancelled' : 'done' }, summary);
+  });
 }

@@ -3,6 +3,7 @@
 // Worker messages become API events; a worker that dies is recorded as a failed run.
 import type { Worker } from 'node:worker_threads';
 import type { Events, EventName, ProgressDto } from '../../contract/api';
+import { isTerminalRunState } from '../../contract/records';
 import type { EngineChoice } from '../engines';
 import type { Store } from '../store/store';
 import type { RunId } from '../store/types';
@@ -50,7 +51,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
         } else if (message.type === 'points') emit('runs:metrics', { runId, points: message.points });
         else if (message.type === 'kernel') emit('runs:kernel', { runId, step: message.step });
         else {
-          if (message.status !== 'running') entry.finalStatus = true;
+          if (isTerminalRunState(message.status)) entry.finalStatus = true;
           emit('runs:status', { runId, status: message.status, error: message.error });
         }
       });

@@ -11,7 +11,6 @@ import { packageVersion } from '../package-info';
 import { openStore } from '../store/store';
 import { storePathIn } from '../store/workspace-dir';
 import type { MetricSeries } from '../store/types';
-import { importConfigSchema } from '../jobs/import-job';
 import { createJobQueue } from '../jobs/job-queue';
 import { runTask } from '../jobs/run-task';
 import { expandModelPaths } from '../onnx/import/model-paths';
@@ -87,8 +86,7 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
     'runs:list': ({ projectId, status }) => store.runs.list(projectId, status ? { status } : undefined),
     'runs:get': ({ id }) => store.runs.get(id),
     'runs:start': ({ projectId, config, name, tags }) => {
-      const parsed = parseRunConfig(config);
-      const run = store.runs.create(projectId, { kind: 'train', config: parsed as unknown as Record<string, unknown>, name, tags });
+      const run = store.runs.create(projectId, { kind: 'train', config: parseRunConfig(config), name, tags });
       return startRun(run.id);
     },
     'runs:cancel': ({ id }) => {
@@ -131,13 +129,13 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
       };
     },
     'imports:inspect': (request) => runTask<ImportInspectionDto>({ kind: 'imports:inspect', request }),
-    'imports:start': async ({ projectId, models, probe, kernel, freeze, keepSoftmax, steps, name }) => {
+    'imports:start': async ({ projectId, name, ...request }) => {
       store.projects.get(projectId);
-      const files = await expandModelPaths(models);
-      if (steps && steps.length !== files.length)
-        throw new CodedError('config/invalid', `${steps.length} steps given for ${files.length} checkpoint files (folders expanded): give one step per file, or none to read them from the file names`);
-      const config = importConfigSchema.parse({ models: files, probe, kernel, freeze, keepSoftmax, steps });
-      const run = store.runs.create(projectId, { kind: 'import', config, name: name ?? `drift of ${files.length} checkpoint(s)` });
+      const files = await expandModelPaths(request.models);
+      if (request.steps && request.steps.length !== files.length)
+        throw new CodedError('config/invalid', `${request.steps.length} steps given for ${files.length} checkpoint files (folders expanded): give one step per file, or none to read them from the file names`);
+      // The request was parsed with the import config's schema at the boundary; only the folders are expanded here.
+      const run = store.runs.create(projectId, { kind: 'import', config: { ...request, models: files }, name: name ?? `drift of ${files.length} checkpoint(s)` });
       return startRun(run.id);
     },
     'uploads:write': ({ uploadId, path, offset, data }) => uploads.write({ uploadId, path, offset, bytes: Buffer.from(data, 'base64') }),
