@@ -17,9 +17,9 @@ export interface EtaOptions {
   readonly plan?: RecordPlan;
   /** Step-rate samples kept: the most recent ones covering about this many seconds (default 10). */
   readonly windowSeconds?: number;
-  /** Step-rate samples needed before an estimate (default 3). */
+  /** Step-rate samples needed before an estimate (default 5). */
   readonly minSamples?: number;
-  /** Seconds of stepping needed in the window before an estimate (default 0.2), so timer noise cannot dominate. */
+  /** Seconds of stepping needed in the window before an estimate (default 0.01), so timer resolution cannot dominate. */
   readonly minSeconds?: number;
   /** Leave the first step-rate sample out (default true: a training run's first step compiles its kernels). */
   readonly skipWarmup?: boolean;
@@ -39,12 +39,46 @@ interface Sample {
   readonly seconds: number;
 }
 
-/** The mean cost of the recent items, leaving out the first (warm-up) once there are others. */
-function recentCost(costs: readonly number[], keep = 5): number | undefined {
+/**
+ * The cost of a kernel snapshot: the median of the last three. Warm-up (kernels compiled on first use, caches
+ * filling) makes a run's first snapshots several times slower than the rest, and the early log-spaced schedule packs
+ * them together, so a mean over all of them would overestimate the ones that follow.
+ */
+function snapshotCost(costs: readonly number[]): number | undefined {
   if (costs.length === 0) return undefined;
-  const usable = costs.length > 1 ? costs.slice(1) : costs;
-  const recent = usable.slice(-keep);
-  return recent.reduce((s, c) => s + c, 0) / recent.length;
+  const last = costs.slice(-3).sort((a, b) => a - b);
+  return last[Math.floor((last.length - 1) / 2)];
+}
+
+/** The cost of a record of metrics: many, cheap and noisy, so the mean of the recent ones (not the first). */
+function recordCost(costs: readonly number[], recent = 20): number | undefined {
+  const last = costs.slice(costs.length > 1 ? 1 : 0).slice(-recent);
+  return last.length === 0 ? undefined : last.reduce((s, c) => s + c, 0) / last.length;
+}
+
+/**
+ * Seconds per step over the samples, robust to pauses: a garbage collection or a host's macrotask turn can land
+ * in a one-step sample and make it look 100x slower, so samples slower than `outlier` x the step-weighted median
+ * are left out of the sum. Long samples (many steps each) average such pauses in and are kept.
+ */
+function secondsPerStep(samples: readonly Sample[], outlier = 4): number {
+  const sorted = [...samples].sort((a, b) => a.seconds / a.steps - b.seconds / b.steps);
+  const half = sorted.reduce((s, x) => s + x.steps, 0) / 2;
+  let seen = 0;
+  let median = 0;
+  for (const x of sorted) {
+    seen += x.steps;
+    median = x.seconds / x.steps;
+    if (seen >= half) break;
+  }
+  let steps = 0;
+  let seconds = 0;
+  for (const x of samples)
+    if (x.seconds / x.steps <= outlier * median) {
+      steps += x.steps;
+      seconds += x.seconds;
+    }
+  return seconds / steps;
 }
 
 /** How many of the sorted `steps` are above `after`. */
@@ -62,8 +96,8 @@ function countAbove(steps: readonly number[], after: number): number {
 export function createEtaEstimator(options: EtaOptions): EtaEstimator {
   const { total, plan } = options;
   const windowSeconds = options.windowSeconds ?? 10;
-  const minSamples = options.minSamples ?? 3;
-  const minSeconds = options.minSeconds ?? 0.2;
+  const minSamples = options.minSamples ?? 5;
+  const minSeconds = options.minSeconds ?? 0.01;
   const samples: Sample[] = [];
   let warmupSeen = options.skipWarmup === false;
   const kernelCosts: number[] = [];
@@ -97,14 +131,13 @@ export function createEtaEstimator(options: EtaOptions): EtaEstimator {
       const left = total - lastStep;
       if (left <= 0 && (!plan || countAbove(plan.kernelSteps, lastRecorded) + countAbove(plan.metricSteps, lastRecorded) === 0)) return 0;
       if (samples.length < minSamples || inWindow < minSeconds) return null;
-      const steps = samples.reduce((s, x) => s + x.steps, 0);
-      let eta = (inWindow / steps) * Math.max(0, left);
+      let eta = secondsPerStep(samples) * Math.max(0, left);
       if (plan) {
         const kernelsLeft = countAbove(plan.kernelSteps, lastRecorded);
         const recordsLeft = countAbove(plan.metricSteps, lastRecorded);
-        const kernelCost = recentCost(kernelCosts);
+        const kernelCost = snapshotCost(kernelCosts);
         if (kernelsLeft > 0 && kernelCost === undefined) return null;
-        eta += kernelsLeft * (kernelCost ?? 0) + recordsLeft * (recentCost(recordCosts) ?? 0);
+        eta += kernelsLeft * (kernelCost ?? 0) + recordsLeft * (recordCost(recordCosts) ?? 0);
       }
       return eta;
     },
