@@ -100,7 +100,8 @@ const ALLOWED_FROM: Record<'running' | 'done' | 'failed' | 'cancelled', readonly
 };
 
 export function createRunRepo(db: Database, afterDelete: () => void): RunRepo {
-  // The config was parsed before it was stored (create, duplicate, bundle import), so it is read back as its kind's type.
+  // Configs are parsed before they are stored (create, duplicate; a bundle brings rows another store wrote), so one is
+  // read back as its kind's type; a worker parses it again before it runs it.
   const toRecord = (row: RunRow): RunRecord => ({
     ...toListItem(row),
     kind: row.kind,
