@@ -62,7 +62,12 @@ const layering = [
       message: 'Core declares an interface; src-main/node passes the native implementation in at start.',
     })),
   })),
-  ...serviceLayers.flatMap((name) => layer(name, ['contract', 'core', ...serviceLayers], electronModule)),
+  // Chart option builders and their pure helpers, shared by the renderer (on screen) and node/report (SSR SVG).
+  ...layer('charts', ['contract'], merge(nodeBuiltins, electronModule, {
+    paths: [{ name: 'vue', message: 'Chart builders are pure functions over plain data: no vue.' }],
+    patterns: [{ regex: '^@vue/', message: 'Chart builders are pure functions over plain data: no vue.' }],
+  })),
+  ...serviceLayers.flatMap((name) => layer(name, ['contract', 'core', 'charts', ...serviceLayers], electronModule)),
   ...layer('electron', ['contract', 'node'], {}),
   {
     name: 'ntk/layering/preload',
@@ -90,8 +95,8 @@ const layering = [
         merge(nodeBuiltins, electronModule, {
           patterns: [
             {
-              regex: '(?:^|/)src-main(?:$|/(?!contract(?:/|$)))',
-              message: 'The renderer reaches the engine through window.api only; it may not import src-main code.',
+              regex: '(?:^|/)src-main(?:$|/(?!(?:contract|charts)(?:/|$)))',
+              message: 'The renderer reaches the engine through window.api only; it may import src-main/charts, no other src-main code.',
             },
             {
               // records.ts is plain data and constants (no zod), so its values may be imported too.

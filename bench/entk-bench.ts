@@ -1,10 +1,8 @@
 // Full empirical NTK of an MLP 784-W-W-10 (the issue's benchmark), per implementation and engine, with the
 // nominal FLOP count of the structured algorithm so engines can be compared as GFLOP/s.
 import { architectureFromConfig, initParams, type Architecture } from '../src-main/core/models/architecture';
-import { architectureModel } from '../src-main/core/models/differentiable-model';
 import type { MatmulEngine } from '../src-main/core/linalg/gram-engine';
-import { structuredNtk } from '../src-main/core/ntk/structured-ntk';
-import { genericNtk } from '../src-main/core/ntk/generic-ntk';
+import { architectureNtkModel, empiricalNtkFn } from '../src-main/core/ntk/empirical-ntk';
 import { createRng } from '../src-main/core/random';
 import { medianSeconds, type Row } from './measure';
 
@@ -32,13 +30,14 @@ export async function benchEntk(engines: MatmulEngine[], options: { all: boolean
       const label = `784-${width}-${width}-10, n=${n}`;
       const flops = structuredFlops(width, n);
       for (const engine of engines) {
-        const { median } = await medianSeconds(() => structuredNtk(engine, a, params, x, n, 'full'), { warmupSeconds: 0.3, minRuns: 3, budgetSeconds: 3 });
+        const ntkFn = empiricalNtkFn(architectureNtkModel(a), { implementation: 'structured', kernel: 'full', engine });
+        const { median } = await medianSeconds(() => ntkFn(x, undefined, params), { warmupSeconds: 0.3, minRuns: 3, budgetSeconds: 3 });
         rows.push({ section: 'eNTK full', case: label, engine: `structured / ${engine.name}`, seconds: median, gflops: flops / median / 1e9, note: `${n * 10}x${n * 10}` });
       }
       const generic = engines[0];
       if (options.all || (width === 256 && n === 64)) {
         const t0 = performance.now();
-        await genericNtk(generic, architectureModel(a), params, x, n, 'full');
+        await empiricalNtkFn(architectureNtkModel(a), { implementation: 'generic', kernel: 'full', engine: generic })(x, undefined, params);
         const seconds = (performance.now() - t0) / 1000;
         rows.push({ section: 'eNTK full', case: label, engine: `generic / ${generic.name}`, seconds, note: `${n * 10} backward passes, one run` });
       } else {

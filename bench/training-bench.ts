@@ -5,7 +5,7 @@ import { parseRunConfig } from '../src-main/node/config-file';
 import { architectureFromConfig, initParams } from '../src-main/core/models/architecture';
 import { circleData } from '../src-main/core/data/synthetic';
 import type { MatmulEngine } from '../src-main/core/linalg/gram-engine';
-import { structuredNtk } from '../src-main/core/ntk/structured-ntk';
+import { architectureNtkModel, empiricalNtkFn } from '../src-main/core/ntk/empirical-ntk';
 import { gramSpectrum } from '../src-main/core/linalg/spectrum';
 import type { StepEngine } from '../src-main/core/train/step-engine';
 import type { StepEngineSpec } from '../src-main/core/train/tfjs-step-engine';
@@ -19,9 +19,10 @@ export async function benchFig1Training(factories: StepEngineFactory[], matmul: 
   const a = architectureFromConfig(config.model, 2, 1);
   const params = initParams(a, config.seed);
   const rows: Row[] = [];
+  const ntkFn = empiricalNtkFn(architectureNtkModel(a), { implementation: 'structured', kernel: 'full', engine: matmul });
   const snapshot = await medianSeconds(
     async () => {
-      const kernel = await structuredNtk(matmul, a, params, data.x, data.n, 'full');
+      const kernel = await ntkFn(data.x, undefined, params);
       gramSpectrum(kernel, 6);
     },
     { warmupSeconds: 0.3, minRuns: 3, budgetSeconds: 2 },

@@ -3,8 +3,7 @@
 // escapes. The window is sandboxed,
 // so this is bundled into one CJS file that requires only electron.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import type { ApiClient, EventName, EventSubscribe } from './contract/api';
-import type { PreloadApi } from './contract/channels';
+import type { ApiClient, EventName, EventSubscribe, PreloadApi } from './contract/api';
 import { CHANNELS, EVENT_NAMES, IPC_EVENT_CHANNEL } from './contract/channels';
 
 const requests = Object.fromEntries(

@@ -221,3 +221,10 @@ export type ApiHandlers = { [C in Channel]: (request: z.output<(typeof requestSc
 
 /** A stream of events a client can listen to; returns the unsubscribe function. */
 export type EventSubscribe = <E extends EventName>(event: E, listener: (payload: Events[E]) => void) => () => void;
+
+/**
+ * What the preload exposes as window.api: one method per channel, `on`, and `pathForFile`, which turns a File the
+ * user dropped on the window into its path on disk (Electron's webUtils.getPathForFile; '' for a file not on disk).
+ * The parameter is a DOM File; contract code compiles without the DOM library, hence `object`.
+ */
+export type PreloadApi = ApiClient & { readonly on: EventSubscribe; readonly pathForFile: (file: object) => string };

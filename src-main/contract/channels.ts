@@ -1,6 +1,5 @@
 // The names every transport shares, free of zod so the sandboxed preload stays a few kilobytes: request channels,
 // event names, the IPC event channel and the web bridge's event path. api.ts checks its tables against these lists.
-import type { ApiClient, EventSubscribe } from './api';
 
 export const CHANNELS = [
   'app:info',
@@ -40,13 +39,6 @@ export const IPC_EVENT_CHANNEL = 'event';
 
 /** WebSocket path of the web bridge's event stream. */
 export const EVENTS_PATH = '/api/events';
-
-/**
- * What the preload exposes as window.api: one method per channel, `on`, and `pathForFile`, which turns a File the
- * user dropped on the window into its path on disk (Electron's webUtils.getPathForFile; '' for a file not on disk).
- * The parameter is a DOM File; contract code compiles without the DOM library, hence `object`.
- */
-export type PreloadApi = ApiClient & { readonly on: EventSubscribe; readonly pathForFile: (file: object) => string };
 
 /** HTTP route of a channel on the web bridge: 'runs:set-notes' -> 'POST /api/runs/set-notes'; lists also answer GET. */
 export function channelPath(channel: Channel): string {

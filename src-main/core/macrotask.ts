@@ -1,11 +1,11 @@
-// Long numeric loops run synchronously between awaits of already-resolved promises, so nothing else on their
-// thread runs: not the host's timers, not a worker's cancel message. A macrotask turn every ~50 ms lets those in.
+// Long numerics run synchronously between awaits of resolved promises; a macrotask turn every ~50 ms lets the host's
+// timers, cancel messages and signals through. One helper for the training loop and the generic eNTK.
 
-/** A function to await inside a loop: it yields a macrotask turn when `ms` have passed since the last one. */
-export function macrotaskYielder(ms = 50): () => Promise<void> {
+/** Returns pause(): resolves at once unless `everyMs` passed since the last turn, then yields one macrotask. */
+export function macrotaskYielder(everyMs = 50): () => Promise<void> {
   let last = performance.now();
   return async () => {
-    if (performance.now() - last < ms) return;
+    if (performance.now() - last < everyMs) return;
     await new Promise((resolve) => setTimeout(resolve, 0));
     last = performance.now();
   };

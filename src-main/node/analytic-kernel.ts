@@ -1,6 +1,7 @@
 // The analytic NTK for node hosts (CLI, service): the core formulas, with the O(n^2 d) input Gram on onnxruntime's
 // float64 Gemm when the inputs are large enough for it to pay, pure TypeScript otherwise.
-import { analyticNtk, type AnalyticSpec } from '../core/ntk/analytic';
+import { analyticNtk } from '../core/ntk/analytic';
+import type { AnalyticSpec } from '../core/ntk/analytic-types';
 import { createOrtF64Gram, type OrtF64Gram } from './ort/ort-f64-gram';
 
 // Below ~10^7 multiply-adds the TypeScript Gram takes under 10 ms and a session is not worth starting.

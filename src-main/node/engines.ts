@@ -6,7 +6,7 @@ import { createTfjsMatmulEngine } from '../core/linalg/tfjs-matmul-engine';
 import type { MatmulEngine } from '../core/linalg/gram-engine';
 import { createTfjsStepEngine, type StepEngineSpec } from '../core/train/tfjs-step-engine';
 import type { StepEngine } from '../core/train/step-engine';
-import type { TrainEngines } from '../core/train/train-run';
+import type { TrainEngines } from '../core/train/train-types';
 import { CodedError } from '../contract/result';
 import { createOrtGramEngine } from './ort/ort-gram-engine';
 import { createOrtStepEngine, ortSpecFromStepEngineSpec, ortStepEngineSupports } from './ort/ort-step-engine';

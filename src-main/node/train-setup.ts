@@ -2,7 +2,7 @@
 // backend, load the data, pick the engines, and describe the environment that is recorded with the run.
 import type { RunConfig } from '../contract/run-config';
 import type { Dataset } from '../core/data/dataset';
-import type { TrainCallbacks, TrainEngines } from '../core/train/train-run';
+import type { TrainCallbacks, TrainEngines } from '../core/train/train-types';
 import { type BackendInfo, initBackend } from './backend';
 import { loadData } from './data/load-data';
 import { createTrainEngines, type EngineOptions } from './engines';

@@ -1,7 +1,8 @@
 // Headless training into a run folder (run-writer.ts layout): the CLI's `train`. Extra sinks (the workspace store)
 // can listen to the same run. Records the backend, engines and versions with the run.
 import type { RunConfig } from '../contract/run-config';
-import { runTraining, type RunSummary, type TrainCallbacks, type TrainResult } from '../core/train/train-run';
+import { runTraining } from '../core/train/train-run';
+import type { RunSummary, TrainCallbacks, TrainResult } from '../core/train/train-types';
 import type { EngineOptions } from './engines';
 import { createProgressMeter, recordPlanOf, type RunProgress } from './jobs/progress-meter';
 import { createRunWriter } from './run-output/run-writer';

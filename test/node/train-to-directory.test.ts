@@ -7,6 +7,7 @@ import { trainToDirectory } from '../../src-main/node/train-to-directory';
 import { decodeNpy } from '../../src-main/core/io/npy';
 import { loadParams } from '../../src-main/node/params-io';
 import { scheduleSteps } from '../../src-main/core/train/schedule';
+import { largeLrBce } from '../helpers/large-lr-config';
 
 const smallFig1 = {
   seed: 0,
@@ -81,6 +82,24 @@ describe('trainToDirectory', () => {
     expect(summary.stepsDone).toBeLessThan(200);
     const saved = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
     expect(saved.status).toBe('diverged');
+  });
+
+  it('stops as diverged when a large learning rate under BCE overflows the parameters while the loss stays finite', async () => {
+    // Issue 9: lr 1e4 under BCE drove the parameters and kernel to Infinity/NaN with a finite loss, and the spectrum
+    // crashed inside ml-matrix with no summary.json.
+    const out = await mkdtemp(join(tmpdir(), 'ntk-lr-'));
+    const config = parseRunConfig(largeLrBce);
+    const summary = await trainToDirectory(config, out);
+    expect(summary.status).toBe('diverged');
+    expect(summary.reason).toMatch(/^(parameters|outputs|kernel|sweep kernel) non-finite at step|^loss became/);
+    expect(summary.reason).toContain(`step ${summary.divergedAt}`);
+    expect(summary.divergedAt).toBeLessThan(300);
+    const saved = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
+    expect(saved.status).toBe('diverged');
+    expect(saved.divergedAt).toBe(summary.divergedAt);
+    const metrics = await readJsonl(join(out, 'metrics.jsonl'));
+    expect(metrics.length).toBeGreaterThan(0);
+    for (const m of metrics) expect(m.step as number).toBeLessThanOrEqual(summary.divergedAt as number);
   });
 
   it('cancels between steps when the signal aborts', async () => {

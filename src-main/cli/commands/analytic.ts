@@ -1,6 +1,6 @@
 // `ntk-workbench analytic ...`: the infinite-width NTK of the paper's FCN or ResNet on a set of inputs.
 import { parseArgs } from 'node:util';
-import type { AnalyticSpec } from '../../core/ntk/analytic';
+import type { AnalyticSpec } from '../../core/ntk/analytic-types';
 import { analyticKernel } from '../../node/analytic-kernel';
 import { encodeNpy } from '../../core/io/npy';
 import { readInputsFile } from '../../node/data/files';

@@ -1,7 +1,10 @@
 // Eigenvalues of symmetric Gram matrices in float64: the full spectrum for moderate sizes (ml-matrix's symmetric
 // QL, O(N^3)) and lambda_min / lambda_max by Lanczos with full reorthogonalisation for large ones, where the full
-// decomposition would take minutes (stack-notes.md: 6.7 s at 1024, ~100 s at 2560).
+// decomposition would take minutes (6.7 s at 1024, ~100 s at 2560 here). Non-finite input is refused with a coded
+// error (ntk/non-finite) before it reaches ml-matrix, whose QL iteration crashes on NaN.
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { CodedError } from '../../contract/result';
+import { firstNonFinite } from './norms';
 
 export interface Spectrum {
   readonly lambdaMin: number;
@@ -13,16 +16,34 @@ export interface Spectrum {
   readonly method: 'full' | 'lanczos';
 }
 
-function symmetrised(a: Float64Array, n: number): Matrix {
+/** Throws ntk/non-finite when a [n, n] has a NaN or infinite entry (or the wrong length). */
+function assertFiniteSquare(a: Float64Array, n: number): void {
+  if (a.length !== n * n) throw new CodedError('ntk/non-finite', `a spectrum needs an ${n} x ${n} matrix; got ${a.length} entries`);
+  const bad = firstNonFinite(a);
+  if (bad >= 0) throw new CodedError('ntk/non-finite', `the matrix has a non-finite entry (${a[bad]}) at row ${Math.floor(bad / n)}, column ${bad % n}; its spectrum is undefined`);
+}
+
+/** scale (a + a^T) / 2, halving first so entries near the float64 limit cannot overflow. */
+function symmetrised(a: Float64Array, n: number, scale: number): Matrix {
   const m = new Matrix(n, n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m.set(i, j, 0.5 * (a[i * n + j] + a[j * n + i]));
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m.set(i, j, scale * (0.5 * a[i * n + j] + 0.5 * a[j * n + i]));
   return m;
 }
 
-/** All eigenvalues of the symmetric matrix a [n, n] (row-major), ascending. Cost O(n^3). */
+/**
+ * All eigenvalues of the symmetric matrix a [n, n] (row-major), ascending. Cost O(n^3). Throws ntk/non-finite.
+ * Entries beyond 1e150 in magnitude are scaled down first (eigenvalues scale with the matrix): the QL iteration
+ * squares them and would overflow, then crash.
+ */
 export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
-  const decomposition = new EigenvalueDecomposition(symmetrised(a, n), { assumeSymmetric: true });
-  return Float64Array.from(decomposition.realEigenvalues).sort();
+  assertFiniteSquare(a, n);
+  let maxAbs = 0;
+  for (let i = 0; i < a.length; i++) maxAbs = Math.max(maxAbs, Math.abs(a[i]));
+  const scale = maxAbs > 1e150 ? 1 / maxAbs : 1;
+  const decomposition = new EigenvalueDecomposition(symmetrised(a, n, scale), { assumeSymmetric: true });
+  const eigenvalues = Float64Array.from(decomposition.realEigenvalues, (v) => v / scale).sort();
+  if (firstNonFinite(eigenvalues) >= 0) throw new CodedError('ntk/non-finite', `the eigenvalues of this ${n} x ${n} matrix overflowed float64`);
+  return eigenvalues;
 }
 
 /**
@@ -140,8 +161,9 @@ export function lanczosExtremes(a: Float64Array, n: number, iterations = Math.mi
   return { lambdaMin: ritz.min, lambdaMax: ritz.max, steps: alpha.length };
 }
 
-/** Spectrum of a symmetric Gram [n, n]: the full eigenvalues when n <= fullMax, else Lanczos extremes. */
+/** Spectrum of a symmetric Gram [n, n]: the full eigenvalues when n <= fullMax, else Lanczos extremes. Throws ntk/non-finite. */
 export function gramSpectrum(a: Float64Array, n: number, fullMax = 512): Spectrum {
+  assertFiniteSquare(a, n);
   if (n <= fullMax) {
     const eigenvalues = symmetricEigenvalues(a, n);
     const lambdaMin = eigenvalues[0];
@@ -149,5 +171,6 @@ export function gramSpectrum(a: Float64Array, n: number, fullMax = 512): Spectru
     return { lambdaMin, lambdaMax, condition: lambdaMin > 0 ? lambdaMax / lambdaMin : Infinity, eigenvalues, method: 'full' };
   }
   const { lambdaMin, lambdaMax } = lanczosExtremes(a, n);
+  if (!Number.isFinite(lambdaMin) || !Number.isFinite(lambdaMax)) throw new CodedError('ntk/non-finite', `the extreme eigenvalues of this ${n} x ${n} matrix overflowed float64`);
   return { lambdaMin, lambdaMax, condition: lambdaMin > 0 ? lambdaMax / lambdaMin : Infinity, method: 'lanczos' };
 }

@@ -18,6 +18,8 @@ export interface DenseLayer {
   readonly biasMult: number;
   /** Standard deviation of the bias at init under NTK (1 for FCN biases and ResNet b0, 0 for block biases). */
   readonly biasInitStd: number;
+  /** biasMult applies under both parameterisations (an imported readout bias's scalar from the graph). */
+  readonly biasMultFixed?: boolean;
 }
 
 export interface FcnArchitecture {
@@ -27,6 +29,11 @@ export interface FcnArchitecture {
   readonly widths: readonly number[];
   readonly bias: boolean;
   readonly parameterization: Parameterization;
+  /**
+   * Forward multiplier of a readout bias `bout` [outputs], when the network has one. The paper's FCN has none; an
+   * imported nn.Linear head does, and its kernel term is the constant mult^2 delta_ab.
+   */
+  readonly readoutBias?: number;
 }
 
 export interface ResnetArchitecture {
@@ -75,7 +82,8 @@ export function fcnLayers(a: FcnArchitecture): DenseLayer[] {
     });
     inDim = width;
   });
-  layers.push({ weight: 'Wout', inDim, outDim: a.outputs, weightMult: Math.sqrt(2 / inDim), biasMult: 1, biasInitStd: 0 });
+  const readoutBias = a.readoutBias === undefined ? {} : { bias: 'bout', biasMultFixed: true };
+  layers.push({ weight: 'Wout', ...readoutBias, inDim, outDim: a.outputs, weightMult: Math.sqrt(2 / inDim), biasMult: a.readoutBias ?? 1, biasInitStd: 0 });
   return layers;
 }
 
@@ -111,9 +119,10 @@ export function allLayers(a: Architecture): DenseLayer[] {
   return [input, ...blocks.flatMap((b) => [b.inner, b.outer]), readout];
 }
 
-/** Multipliers used in the forward pass: the NTK ones, or all 1 under the standard parameterisation. */
+/** Multipliers used in the forward pass: the NTK ones, or 1 under the standard parameterisation (except fixed ones). */
 export function forwardMults(a: Architecture, layer: DenseLayer): { weight: number; bias: number } {
-  return a.parameterization === 'ntk' ? { weight: layer.weightMult, bias: layer.biasMult } : { weight: 1, bias: 1 };
+  if (a.parameterization === 'ntk') return { weight: layer.weightMult, bias: layer.biasMult };
+  return { weight: 1, bias: layer.biasMultFixed ? layer.biasMult : 1 };
 }
 
 /** Parameter names and shapes in canonical order (weight, then bias, layer by layer). */
@@ -135,7 +144,7 @@ export function initParams(a: Architecture, seed: number): ParamSet {
     const scale = a.parameterization === 'ntk' ? 1 : layer.weightMult;
     out.push({ name: layer.weight, shape: [layer.outDim, layer.inDim], values: normalArray(createRng(seed, layer.weight), layer.outDim * layer.inDim, scale) });
     if (layer.bias) {
-      const std = layer.biasInitStd * (a.parameterization === 'ntk' ? 1 : layer.biasMult);
+      const std = layer.biasInitStd * (a.parameterization === 'ntk' || layer.biasMultFixed ? 1 : layer.biasMult);
       const values = std === 0 ? new Float32Array(layer.outDim) : normalArray(createRng(seed, layer.bias), layer.outDim, std);
       out.push({ name: layer.bias, shape: [layer.outDim], values });
     }
@@ -146,6 +155,6 @@ export function initParams(a: Architecture, seed: number): ParamSet {
 /** Human-readable summary, e.g. "FCN 2-2000-2000-2000-1 (NTK, no bias)". */
 export function describeArchitecture(a: Architecture): string {
   const param = a.parameterization === 'ntk' ? 'NTK' : 'standard';
-  if (a.arch === 'fcn') return `FCN ${[a.inputDim, ...a.widths, a.outputs].join('-')} (${param}, ${a.bias ? 'bias' : 'no bias'})`;
+  if (a.arch === 'fcn') return `FCN ${[a.inputDim, ...a.widths, a.outputs].join('-')} (${param}, ${a.bias ? 'bias' : 'no bias'}${a.readoutBias !== undefined ? ', readout bias' : ''})`;
   return `ResNet ${a.inputDim}-[${a.width}]x${a.depth}-${a.outputs} (${param}, alpha ${a.alpha})`;
 }

@@ -1,7 +1,7 @@
 // Float64 reference for the paper's networks in plain TypeScript: forward pass and the exact Jacobian of every
 // output with respect to every parameter, by hand-written backprop, one sample at a time. For validation of the
 // float32 engines and for small networks only: cost O(n k P) time and memory.
-import { type Architecture, type DenseLayer, allLayers, fcnLayers, forwardMults, paramShapes, resnetLayers } from './architecture';
+import { type Architecture, type DenseLayer, fcnLayers, forwardMults, paramShapes, resnetLayers } from './architecture';
 import type { ParamSet } from './params';
 
 type Params64 = Map<string, Float64Array>;
@@ -144,25 +144,25 @@ export function jacobianF64(a: Architecture, params: ParamSet, x: ArrayLike<numb
   return { outputs, jacobian, paramCount: total };
 }
 
-/** Empirical NTK J J^T [n k, n k] in float64 from the reference Jacobian. */
-export function empiricalNtkF64(a: Architecture, params: ParamSet, x: ArrayLike<number>, n: number): Float64Array {
-  const { jacobian, paramCount } = jacobianF64(a, params, x, n);
-  const rows = n * a.outputs;
-  const kernel = new Float64Array(rows * rows);
+/**
+ * Empirical NTK J1 J2^T [n1 k, n2 k] (sample-major) in float64 from the reference Jacobians; x2 defaults to x1.
+ * Cost O(n1 n2 k^2 P) time, O((n1 + n2) k P) memory.
+ */
+export function empiricalNtkF64(a: Architecture, params: ParamSet, x1: ArrayLike<number>, n1: number, x2?: ArrayLike<number>, n2?: number): Float64Array {
+  const { jacobian: j1, paramCount } = jacobianF64(a, params, x1, n1);
+  const j2 = x2 ? jacobianF64(a, params, x2, n2 as number).jacobian : j1;
+  const rows = n1 * a.outputs;
+  const cols = (x2 ? (n2 as number) : n1) * a.outputs;
+  const kernel = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) {
-    for (let c = r; c < rows; c++) {
+    for (let c = x2 ? 0 : r; c < cols; c++) {
       let s = 0;
       const ro = r * paramCount;
       const co = c * paramCount;
-      for (let j = 0; j < paramCount; j++) s += jacobian[ro + j] * jacobian[co + j];
-      kernel[r * rows + c] = s;
-      kernel[c * rows + r] = s;
+      for (let j = 0; j < paramCount; j++) s += j1[ro + j] * j2[co + j];
+      kernel[r * cols + c] = s;
+      if (!x2) kernel[c * rows + r] = s;
     }
   }
   return kernel;
-}
-
-/** Number of trained parameters. */
-export function countParams(a: Architecture): number {
-  return allLayers(a).reduce((t, l) => t + l.outDim * l.inDim + (l.bias ? l.outDim : 0), 0);
 }

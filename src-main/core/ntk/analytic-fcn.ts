@@ -1,7 +1,7 @@
 // The limiting (infinite-width) NTK of the fully connected ReLU net of eq. 2.1 in Yu, Tian, Chen (arXiv 2504.11130):
 // a0 = x, a_l = sqrt(2/m) relu(W_l a_{l-1} + b_l), f = W_{L+1} a_L, NTK parameterisation, no 1/sqrt(d) on the input.
 // One pair at a time, as a recursion over layers; docs/paper-notes.md, "Limiting NTK", has the derivation.
-import type { AnalyticForm, PairKernelFn } from './analytic';
+import type { AnalyticForm, PairKernelFn } from './analytic-types';
 import { correlation, kappa0, kappa1FromKappa0 } from './relu-kernels';
 
 /**

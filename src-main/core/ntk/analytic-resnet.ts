@@ -1,7 +1,7 @@
 // The limiting NTK of the ReLU ResNet of eq. 2.2 in Yu, Tian, Chen (arXiv 2504.11130), after Huang et al. 2020:
 // a0 = sqrt(1/m)(A x + b), h_l = sqrt(2/m) relu(W_l a_{l-1} + b_l), a_l = a_{l-1} + alpha sqrt(1/m)(V_l h_l + d_l),
 // f = W_{L+1} a_L; A, b, W, V ~ N(0,1), b_l = d_l = 0 at init but trained. docs/paper-notes.md, "Limiting NTK".
-import type { AnalyticForm, PairKernelFn } from './analytic';
+import type { AnalyticForm, PairKernelFn } from './analytic-types';
 import { correlation, kappa0, kappa1FromKappa0 } from './relu-kernels';
 
 /**

@@ -3,12 +3,12 @@
 // structured algorithm and the path imported ONNX models take. Cost: n k backward passes + O((n k)^2 P).
 import * as tf from '@tensorflow/tfjs-core';
 import { CodedError } from '../../contract/result';
+import { macrotaskYielder } from '../macrotask';
 import { withConstantTransposes } from '../models/constant-transposes';
 import type { DifferentiableModel } from '../models/differentiable-model';
 import type { ParamSet } from '../models/params';
 import { type MatmulEngine, matrix, type MatrixF32 } from '../linalg/gram-engine';
-import { macrotaskYielder } from '../macrotask';
-import type { KernelMode } from './kernel-types';
+import { classRows, type KernelMode } from './kernel-types';
 
 export interface GenericNtkOptions {
   /** Largest Jacobian block kept in memory, in bytes (default 512 MiB); beyond it rows are recomputed per block. */
@@ -58,13 +58,6 @@ async function jacobianRows(model: DifferentiableModel, tensors: tf.Tensor[], x:
     xi.dispose();
   }
   return matrix((to - from) * k, paramCount, rows);
-}
-
-function classRows(j: MatrixF32, k: number, c: number): MatrixF32 {
-  const n = j.rows / k;
-  const out = new Float32Array(n * j.cols);
-  for (let i = 0; i < n; i++) out.set(j.data.subarray((i * k + c) * j.cols, (i * k + c + 1) * j.cols), i * j.cols);
-  return matrix(n, j.cols, out);
 }
 
 /**

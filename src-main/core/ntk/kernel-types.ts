@@ -1,10 +1,16 @@
-// Names shared by every kernel routine: which kernel is computed and by which algorithm.
+// Names shared by every kernel routine: which kernel is computed and by which algorithm, and the two layout helpers
+// (class rows of a sample-major matrix, class trace of a full kernel) every algorithm uses.
+import { matrix, type MatrixF32 } from '../linalg/gram-engine';
 
 /** Declared with the run config (contract/run-config-rules.ts); re-exported for the kernel routines. */
 export type { KernelMode } from '../../contract/run-config-rules';
 
-/** structured: layer-wise, never builds the Jacobian (FCN/ResNet only); generic: autodiff Jacobian rows (any model). */
-export type NtkImplementation = 'structured' | 'generic';
+/**
+ * structured: layer-wise, never builds the Jacobian (the paper's FCN/ResNet only), float32 products;
+ * generic: autodiff Jacobian rows (any differentiable model), float32; reference-f64: hand-written float64 Jacobian
+ * (FCN/ResNet, small networks; validation).
+ */
+export type NtkImplementation = 'structured' | 'generic' | 'reference-f64';
 
 /** neural-tangents divides the class trace by k; the paper's formulas sum. Labelled wherever a trace is shown. */
 export type TraceNormalization = 'sum' | 'mean';
@@ -21,4 +27,13 @@ export function classTrace(full: Float64Array, n1: number, n2: number, k: number
       out[i * n2 + j] = s * scale;
     }
   return out;
+}
+
+/** The rows of class c: [n, cols] from a sample-major matrix [n k, cols] (row i*k + c). */
+export function classRows(rows: MatrixF32, k: number, c: number): MatrixF32 {
+  const n = rows.rows / k;
+  const m = rows.cols;
+  const out = new Float32Array(n * m);
+  for (let i = 0; i < n; i++) out.set(rows.data.subarray((i * k + c) * m, (i * k + c + 1) * m), i * m);
+  return matrix(n, m, out);
 }

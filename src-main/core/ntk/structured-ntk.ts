@@ -5,7 +5,7 @@
 import { type Architecture, type DenseLayer, fcnLayers, forwardMults, resnetLayers } from '../models/architecture';
 import { findParam, type ParamSet } from '../models/params';
 import { type MatmulEngine, type MatrixF32, matrix } from '../linalg/gram-engine';
-import type { KernelMode } from './kernel-types';
+import { classRows, type KernelMode } from './kernel-types';
 
 /** Forward state of one input set: for every dense layer, its input (per sample) and, for ReLU layers, the mask. */
 interface LayerTrace {
@@ -80,15 +80,6 @@ function scale(mat: MatrixF32, factor: number): MatrixF32 {
   return mat;
 }
 
-/** The rows of class c: [n, width] from sample-major delta rows [n*k, width]. */
-function classRows(deltas: MatrixF32, k: number, c: number): MatrixF32 {
-  const n = deltas.rows / k;
-  const m = deltas.cols;
-  const out = new Float32Array(n * m);
-  for (let i = 0; i < n; i++) out.set(deltas.data.subarray((i * k + c) * m, (i * k + c + 1) * m), i * m);
-  return matrix(n, m, out);
-}
-
 /**
  * Adds one dense layer's term to the kernel: wm^2 (D1 D2^T) (.) (A1 A2^T) + bm^2 (D1 D2^T).
  * full: kernel [n1 k, n2 k]; trace: [n1, n2], summed over classes.
@@ -130,15 +121,16 @@ async function addLayerTerm(
   }
 }
 
-/** Readout term: wm^2 [c == e] (A1 A2^T) with no output bias. */
-async function addReadoutTerm(engine: MatmulEngine, kernel: Float64Array, mode: KernelMode, k: number, wm: number, a1: MatrixF32, a2: MatrixF32): Promise<void> {
+/** Readout term: [c == e] (wm^2 A1 A2^T + bm^2), bm = 0 without a readout bias (d f_c / d bout_e = bm [c == e]). */
+async function addReadoutTerm(engine: MatmulEngine, kernel: Float64Array, mode: KernelMode, k: number, mults: { weight: number; bias: number }, hasBias: boolean, a1: MatrixF32, a2: MatrixF32): Promise<void> {
   const aGram = await engine.crossGram(a1, a2);
   const n1 = a1.rows;
   const n2 = a2.rows;
-  const w2 = wm * wm;
+  const w2 = mults.weight * mults.weight;
+  const b2 = hasBias ? mults.bias * mults.bias : 0;
   for (let i = 0; i < n1; i++) {
     for (let j = 0; j < n2; j++) {
-      const v = w2 * aGram[i * n2 + j];
+      const v = w2 * aGram[i * n2 + j] + b2;
       if (mode === 'trace') kernel[i * n2 + j] += k * v;
       else for (let c = 0; c < k; c++) kernel[(i * k + c) * (n2 * k) + j * k + c] += v;
     }
@@ -177,7 +169,7 @@ async function fcnKernel(engine: MatmulEngine, a: Architecture & { arch: 'fcn' }
   const kernel = new Float64Array(mode === 'full' ? n1 * k * n2 * k : n1 * n2);
   const readout = layers[layers.length - 1];
   const readoutMult = forwardMults(a, readout).weight;
-  await addReadoutTerm(engine, kernel, mode, k, readoutMult, first.readoutInput, last.readoutInput);
+  await addReadoutTerm(engine, kernel, mode, k, forwardMults(a, readout), readout.bias !== undefined, first.readoutInput, last.readoutInput);
   // d f_c / d h_L = wm_out Wout[c, :]: the same seed row for every sample, masked by each sample's ReLU.
   const seed = scale(matrix(k, readout.inDim, Float32Array.from(findParam(params, readout.weight).values)), readoutMult);
   const top = layers.length - 2;
@@ -234,7 +226,7 @@ async function resnetKernel(engine: MatmulEngine, a: Architecture & { arch: 'res
   const n2 = other.x.rows;
   const kernel = new Float64Array(mode === 'full' ? n1 * k * n2 * k : n1 * n2);
   const outMult = forwardMults(a, readout).weight;
-  await addReadoutTerm(engine, kernel, mode, k, outMult, sides[0].streams[blocks.length], other.streams[blocks.length]);
+  await addReadoutTerm(engine, kernel, mode, k, forwardMults(a, readout), false, sides[0].streams[blocks.length], other.streams[blocks.length]);
   const seed = scale(matrix(k, readout.inDim, Float32Array.from(findParam(params, readout.weight).values)), outMult);
   // g = d f / d stream, rows (i*k + c): starts equal for every sample.
   let g = sides.map((s) => broadcastSeed(seed, s.x.rows));

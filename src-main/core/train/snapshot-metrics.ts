@@ -4,6 +4,7 @@
 import type { LossConfig } from '../../contract/run-config';
 import { predictions } from '../losses';
 import { paramDistance, paramNorm, type ParamSet } from '../models/params';
+import { frobenius, maxAbsDiff } from '../linalg/norms';
 import { gramSpectrum } from '../linalg/spectrum';
 import type { KernelMode, TraceNormalization } from '../ntk/kernel-types';
 
@@ -57,22 +58,6 @@ export function stepMetrics(step: number, loss: number, outputs: Float32Array, y
     paramDistance: distance.l2,
     paramDistanceInf: distance.linf,
   };
-}
-
-/** Frobenius norm of a - b (or of a when b is undefined). */
-export function frobenius(a: Float64Array, b?: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    const v = b ? a[i] - b[i] : a[i];
-    s += v * v;
-  }
-  return Math.sqrt(s);
-}
-
-export function maxAbsDiff(a: Float64Array, b: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
 }
 
 /**

@@ -1,7 +1,6 @@
 // Parameter sets as one store artifact: float32 tensors concatenated in canonical order, names and shapes in the
 // artifact's meta, so a run's initial and final parameters travel with it (bundles included).
 import type { ParamSet } from '../../core/models/params';
-import { CodedError } from '../../contract/result';
 
 export interface ParamsMeta {
   readonly format: 'ntk-workbench/params@1';
@@ -17,18 +16,4 @@ export function encodeParamsArtifact(params: ParamSet): { bytes: Uint8Array; met
     offset += p.values.length;
   }
   return { bytes: new Uint8Array(flat.buffer), meta: { format: 'ntk-workbench/params@1', params: params.map((p) => ({ name: p.name, shape: [...p.shape] })) } };
-}
-
-export function decodeParamsArtifact(bytes: Uint8Array, meta: Record<string, unknown>): ParamSet {
-  const m = meta as unknown as ParamsMeta;
-  if (m.format !== 'ntk-workbench/params@1' || !Array.isArray(m.params)) throw new CodedError('data/invalid', 'not a parameter artifact');
-  const flat = new Float32Array(bytes.slice().buffer);
-  let offset = 0;
-  return m.params.map(({ name, shape }) => {
-    const size = shape.reduce((a, b) => a * b, 1);
-    if (offset + size > flat.length) throw new CodedError('data/shape-mismatch', `parameter artifact too short for ${name}`);
-    const values = flat.slice(offset, offset + size);
-    offset += size;
-    return { name, shape, values };
-  });
 }

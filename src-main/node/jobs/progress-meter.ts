@@ -4,7 +4,7 @@
 import type { ProgressDto } from '../../contract/api';
 import type { RunConfig } from '../../contract/run-config';
 import { scheduleSteps } from '../../core/train/schedule';
-import type { TrainCallbacks } from '../../core/train/train-run';
+import type { TrainCallbacks } from '../../core/train/train-types';
 import { createEtaEstimator, type RecordPlan } from './eta-estimator';
 
 /** What a host shows; the run id is added by whoever sends it over the API. */

@@ -2,7 +2,7 @@
 // 200 ms (never one commit per point), kernel snapshots as they come, and after each commit a notice to whoever
 // streams the run live (so anything announced is already in the store for a late subscriber).
 import type { MetricPointDto } from '../../contract/api';
-import type { KernelSnapshot, MetricsRecord, RunStartInfo } from '../../core/train/train-run';
+import type { KernelSnapshot, MetricsRecord, RunStartInfo } from '../../core/train/train-types';
 import type { Store } from '../store/store';
 import { metricRowsFromRecord } from '../store/metrics-record';
 import type { MetricRow, RunId } from '../store/types';

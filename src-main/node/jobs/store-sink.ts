@@ -2,7 +2,7 @@
 // kernels through the batching recorder, reports progress with an ETA, stores the parameters, and ends the run
 // through its lifecycle (run-lifecycle.ts) with the status the training result calls for.
 import type { RunConfig } from '../../contract/run-config';
-import type { RunSummary, TrainCallbacks, TrainResult } from '../../core/train/train-run';
+import type { RunSummary, TrainCallbacks, TrainResult } from '../../core/train/train-types';
 import type { Store } from '../store/store';
 import type { TrainSetup } from '../train-setup';
 import { encodeParamsArtifact } from './params-artifact';

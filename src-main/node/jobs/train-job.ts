@@ -1,7 +1,8 @@
 // One queued training run of the store, executed in the current thread (a worker thread in the app and server):
 // parses its stored config, sets up the engines, records everything into the store, and ends in done, cancelled or
 // failed with a coded error (run-lifecycle.ts). Never throws for a failed run; the store holds the outcome.
-import { runTraining, type RunSummary } from '../../core/train/train-run';
+import { runTraining } from '../../core/train/train-run';
+import type { RunSummary } from '../../core/train/train-types';
 import type { EngineOptions } from '../engines';
 import { parseConfigOf } from '../config-file';
 import type { Store } from '../store/store';

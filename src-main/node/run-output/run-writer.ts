@@ -4,7 +4,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeNpy } from '../../core/io/npy';
 import type { ParamSet } from '../../core/models/params';
-import type { KernelSnapshot, MetricsRecord, RunStartInfo, RunSummary } from '../../core/train/train-run';
+import type { KernelSnapshot, MetricsRecord, RunStartInfo, RunSummary } from '../../core/train/train-types';
 import { CodedError } from '../../contract/result';
 import { writeFileAtomic } from '../atomic-write';
 import { saveParams } from '../params-io';

@@ -1,6 +1,6 @@
 // Flattens a training MetricsRecord (core/train/train-run.ts) into named metric rows with stable names:
 // scalars by their field name, per-sample vectors as `outputs/<sample>/<j>`, `u/<sample>`, `diagonal/<sample>`.
-import type { MetricsRecord } from '../../core/train/train-run';
+import type { MetricsRecord } from '../../core/train/train-types';
 import type { MetricRow } from './types';
 import { SCALAR_METRICS } from '../../contract/metric-names';
 

@@ -4,6 +4,7 @@
 import { open, realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { CodedError } from '../../contract/result';
+import { BUNDLE_EXTENSION } from '../store/bundle-format';
 
 export const exportsDir = (workspaceDir: string): string => join(workspaceDir, 'exports');
 
@@ -21,7 +22,7 @@ function fileSafe(name: string): string {
 /** `<workspace>/exports/<name>-<UTC time>.ntkproject`: a fresh name per export, sortable by time. */
 export function defaultBundlePath(workspaceDir: string, projectName: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
-  return join(exportsDir(workspaceDir), `${fileSafe(projectName)}-${stamp}.ntkproject`);
+  return join(exportsDir(workspaceDir), `${fileSafe(projectName)}-${stamp}${BUNDLE_EXTENSION}`);
 }
 
 /** Bytes [offset, offset + length) of a file under `root` (links resolved first) and the file's size. */

@@ -1,6 +1,6 @@
 // The Electron transport: window.api from the preload (one method per channel, plus `on`), wrapped so that a channel
 // the preload lacks and a failed invoke both answer a Result like every other failure.
-import type { PreloadApi } from '../../../src-main/contract/channels';
+import type { PreloadApi } from '../../../src-main/contract/api';
 import type { Result } from '../../../src-main/contract/result';
 import { type ApiConnection, channelProxy } from './connection';
 

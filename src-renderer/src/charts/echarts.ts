@@ -1,39 +1,13 @@
 // The slice of ECharts the app uses, registered once (tree-shaken: line, scatter and heatmap charts, the canvas
-// renderer for the screen and the SVG renderer for export), with the option type that slice accepts.
-import { HeatmapChart, type HeatmapSeriesOption, LineChart, type LineSeriesOption, ScatterChart, type ScatterSeriesOption } from 'echarts/charts';
-import {
-  DataZoomComponent,
-  type DataZoomComponentOption,
-  GridComponent,
-  type GridComponentOption,
-  LegendComponent,
-  type LegendComponentOption,
-  MarkLineComponent,
-  type MarkLineComponentOption,
-  TooltipComponent,
-  type TooltipComponentOption,
-  VisualMapComponent,
-  type VisualMapComponentOption,
-} from 'echarts/components';
-import { type ComposeOption, type EChartsType, init, use } from 'echarts/core';
+// renderer for the screen and the SVG renderer for export); its option type is src-main/charts/chart-option.ts.
+import { HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
+import { DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import { type EChartsType, init, use } from 'echarts/core';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
+import type { ChartOption } from '../../../src-main/charts/chart-option';
 import { downloadBlob } from '../lib/download';
 
 use([LineChart, ScatterChart, HeatmapChart, GridComponent, TooltipComponent, LegendComponent, DataZoomComponent, MarkLineComponent, VisualMapComponent, CanvasRenderer, SVGRenderer]);
-
-export type ChartOption = ComposeOption<
-  | LineSeriesOption
-  | ScatterSeriesOption
-  | HeatmapSeriesOption
-  | GridComponentOption
-  | TooltipComponentOption
-  | LegendComponentOption
-  | DataZoomComponentOption
-  | MarkLineComponentOption
-  | VisualMapComponentOption
->;
-
-export type ChartSeries = LineSeriesOption | ScatterSeriesOption | HeatmapSeriesOption;
 
 /** Saves what the chart shows: PNG at twice the screen's resolution, or SVG re-rendered off screen as vectors. */
 export function exportChart(chart: EChartsType, format: 'png' | 'svg', filename: string, theme: 'light' | 'dark'): void {

@@ -2,7 +2,7 @@
 // loss and drift), read from the list item, its config and its summary; with sorting, filtering and CSV export.
 import type { RunListItem, RunRecord } from '../../../src-main/contract/records';
 import type { RunConfig } from '../../../src-main/contract/run-config';
-import { formatDate } from './format';
+import { formatDate } from '../../../src-main/charts/format';
 
 export interface RunRow {
   readonly id: number;

@@ -4,7 +4,7 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { RunRecord } from '../../../src-main/contract/records';
 import { describeError } from '../lib/result';
-import { SeriesBuffer } from '../lib/series-buffer';
+import { SeriesBuffer } from '../../../src-main/charts/series-buffer';
 import { call } from '../services/backend';
 
 const ACTIVE = new Set(['queued', 'running']);

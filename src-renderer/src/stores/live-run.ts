@@ -6,11 +6,10 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { Events, MetricPointDto, ProgressDto } from '../../../src-main/contract/api';
 import { isTerminalRunState, type RunError, type RunRecord } from '../../../src-main/contract/records';
-import { sortMetricNames } from '../lib/metric-names';
+import { sortMetricNames } from '../../../src-main/charts/metric-names';
 import { describeError } from '../lib/result';
-import { SeriesBuffer } from '../lib/series-buffer';
+import { SeriesBuffer } from '../../../src-main/charts/series-buffer';
 import { backend, call } from '../services/backend';
-
 
 /** Progress of a run that is not in the job queue (finished, or not started), from its record. */
 function progressOfRecord(run: RunRecord): ProgressDto | null {

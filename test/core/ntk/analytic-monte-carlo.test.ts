@@ -1,7 +1,8 @@
 // The analytic NTK against the mean empirical NTK of independent float64 reference nets (reference-nets.ts), after
 // checking those nets' hand-written gradients against central finite differences. Fixed seeds: the run is deterministic.
 import { describe, expect, it } from 'vitest';
-import { analyticNtk, type AnalyticSpec } from '../../../src-main/core/ntk/analytic';
+import { analyticNtk } from '../../../src-main/core/ntk/analytic';
+import type { AnalyticSpec } from '../../../src-main/core/ntk/analytic-types';
 import { createRng } from '../../../src-main/core/random';
 import { createRefNet, empiricalNtk, initialise, type RefSpec } from './reference-nets';
 

@@ -3,7 +3,8 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { CodedError } from '../../../src-main/contract/result';
-import { analyticNtk, analyticNtkPair, type AnalyticSpec } from '../../../src-main/core/ntk/analytic';
+import { analyticNtk, analyticNtkPair } from '../../../src-main/core/ntk/analytic';
+import type { AnalyticSpec } from '../../../src-main/core/ntk/analytic-types';
 import { correlation, kappa0, kappa1, kappa1FromKappa0 } from '../../../src-main/core/ntk/relu-kernels';
 import { createRng } from '../../../src-main/core/random';
 

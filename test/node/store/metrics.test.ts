@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricsRecord } from '../../../src-main/core/train/train-run';
+import type { MetricsRecord } from '../../../src-main/core/train/train-types';
 import { metricRowsFromRecord } from '../../../src-main/node/store/metrics-record';
 import type { MetricRow } from '../../../src-main/node/store/types';
 import { tempStore } from './temp-store';

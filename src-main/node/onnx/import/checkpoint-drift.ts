@@ -6,10 +6,11 @@ import { basename, extname } from 'node:path';
 import { CodedError } from '../../../contract/result';
 import { paramDistance, paramNorm, type ParamSet } from '../../../core/models/params';
 import type { KernelMode } from '../../../core/ntk/kernel-types';
-import { frobenius } from '../../../core/train/snapshot-metrics';
-import { importedNtk, type ImportedNtkImplementation } from './imported-ntk';
+import { frobenius } from '../../../core/linalg/norms';
+import type { NtkImplementation } from '../../../core/ntk/kernel-types';
+import { importedNtk } from './imported-ntk';
 import type { ImportedModel, ModelSummary } from './imported-model';
-import type { ImportOptions } from './model-importer';
+import type { ImportOptions } from './import-options';
 import { openModel, sourceName, type ModelSource } from './model-source';
 import { DEFAULT_TOLERANCE, validateAgainstOrt, type Tolerance } from './ort-validation';
 import { checkProbeFits, type ProbeSet } from './probe-set';
@@ -47,7 +48,7 @@ export interface DriftEntry {
   /** f_t(x) [n][k]. */
   readonly outputs: number[][];
   readonly validation: { readonly maxAbsError: number; readonly maxRelError: number };
-  readonly implementation: ImportedNtkImplementation;
+  readonly implementation: NtkImplementation;
   readonly ms: number;
 }
 

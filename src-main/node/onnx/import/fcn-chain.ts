@@ -1,7 +1,7 @@
 // Recognises an imported plain MLP (dense -> Relu -> ... -> dense) as the paper's FCN, so the structured eNTK and
 // the float64 reference can run on it. Dense layers may be Gemm (alpha, transB, C) or MatMul, optionally scaled by a
-// scalar Mul (the NTK multiplier) and followed by a bias Add. A readout bias (every nn.Linear head has one), which
-// the paper's FCN lacks, is reported separately: its kernel term is the constant mult^2 delta_ab. Anything else: no match.
+// scalar Mul (the NTK multiplier) and followed by a bias Add. A readout bias (every nn.Linear head has one) becomes
+// the architecture's `readoutBias` with the graph's multiplier. Anything else: no match.
 import type { FcnArchitecture } from '../../../core/models/architecture';
 import { fcnLayers, forwardMults } from '../../../core/models/architecture';
 import type { NamedArray, ParamSet } from '../../../core/models/params';
@@ -10,8 +10,6 @@ import type { ImportedModel } from './imported-model';
 
 export interface FcnMatch {
   readonly architecture: FcnArchitecture;
-  /** The readout layer's bias (outside the native FCN) and the scalar it is multiplied by in the graph. */
-  readonly readoutBias?: { readonly name: string; readonly mult: number };
   /** The model's parameters renamed and laid out as the native FCN's (W [out, in]). */
   toNative(params: ParamSet): ParamSet;
 }
@@ -127,17 +125,16 @@ export function matchFcn(model: ImportedModel): FcnMatch | undefined {
   if (hidden.length === 0 || readout.outDim !== model.outputs) return undefined;
   const bias = hidden[0].bias !== undefined;
   if (hidden.some((l) => (l.bias !== undefined) !== bias)) return undefined;
-  const readoutBias = readout.bias ? { name: readout.bias, mult: readout.biasMult } : undefined;
+  const readoutBias = readout.bias ? { readoutBias: readout.biasMult } : {};
   const used = layers.flatMap((l) => (l.bias ? [l.weight, l.bias] : [l.weight]));
   if (used.length !== model.params.length || new Set(used).size !== used.length) return undefined;
   for (const parameterization of ['ntk', 'standard'] as const) {
-    const architecture: FcnArchitecture = { arch: 'fcn', inputDim: model.inputShape[0], outputs: model.outputs, widths: hidden.map((l) => l.outDim), bias, parameterization };
+    const architecture: FcnArchitecture = { arch: 'fcn', inputDim: model.inputShape[0], outputs: model.outputs, widths: hidden.map((l) => l.outDim), bias, parameterization, ...readoutBias };
     const native = fcnLayers(architecture);
     const fits = native.every((n, i) => close(layers[i].weightMult, forwardMults(architecture, n).weight) && (!n.bias || !layers[i].bias || close(layers[i].biasMult, forwardMults(architecture, n).bias)));
     if (!fits) continue;
     return {
       architecture,
-      ...(readoutBias ? { readoutBias } : {}),
       toNative(params) {
         const byName = new Map(params.map((p) => [p.name, p]));
         const out: NamedArray[] = [];

@@ -4,7 +4,7 @@ import type { KernelMode } from '../../../core/ntk/kernel-types';
 import { matchFcn } from './fcn-chain';
 import { importedNtk, type ImportedNtk, type NtkDtype } from './imported-ntk';
 import type { ModelSummary } from './imported-model';
-import type { ImportOptions } from './model-importer';
+import type { ImportOptions } from './import-options';
 import { openModel, type ModelSource } from './model-source';
 import { DEFAULT_TOLERANCE, validateAgainstOrt, type Tolerance, type ValidationReport } from './ort-validation';
 import type { ParamInfo } from './param-selection';

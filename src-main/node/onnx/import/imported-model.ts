@@ -4,12 +4,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CodedError } from '../../../contract/result';
 import type { DifferentiableModel } from '../../../core/models/differentiable-model';
-import type { ParamSet } from '../../../core/models/params';
+import { paramCount, type ParamSet } from '../../../core/models/params';
 import type { TensorParams } from '../../../core/models/tf-forward';
 import { connectedParams, outputMatrix, probe, runBatched } from './batched-run';
 import { compileGraph } from './graph-program';
 import type { IrGraph } from './ir';
-import type { ImportOptions } from './model-importer';
+import type { ImportOptions } from './import-options';
 import { chooseInput, chooseOutput, type BatchPolicy } from './model-io';
 import { selectParams, type ParamInfo } from './param-selection';
 
@@ -60,55 +60,50 @@ function opCounts(graph: IrGraph): Record<string, number> {
   return counts;
 }
 
-/** Builds the model from a read graph; throws CodedError for anything it cannot differentiate or run. */
+/**
+ * Builds the model from a read graph; throws CodedError for anything it cannot differentiate or run. The graph is
+ * compiled once: initializers the output turns out not to depend on stay inputs of that program, fed as constants.
+ */
 export function buildImportedModel(source: ImportedGraph, options: ImportOptions = {}): ImportedModel {
   const { graph, identifier } = source;
   const input = chooseInput(graph, identifier, options.inputShape);
   const output = chooseOutput(graph, identifier, options);
-  let selection = selectParams(graph, options.freeze);
-  const initialValues = (names: readonly ParamInfo[]): ParamSet =>
-    names.map((p) => {
-      const values = Float32Array.from(graph.initializers.get(p.name)?.data ?? []);
-      if (values.some((v) => !Number.isFinite(v))) throw new CodedError('onnx/invalid-model', `${identifier}: parameter ${p.name} holds non-finite values`);
-      return { name: p.name, shape: p.shape, values };
-    });
-  let initialParams = initialValues(selection.params);
-  let program = compileGraph(graph, input.name, output.name, new Set(selection.params.map((p) => p.name)), selection.constantReads);
-  let paramTensors: TensorParams = Object.fromEntries(initialParams.map((p) => [p.name, tf.tensor(p.values, [...p.shape])]));
+  const candidates = selectParams(graph, options.freeze);
+  const candidateParams: ParamSet = candidates.params.map((p) => {
+    const values = Float32Array.from(graph.initializers.get(p.name)?.data ?? []);
+    if (values.some((v) => !Number.isFinite(v))) throw new CodedError('onnx/invalid-model', `${identifier}: parameter ${p.name} holds non-finite values`);
+    return { name: p.name, shape: p.shape, values };
+  });
+  const program = compileGraph(graph, input.name, output.name, new Set(candidates.params.map((p) => p.name)), candidates.constantReads);
+  const candidateTensors: TensorParams = Object.fromEntries(candidateParams.map((p) => [p.name, tf.tensor(p.values, [...p.shape])]));
   let batch = input.batch;
   let outputs: number;
-  let unused: string[];
+  let connected: Set<string>;
   try {
     try {
-      outputs = probe(program, batch, paramTensors, input.sampleShape, identifier);
+      outputs = probe(program, batch, candidateTensors, input.sampleShape, identifier);
     } catch (error) {
       // Exporters often bake the trace-time batch into reshapes although the input dim is symbolic: run per sample.
       if (batch.kind !== 'dynamic' || !(error instanceof CodedError) || (error.code !== 'onnx/shape-mismatch' && error.code !== 'onnx/invalid-model')) throw error;
       batch = { kind: 'fixed', size: 1 };
       try {
-        outputs = probe(program, batch, paramTensors, input.sampleShape, identifier);
+        outputs = probe(program, batch, candidateTensors, input.sampleShape, identifier);
       } catch {
         throw error;
       }
     }
     // Initializers in weight slots that the chosen output does not depend on (other outputs, shape-only uses) stay constant.
-    const connected = connectedParams(program, batch, paramTensors, input.sampleShape);
-    unused = selection.params.filter((p) => !connected.has(p.name)).map((p) => p.name);
-    if (unused.length > 0) {
-      selection = { ...selection, params: selection.params.filter((p) => connected.has(p.name)), constants: [...selection.constants, ...unused] };
-      program.dispose();
-      tf.dispose(Object.values(paramTensors));
-      initialParams = initialValues(selection.params);
-      paramTensors = Object.fromEntries(initialParams.map((p) => [p.name, tf.tensor(p.values, [...p.shape])]));
-      program = compileGraph(graph, input.name, output.name, new Set(selection.params.map((p) => p.name)), selection.constantReads);
-    }
+    connected = connectedParams(program, batch, candidateTensors, input.sampleShape);
   } catch (error) {
     program.dispose();
+    tf.dispose(Object.values(candidateTensors));
     throw error;
-  } finally {
-    tf.dispose(Object.values(paramTensors));
   }
-  const finalProgram = program;
+  const unused = candidates.params.filter((p) => !connected.has(p.name)).map((p) => p.name);
+  const selection = unused.length === 0 ? candidates : { ...candidates, params: candidates.params.filter((p) => connected.has(p.name)), constants: [...candidates.constants, ...unused] };
+  const initialParams = candidateParams.filter((p) => connected.has(p.name));
+  const fixed: TensorParams = Object.fromEntries(unused.map((name) => [name, candidateTensors[name]]));
+  tf.dispose(Object.entries(candidateTensors).flatMap(([name, t]) => (connected.has(name) ? [t] : [])));
   const summary: ModelSummary = {
     format: source.format,
     identifier,
@@ -120,7 +115,7 @@ export function buildImportedModel(source: ImportedGraph, options: ImportOptions
     skippedOutputOp: output.skipped,
     batch,
     ops: opCounts(graph),
-    paramCount: initialParams.reduce((s, p) => s + p.values.length, 0),
+    paramCount: paramCount(initialParams),
     constants: selection.constants,
     frozen: selection.frozen,
     unused,
@@ -134,7 +129,7 @@ export function buildImportedModel(source: ImportedGraph, options: ImportOptions
       return tf.tidy(() => {
         const n = x.shape[0];
         const shaped = x.rank === 1 + input.sampleShape.length ? x : tf.reshape(x, [n, ...input.sampleShape]);
-        return outputMatrix(runBatched(finalProgram, finalBatch, params, shaped), n, identifier);
+        return outputMatrix(runBatched(program, finalBatch, unused.length > 0 ? { ...params, ...fixed } : params, shaped), n, identifier);
       });
     },
     summary,
@@ -142,6 +137,9 @@ export function buildImportedModel(source: ImportedGraph, options: ImportOptions
     initialParams,
     graph,
     referenceBytes: source.referenceFor(output.name),
-    dispose: () => finalProgram.dispose(),
+    dispose: () => {
+      program.dispose();
+      tf.dispose(Object.values(fixed));
+    },
   };
 }

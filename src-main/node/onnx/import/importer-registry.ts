@@ -4,7 +4,8 @@ import { extname } from 'node:path';
 import { CodedError } from '../../../contract/result';
 import type { ImportContext } from './import-context';
 import type { ImportedModel } from './imported-model';
-import type { ImportOptions, ModelImporter } from './model-importer';
+import type { ImportOptions } from './import-options';
+import type { ModelImporter } from './model-importer';
 import { onnxImporter } from './onnx-importer';
 
 export class ImporterRegistry {

@@ -2,17 +2,7 @@
 // name and first bytes, then open() that does the full read and translation.
 import type { ImportContext } from './import-context';
 import type { ImportedModel } from './imported-model';
-
-export interface ImportOptions {
-  /** Initializer names (or patterns) kept constant even where they feed weights or biases. */
-  readonly freeze?: readonly (string | RegExp)[];
-  /** Take the logits under a final Softmax/LogSoftmax (default true). */
-  readonly logits?: boolean;
-  /** Which graph output is f(x) (default the first). */
-  readonly outputName?: string;
-  /** Per-sample input shape when the file leaves non-batch dims symbolic. */
-  readonly inputShape?: readonly number[];
-}
+import type { ImportOptions } from './import-options';
 
 export interface ModelImporter {
   readonly name: string;

@@ -5,7 +5,7 @@ import { CodedError } from '../../../contract/result';
 import { TensorProtoDataType } from '../onnx-schema';
 import type { IrGraph } from './ir';
 import { checkShape } from './limits';
-import type { ImportOptions } from './model-importer';
+import type { ImportOptions } from './import-options';
 import { dataTypeName } from './tensor-data';
 
 /** A file that fixes its batch larger than this is refused: every probe chunk would be padded to it. */

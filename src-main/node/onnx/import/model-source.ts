@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { fileContext, memoryContext, type ImportContext } from './import-context';
 import type { ImportedModel } from './imported-model';
 import { defaultRegistry } from './importer-registry';
-import type { ImportOptions } from './model-importer';
+import type { ImportOptions } from './import-options';
 
 export type ModelSource =
   | { readonly path: string }

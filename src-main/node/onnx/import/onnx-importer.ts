@@ -5,7 +5,8 @@ import { TensorProtoDataLocation, TensorProtoDataType, encodeModel, type ModelPr
 import { externalDataReader } from './external-data';
 import type { ImportContext } from './import-context';
 import { buildImportedModel, type ImportedModel } from './imported-model';
-import type { ImportOptions, ModelImporter } from './model-importer';
+import type { ImportOptions } from './import-options';
+import type { ModelImporter } from './model-importer';
 import { readOnnx } from './model-reader';
 import { looksLikeOnnxModel } from './onnx-probe';
 

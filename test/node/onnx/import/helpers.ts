@@ -4,7 +4,7 @@ import { CodedError } from '../../../../src-main/contract/result';
 import { memoryContext } from '../../../../src-main/node/onnx/import/import-context';
 import type { ImportedModel } from '../../../../src-main/node/onnx/import/imported-model';
 import { defaultRegistry } from '../../../../src-main/node/onnx/import/importer-registry';
-import type { ImportOptions } from '../../../../src-main/node/onnx/import/model-importer';
+import type { ImportOptions } from '../../../../src-main/node/onnx/import/import-options';
 import { createRng } from '../../../../src-main/core/random';
 import type { Fixture } from '../../../fixtures/onnx/make-fixtures';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { symmetricEigenvalues } from '../../../../src-main/core/linalg/spectrum';
 import { classTrace } from '../../../../src-main/core/ntk/kernel-types';
-import { frobenius } from '../../../../src-main/core/train/snapshot-metrics';
+import { frobenius } from '../../../../src-main/core/linalg/norms';
 import { checkpointDrift } from '../../../../src-main/node/onnx/import/checkpoint-drift';
 import { modelNtk } from '../../../../src-main/node/onnx/import/import-service';
 import { probeFromArray } from '../../../../src-main/node/onnx/import/probe-set';

@@ -1,8 +1,8 @@
 // The ECharts option of a kernel heatmap: row 0 at the top like a matrix, a sequential scale for K and a diverging
 // one centred on 0 for differences such as K_t - K_0. Axis labels are sample indices (rows of the full kernel are
 // sample-major, i * k + a), scaled back when the server block-averaged the matrix.
-import type { ChartOption } from './echarts';
-import { formatNumber } from '../lib/format';
+import type { ChartOption } from './chart-option';
+import { formatNumber } from './format';
 
 const SEQUENTIAL = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
 const DIVERGING = ['#2166ac', '#67a9cf', '#f7f7f7', '#ef8a62', '#b2182b'];

@@ -1,8 +1,8 @@
 // Builds the ECharts option of a line chart from plain specs: lines (raw faint, smoothed solid, bands), axes
 // (linear or log), horizontal reference lines drawn as series (so the axis range includes them and the legend
 // names them) and vertical markers. Pure: the components only choose what to draw.
-import type { ChartOption, ChartSeries } from './echarts';
-import { formatNumber } from '../lib/format';
+import type { ChartOption, ChartSeries } from './chart-option';
+import { formatNumber } from './format';
 
 export interface LineSpec {
   readonly id: string;

@@ -2,10 +2,10 @@
 // averaged) as the mean with a band; x is the step, log10 step or another metric at the same step. Also the
 // summary-versus-config points (e.g. sup_t max|K_t - K| against width, per loss) of the paper's contrast.
 import { colorAt, type LineSpec } from './line-option';
-import { sampleIndices, type XMode, xOfSteps } from '../lib/chart-points';
-import { groupStats } from '../lib/group-stats';
-import type { SeriesBuffer } from '../lib/series-buffer';
-import { ema } from '../lib/smoothing';
+import { sampleIndices, type XMode, xOfSteps } from './chart-points';
+import { groupStats } from './group-stats';
+import type { SeriesBuffer } from './series-buffer';
+import { ema } from './smoothing';
 
 export type CompareX = XMode | 'metric';
 

@@ -1,6 +1,6 @@
 // Metric names as the store writes them (src-main/node/store/metrics-record.ts): scalars by field name, per-sample
 // series as `outputs/<sample>/<j>`, `u/<sample>`, `diagonal/<sample>`; with the labels charts and pickers show.
-import type { ScalarMetric } from '../../../src-main/contract/metric-names';
+import type { ScalarMetric } from '../contract/metric-names';
 
 // The renderer may import only types from the contract: the list is checked against contract/metric-names.ts both ways.
 export const SCALAR_METRICS = [

@@ -1,6 +1,6 @@
 // One metric's history as growable float columns: live points are appended in amortised O(1) and charts read the
 // columns without copying. Kept out of Vue's reactivity (markRaw) by the stores that own them.
-import type { MetricSeriesDto } from '../../../src-main/contract/api';
+import type { MetricSeriesDto } from '../contract/api';
 
 export class SeriesBuffer {
   steps: Float64Array;
