@@ -39,21 +39,25 @@ interface Sample {
   readonly seconds: number;
 }
 
+/** The median, a cost robust to the odd slow one (a pause, a busy machine) and to early warm-up. */
+function median(costs: readonly number[]): number {
+  const sorted = [...costs].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
 /**
  * The cost of a kernel snapshot: the median of the last three. Warm-up (kernels compiled on first use, caches
  * filling) makes a run's first snapshots several times slower than the rest, and the early log-spaced schedule packs
  * them together, so a mean over all of them would overestimate the ones that follow.
  */
 function snapshotCost(costs: readonly number[]): number | undefined {
-  if (costs.length === 0) return undefined;
-  const last = costs.slice(-3).sort((a, b) => a - b);
-  return last[Math.floor((last.length - 1) / 2)];
+  return costs.length === 0 ? undefined : median(costs.slice(-3));
 }
 
-/** The cost of a record of metrics: many, cheap and noisy, so the mean of the recent ones (not the first). */
+/** The cost of a record of metrics: the median of the recent ones, the first left out (many, cheap and noisy). */
 function recordCost(costs: readonly number[], recent = 20): number | undefined {
   const last = costs.slice(costs.length > 1 ? 1 : 0).slice(-recent);
-  return last.length === 0 ? undefined : last.reduce((s, c) => s + c, 0) / last.length;
+  return last.length === 0 ? undefined : median(last);
 }
 
 /**

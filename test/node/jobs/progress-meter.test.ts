@@ -1,6 +1,6 @@
 // Progress as hosts show it, on a real short run: examples/fig1-small.json scaled down (m = 128, 800 steps, the same
-// log-spaced kernel schedule, so the costly snapshots crowd the first steps). The first ETA comes early, after a
-// stretch of "estimating" (null), and is within 3x of the time the run really had left. Times are this machine's.
+// log-spaced kernel schedule, so the costly snapshots crowd the first steps). The first ETA comes within 5% of the
+// steps, after a stretch of "estimating" (null), and at 5% it is within 3x of the time the run really had left.
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,10 +19,12 @@ describe('progress meter', () => {
     expect(seen[seen.length - 1].progress).toMatchObject({ step: 800, total: 800 });
     expect(seen[0].progress.etaSeconds).toBeNull();
     const first = seen.find((p) => p.progress.etaSeconds !== null) as (typeof seen)[number];
-    const eta = first.progress.etaSeconds as number;
-    const left = (end - first.at) / 1000;
-    console.log(`first ETA at step ${first.progress.step}/800: ${eta.toFixed(2)} s; real time left ${left.toFixed(2)} s`);
-    expect(first.progress.step).toBeLessThanOrEqual(80);
+    expect(first.progress.step).toBeLessThanOrEqual(40);
+    // The estimate at the first notice from 5% of the steps on, when the first snapshots' warm-up is behind it.
+    const early = seen.find((p) => p.progress.step >= 40) as (typeof seen)[number];
+    const eta = early.progress.etaSeconds as number;
+    const left = (end - early.at) / 1000;
+    console.log(`first ETA at step ${first.progress.step}; at step ${early.progress.step}/800: ${eta.toFixed(2)} s, real time left ${left.toFixed(2)} s`);
     expect(eta).toBeLessThan(3 * left);
     expect(eta).toBeGreaterThan(left / 3);
   }, 120_000);
