@@ -51,6 +51,14 @@ function layer(name, allowed, bans) {
 
 const serviceLayers = ['node', 'server', 'cli'];
 
+// Contract modules the renderer may import values from (not only types): plain functions with no zod and no other
+// dependency, so the New-run form runs the very code the host runs (the sweep expansion and its run ids), and the
+// run records' constants (the run states, which of them are terminal).
+const RENDERER_VALUE_MODULES = ['sweep-expansion', 'stable-hash', 'records'];
+// What those modules may import themselves: each other and the plain Result/CodedError module.
+const RENDERER_VALUE_DEPENDENCIES = [...RENDERER_VALUE_MODULES, 'result'];
+const oneOf = (names) => `(?:${names.join('|')})(?:\\.ts)?$`;
+
 const layering = [
   ...layer('contract', [], merge(nodeBuiltins, electronModule, {
     paths: [{ name: 'vue', message: 'The contract is plain data and types: no vue.' }],
@@ -87,6 +95,28 @@ const layering = [
     },
   },
   {
+    name: 'ntk/layering/renderer-value-modules',
+    files: RENDERER_VALUE_MODULES.map((name) => `src-main/contract/${name}.ts`),
+    rules: {
+      [RESTRICT]: [
+        'error',
+        merge(nodeBuiltins, electronModule, {
+          patterns: [
+            {
+              regex: '^(?!\\./)',
+              message: 'The renderer imports this module: no zod, no npm package, nothing outside src-main/contract.',
+            },
+            {
+              regex: `^\\./(?!${oneOf(RENDERER_VALUE_DEPENDENCIES)})`,
+              allowTypeImports: true,
+              message: `The renderer imports this module: it may import values only from ${RENDERER_VALUE_DEPENDENCIES.map((n) => `./${n}`).join(', ')}.`,
+            },
+          ],
+        }),
+      ],
+    },
+  },
+  {
     name: 'ntk/layering/renderer',
     files: ['src-renderer/**/*.ts', 'src-renderer/**/*.vue'],
     rules: {
@@ -99,10 +129,9 @@ const layering = [
               message: 'The renderer reaches the engine through window.api only; it may import src-main/charts, no other src-main code.',
             },
             {
-              // records.ts is plain data and constants (no zod), so its values may be imported too.
-              regex: '(?:^|/)src-main/contract(?:$|/(?!records$))',
+              regex: `(?:^|/)src-main/contract(?:$|/(?!${oneOf(RENDERER_VALUE_MODULES)}))`,
               allowTypeImports: true,
-              message: 'The renderer may use `import type` from src-main/contract (values only from zod-free contract/records), never value imports.',
+              message: `The renderer may use \`import type\` from src-main/contract, and values only from ${RENDERER_VALUE_MODULES.join(', ')}.`,
             },
           ],
         }),

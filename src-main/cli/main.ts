@@ -3,8 +3,11 @@ import { CodedError } from '../contract/result';
 import { packageVersion } from '../node/package-info';
 import { analyticCommand, analyticUsage } from './commands/analytic';
 import { driftCommand, driftUsage } from './commands/drift';
+import { mergeCommand, mergeUsage } from './commands/merge';
 import { ntkCommand, ntkUsage } from './commands/ntk';
 import { serveCommand, serveUsage } from './commands/serve';
+import { sweepCommand, sweepUsage } from './commands/sweep';
+import { sweepStatusCommand, sweepStatusUsage } from './commands/sweep-status';
 import { trainCommand, trainUsage } from './commands/train';
 import { UsageError } from './usage-error';
 
@@ -13,11 +16,14 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage
   analytic: { run: analyticCommand, usage: analyticUsage, summary: 'infinite-width NTK of the FCN or ResNet on given inputs' },
   ntk: { run: ntkCommand, usage: ntkUsage, summary: 'empirical NTK of an ONNX model on a probe set (checked against onnxruntime)' },
   drift: { run: driftCommand, usage: driftUsage, summary: 'NTK drift across a series of ONNX checkpoints' },
+  sweep: { run: sweepCommand, usage: sweepUsage, summary: 'run a sweep spec (or one shard of it) into run folders, or write a Slurm job array' },
+  'sweep-status': { run: sweepStatusCommand, usage: sweepStatusUsage, summary: 'done / running / failed / missing for each run of a sweep folder' },
+  merge: { run: mergeCommand, usage: mergeUsage, summary: 'fold sweep or run folders into a workspace project (idempotent)' },
   serve: { run: serveCommand, usage: serveUsage, summary: 'serve the UI and its API to a browser on 127.0.0.1 (after npm run build)' },
 };
 
 function help(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(13)} ${c.summary}`);
   return `ntk-workbench ${packageVersion()}: neural tangent kernel research workbench\n\nUsage: ntk-workbench <command> [options]\n\n${lines.join('\n')}\n\nRun 'ntk-workbench <command> --help' for a command's options.\n`;
 }
 

@@ -8,6 +8,7 @@ import { RUN_STATES } from './records';
 import type { Result } from './result';
 import { type Channel, EVENT_NAMES } from './channels';
 import type { KernelMode } from './run-config-rules';
+import { slurmOptionsSchema } from './sweep-spec';
 
 const id = z.number().int().positive();
 const name = z.string().trim().min(1).max(200);
@@ -47,6 +48,8 @@ export const requestSchemas = {
     models: z.array(filePath).min(1).max(10_000).describe('model files or folders of them, on the host'),
     freeze: z.array(z.string().min(1).max(512)).max(10_000).optional(),
     keepSoftmax: z.boolean().optional(),
+    bind: z.record(z.string().min(1).max(512), z.union([z.string().min(1).max(4096), z.number().finite()])).optional().describe('values for the other graph inputs: zeros, a number, or a host .json/.npy/.csv file with the tensor'),
+    inputName: z.string().min(1).max(512).optional().describe('the graph input that takes the probe samples (default the first unbound one)'),
   }),
   'imports:start': importConfigSchema.extend({ projectId: id, name: name.optional() }),
   'uploads:write': z.strictObject({
@@ -59,6 +62,10 @@ export const requestSchemas = {
     path: filePath.describe('a file under <workspace>/exports/, as projects:export answered it'),
     offset: z.number().int().nonnegative(),
     length: z.number().int().min(1).max(UPLOAD_CHUNK_BYTES).optional(),
+  }),
+  'sweeps:export-slurm': z.strictObject({
+    spec: z.record(z.string(), z.unknown()).describe('a sweep spec (contract/sweep-spec.ts); checked run by run against the run-config schema'),
+    slurm: slurmOptionsSchema.optional(),
   }),
 } as const;
 
@@ -130,6 +137,8 @@ export interface ImportParamDto {
   readonly shape: readonly number[];
   /** The first slot it feeds, e.g. "Gemm fc1 input 1". */
   readonly feeds: string;
+  /** Looks like a fixed transform (STFT basis, mel filters): the form offers it frozen. */
+  readonly fixedTransform?: boolean;
 }
 
 /** What an import would work on: the checkpoint files (folders expanded) and the first one's model, translated. */
@@ -148,6 +157,9 @@ export interface ImportInspectionDto {
     readonly frozen: readonly string[];
     readonly constants: readonly string[];
     readonly skippedOutputOp: string | null;
+    /** The graph input that takes the samples, and every other input with what it is bound to (unbound ones: zeros). */
+    readonly inputName: string;
+    readonly bound: Readonly<Record<string, string>>;
     /** 'fcn' when the structured kernel and the float64 path apply to it. */
     readonly structured: 'fcn' | null;
   };
@@ -167,6 +179,20 @@ export interface DownloadChunkDto {
   readonly data: string;
   /** The file's size. */
   readonly bytes: number;
+}
+
+/** A sweep written out for a Slurm cluster: a folder under <workspace>/exports/ to copy there and submit from. */
+export interface SlurmBundleDto {
+  /** The folder on the host (under exports/, so its files can be read back with downloads:read). */
+  readonly dir: string;
+  /** spec.json, sweep.json and sweep.sbatch, as paths on the host. */
+  readonly files: readonly string[];
+  /** The sbatch script's text. */
+  readonly script: string;
+  readonly runs: number;
+  readonly tasks: number;
+  /** What to type, in order: copy the folder to the cluster, submit it, follow it, merge it back. */
+  readonly commands: readonly string[];
 }
 
 /** Response types, one per channel. */
@@ -199,6 +225,7 @@ export interface Responses {
   'imports:start': RunRecord;
   'uploads:write': UploadChunkDto;
   'downloads:read': DownloadChunkDto;
+  'sweeps:export-slurm': SlurmBundleDto;
 }
 
 /** Events pushed to every client (renderer windows, WebSocket connections), batched about ten times a second. */

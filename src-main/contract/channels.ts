@@ -28,6 +28,7 @@ export const CHANNELS = [
   'imports:start',
   'uploads:write',
   'downloads:read',
+  'sweeps:export-slurm',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -11,6 +11,11 @@ export const importConfigSchema = z.strictObject({
   kernel: z.enum(KERNEL_MODES).default('trace'),
   freeze: z.array(z.string().min(1).max(512)).max(10_000).optional(),
   keepSoftmax: z.boolean().default(false),
+  bind: z
+    .record(z.string().min(1).max(512), z.union([z.string().min(1).max(4096), z.number().finite()]))
+    .optional()
+    .describe('values for the other graph inputs: zeros, a number, or a host .json/.npy/.csv file with the tensor'),
+  inputName: z.string().min(1).max(512).optional().describe('the graph input that takes the probe samples (default the first unbound one)'),
   steps: z.array(z.number().int().nonnegative()).max(10_000).optional().describe('the training step of each checkpoint, in the order of the files; default from the file names'),
 });
 export type ImportConfigInput = z.input<typeof importConfigSchema>;

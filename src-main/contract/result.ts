@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'api/unauthorized'
   | 'api/forbidden'
   | 'jobs/not-found'
+  | 'sweep/incomplete'
   | 'internal';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };

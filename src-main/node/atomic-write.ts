@@ -1,9 +1,11 @@
 // Writes a file so that a crash or a full disk never leaves a half-written one in its place: temp file, fsync, rename.
+import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { CodedError } from '../contract/result';
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const temp = `${path}.tmp-${process.pid}`;
+  // Unique per call: two writers of one file in one process (shards of a sweep) must not share a temp file.
+  const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     const handle = await open(temp, 'w');
     try {

@@ -1,28 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { decodeNpy } from '../../src-main/core/io/npy';
 import { analyticNtk } from '../../src-main/core/ntk/analytic';
 import { openStore } from '../../src-main/node/store/store';
 import { storePathIn } from '../../src-main/node/store/workspace-dir';
+import { runCli } from '../helpers/cli';
 
-const run = promisify(execFile);
 const workspace = mkdtempSync(join(tmpdir(), 'ntk-cli-ws-'));
-const bin = join(__dirname, '..', '..', 'bin', 'ntk-workbench.js');
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, NTK_BACKEND: 'cpu', NTK_WORKSPACE: workspace } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (args: string[]) => runCli(args, { NTK_WORKSPACE: workspace });
 
 describe('ntk-workbench CLI', () => {
   it('prints help listing the commands', async () => {

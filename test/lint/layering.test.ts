@@ -64,6 +64,12 @@ const blocked: Case[] = [
     'src-renderer/src/components/RunsView.vue',
     `<script setup lang="ts">\nimport { ok } from '../../../src-main/contract/result';\nok(1);\n</script>\n`,
   ],
+  ['src-renderer/src/x.ts', importOf('../../src-main/contract/sweep-spec')],
+  ['src-renderer/src/x.ts', importOf('../../src-main/contract/sweep-expansion-extra')],
+  ['src-main/contract/sweep-expansion.ts', importOf('zod')],
+  ['src-main/contract/sweep-expansion.ts', importOf('./run-config')],
+  ['src-main/contract/stable-hash.ts', importOf('node:crypto')],
+  ['src-main/contract/stable-hash.ts', importOf('../core/random')],
 ];
 
 const allowed: Case[] = [
@@ -98,6 +104,12 @@ const allowed: Case[] = [
   ['src-renderer/src/charts/x.ts', importOf('../../../src-main/charts/line-option')],
   ['src-renderer/src/x.ts', `import type { Result } from '../../src-main/contract/result';\nexport type { Result };\n`],
   ['src-renderer/src/x.ts', `import { type Result } from '../../src-main/contract/result';\nexport type { Result };\n`],
+  ['src-renderer/src/x.ts', importOf('../../src-main/contract/sweep-expansion')],
+  ['src-renderer/src/x.ts', importOf('../../src-main/contract/stable-hash.ts')],
+  ['src-main/contract/sweep-expansion.ts', importOf('./stable-hash')],
+  ['src-main/contract/sweep-expansion.ts', importOf('./result')],
+  ['src-main/contract/sweep-expansion.ts', `import type { RunConfig } from './run-config';\nexport type { RunConfig };\n`],
+  ['src-main/contract/sweep-spec.ts', importOf('zod')],
   [
     'src-renderer/src/components/RunsView.vue',
     `<script setup lang="ts">\nimport type { Result } from '../../../src-main/contract/result';\ndefineProps<{ result: Result<number> }>();\n</script>\n`,

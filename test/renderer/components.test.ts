@@ -113,7 +113,31 @@ describe('NewRunView', () => {
     await flushPromises();
     expect(started.map((r) => (r as { config: { model: { width: number } } }).config.model.width)).toEqual([200, 1000, 2000]);
     expect(new Set(started.map((r) => (r as { tags: string[] }).tags[0])).size).toBe(1);
+    expect(started.map((r) => (r as { tags: string[] }).tags.slice(1))).toEqual([['axis:model.width=200'], ['axis:model.width=1000'], ['axis:model.width=2000']]);
     expect(useNavigationStore().route).toEqual({ name: 'project', projectId: 1 });
+    form.unmount();
+  });
+  it('exports the sweep for Slurm as a spec the host expands the same way, and shows the script and commands', async () => {
+    const requests: unknown[] = [];
+    const backend = fakeBackend({
+      'projects:list': () => [project],
+      'sweeps:export-slurm': (request) => {
+        requests.push(request);
+        return { dir: '/ws/exports/sweep-x', files: ['/ws/exports/sweep-x/spec.json', '/ws/exports/sweep-x/sweep.sbatch'], script: '#!/bin/bash\n#SBATCH --array=0-5%6', runs: 6, tasks: 6, commands: ['scp -r /ws/exports/sweep-x CLUSTER:'] };
+      },
+    });
+    const form = mountForm(backend);
+    await form.find('[data-preset="ce-vs-mse"]').trigger('click');
+    await form.find('[data-testid="export-slurm"]').trigger('click');
+    await flushPromises();
+    expect(requests).toHaveLength(1);
+    const { spec, slurm } = requests[0] as { spec: { name: string; axes: Record<string, unknown>; seeds?: number[]; base: { model: { width: number } } }; slurm: object };
+    expect(spec.name).toBe('CE vs MSE width sweep');
+    expect(spec.axes).toEqual({ 'model.width': [64, 256, 1024], 'loss.kind': ['bce', 'mse'] });
+    expect(spec.seeds).toBeUndefined();
+    expect(slurm).toEqual({});
+    expect(form.find('[data-testid="slurm-bundle"]').text()).toContain('6 runs in 6 array tasks');
+    expect(form.find('[data-testid="slurm-bundle"]').text()).toContain('#SBATCH --array=0-5%6');
     form.unmount();
   });
 });

@@ -166,9 +166,53 @@ describe('ImportView', () => {
       frozen: [],
       constants: [],
       skippedOutputOp: 'Softmax',
+      inputName: 'x',
+      bound: {},
       structured: 'fcn',
     },
   };
+
+  it('offers fixed transforms frozen, once', async () => {
+    const spectral: ImportInspectionDto = {
+      ...inspection,
+      model: { ...inspection.model, params: [{ name: 'mel', shape: [8, 4], feeds: 'MatMul m input 1', fixedTransform: true }, ...inspection.model.params] },
+    };
+    const backend = fakeBackend({ 'projects:list': () => [project], 'imports:inspect': () => spectral, 'imports:start': ({ projectId }) => runRecord(34, { projectId, kind: 'import', status: 'queued' }) });
+    installBackend(backend);
+    const view = mount(ImportView, { props: { projectId: 1 }, attachTo: document.body });
+    await view.find('[data-testid="import-models"]').setValue('/m/log-mel.onnx');
+    await view.find('[data-testid="inspect-models"]').trigger('click');
+    await flushPromises();
+    expect(view.find('[data-param="mel"] [data-testid="fixed-transform"]').text()).toBe('fixed transform?');
+    expect((view.find('[data-param="mel"] input[type="checkbox"]').element as HTMLInputElement).checked).toBe(true);
+    await view.find('[data-param="mel"] input[type="checkbox"]').setValue(false);
+    await view.find('[data-testid="inspect-models"]').trigger('click');
+    await flushPromises();
+    expect((view.find('[data-param="mel"] input[type="checkbox"]').element as HTMLInputElement).checked).toBe(false);
+    view.unmount();
+  });
+
+  it('offers a field per extra graph input and sends the values given (empty fields bind zeros)', async () => {
+    const recurrent: ImportInspectionDto = { ...inspection, model: { ...inspection.model, bound: { h: 'zeros', sr: 'zeros' } } };
+    const backend = fakeBackend({
+      'projects:list': () => [project],
+      'imports:inspect': () => recurrent,
+      'imports:start': ({ projectId }) => runRecord(33, { projectId, kind: 'import', status: 'queued' }),
+    });
+    installBackend(backend);
+    const view = mount(ImportView, { props: { projectId: 1 }, attachTo: document.body });
+    await view.find('[data-testid="import-models"]').setValue('/m/rnn.onnx');
+    await view.find('[data-testid="inspect-models"]').trigger('click');
+    await flushPromises();
+    expect(view.find('[data-testid="import-bind-h"]').exists()).toBe(true);
+    await view.find('[data-testid="import-bind-sr"]').setValue(' 16000 ');
+    await flushPromises();
+    expect(backend.calls.filter((c) => c.channel === 'imports:inspect').at(-1)?.request).toEqual({ models: ['/m/rnn.onnx'], bind: { sr: '16000' } });
+    await view.find('form').trigger('submit');
+    await flushPromises();
+    expect(backend.calls.find((c) => c.channel === 'imports:start')?.request).toMatchObject({ models: ['/m/rnn.onnx'], bind: { sr: '16000' } });
+    view.unmount();
+  });
 
   it('uploads a dropped folder from a browser, lists its models, reads the first and sends the frozen parameters', async () => {
     const backend = fakeBackend({
@@ -257,7 +301,8 @@ describe('ImportView', () => {
 
 describe('RunView for an import', () => {
   it('shows the drift panels against checkpoint step, and a kernels tab without the circle sweep', async () => {
-    const record = runRecord(40, { kind: 'import', status: 'done', summary: { checkpoints: 2, model: { paramCount: 1234 }, probe: { n: 64 } }, config: { models: ['/m/a-0.onnx', '/m/a-5.onnx'], probe: 'mnist:64', kernel: 'trace', keepSoftmax: false } });
+    const warning = 'a-5.onnx: 3 of 128 outputs are saturated (Sigmoid at 0 or 1 to float32 precision; samples 1, 7)';
+    const record = runRecord(40, { kind: 'import', status: 'done', summary: { checkpoints: 2, model: { paramCount: 1234 }, probe: { n: 64 }, warnings: [warning] }, config: { models: ['/m/a-0.onnx', '/m/a-5.onnx'], probe: 'mnist:64', kernel: 'trace', keepSoftmax: false } });
     const s = { steps: [0, 5], wallTimes: [0, 0], values: [0, 0.1] };
     const names = ['paramNorm', 'paramDistance', 'relDrift', 'lambdaMin', 'lambdaMax', 'outputChange', 'maxAbsOutputChange', 'validation/maxAbsError'];
     installBackend(fakeBackend({ 'projects:list': () => [], 'runs:subscribe': () => ({ run: record, series: Object.fromEntries(names.map((n) => [n, s])), lastStep: 5, progress: null }), 'runs:kernels': () => [] }));
@@ -268,6 +313,7 @@ describe('RunView for an import', () => {
     expect(view.text()).toContain('2 checkpoints · probe mnist:64 · trace kernel');
     expect(view.text()).not.toContain('Run again with changes');
     expect(view.find('[data-testid="progress"]').text()).toContain('2');
+    expect(view.find('[data-testid="run-warnings"]').text()).toContain(warning);
     view.unmount();
     const kernelsView = mount(RunView, { props: { runId: 40, tab: 'kernels' }, attachTo: document.body });
     await flushPromises();

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { dataSchema, lossSchema, modelSchema, ntkSchema, optimizerSchema, runConfigSchema } from '../../src-main/contract/run-config';
 import { CodedError } from '../../src-main/contract/result';
 import { parseRunConfig } from '../../src-main/node/config-file';
-import { expandSweep, PRESETS } from '../../src-renderer/src/lib/presets';
+import { plannedRuns, PRESETS } from '../../src-renderer/src/lib/presets';
 import {
   ANALYTIC_FORMS,
   ARCHS,
@@ -78,17 +78,29 @@ describe('presets', () => {
     }
   });
 
-  it('expand sweeps into one valid run per combination', () => {
+  it('expand sweeps into one valid run per combination, tagged by the sweep and by axis value', () => {
     const fig2 = PRESETS.find((p) => p.id === 'fig2');
-    const runs = expandSweep(fig2!.config, fig2!.sweep, 'sweep-x');
-    expect(runs.map((r) => r.config.model.width)).toEqual([200, 1000, 2000]);
+    const runs = plannedRuns(fig2!.config, fig2!.sweep, 'sweep-x');
+    expect(runs.map((r) => (r.config.model as { width: number }).width)).toEqual([200, 1000, 2000]);
     expect(runs.every((r) => r.tags[0] === 'sweep-x' && r.config.steps === 0)).toBe(true);
+    expect(runs.map((r) => r.tags.slice(1))).toEqual([['axis:model.width=200'], ['axis:model.width=1000'], ['axis:model.width=2000']]);
     const ce = PRESETS.find((p) => p.id === 'ce-vs-mse');
-    const six = expandSweep(ce!.config, ce!.sweep, 'sweep-y');
+    const six = plannedRuns(ce!.config, ce!.sweep, 'sweep-y');
     expect(six).toHaveLength(6);
     for (const run of six) expect(() => parseRunConfig(run.config)).not.toThrow();
     expect(new Set(six.map((r) => r.name)).size).toBe(6);
-    expect(expandSweep(ce!.config, undefined, 't')).toEqual([{ config: ce!.config, name: ce!.config.name, tags: [] }]);
+    expect(six.map((r) => r.axisValues)).toEqual([64, 256, 1024].flatMap((w) => ['bce', 'mse'].map((l) => ({ 'model.width': w, 'loss.kind': l }))));
+    expect(plannedRuns(ce!.config, undefined, 't')).toEqual([{ index: 0, config: ce!.config, name: ce!.config.name, axisValues: {}, tags: [] }]);
+  });
+
+  it('lets sweep widths replace a per-layer widths list', () => {
+    const base = { ...PRESETS[0].config, model: { arch: 'fcn' as const, depth: 2, widths: [8, 16] } };
+    const runs = plannedRuns(base, { widths: [4, 32], losses: [], seeds: [] }, 't');
+    expect(runs.map((r) => r.config.model)).toEqual([
+      { arch: 'fcn', depth: 2, width: 4 },
+      { arch: 'fcn', depth: 2, width: 32 },
+    ]);
+    for (const run of runs) expect(() => parseRunConfig(run.config)).not.toThrow();
   });
 });
 

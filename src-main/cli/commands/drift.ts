@@ -7,11 +7,12 @@ import { checkpointDrift } from '../../node/onnx/import/checkpoint-drift';
 import { expandModelPaths } from '../../node/onnx/import/model-paths';
 import { writeImportRun } from '../../node/onnx/import/import-run-writer';
 import { loadProbeSet } from '../../node/onnx/import/probe-set';
+import { parseBindFlag } from '../../node/onnx/import/input-binding';
 import { UsageError } from '../usage-error';
 
 export const driftUsage = `ntk-workbench drift --models A.onnx B.onnx ...|FOLDER --probe P.json|P.npy|P.csv|mnist:N[:seed] --out D.json
                     [--kernel trace|full] [--order step|given] [--steps S1,S2,...] [--freeze NAME,...] [--keep-softmax]
-                    [--run DIR]
+                    [--input NAME] [--bind NAME=zeros|VALUE|FILE ...] [--run DIR]
 
   --models  checkpoints of one architecture, as files or folders (a folder stands for the .onnx files directly
             in it, in natural order). With --order step (default) they are sorted by the last number
@@ -19,7 +20,7 @@ export const driftUsage = `ntk-workbench drift --models A.onnx B.onnx ...|FOLDER
             reference for paramDistance and relDrift.
   --steps   the training step of each checkpoint, in the order given (after folder expansion); default the last
             number in each file name, else the position.
-  --probe   as for 'ntk-workbench ntk'.
+  --probe   as for 'ntk-workbench ntk'; --input and --bind as there (several graph inputs).
   --kernel  trace (default) or full: the kernel whose drift ||K_t - K_0||_F / ||K_0||_F and eigenvalues are given.
   --run     also store the series as a run of kind "import" in DIR (config.json, drift.jsonl, summary.json).
   Output JSON: [{"file", "paramNorm", "paramDistance", "relDrift", "lambdaMin", "lambdaMax"}, ...] in series order.`;
@@ -50,6 +51,8 @@ export async function driftCommand(argv: string[]): Promise<number> {
       steps: { type: 'string' },
       freeze: { type: 'string' },
       'keep-softmax': { type: 'boolean' },
+      input: { type: 'string' },
+      bind: { type: 'string', multiple: true },
       run: { type: 'string' },
     },
     strict: true,
@@ -61,6 +64,7 @@ export async function driftCommand(argv: string[]): Promise<number> {
   if (order !== 'step' && order !== 'given') throw new UsageError('--order must be step or given', driftUsage);
   await initBackend();
   const probe = await loadProbeSet(values.probe);
+  const bind = Object.fromEntries(await Promise.all((values.bind ?? []).map(parseBindFlag)));
   const files = await expandModelPaths(models);
   const steps = values.steps?.split(',').map((v) => v.trim());
   if (steps && (steps.length !== files.length || steps.some((v) => !/^\d+$/.test(v))))
@@ -68,9 +72,10 @@ export async function driftCommand(argv: string[]): Promise<number> {
   const report = await checkpointDrift(
     files.map((path) => ({ path })),
     probe,
-    { kernel, order, steps: steps?.map(Number), freeze: values.freeze?.split(',').filter(Boolean), logits: !values['keep-softmax'] },
+    { kernel, order, steps: steps?.map(Number), freeze: values.freeze?.split(',').filter(Boolean), logits: !values['keep-softmax'], inputName: values.input, bind },
     (p) => p.stage === 'done' && process.stderr.write(`  ${p.index + 1}/${p.total} ${p.file}\n`),
   );
+  for (const e of report.entries) for (const warning of e.warnings ?? []) process.stderr.write(`warning: ${e.file}: ${warning}\n`);
   const rows = report.entries.map((e) => ({ file: e.file, paramNorm: e.paramNorm, paramDistance: e.paramDistance, relDrift: e.relDrift, lambdaMin: e.lambdaMin, lambdaMax: e.lambdaMax }));
   await writeFileAtomic(values.out, `${JSON.stringify(rows)}\n`);
   if (values.run) await writeImportRun(values.run, report, { command: 'drift' });

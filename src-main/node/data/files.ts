@@ -5,7 +5,8 @@
 //          An optional header row (detected when a cell is not a number) names columns; a column named
 //          `label` (any case) holds the labels and is not an input. Without it, every column is an input.
 //          A labels .csv has one column, or a header with a `label` column.
-//   .json  {"inputs": nested array with leading dim n, "labels": [...] optional}, other fields ignored; a bare
+//   .json  {"inputs": nested array with leading dim n, "labels": [...] optional, "bind": {name: value} optional for a
+//          model's other inputs}, other fields ignored; a bare
 //          nested array is taken as inputs. A labels .json is [...] or {"labels": [...]}.
 // Pixel-like integer inputs are not rescaled: what the file holds is what the network sees.
 import { readFile } from 'node:fs/promises';
@@ -19,6 +20,8 @@ export interface InputsFile {
   x: Float64Array;
   n: number;
   sampleShape: number[];
+  /** JSON only: values for a model's other inputs ({"bind": {"h": [[...]], "sr": 16000}}), by input name. */
+  bind?: Record<string, { shape: number[]; data: Float64Array }>;
 }
 
 interface Table extends InputsFile {
@@ -28,8 +31,8 @@ interface Table extends InputsFile {
 
 /** Probe inputs from a .npy, .csv or .json file; labels inside the file are ignored. Shape as in InputsFile. */
 export async function readInputsFile(path: string): Promise<InputsFile> {
-  const { x, n, sampleShape } = await readTable(path);
-  return { x, n, sampleShape };
+  const { x, n, sampleShape, bind } = await readTable(path);
+  return { x, n, sampleShape, ...(bind ? { bind } : {}) };
 }
 
 /** Labels from a .npy ((n,) or (n, 1)), .csv (one column, or a `label` header column) or .json file; values unchecked. */
@@ -170,30 +173,40 @@ function parseJson(text: string, path: string): unknown {
   }
 }
 
+/** A nested array of finite numbers (or one number: shape []) as its shape and row-major float64 values. */
+export function nestedArray(value: unknown, path: string, what: string): { shape: number[]; data: Float64Array } {
+  const shape: number[] = [];
+  for (let level: unknown = value; Array.isArray(level); level = level[0]) shape.push(level.length);
+  const data = new Float64Array(shape.reduce((a, b) => a * b, 1));
+  let k = 0;
+  const walk = (v: unknown, depth: number, where: string): void => {
+    if (depth === shape.length) {
+      if (typeof v !== 'number') throw new CodedError('data/invalid', `${path}: ${where} is ${JSON.stringify(v)}, not a number`);
+      if (!Number.isFinite(v)) throw new CodedError('data/invalid', `${path}: ${where} is ${v}`);
+      data[k++] = v;
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth])
+      throw new CodedError('data/invalid', `${path}: ${where} should be an array of ${shape[depth]} (ragged ${what}, shape from the first entry [${shape.join(', ')}])`);
+    v.forEach((item, i) => walk(item, depth + 1, `${where}[${i}]`));
+  };
+  walk(value, 0, what);
+  return { shape, data };
+}
+
 function jsonTable(parsed: unknown, path: string): Table {
   const isObject = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
   const inputs = isObject ? (parsed as { inputs?: unknown }).inputs : parsed;
   if (!Array.isArray(inputs) || inputs.length === 0)
     throw new CodedError('data/invalid', `${path}: expected {"inputs": [...]} with at least one sample, or a bare nested array`);
-  const shape: number[] = [];
-  for (let level: unknown = inputs; Array.isArray(level); level = level[0]) shape.push(level.length);
-  const x = new Float64Array(shape.reduce((a, b) => a * b, 1));
-  let k = 0;
-  const walk = (value: unknown, depth: number, where: string): void => {
-    if (depth === shape.length) {
-      if (typeof value !== 'number') throw new CodedError('data/invalid', `${path}: ${where} is ${JSON.stringify(value)}, not a number`);
-      if (!Number.isFinite(value)) throw new CodedError('data/invalid', `${path}: ${where} is ${value}`);
-      x[k++] = value;
-      return;
-    }
-    if (!Array.isArray(value) || value.length !== shape[depth])
-      throw new CodedError('data/invalid', `${path}: ${where} should be an array of ${shape[depth]} (ragged inputs, shape from the first sample [${shape.join(', ')}])`);
-    value.forEach((v, i) => walk(v, depth + 1, `${where}[${i}]`));
-  };
-  walk(inputs, 0, 'inputs');
+  const { shape, data: x } = nestedArray(inputs, path, 'inputs');
   const rawLabels = isObject ? (parsed as { labels?: unknown }).labels : undefined;
   const labels = rawLabels === undefined ? undefined : checkLabelList(rawLabels, path);
-  return { x, n: shape[0], sampleShape: shape.slice(1), labels };
+  const rawBind = isObject ? (parsed as { bind?: unknown }).bind : undefined;
+  if (rawBind !== undefined && (rawBind === null || typeof rawBind !== 'object' || Array.isArray(rawBind)))
+    throw new CodedError('data/invalid', `${path}: "bind" should map input names to numbers or nested arrays`);
+  const bind = rawBind ? Object.fromEntries(Object.entries(rawBind).map(([name, v]) => [name, nestedArray(v, path, `bind.${name}`)])) : undefined;
+  return { x, n: shape[0], sampleShape: shape.slice(1), labels, ...(bind ? { bind } : {}) };
 }
 
 function checkLabelList(labels: unknown, path: string): number[] {

@@ -7,6 +7,7 @@ import type { MetricPointDto } from '../../contract/api';
 import { initBackend } from '../backend';
 import { parseConfigOf } from '../config-file';
 import { checkpointDrift, type DriftEntry } from '../onnx/import/checkpoint-drift';
+import { parseBindings } from '../onnx/import/input-binding';
 import { loadProbeSet } from '../onnx/import/probe-set';
 import type { Store } from '../store/store';
 import type { MetricRow, RunId } from '../store/types';
@@ -49,6 +50,8 @@ export async function runImportJob(store: Store, runId: RunId, options: { signal
       kernel: config.kernel,
       freeze: config.freeze,
       logits: !config.keepSoftmax,
+      bind: await parseBindings(config.bind),
+      inputName: config.inputName,
       steps: config.steps,
       signal,
       onEntry: (entry, index, _total, snapshot) => {
@@ -62,12 +65,14 @@ export async function runImportJob(store: Store, runId: RunId, options: { signal
       },
     });
     const last = report.entries.at(-1);
+    const warnings = report.entries.flatMap((e) => (e.warnings ?? []).map((w) => `${e.file}: ${w}`));
     const summary = {
       checkpoints: report.entries.length,
       model: report.model,
       probe: report.probe,
       kernel: report.kernel,
       files: report.entries.map((e) => ({ file: e.file, step: e.step })),
+      ...(warnings.length > 0 ? { warnings } : {}),
       ...(last ? { finalRelDrift: last.relDrift, finalParamDistance: last.paramDistance } : {}),
     };
     lifecycle.end({ status: report.cancelled ? 'cancelled' : 'done' }, summary);

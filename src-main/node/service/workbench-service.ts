@@ -17,6 +17,7 @@ import { expandModelPaths } from '../onnx/import/model-paths';
 import { defaultBundlePath, exportsDir, readExportChunk } from '../transfers/export-files';
 import { pathsNamedByRuns, pruneUploads } from '../transfers/upload-pruning';
 import { createUploadStore } from '../transfers/upload-store';
+import { exportSlurmSweep } from '../sweeps/slurm-export';
 import { createEventHub } from './event-hub';
 import { downsampleSquare } from './downsample';
 import type { WorkbenchService, WorkbenchServiceOptions } from './workbench-service-types';
@@ -143,6 +144,7 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
       const { bytes, size } = await readExportChunk(exportsDir(options.workspaceDir), path, offset, length ?? UPLOAD_CHUNK_BYTES);
       return { data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), bytes: size };
     },
+    'sweeps:export-slurm': ({ spec, slurm }) => exportSlurmSweep(options.workspaceDir, spec, slurm),
     'runs:subscribe': ({ id }) => {
       const run = store.runs.get(id);
       const raw = store.metrics.read(id);

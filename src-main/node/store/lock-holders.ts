@@ -39,7 +39,8 @@ function removeQuietly(remove: () => void): void {
   }
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this host is alive (EPERM: it exists but belongs to another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -32,6 +32,8 @@ export interface RunRepo {
   create(projectId: ProjectId, run: NewRun): RunRecord;
   get(id: RunId): RunRecord;
   list(projectId: ProjectId, filter?: { readonly status?: readonly RunState[] }): RunRecord[];
+  /** The project's runs that carry `tag` (e.g. the key a merge recognises an already merged run by). */
+  findByTag(projectId: ProjectId, tag: string): RunRecord[];
   /** queued -> running; records the backend, this connection as the runner, and what is known at the start (summary). */
   markRunning(id: RunId, backend?: RunBackend, summary?: object): RunRecord;
   /** running -> done. */
@@ -166,6 +168,13 @@ export function createRunRepo(db: Database, afterDelete: () => void): RunRepo {
       // Whole records: a runs table shows config fields, and one query beats a runs:get per row.
       return db.all<RunRow>(`SELECT ${COLUMNS}, r.config, r.backend FROM runs r WHERE r.project_id = ?${where} ORDER BY r.created DESC, r.id DESC`, [projectId, ...states]).map(toRecord);
     },
+    findByTag: (projectId, tag) =>
+      db
+        .all<RunRow>(
+          `SELECT ${COLUMNS}, r.config, r.backend FROM runs r WHERE r.project_id = ? AND EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND t.tag = ?) ORDER BY r.id`,
+          [projectId, tag],
+        )
+        .map(toRecord),
     markRunning: (id, backend, summary) =>
       transition(id, 'running', 'started = ?, runner = ?, backend = ?, summary = ?', [Date.now(), db.holderId, backend ? toJson(backend) : null, summary ? toJson(summary) : null]),
     markDone: (id, summary) => transition(id, 'done', 'finished = ?, summary = ?', [Date.now(), summary ? toJson(summary) : null]),

@@ -34,6 +34,8 @@ export interface Store {
   exportProject(projectId: ProjectId, file: string): ExportResult;
   /** Adds the bundle's project as a new project (renamed when the name is taken). */
   importProject(file: string): ImportResult;
+  /** Runs `fn` (synchronous) in one transaction: the repository calls inside it commit together or not at all. */
+  transaction<T>(fn: () => T): T;
   /** SQLite's integrity check: ['ok'] or the problems it found. */
   check(): string[];
   close(): void;
@@ -59,6 +61,7 @@ export function openStore(file: string, options: OpenOptions = {}): Store {
       markInterruptedRuns,
       exportProject: (projectId, target) => exportProject(db, projectId, target),
       importProject: (source) => importProject(db, source),
+      transaction: (fn) => db.transaction(fn),
       check: () => db.all<{ integrity_check: string }>('PRAGMA integrity_check').map((r) => r.integrity_check),
       close: () => db.close(),
     };

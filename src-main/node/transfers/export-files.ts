@@ -1,6 +1,6 @@
-// Files the workbench writes for a client to take away (project bundles): they go to `<workspace>/exports/`, and
-// only files there can be read back through the API (downloads:read), in chunks, so a browser on another machine
-// can save a bundle while no client can read any other file of the host.
+// Files the workbench writes for a client to take away (project bundles, Slurm sweep folders): they go to
+// `<workspace>/exports/`, and only files there can be read back through the API (downloads:read), in chunks, so a
+// browser on another machine can save a bundle while no client can read any other file of the host.
 import { open, realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { CodedError } from '../../contract/result';
@@ -19,11 +19,15 @@ function fileSafe(name: string): string {
   );
 }
 
-/** `<workspace>/exports/<name>-<UTC time>.ntkproject`: a fresh name per export, sortable by time. */
-export function defaultBundlePath(workspaceDir: string, projectName: string, now = new Date()): string {
+/** `<workspace>/exports/<prefix><name>-<UTC time><suffix>`: a fresh name per export, sortable by time. */
+export function exportPath(workspaceDir: string, name: string, { prefix = '', suffix = '' } = {}, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
-  return join(exportsDir(workspaceDir), `${fileSafe(projectName)}-${stamp}${BUNDLE_EXTENSION}`);
+  return join(exportsDir(workspaceDir), `${prefix}${fileSafe(name)}-${stamp}${suffix}`);
 }
+
+/** `<workspace>/exports/<name>-<UTC time>.ntkproject`. */
+export const defaultBundlePath = (workspaceDir: string, projectName: string, now = new Date()): string =>
+  exportPath(workspaceDir, projectName, { suffix: BUNDLE_EXTENSION }, now);
 
 /** Bytes [offset, offset + length) of a file under `root` (links resolved first) and the file's size. */
 export async function readExportChunk(root: string, path: string, offset: number, length: number): Promise<{ bytes: Uint8Array; size: number }> {

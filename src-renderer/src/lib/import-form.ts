@@ -16,9 +16,11 @@ export interface ImportDraft {
   keepSoftmax: boolean;
   /** Training step per checkpoint file, comma or space separated; empty: from the file names. */
   steps: string;
+  /** Values for the model's other graph inputs by name: zeros, a number, or a tensor file on the host; empty: zeros. */
+  bind: Record<string, string>;
 }
 
-export const defaultImportDraft = (): ImportDraft => ({ models: '', probe: 'mnist:64', kernel: 'trace', name: '', freeze: [], keepSoftmax: false, steps: '' });
+export const defaultImportDraft = (): ImportDraft => ({ models: '', probe: 'mnist:64', kernel: 'trace', name: '', freeze: [], keepSoftmax: false, steps: '', bind: {} });
 
 /** The non-empty lines of the textarea, trimmed, duplicates dropped (the order is the checkpoint order). */
 export function parseModelPaths(text: string): string[] {
@@ -60,13 +62,22 @@ export function importRequestFromDraft(projectId: number, draft: ImportDraft): R
     ...(draft.freeze.length > 0 ? { freeze: [...draft.freeze] } : {}),
     ...(draft.keepSoftmax ? { keepSoftmax: true } : {}),
     ...(parseSteps(draft.steps) ? { steps: parseSteps(draft.steps) } : {}),
+    ...bindRequest(draft),
     ...(name ? { name } : {}),
   };
 }
 
 /** The imports:inspect request for the draft's current models and output choice (freeze left out: the list shows all). */
 export function inspectRequestFromDraft(draft: ImportDraft): RequestOf<'imports:inspect'> {
-  return { models: parseModelPaths(draft.models), ...(draft.keepSoftmax ? { keepSoftmax: true } : {}) };
+  return { models: parseModelPaths(draft.models), ...(draft.keepSoftmax ? { keepSoftmax: true } : {}), ...bindRequest(draft) };
+}
+
+/** The filled-in input bindings ({} when none): a field left empty binds zeros. */
+function bindRequest(draft: ImportDraft): { bind?: Record<string, string> } {
+  const entries = Object.entries(draft.bind)
+    .map(([name, value]) => [name, value.trim()] as const)
+    .filter(([, value]) => value !== '');
+  return entries.length > 0 ? { bind: Object.fromEntries(entries) } : {};
 }
 
 /** The textarea after a drop: existing lines kept, new ones appended without repeats. */

@@ -1,7 +1,9 @@
 // The paper's runs as New-run presets. Single runs are the example configs themselves (examples/*.json, bundled
-// at build time, so a preset can never drift from the file the CLI runs); sweeps start one run per combination.
+// at build time, so a preset can never drift from the file the CLI runs); sweeps start one run per combination,
+// expanded by the same code as the CLI's sweep specs.
 // Paper: Yu, Tian, Chen, ICLR 2025 (arXiv 2504.11130), Fig. 1-4.
 import type { RunConfigInput } from '../../../src-main/contract/run-config';
+import { expandSweep, type PlannedRun, type SweepPlan } from '../../../src-main/contract/sweep-expansion';
 import fig1Json from '../../../examples/fig1.json';
 import fig1SmallJson from '../../../examples/fig1-small.json';
 import fig1MseJson from '../../../examples/fig1-mse.json';
@@ -121,38 +123,29 @@ export const PRESETS: readonly Preset[] = [
   },
 ];
 
-export interface PlannedRun {
-  readonly config: RunConfigInput;
-  readonly name: string;
-  readonly tags: string[];
+/**
+ * The form's sweep as the one sweep expansion's plan (contract/sweep-expansion.ts): widths on model.width (a per-layer
+ * widths list gives way to them), losses on loss.kind, then seeds, the last varying fastest.
+ */
+export function sweepPlanOf(base: RunConfigInput, sweep: Sweep | undefined): SweepPlan {
+  const widths = sweep?.widths ?? [];
+  const { widths: _perLayer, ...model } = base.model;
+  return {
+    base: widths.length > 0 ? { ...base, model } : base,
+    axes: { 'model.width': widths, 'loss.kind': sweep?.losses ?? [] },
+    seeds: sweep?.seeds ?? [],
+  };
 }
 
-function withoutWidths(model: RunConfigInput['model']): RunConfigInput['model'] {
-  const { widths: _widths, ...rest } = model;
-  return rest;
+/** The runs the form starts: the expansion's, plus a tag shared by the whole sweep when it has more than one run. */
+export function plannedRuns(base: RunConfigInput, sweep: Sweep | undefined, sweepTag: string): PlannedRun[] {
+  const runs = expandSweep(sweepPlanOf(base, sweep));
+  return runs.length > 1 ? runs.map((run) => ({ ...run, tags: [sweepTag, ...run.tags] })) : runs;
 }
 
-/** One run per combination of the sweep's values, named and tagged by what varies (the tags group them in Compare). */
-export function expandSweep(base: RunConfigInput, sweep: Sweep | undefined, sweepTag: string): PlannedRun[] {
-  const widths = sweep?.widths.length ? sweep.widths : [undefined];
-  const losses = sweep?.losses.length ? sweep.losses : [undefined];
-  const seeds = sweep?.seeds.length ? sweep.seeds : [undefined];
-  const count = widths.length * losses.length * seeds.length;
-  const baseName = base.name ?? 'run';
-  const runs: PlannedRun[] = [];
-  for (const width of widths) {
-    for (const loss of losses) {
-      for (const seed of seeds) {
-        const config: RunConfigInput = {
-          ...base,
-          ...(seed !== undefined ? { seed } : {}),
-          model: width !== undefined ? { ...withoutWidths(base.model), width } : base.model,
-          loss: loss !== undefined ? { ...base.loss, kind: loss } : base.loss,
-        };
-        const parts = [width !== undefined ? `m=${width}` : '', loss ?? '', seed !== undefined ? `seed ${seed}` : ''].filter(Boolean);
-        runs.push({ config, name: count > 1 ? `${baseName} [${parts.join(', ')}]` : baseName, tags: count > 1 ? [sweepTag] : [] });
-      }
-    }
-  }
-  return runs;
+/** The form's sweep as a sweep spec (contract/sweep-spec.ts), for the Slurm export: the host expands it the same way. */
+export function sweepSpecOf(base: RunConfigInput, sweep: Sweep | undefined): Record<string, unknown> {
+  const plan = sweepPlanOf(base, sweep);
+  const axes = Object.fromEntries(Object.entries(plan.axes ?? {}).filter(([, values]) => values.length > 0));
+  return { ...(base.name ? { name: base.name } : {}), base: plan.base, axes, ...(plan.seeds?.length ? { seeds: plan.seeds } : {}) };
 }

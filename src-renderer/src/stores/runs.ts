@@ -91,11 +91,12 @@ export const useRunsStore = defineStore('runs', () => {
     return records.value.get(id) ?? putRecord(await call('runs:get', { id }));
   }
 
-  async function start(project: number, config: RunConfigInput, name?: string, tags?: string[]): Promise<RunRecord> {
+  /** `config` is a run config (RunConfigInput, or a sweep expansion's run); the host validates it. */
+  async function start(project: number, config: RunConfigInput | Readonly<Record<string, unknown>>, name?: string, tags?: string[]): Promise<RunRecord> {
     return putRecord(
       await call('runs:start', {
         projectId: project,
-        config,
+        config: { ...config },
         ...(name ? { name } : {}),
         ...(tags && tags.length > 0 ? { tags } : {}),
       }),

@@ -1,10 +1,10 @@
 // Node attributes: decoded from AttributeProto once (type taken from the field that is set when an old exporter left
 // `type` empty), then read by translators through typed getters that name the node when something is off.
 import { CodedError } from '../../../contract/result';
-import { AttributeProtoAttributeType as AT, type AttributeProto } from '../onnx-schema';
+import { AttributeProtoAttributeType as AT, type AttributeProto, type GraphProto } from '../onnx-schema';
 import type { ExternalDataReader } from './external-data';
 import { toNumber } from './int64';
-import type { AttrValue, HostTensor, IrNode } from './ir';
+import type { AttrValue, HostTensor, IrNode, IrSubgraph } from './ir';
 import { decodeTensor } from './tensor-data';
 
 const utf8 = new TextDecoder();
@@ -23,8 +23,8 @@ function inferredType(a: AttributeProto): number {
   return AT.UNDEFINED;
 }
 
-/** One AttributeProto as an AttrValue; graphs, sparse tensors and type protos become 'unsupported' (refused on use). */
-export async function decodeAttribute(a: AttributeProto, where: string, external?: ExternalDataReader): Promise<AttrValue> {
+/** One AttributeProto as an AttrValue; a graph through `subgraph` (when given), lists of graphs, sparse tensors and type protos become 'unsupported' (refused on use). */
+export async function decodeAttribute(a: AttributeProto, where: string, external?: ExternalDataReader, subgraph?: (g: GraphProto) => Promise<IrSubgraph>): Promise<AttrValue> {
   if (a.refAttrName) return { kind: 'unsupported', what: `a reference to function attribute ${a.refAttrName}` };
   switch (inferredType(a)) {
     case AT.FLOAT:
@@ -42,6 +42,8 @@ export async function decodeAttribute(a: AttributeProto, where: string, external
     case AT.TENSOR:
       return { kind: 'tensor', value: await decodeTensor(a.t ?? {}, `${where} attribute ${a.name}`, external) };
     case AT.GRAPH:
+      if (subgraph && a.g) return { kind: 'graph', value: await subgraph(a.g) };
+      return { kind: 'unsupported', what: 'a subgraph (control flow)' };
     case AT.GRAPHS:
       return { kind: 'unsupported', what: 'a subgraph (control flow)' };
     default:
@@ -88,8 +90,16 @@ export class AttrReader {
     return this.get(name, 'ints', fallback) as readonly number[];
   }
 
+  strings(name: string, fallback?: readonly string[]): readonly string[] {
+    return this.get(name, 'strings', fallback) as readonly string[];
+  }
+
   floats(name: string, fallback?: readonly number[]): readonly number[] {
     return this.get(name, 'floats', fallback) as readonly number[];
+  }
+
+  graph(name: string): IrSubgraph {
+    return this.get(name, 'graph') as IrSubgraph;
   }
 
   tensor(name: string): HostTensor | undefined {

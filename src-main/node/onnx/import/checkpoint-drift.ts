@@ -12,8 +12,9 @@ import { importedNtk } from './imported-ntk';
 import type { ImportedModel, ModelSummary } from './imported-model';
 import type { ImportOptions } from './import-options';
 import { openModel, sourceName, type ModelSource } from './model-source';
+import { saturationWarning } from './saturation';
 import { DEFAULT_TOLERANCE, validateAgainstOrt, type Tolerance } from './ort-validation';
-import { checkProbeFits, type ProbeSet } from './probe-set';
+import { checkProbeFits, withProbeBindings, type ProbeSet } from './probe-set';
 
 export interface DriftOptions extends ImportOptions {
   /** Kernel the drift and spectrum are measured on (default trace). */
@@ -48,6 +49,8 @@ export interface DriftEntry {
   /** f_t(x) [n][k]. */
   readonly outputs: number[][];
   readonly validation: { readonly maxAbsError: number; readonly maxRelError: number };
+  /** Why this checkpoint's kernel may mislead (saturated outputs); absent when there is nothing to say. */
+  readonly warnings?: readonly string[];
   readonly implementation: NtkImplementation;
   readonly ms: number;
 }
@@ -125,7 +128,7 @@ export async function checkpointDrift(sources: readonly ModelSource[], probe: Pr
       const file = sourceName(source);
       const report = (stage: DriftProgress['stage']) => onProgress?.({ index, total: items.length, file, stage });
       report('import');
-      const model = await openModel(source, { ...options, inputShape: options.inputShape ?? probe.sampleShape });
+      const model = await openModel(source, withProbeBindings({ ...options, inputShape: options.inputShape ?? probe.sampleShape }, probe));
       try {
         if (first) {
           const difference = sameArchitecture(first.model, model);
@@ -165,8 +168,9 @@ export async function checkpointDrift(sources: readonly ModelSource[], probe: Pr
           implementation: ntk.implementation,
           ms: ntk.ms,
         };
-        entries.push(entry);
-        options.onEntry?.(entry, index, items.length, { kind: kernel, rows: kernel === 'full' ? probe.n * model.outputs : probe.n, kernel: k, eigenvalues: ntk.spectrumOf === kernel ? ntk.eigenvalues : undefined });
+        const warning = saturationWarning(model, ntk.outputs);
+        entries.push(warning ? { ...entry, warnings: [warning] } : entry);
+        options.onEntry?.(entries[entries.length - 1], index, items.length, { kind: kernel, rows: kernel === 'full' ? probe.n * model.outputs : probe.n, kernel: k, eigenvalues: ntk.spectrumOf === kernel ? ntk.eigenvalues : undefined });
         report('done');
       } finally {
         if (first?.model !== model) model.dispose();

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CodedError } from '../../../contract/result';
 import type { TensorParams } from '../../../core/models/tf-forward';
 import { AttrReader } from './attributes';
-import { isHost, type HostTensor, type IrGraph, type IrNode } from './ir';
+import type { Binding } from './input-binding';
+import { isHost, type HostTensor, type IrGraph, type IrNode, type IrSubgraph } from './ir';
 import { translatorFor } from './ops/op-registry';
 import type { OpContext, OpTranslator, Value } from './ops/op-types';
 import { VIEW_OPS, readKey } from './param-selection';
@@ -41,7 +42,7 @@ function neededNodes(graph: IrGraph, output: string): IrNode[] {
     const node = producer.get(stack.pop() as string);
     if (!node || needed.has(node)) continue;
     needed.add(node);
-    stack.push(...node.inputs.filter((v) => v !== ''));
+    stack.push(...node.inputs.filter((v) => v !== ''), ...node.implicit);
   }
   return graph.nodes.filter((n) => needed.has(n));
 }
@@ -78,11 +79,19 @@ function parameterShadows(graph: IrGraph, nodes: readonly IrNode[], paramNames: 
 }
 
 /**
- * Compiles `graph` for one input and one output. `paramNames` are initializers supplied per call (never folded);
+ * Compiles `graph` for one input and one output (other inputs come from `bindings`). `paramNames` are initializers supplied per call (never folded);
  * `constantReads` (see param-selection) read their host values instead. Cost: folding runs every host-evaluable
  * node whose inputs are all constant once, here.
  */
-export function compileGraph(graph: IrGraph, inputName: string, outputName: string, paramNames: ReadonlySet<string>, constantReads: ReadonlySet<string> = new Set(), opset = graph.opset): GraphProgram {
+export function compileGraph(
+  graph: IrGraph,
+  inputName: string,
+  outputName: string,
+  paramNames: ReadonlySet<string>,
+  constantReads: ReadonlySet<string> = new Set(),
+  opset = graph.opset,
+  bindings: readonly Binding[] = [],
+): GraphProgram {
   const nodes = neededNodes(graph, outputName);
   checkSupported(nodes);
   const statics = new Map<string, HostTensor>();
@@ -104,6 +113,17 @@ export function compileGraph(graph: IrGraph, inputName: string, outputName: stri
     },
   });
 
+  const branchSteps = new Map<IrSubgraph, Step[]>();
+  /** A branch's steps, made on first use; an op without a translator is refused when its branch is taken. */
+  const subgraphSteps = (sub: IrSubgraph): Step[] => {
+    let list = branchSteps.get(sub);
+    if (!list) {
+      checkSupported(sub.nodes);
+      list = sub.nodes.map((node) => ({ node, translator: translatorFor(node.opType, node.domain) as OpTranslator, attrs: new AttrReader(node) }));
+      branchSteps.set(sub, list);
+    }
+    return list;
+  };
   const steps: Step[] = [];
   for (const node of nodes) {
     const translator = translatorFor(node.opType, node.domain) as OpTranslator;
@@ -131,27 +151,40 @@ export function compileGraph(graph: IrGraph, inputName: string, outputName: stri
   return {
     steps: steps.length,
     run(params, x) {
-      const values = new Map<string, Value>([[inputName, x]]);
+      // Bound inputs are host constants for this batch size (shape arithmetic on them folds like any constant's).
+      const values = new Map<string, Value>([[inputName, x], ...bindings.map((b) => [b.name, b.valueFor(x.shape[0])] as const)]);
       const lookup = (name: string, reader: IrNode): Value => {
         const value = values.get(name) ?? statics.get(name) ?? (paramNames.has(name) ? params[name] : undefined);
         if (value === undefined) throw new CodedError('onnx/unsupported-op', `node ${reader.name} (${reader.opType}) reads ${name}, an optional output the importer does not produce`);
         return value;
       };
-      for (const step of steps) {
-        const { node, translator } = step;
-        try {
-          const inputs = node.inputs.map((v, i) => (v === '' ? undefined : (constantInput(node, i, v) ?? lookup(v, node))));
-          const ctx = makeContext(step, true);
-          const onHost = translator.host && inputs.every((v) => v === undefined || isHost(v));
-          const outputs = onHost ? (translator.host as NonNullable<OpTranslator['host']>)(ctx, inputs as (HostTensor | undefined)[]) : translator.run(ctx, inputs);
-          node.outputs.forEach((v, i) => {
-            const out = outputs[i];
-            if (out !== undefined && v !== '') values.set(v, out);
-          });
-        } catch (error) {
-          throw nodeError(node, error);
+      const runSteps = (list: readonly Step[], outer: boolean): void => {
+        for (const step of list) {
+          const { node, translator } = step;
+          try {
+            const inputs = node.inputs.map((v, i) => (v === '' ? undefined : ((outer ? constantInput(node, i, v) : undefined) ?? lookup(v, node))));
+            const ctx: OpContext = { ...makeContext(step, true), runSubgraph: (sub) => runSubgraph(sub) };
+            const onHost = translator.host && inputs.every((v) => v === undefined || isHost(v));
+            const outputs = onHost ? (translator.host as NonNullable<OpTranslator['host']>)(ctx, inputs as (HostTensor | undefined)[]) : translator.run(ctx, inputs);
+            node.outputs.forEach((v, i) => {
+              const out = outputs[i];
+              if (out !== undefined && v !== '') values.set(v, out);
+            });
+          } catch (error) {
+            throw nodeError(node, error);
+          }
         }
-      }
+      };
+      // A branch runs in the enclosing scope (ONNX outer-scope reads); its own names are unique model-wide.
+      const runSubgraph = (sub: IrSubgraph): Value[] => {
+        for (const [name, t] of sub.initializers) values.set(name, t);
+        runSteps(subgraphSteps(sub), false);
+        return sub.outputs.map((name) => values.get(name) ?? statics.get(name) ?? (paramNames.has(name) ? params[name] : undefined) ?? fail(name));
+      };
+      const fail = (name: string): never => {
+        throw new CodedError('onnx/invalid-model', `a branch returns ${name}, which it does not compute`);
+      };
+      runSteps(steps, true);
       const out = values.get(outputName) ?? statics.get(outputName) ?? params[outputName];
       if (out === undefined) throw new CodedError('onnx/invalid-model', `output ${outputName} was not computed`);
       return isHost(out) ? tf.tensor(Float32Array.from(out.data), [...out.shape]) : out;

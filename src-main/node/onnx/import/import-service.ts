@@ -8,7 +8,8 @@ import type { ImportOptions } from './import-options';
 import { openModel, type ModelSource } from './model-source';
 import { DEFAULT_TOLERANCE, validateAgainstOrt, type Tolerance, type ValidationReport } from './ort-validation';
 import type { ParamInfo } from './param-selection';
-import { checkProbeFits, type ProbeSet } from './probe-set';
+import { checkProbeFits, withProbeBindings, type ProbeSet } from './probe-set';
+import { saturationWarning } from './saturation';
 
 export interface ModelInspection {
   readonly summary: ModelSummary;
@@ -38,16 +39,19 @@ export interface NtkRequest extends ImportOptions {
 export interface NtkReport extends ImportedNtk {
   readonly summary: ModelSummary;
   readonly validation: Omit<ValidationReport, 'outputs'>;
+  /** Why the kernel may mislead (saturated outputs); empty when there is nothing to say. */
+  readonly warnings: readonly string[];
 }
 
 /** eNTK of one model on a probe set, after the onnxruntime check (which refuses a bad translation). */
 export async function modelNtk(source: ModelSource, probe: ProbeSet, request: NtkRequest): Promise<NtkReport> {
-  const model = await openModel(source, { ...request, inputShape: request.inputShape ?? probe.sampleShape });
+  const model = await openModel(source, withProbeBindings({ ...request, inputShape: request.inputShape ?? probe.sampleShape }, probe));
   try {
     checkProbeFits(probe, model.inputShape, model.summary.identifier);
     const { outputs, ...validation } = await validateAgainstOrt(model, probe.x, probe.n, request.tolerance ?? DEFAULT_TOLERANCE);
     const ntk = await importedNtk(model, probe.x, probe.n, { kernel: request.kernel, dtype: request.dtype, outputs });
-    return { ...ntk, summary: model.summary, validation };
+    const warning = saturationWarning(model, ntk.outputs);
+    return { ...ntk, summary: model.summary, validation, warnings: warning ? [warning] : [] };
   } finally {
     model.dispose();
   }

@@ -11,6 +11,7 @@ import { compileGraph } from './graph-program';
 import type { IrGraph } from './ir';
 import type { ImportOptions } from './import-options';
 import { chooseInput, chooseOutput, type BatchPolicy } from './model-io';
+import type { Binding } from './input-binding';
 import { selectParams, type ParamInfo } from './param-selection';
 
 export interface ModelSummary {
@@ -20,6 +21,8 @@ export interface ModelSummary {
   readonly irVersion: number;
   readonly opset: number;
   readonly inputName: string;
+  /** The other graph inputs and what they are bound to ("zeros", "16000", "tensor [1, 1, 16]"). */
+  readonly bound: Readonly<Record<string, string>>;
   /** The value f(x) is read from (the Softmax input when one was skipped). */
   readonly outputName: string;
   readonly skippedOutputOp?: string;
@@ -42,8 +45,22 @@ export interface ImportedModel extends DifferentiableModel {
   readonly graph: IrGraph;
   /** A self-contained model (external data inlined) whose single output is `summary.outputName`, for onnxruntime. */
   readonly referenceBytes: Uint8Array;
+  /** The other graph inputs, bound to constants (onnxruntime is fed the same values). */
+  readonly bindings: readonly Binding[];
+  /** Where f(x) is a Sigmoid or Softmax: its input (the logits), compared with onnxruntime where the output saturates. */
+  readonly preactivation?: Preactivation;
   /** Frees constant tensors; the model must not be used afterwards. */
   dispose(): void;
+}
+
+export interface Preactivation {
+  /** The value under the final activation, and that activation's op type. */
+  readonly name: string;
+  readonly op: string;
+  /** The file with `name` as its single output, for onnxruntime. */
+  readonly referenceBytes: Uint8Array;
+  /** The pre-activation values [n, m] at `params` for x [n, ...inputShape], float32; compiled on first use. */
+  apply(params: TensorParams, x: tf.Tensor): tf.Tensor2D;
 }
 
 export interface ImportedGraph {
@@ -60,13 +77,21 @@ function opCounts(graph: IrGraph): Record<string, number> {
   return counts;
 }
 
+/** The Sigmoid or Softmax that produces `output` (through Identity nodes), with its input. */
+function finalActivation(graph: IrGraph, output: string): { op: string; input: string } | undefined {
+  const producer = new Map(graph.nodes.flatMap((n) => n.outputs.map((v) => [v, n] as const)));
+  let node = producer.get(output);
+  while (node?.opType === 'Identity') node = producer.get(node.inputs[0]);
+  return node && (node.opType === 'Sigmoid' || node.opType === 'Softmax') ? { op: node.opType, input: node.inputs[0] } : undefined;
+}
+
 /**
  * Builds the model from a read graph; throws CodedError for anything it cannot differentiate or run. The graph is
  * compiled once: initializers the output turns out not to depend on stay inputs of that program, fed as constants.
  */
 export function buildImportedModel(source: ImportedGraph, options: ImportOptions = {}): ImportedModel {
   const { graph, identifier } = source;
-  const input = chooseInput(graph, identifier, options.inputShape);
+  const input = chooseInput(graph, identifier, options.inputShape, options);
   const output = chooseOutput(graph, identifier, options);
   const candidates = selectParams(graph, options.freeze);
   const candidateParams: ParamSet = candidates.params.map((p) => {
@@ -74,7 +99,7 @@ export function buildImportedModel(source: ImportedGraph, options: ImportOptions
     if (values.some((v) => !Number.isFinite(v))) throw new CodedError('onnx/invalid-model', `${identifier}: parameter ${p.name} holds non-finite values`);
     return { name: p.name, shape: p.shape, values };
   });
-  const program = compileGraph(graph, input.name, output.name, new Set(candidates.params.map((p) => p.name)), candidates.constantReads);
+  const program = compileGraph(graph, input.name, output.name, new Set(candidates.params.map((p) => p.name)), candidates.constantReads, graph.opset, input.bindings);
   const candidateTensors: TensorParams = Object.fromEntries(candidateParams.map((p) => [p.name, tf.tensor(p.values, [...p.shape])]));
   let batch = input.batch;
   let outputs: number;
@@ -111,6 +136,7 @@ export function buildImportedModel(source: ImportedGraph, options: ImportOptions
     irVersion: graph.irVersion,
     opset: graph.opset,
     inputName: input.name,
+    bound: Object.fromEntries(input.bindings.map((b) => [b.name, b.describe])),
     outputName: output.name,
     skippedOutputOp: output.skipped,
     batch,
@@ -121,24 +147,37 @@ export function buildImportedModel(source: ImportedGraph, options: ImportOptions
     unused,
   };
   const finalBatch = batch;
+  const lastOp = finalActivation(graph, output.name);
+  let preProgram: ReturnType<typeof compileGraph> | undefined;
+  const candidateNames = new Set(candidates.params.map((p) => p.name));
+  const shapedInput = (x: tf.Tensor) => (x.rank === 1 + input.sampleShape.length ? x : tf.reshape(x, [x.shape[0], ...input.sampleShape]));
+  const preactivation: Preactivation | undefined = lastOp && {
+    name: lastOp.input,
+    op: lastOp.op,
+    referenceBytes: source.referenceFor(lastOp.input),
+    apply(params, x) {
+      preProgram ??= compileGraph(graph, input.name, lastOp.input, candidateNames, candidates.constantReads, graph.opset, input.bindings);
+      const pre = preProgram;
+      return tf.tidy(() => outputMatrix(runBatched(pre, finalBatch, unused.length > 0 ? { ...params, ...fixed } : params, shapedInput(x)), x.shape[0], identifier));
+    },
+  };
   return {
     inputShape: input.sampleShape,
     outputs,
     params: selection.params.map((p) => ({ name: p.name, shape: p.shape })),
     apply(params: TensorParams, x: tf.Tensor): tf.Tensor2D {
-      return tf.tidy(() => {
-        const n = x.shape[0];
-        const shaped = x.rank === 1 + input.sampleShape.length ? x : tf.reshape(x, [n, ...input.sampleShape]);
-        return outputMatrix(runBatched(program, finalBatch, unused.length > 0 ? { ...params, ...fixed } : params, shaped), n, identifier);
-      });
+      return tf.tidy(() => outputMatrix(runBatched(program, finalBatch, unused.length > 0 ? { ...params, ...fixed } : params, shapedInput(x)), x.shape[0], identifier));
     },
     summary,
     paramInfo: selection.params,
     initialParams,
     graph,
     referenceBytes: source.referenceFor(output.name),
+    bindings: input.bindings,
+    ...(preactivation ? { preactivation } : {}),
     dispose: () => {
       program.dispose();
+      preProgram?.dispose();
       tf.dispose(Object.values(fixed));
     },
   };

@@ -11,6 +11,7 @@ import { empiricalNtkFn, type NtkModel } from '../../../core/ntk/empirical-ntk';
 import { classTrace, type KernelMode, type NtkImplementation } from '../../../core/ntk/kernel-types';
 import { matmulEngine } from '../../engines';
 import { matchFcn } from './fcn-chain';
+import { fcnObstacle } from './fcn-obstacle';
 import type { ImportedModel } from './imported-model';
 import { translatedOutputs } from './ort-validation';
 
@@ -63,7 +64,7 @@ export async function importedNtk(model: ImportedModel, x: Float64Array, n: numb
   const wanted = options.implementation ?? 'auto';
   const fcn = wanted === 'generic' ? undefined : matchFcn(model);
   if ((wanted === 'structured' || options.dtype === 'float64') && !fcn)
-    throw new CodedError('onnx/unsupported-model', `${model.summary.identifier}: the ${options.dtype === 'float64' ? 'float64 path' : 'structured kernel'} needs a plain MLP chain (Gemm/MatMul, Relu) with FCN multipliers; use float32 and the generic kernel`);
+    throw new CodedError('onnx/unsupported-model', `${model.summary.identifier}: the ${options.dtype === 'float64' ? 'float64 path' : 'structured kernel'} needs a plain MLP chain (Gemm/MatMul, Relu) with FCN multipliers, and ${fcnObstacle(model)}; use float32 and the generic kernel`);
   const implementation: NtkImplementation = options.dtype === 'float64' ? 'reference-f64' : fcn ? 'structured' : 'generic';
   const ntkModel: NtkModel = fcn ? { differentiable: model, architecture: fcn.architecture, toNative: fcn.toNative } : { differentiable: model };
   const engine = implementation === 'reference-f64' ? undefined : (options.engine ?? (await matmulEngine()));

@@ -21,7 +21,15 @@ export type AttrValue =
   | { readonly kind: 'floats'; readonly value: readonly number[] }
   | { readonly kind: 'strings'; readonly value: readonly string[] }
   | { readonly kind: 'tensor'; readonly value: HostTensor }
+  | { readonly kind: 'graph'; readonly value: IrSubgraph }
   | { readonly kind: 'unsupported'; readonly what: string };
+
+/** A control-flow body (If branch): its nodes in order, its own initializers, the values it returns. */
+export interface IrSubgraph {
+  readonly nodes: readonly IrNode[];
+  readonly initializers: ReadonlyMap<string, HostTensor>;
+  readonly outputs: readonly string[];
+}
 
 export interface IrNode {
   /** The node's name, or a generated `#index opType` when the file leaves it empty (ONNX allows that). */
@@ -33,6 +41,8 @@ export interface IrNode {
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   readonly attrs: ReadonlyMap<string, AttrValue>;
+  /** Outer-scope values its subgraphs read (control flow); empty for every other node. */
+  readonly implicit: readonly string[];
 }
 
 /** A graph input or output: element type (ONNX TensorProto.DataType code) and dims (number, symbolic name, or unknown). */

@@ -7,12 +7,13 @@ import { decodeAttribute } from './attributes';
 import { externalDataReader } from './external-data';
 import type { ImportContext } from './import-context';
 import { toNumber } from './int64';
-import type { AttrValue, HostTensor, IrGraph, IrNode, IrValueInfo } from './ir';
+import type { AttrValue, HostTensor, IrGraph, IrNode, IrSubgraph, IrValueInfo } from './ir';
 import { decodeTensor } from './tensor-data';
 
 export const MIN_OPSET = 9;
 export const MAX_OPSET = 21;
 const MAX_NODES = 100_000;
+const MAX_SUBGRAPH_DEPTH = 4;
 
 /** Parses the bytes with the ONNX schema; truncated or non-protobuf bytes give onnx/parse-failed. */
 export function parseModelProto(context: ImportContext): ModelProto {
@@ -58,19 +59,31 @@ async function readInitializers(graph: GraphProto, context: ImportContext): Prom
   return out;
 }
 
-async function readNodes(graph: GraphProto, context: ImportContext): Promise<IrNode[]> {
+/** Values a subgraph reads from enclosing scopes: read by its nodes (or theirs), produced by none, not its initializers. */
+function freeValues(sub: IrSubgraph): string[] {
+  const local = new Set([...sub.initializers.keys(), ...sub.nodes.flatMap((n) => n.outputs)]);
+  return [...new Set(sub.nodes.flatMap((n) => [...n.inputs, ...n.implicit]).filter((v) => v !== '' && !local.has(v)))];
+}
+
+async function readNodes(graph: GraphProto, context: ImportContext, depth = 0): Promise<IrNode[]> {
   const protos = graph.node ?? [];
   if (protos.length > MAX_NODES) throw new CodedError('onnx/invalid-model', `${context.identifier}: ${protos.length} nodes is more than ${MAX_NODES}`);
   const external = externalDataReader(context);
+  // If branches are read (a few levels deep); Loop and Scan bodies stay refused where they are used.
+  const subgraph =
+    depth < MAX_SUBGRAPH_DEPTH
+      ? async (g: GraphProto): Promise<IrSubgraph> => ({ nodes: await readNodes(g, context, depth + 1), initializers: await readInitializers(g, context), outputs: (g.output ?? []).map((o) => o.name ?? '') })
+      : undefined;
   const nodes: IrNode[] = [];
   for (const [index, p] of protos.entries()) {
     const opType = p.opType ?? '';
     const name = p.name || `#${index} ${opType}`;
     if (!opType) throw new CodedError('onnx/invalid-model', `${context.identifier}: node ${name} has no op type`);
     const attrs = new Map<string, AttrValue>();
-    for (const a of p.attribute ?? []) attrs.set(a.name ?? '', await decodeAttribute(a, `node ${name}`, external));
+    for (const a of p.attribute ?? []) attrs.set(a.name ?? '', await decodeAttribute(a, `node ${name}`, external, opType === 'If' ? subgraph : undefined));
     const domain = p.domain === 'ai.onnx' ? '' : (p.domain ?? '');
-    nodes.push({ name, opType, domain, inputs: [...(p.input ?? [])], outputs: [...(p.output ?? [])], attrs });
+    const implicit = [...new Set([...attrs.values()].flatMap((v) => (v.kind === 'graph' ? freeValues(v.value) : [])))];
+    nodes.push({ name, opType, domain, inputs: [...(p.input ?? [])], outputs: [...(p.output ?? [])], attrs, implicit });
   }
   return nodes;
 }
@@ -85,7 +98,7 @@ function topologicalOrder(nodes: IrNode[], available: Set<string>, identifier: s
       producer.set(out, i);
     }
   });
-  const waiting = nodes.map((node) => new Set(node.inputs.filter((v) => v !== '' && !available.has(v))));
+  const waiting = nodes.map((node) => new Set([...node.inputs, ...node.implicit].filter((v) => v !== '' && !available.has(v))));
   for (const [i, node] of nodes.entries())
     for (const v of waiting[i])
       if (!producer.has(v)) throw new CodedError('onnx/invalid-model', `${identifier}: node ${node.name} (${node.opType}) reads ${v}, which no input, initializer or node provides`);

@@ -1,5 +1,6 @@
 // Which initializers are trainable parameters: float initializers that reach a weight or bias slot (Gemm B/C,
-// MatMul, Conv W/B, normalisation scale/B, PRelu slope, a bias Add/Sub or elementwise-scale Mul after a layer),
+// MatMul, Conv W/B, normalisation scale/B, PRelu slope, a bias Add/Sub or elementwise-scale Mul after a layer, a
+// token concatenated to a layer's output),
 // possibly through view ops (Identity, Reshape, Transpose, ...). Shape constants, running statistics, scalar
 // multipliers and divisors stay constants; `freeze` moves any name back to the constants. A parameter that also
 // reaches a constant slot (exporters deduplicate equal initializers: a fresh BatchNorm's running_var is its weight)
@@ -12,6 +13,11 @@ export interface ParamInfo {
   readonly shape: readonly number[];
   /** The first slot it feeds, e.g. "Gemm fc1 input 1". */
   readonly feeds: string;
+  /**
+   * It looks like a fixed transform (an STFT basis, a mel filter bank): a bias-free layer on the raw input (or on
+   * another such layer) whose output goes straight into a magnitude or a logarithm. The app offers it frozen.
+   */
+  readonly fixedTransform?: true;
 }
 
 export interface ParamSelection {
@@ -29,17 +35,17 @@ export function readKey(node: IrNode, slot: number): string {
 }
 
 /** Ops that pass a tensor through with a new layout: a weight may be reshaped or transposed before use. */
-export const VIEW_OPS: ReadonlySet<string> = new Set(['Identity', 'Transpose', 'Reshape', 'Squeeze', 'Unsqueeze', 'Flatten', 'Cast']);
+export const VIEW_OPS: ReadonlySet<string> = new Set(['Identity', 'Transpose', 'Reshape', 'Squeeze', 'Unsqueeze', 'Flatten', 'Cast', 'Expand']);
 
 /**
  * Values computed downstream of a layer (an op with weight slots fed by a float initializer): a bias or scale is
  * added there, while Sub/Div/Mul on the raw input are preprocessing.
  */
-function downstreamOfLayers(graph: IrGraph): Set<string> {
+function downstreamOfLayers(graph: IrGraph, nodes: readonly IrNode[]): Set<string> {
   const after = new Set<string>();
   // Float initializers and views of them (a weight may be transposed or reshaped on its way to the layer).
   const weights = new Set([...graph.initializers].filter(([, t]) => isFloat(t.dtype)).map(([name]) => name));
-  for (const node of graph.nodes) {
+  for (const node of nodes) {
     if (VIEW_OPS.has(node.opType) && weights.has(node.inputs[0])) node.outputs.forEach((v) => weights.add(v));
     const slots = translatorFor(node.opType, node.domain)?.paramSlots ?? [];
     const isLayer = slots.some((slot) => weights.has(node.inputs[slot] ?? ''));
@@ -57,6 +63,9 @@ function isParamSlot(node: IrNode, slot: number, rank: number, size: number, aft
       return afterLayer && rank >= 1;
     case 'Mul':
       return afterLayer && size > 1;
+    case 'Concat':
+      // A learned token (a ViT's class token) joined to features a layer computed.
+      return node.inputs.some((v, i) => i !== slot && afterLayers.has(v));
     default:
       return translatorFor(node.opType, node.domain)?.paramSlots?.includes(slot) ?? false;
   }
@@ -91,21 +100,61 @@ function traceUses(name: string, rank: number, size: number, consumers: Consumer
   return { feeds, otherReads };
 }
 
+/** Ops after which a fixed transform's output is a magnitude or a log (power spectra, log-mel). */
+const MAGNITUDE_OPS: ReadonlySet<string> = new Set(['Pow', 'Abs', 'Sqrt', 'Log', 'ReduceL2', 'ReduceSumSquare']);
+/** Ops a fixed transform's output may pass through on its way there (views, cuts, a floor). */
+const PASS_OPS: ReadonlySet<string> = new Set([...VIEW_OPS, 'Slice', 'Gather', 'Split', 'Concat', 'Add', 'Max', 'Clip']);
+
+/** Weight names of the layers that look like fixed transforms (see ParamInfo.fixedTransform). Cost O(nodes + edges). */
+function fixedTransforms(nodes: readonly IrNode[], consumers: Consumers, weights: ReadonlySet<string>): Set<string> {
+  const feedsMagnitude = (value: string, depth: number): boolean =>
+    depth < 6 &&
+    (consumers.get(value) ?? []).some(
+      ({ node }) => MAGNITUDE_OPS.has(node.opType) || (node.opType === 'Mul' && node.inputs[0] === node.inputs[1]) || (PASS_OPS.has(node.opType) && node.outputs.some((o) => feedsMagnitude(o, depth + 1))),
+    );
+  const fixed = new Set<string>();
+  // Values computed by a trainable layer (anything downstream of one).
+  const trained = new Set<string>();
+  for (const node of nodes) {
+    const slots = translatorFor(node.opType, node.domain)?.paramSlots ?? [];
+    const weight = slots.map((slot) => node.inputs[slot] ?? '').find((v) => weights.has(v));
+    const dataIn = node.inputs.filter((v) => v !== '' && !weights.has(v));
+    if (weight !== undefined) {
+      // MatMul lists both operands as weight slots: only another float initializer there (a bias) counts.
+      const biasFree = slots.every((slot) => node.inputs[slot] === weight || !weights.has(node.inputs[slot] ?? ''));
+      if (biasFree && !dataIn.some((v) => trained.has(v)) && node.outputs.some((o) => feedsMagnitude(o, 0))) {
+        fixed.add(weight);
+        continue;
+      }
+      node.outputs.forEach((o) => trained.add(o));
+    } else if (node.inputs.some((v) => trained.has(v))) node.outputs.forEach((o) => trained.add(o));
+  }
+  return fixed;
+}
+
+/** The nodes with every If branch's nodes just before their If (a weight used inside a branch is still a weight). */
+function withBranches(nodes: readonly IrNode[]): IrNode[] {
+  return nodes.flatMap((node) => [...[...node.attrs.values()].flatMap((a) => (a.kind === 'graph' ? withBranches(a.value.nodes) : [])), node]);
+}
+
 /** Splits the float initializers of `graph` into parameters (file order) and constants. Cost O(nodes + edges). */
 export function selectParams(graph: IrGraph, freeze: readonly (string | RegExp)[] = []): ParamSelection {
+  const nodes = withBranches(graph.nodes);
   const consumers = new Map<string, { node: IrNode; slot: number }[]>();
-  for (const node of graph.nodes) node.inputs.forEach((v, slot) => v !== '' && consumers.set(v, [...(consumers.get(v) ?? []), { node, slot }]));
-  const afterLayers = downstreamOfLayers(graph);
+  for (const node of nodes) node.inputs.forEach((v, slot) => v !== '' && consumers.set(v, [...(consumers.get(v) ?? []), { node, slot }]));
+  const afterLayers = downstreamOfLayers(graph, nodes);
   const params: ParamInfo[] = [];
   const constantNames: string[] = [];
   const frozen: string[] = [];
   const constantReads = new Set<string>();
+  const floatWeights = new Set([...graph.initializers].filter(([, t]) => isFloat(t.dtype)).map(([name]) => name));
+  const fixed = fixedTransforms(nodes, consumers, floatWeights);
   for (const [name, tensor] of graph.initializers) {
     if (!isFloat(tensor.dtype)) continue;
     const { feeds, otherReads } = traceUses(name, tensor.shape.length, tensor.data.length, consumers, afterLayers);
     if (feeds !== undefined && matches(name, freeze)) frozen.push(name);
     if (feeds !== undefined && !matches(name, freeze)) {
-      params.push({ name, shape: tensor.shape, feeds });
+      params.push({ name, shape: tensor.shape, feeds, ...(fixed.has(name) ? { fixedTransform: true as const } : {}) });
       otherReads.forEach((key) => constantReads.add(key));
     } else {
       constantNames.push(name);

@@ -1,8 +1,9 @@
-// Probe sets for imported models: a file (JSON {"inputs", "labels"?}, .npy, .csv; see node/data/files.ts) or an
+// Probe sets for imported models: a file (JSON {"inputs", "labels"?, "bind"?}, .npy, .csv; see node/data/files.ts) or an
 // MNIST subset `mnist:N[:seed]`, checked against the model's input (sample size, finite values).
 import { CodedError } from '../../../contract/result';
 import { readInputsFile } from '../../data/files';
 import { loadMnist } from '../../data/mnist';
+import type { BindSpec } from './input-binding';
 import { sizeOf } from './ir';
 
 export interface ProbeSet {
@@ -12,6 +13,13 @@ export interface ProbeSet {
   readonly sampleShape: readonly number[];
   /** Where it came from, for reports. */
   readonly source: string;
+  /** Values for the model's other inputs given with the probe (JSON "bind"); options given elsewhere take precedence. */
+  readonly bind?: Readonly<Record<string, BindSpec>>;
+}
+
+/** The probe's bindings under those given explicitly (command line, app). */
+export function withProbeBindings<T extends { readonly bind?: Readonly<Record<string, BindSpec>> }>(options: T, probe: ProbeSet): T {
+  return probe.bind ? { ...options, bind: { ...probe.bind, ...options.bind } } : options;
 }
 
 const MNIST = /^mnist:(\d+)(?::(\d+))?$/;
@@ -26,7 +34,7 @@ export async function loadProbeSet(spec: string): Promise<ProbeSet> {
     return { x: data.x, n: data.n, sampleShape: [data.d], source: spec };
   }
   const file = await readInputsFile(spec);
-  return { x: file.x, n: file.n, sampleShape: file.sampleShape, source: spec };
+  return { x: file.x, n: file.n, sampleShape: file.sampleShape, source: spec, ...(file.bind ? { bind: file.bind } : {}) };
 }
 
 /** A probe set from data in memory (the app), checked for shape and finite values. */

@@ -2,6 +2,7 @@
 // PyTorch when present (fixtures/onnx/external) and on models made in code; failures exit 1 with the error code.
 // Two commands run as real processes through bin/ (default backend); the rest call main() in-process.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,6 +12,7 @@ import { main } from '../../../../src-main/cli/main';
 import { type FcnArchitecture, initParams } from '../../../../src-main/core/models/architecture';
 import { empiricalNtkF64 } from '../../../../src-main/core/models/reference-f64';
 import { classTrace } from '../../../../src-main/core/ntk/kernel-types';
+import { ModelBuilder, attr } from '../../../../src-main/node/onnx/model-builder';
 import { fcnOnnx } from '../../../fixtures/onnx/fcn-onnx';
 import { smallCnn } from '../../../fixtures/onnx/make-fixtures';
 import { EXTERNAL_DIR, externalManifest } from '../../../fixtures/onnx/manifest';
@@ -143,5 +145,75 @@ describe('ntk-workbench drift', () => {
     expect(again.map((r: { file: string }) => r.file)).toEqual([...rows.map((r: { file: string }) => r.file)].reverse());
     expect(again[0].relDrift).toBe(0);
     expect((await inProcess(['drift', '--models', folder, '--steps', '0,1', '--probe', probe, '--out', reversed])).code).toBe(2);
+  });
+});
+
+/** f(x) = W ((x + h) sr / 16000): a sample input x, recurrent state h [n, 3] and an int64 sample rate sr. */
+function twoInputModel(weights: number[]): Uint8Array {
+  const m = new ModelBuilder({ opset: 13 });
+  m.input('x', 'float32', ['n', 3]);
+  m.input('h', 'float32', ['n', 3]);
+  m.input('sr', 'int64', []);
+  const scaled = m.op('Mul', [m.op('Add', ['x', 'h']), m.op('Div', [m.op('Cast', ['sr'], { to: attr.int(1) }), m.constF32([16000])])]);
+  m.output(m.op('Gemm', [scaled, m.initializer('w', 'float32', [2, 3], weights)], { transB: attr.int(1) }), 'float32');
+  return m.encode();
+}
+
+describe('ntk-workbench ntk on what exporters produce', () => {
+  const blocks = JSON.parse(readFileSync(join(EXTERNAL_DIR, 'blocks', 'manifest.json'), 'utf8')) as { models: { file: string; probe: unknown[]; ntk: number[][] }[] };
+
+  for (const entry of blocks.models) {
+    it(`${entry.file}: the full kernel matches the float64 reference`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'cli-blocks-'));
+      await writeFile(join(dir, 'probe.json'), JSON.stringify({ inputs: entry.probe }));
+      const { code, stderr } = await inProcess(['ntk', '--model', join(EXTERNAL_DIR, 'blocks', entry.file), '--probe', join(dir, 'probe.json'), '--out', join(dir, 'r.json'), '--kernel', 'full', '--keep-softmax']);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      const result = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')) as { ntk: number[][] };
+      expect(relErr(result.ntk.flat(), entry.ntk.flat())).toBeLessThan(5e-6);
+    });
+  }
+
+  it('--bind gives the other graph inputs values; without it the import is refused naming them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-bind-'));
+    await writeFile(join(dir, 'm.onnx'), twoInputModel([0.1, -0.2, 0.3, 0.5, 0.4, -0.1]));
+    await writeFile(join(dir, 'probe.json'), JSON.stringify({ inputs: [[1, 2, 3], [0, -1, 0.5]] }));
+    await writeFile(join(dir, 'h.json'), JSON.stringify([[0.5, 0.5, 0.5]]));
+    const base = ['ntk', '--model', join(dir, 'm.onnx'), '--probe', join(dir, 'probe.json'), '--out', join(dir, 'r.json')];
+    const refused = await inProcess(base);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/onnx\/unsupported-model.*inputs h, sr besides the sample input x/);
+    const bound = await inProcess([...base, '--bind', `h=${join(dir, 'h.json')}`, '--bind', 'sr=8000']);
+    expect(bound.stderr).toBe('');
+    expect(bound.code).toBe(0);
+    const result = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')) as { outputs: number[][] };
+    // f(x) = W ((x + h) sr / 16000): sample 0, output 0 = 0.5 (0.1 1.5 - 0.2 2.5 + 0.3 3.5).
+    expect(result.outputs[0][0]).toBeCloseTo(0.5 * (0.1 * 1.5 - 0.2 * 2.5 + 0.3 * 3.5), 6);
+  });
+
+  it('drift --bind: two checkpoints of a model with bound state', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-drift-bind-'));
+    await writeFile(join(dir, 'ckpt-0.onnx'), twoInputModel([0.1, -0.2, 0.3, 0.5, 0.4, -0.1]));
+    await writeFile(join(dir, 'ckpt-10.onnx'), twoInputModel([0.2, -0.2, 0.3, 0.5, 0.1, -0.1]));
+    await writeFile(join(dir, 'probe.json'), JSON.stringify({ inputs: [[1, 2, 3], [0, -1, 0.5]], bind: { sr: 16000 } }));
+    const { code, stderr } = await inProcess(['drift', '--models', dir, '--probe', join(dir, 'probe.json'), '--out', join(dir, 'd.json'), '--bind', 'h=zeros']);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/2\/2 .*ckpt-10\.onnx/);
+    const rows = JSON.parse(await readFile(join(dir, 'd.json'), 'utf8')) as { file: string; paramDistance: number }[];
+    expect(rows.map((r) => r.file)).toEqual([join(dir, 'ckpt-0.onnx'), join(dir, 'ckpt-10.onnx')]);
+    expect(rows[1].paramDistance).toBeCloseTo(Math.hypot(0.1, 0.3), 6);
+  });
+
+  it('a saturated sigmoid prints a warning naming the pre-activation value', async () => {
+    const m = new ModelBuilder({ opset: 13 });
+    m.input('x', 'float32', ['n', 2]);
+    const logit = m.op('MatMul', ['x', m.initializer('w', 'float32', [2, 1], [30, -25])], {}, 'logit');
+    m.output(m.op('Sigmoid', [logit]), 'float32');
+    const dir = await mkdtemp(join(tmpdir(), 'cli-sat-'));
+    await writeFile(join(dir, 'm.onnx'), m.encode());
+    await writeFile(join(dir, 'probe.json'), JSON.stringify({ inputs: [[1, 0], [0.01, 0.01]] }));
+    const { code, stderr } = await inProcess(['ntk', '--model', join(dir, 'm.onnx'), '--probe', join(dir, 'probe.json'), '--out', join(dir, 'r.json')]);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^warning: 1 of 2 outputs are saturated .* pre-activation value logit/);
   });
 });

@@ -1,7 +1,10 @@
 // Seeded fuzzing: 72 byte-level corruptions of the fixtures (truncations, bit flips, overwritten, zeroed, inserted,
 // deleted and duplicated runs, damaged external data) and 60 structural ones (valid protobuf, wrong content: dims,
-// types, attributes, op types, wiring, opsets) go through import, onnxruntime validation and an eNTK. Nothing may
+// types, attributes, op types, wiring, opsets) go through import, onnxruntime validation and an eNTK, and 48 more of
+// models with the control-flow, attention and recurrent ops. Nothing may
 // crash or hang, and every failure must be a CodedError.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CodedError } from '../../../../src-main/contract/result';
 import { createRng, type Rng } from '../../../../src-main/core/random';
@@ -9,7 +12,8 @@ import { modelNtk } from '../../../../src-main/node/onnx/import/import-service';
 import { probeFromArray } from '../../../../src-main/node/onnx/import/probe-set';
 import { decodeModel, encodeModel, type ModelProto } from '../../../../src-main/node/onnx/onnx-schema';
 import { validFixtures, type Fixture } from '../../../fixtures/onnx/make-fixtures';
-import { manifest } from '../../../fixtures/onnx/manifest';
+import { EXTERNAL_DIR, manifest } from '../../../fixtures/onnx/manifest';
+import { ModelBuilder, attr } from '../../../../src-main/node/onnx/model-builder';
 import { probeInputs } from './helpers';
 
 type Mutation = (bytes: Uint8Array, rng: Rng) => Uint8Array;
@@ -58,19 +62,19 @@ const MUTATIONS: Record<string, Mutation> = {
   },
 };
 
-function variants(count: number, seed: number): { label: string; fixture: Fixture; inputSize: number }[] {
+function variants(count: number, seed: number, bases: readonly Base[] = manifestBases()): { label: string; fixture: Fixture; inputSize: number }[] {
   const rng = createRng(seed, 'fuzz');
   const names = Object.keys(MUTATIONS);
   const out: { label: string; fixture: Fixture; inputSize: number }[] = [];
   for (let i = 0; i < count; i++) {
-    const entry = manifest[i % manifest.length];
-    const base = validFixtures[entry.fixture]();
+    const entry = { fixture: bases[i % bases.length].name, inputSize: bases[i % bases.length].inputSize };
+    const base = bases[i % bases.length].fixture;
     const mutation = names[rng.int(names.length)];
     const damageSibling = base.siblings && base.siblings.size > 0 && rng.uniform() < 0.5;
     const fixture: Fixture = damageSibling
       ? { ...base, siblings: new Map([...(base.siblings ?? [])].map(([k, v]) => [k, MUTATIONS[mutation](v, rng)])) }
       : { ...base, bytes: MUTATIONS[mutation](base.bytes, rng) };
-    out.push({ label: `${i} ${entry.fixture} ${mutation}${damageSibling ? ' (external data)' : ''}`, fixture, inputSize: entry.inputShape.reduce((a, b) => a * b, 1) });
+    out.push({ label: `${i} ${entry.fixture} ${mutation}${damageSibling ? ' (external data)' : ''}`, fixture, inputSize: entry.inputSize });
   }
   return out;
 }
@@ -101,7 +105,8 @@ const STRUCTURAL: Record<string, (m: ModelProto, rng: Rng) => void> = {
   'op type': (m, rng) => {
     const nodes = m.graph?.node ?? [];
     const node = nodes[rng.int(nodes.length)];
-    if (node) node.opType = ['Relu', 'Conv', 'Gemm', 'MatMul', 'Reshape', 'Softmax', 'Add', 'Loop', ''][rng.int(9)];
+    const types = ['Relu', 'Conv', 'Gemm', 'MatMul', 'Reshape', 'Softmax', 'Add', 'Loop', '', 'If', 'GRU', 'LSTM', 'Einsum', 'Split', 'Where', 'Resize', 'ConvTranspose', 'Tile'];
+    if (node) node.opType = types[rng.int(types.length)];
   },
   rewire: (m, rng) => {
     const nodes = m.graph?.node ?? [];
@@ -125,12 +130,40 @@ const STRUCTURAL: Record<string, (m: ModelProto, rng: Rng) => void> = {
   },
 };
 
-function structuralVariants(count: number, seed: number): { label: string; fixture: Fixture; inputSize: number }[] {
+/** A fixture to corrupt and the size of one sample of its input. */
+interface Base {
+  readonly name: string;
+  readonly fixture: Fixture;
+  readonly inputSize: number;
+}
+
+const manifestBases = (): Base[] => manifest.map((entry) => ({ name: entry.fixture, fixture: validFixtures[entry.fixture](), inputSize: entry.inputShape.reduce((a, b) => a * b, 1) }));
+
+/** Models with the control-flow, attention and recurrent ops: the PyTorch ViT and GRU, and a shape-guarded If (plain
+ * Uint8Array copies: a Buffer's slice() is a view, and the mutations must not edit the shared bases). */
+function newOpBases(): Base[] {
+  const exported = (file: string, inputSize: number): Base => ({ name: file, fixture: { file, bytes: new Uint8Array(readFileSync(join(EXTERNAL_DIR, 'blocks', file))) }, inputSize });
+  const m = new ModelBuilder({ opset: 13 });
+  m.input('x', 'float32', ['n', 6]);
+  const cond = m.op('Equal', [m.op('Gather', [m.op('Shape', ['x']), m.constI64([1], [])], { axis: attr.int(0) }), m.constI64([6], [])]);
+  const thenG = m.subgraph('then');
+  const parts = ['p0', 'p1'];
+  thenG.node('Split', ['x', m.constI64([2, 4])], parts, { axis: attr.int(1) });
+  thenG.output(thenG.op('Einsum', [thenG.op('Tile', ['p0', m.constI64([1, 2])]), 'p1'], { equation: attr.string('bi,bi->bi') }), 'float32');
+  const elseG = m.subgraph('else');
+  elseG.output(elseG.op('Slice', ['x', m.constI64([0]), m.constI64([4]), m.constI64([1])]), 'float32');
+  const h = m.op('If', [cond], { then_branch: attr.graph(thenG), else_branch: attr.graph(elseG) });
+  const masked = m.op('Where', [m.op('Greater', [h, m.constF32([0])]), h, m.constF32([0.1])]);
+  m.output(m.op('Gemm', [masked, m.initializer('w', 'float32', [3, 4], Array.from({ length: 12 }, (_, i) => Math.cos(i))), m.initializer('b', 'float32', [3], [0, 0.1, 0.2])], { transB: attr.int(1) }), 'float32');
+  return [exported('torch-vit.onnx', 144), exported('torch-gru.onnx', 15), { name: 'guarded-if', fixture: { file: 'guarded-if.onnx', bytes: new Uint8Array(m.encode()) }, inputSize: 6 }];
+}
+
+function structuralVariants(count: number, seed: number, bases: readonly Base[] = manifestBases()): { label: string; fixture: Fixture; inputSize: number }[] {
   const rng = createRng(seed, 'structural');
   const names = Object.keys(STRUCTURAL);
   return Array.from({ length: count }, (_, i) => {
-    const entry = manifest[i % manifest.length];
-    const base = validFixtures[entry.fixture]();
+    const entry = { fixture: bases[i % bases.length].name, inputSize: bases[i % bases.length].inputSize };
+    const base = bases[i % bases.length].fixture;
     const model = decodeModel(base.bytes);
     const mutation = names[rng.int(names.length)];
     STRUCTURAL[mutation](model, rng);
@@ -141,7 +174,7 @@ function structuralVariants(count: number, seed: number): { label: string; fixtu
       // An edit the schema itself refuses: keep the original (it then imports fine).
       bytes = base.bytes;
     }
-    return { label: `${i} ${entry.fixture} ${mutation}`, fixture: { ...base, bytes }, inputSize: entry.inputShape.reduce((a, b) => a * b, 1) };
+    return { label: `${i} ${entry.fixture} ${mutation}`, fixture: { ...base, bytes }, inputSize: entry.inputSize };
   });
 }
 
@@ -169,6 +202,15 @@ describe('fuzzed fixtures', () => {
     expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(72);
     expect(counts.get('internal')).toBeUndefined();
     console.log('byte-level fuzz outcomes', Object.fromEntries(counts));
+  });
+
+  it('the new ops (If, Where, Split, Tile, Einsum, GRU, attention blocks): 18 byte-level and 30 structural corruptions', async () => {
+    const bases = newOpBases();
+    for (const b of bases) expect((await outcomes([{ label: b.name, fixture: b.fixture, inputSize: b.inputSize }])).get('ok'), b.name).toBe(1);
+    const counts = await outcomes([...variants(18, 31, bases), ...structuralVariants(30, 32, bases)]);
+    expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(48);
+    expect(counts.get('internal')).toBeUndefined();
+    console.log('new-op fuzz outcomes', Object.fromEntries(counts));
   });
 
   it('60 structural corruptions: each imports and computes, or fails with a CodedError', async () => {

@@ -2,6 +2,8 @@
 // has no Conv2DBackpropFilter, which the im2col Conv avoids): directional derivatives J v from tfjs autodiff match
 // central differences of onnxruntime's forward pass (an independent implementation) with the parameters moved by
 // +-h v, and the eNTK of the small CNN is symmetric, PSD and has ||grad f_c(x_i)||^2 on its diagonal.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +13,7 @@ import type { ImportedModel } from '../../../../src-main/node/onnx/import/import
 import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
 import { decodeModel, encodeModel } from '../../../../src-main/node/onnx/onnx-schema';
 import { opZoo, residualMlp, smallCnn, type Fixture } from '../../../fixtures/onnx/make-fixtures';
+import { EXTERNAL_DIR } from '../../../fixtures/onnx/manifest';
 import { openFixture, probeInputs } from './helpers';
 
 /** onnxruntime's f(x) for the model's reference graph with its parameter initializers replaced by `params`. */
@@ -57,7 +60,17 @@ function directional(model: ImportedModel, v: ParamSet, x: Float64Array, n: numb
   return out;
 }
 
-const cases: Record<string, () => Fixture> = { 'small CNN': smallCnn, 'residual MLP': residualMlp, 'op zoo': opZoo };
+/** A PyTorch export from fixtures/onnx/external/blocks (export-torch-blocks.py). */
+const exported = (file: string) => (): Fixture => ({ file, bytes: readFileSync(join(EXTERNAL_DIR, 'blocks', file)) });
+
+const cases: Record<string, () => Fixture> = {
+  'small CNN': smallCnn,
+  'residual MLP': residualMlp,
+  'op zoo': opZoo,
+  'PyTorch ViT (attention, LayerNorm, GELU)': exported('torch-vit.onnx'),
+  'PyTorch bidirectional GRU': exported('torch-gru.onnx'),
+  'PyTorch LSTM': exported('torch-lstm.onnx'),
+};
 
 describe('gradients of translated graphs', () => {
   it('run on the backend CI uses', () => {

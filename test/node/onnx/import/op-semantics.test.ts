@@ -1,6 +1,7 @@
 // Op translations against onnxruntime where ONNX semantics vary by opset or attribute (axes as attributes or inputs,
 // Softmax's 2-D flattening before opset 13, Slice steps, ceil mode, dilations, auto_pad, 1-D conv, Gemm flags...),
 // each in a micro model. Each model must also differentiate on the active backend (a trace eNTK with finite entries).
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
 import { validateAgainstOrt } from '../../../../src-main/node/onnx/import/ort-validation';
@@ -158,6 +159,124 @@ const cases: Record<string, Case> = {
       return head(m, m.op('Elu', [bn], { alpha: attr.float(0.5) }), 4);
     },
   },
+  'Split by sizes (opset 13) and into equal parts (opset 18 num_outputs), Tile (opset 18)': {
+    opset: 18,
+    input: [2, 6],
+    build: (m) => {
+      const [a, b] = ['sa', 'sb'];
+      m.node('Split', ['x', m.constI64([2, 4])], [a, b], { axis: attr.int(2) });
+      const [c, d] = ['sc', 'sd'];
+      m.node('Split', [b], [c, d], { axis: attr.int(2), num_outputs: attr.int(2) });
+      const tiled = m.op('Tile', [a, m.constI64([1, 2, 3])]);
+      return head(m, m.op('Concat', [m.op('Flatten', [tiled]), m.op('Flatten', [m.op('Mul', [c, d])])], { axis: attr.int(1) }), 24 + 4);
+    },
+  },
+  'Where with a data mask (Greater) and a constant mask (Equal), broadcasting (opset 13)': {
+    opset: 13,
+    input: [3, 4],
+    build: (m) => {
+      const scaled = m.op('Mul', ['x', m.initializer('ws', 'float32', [4], w('ws', [4]))]);
+      const dataMask = m.op('Where', [m.op('Greater', ['x', m.constF32([0.1])]), scaled, m.op('Tanh', ['x'])]);
+      const fixed = m.op('Equal', [m.constI64([0, 1, 0, 1]), m.constI64([1])]);
+      return head(m, m.op('Where', [fixed, dataMask, m.constF32([-1])]), 12);
+    },
+  },
+  'Einsum: batched product, attention scores, implicit output and an outer product (opset 12)': {
+    opset: 12,
+    input: [3, 4],
+    build: (m) => {
+      const bik = m.op('Einsum', ['x', m.initializer('ek', 'float32', [4, 5], w('ek', [4, 5]))], { equation: attr.string('bij,jk->bik') });
+      const scores = m.op('Einsum', [bik, bik], { equation: attr.string('bid,bjd->bij') });
+      const implicit = m.op('Einsum', ['x'], { equation: attr.string('bij') });
+      const outer = m.op('Einsum', [m.op('ReduceSum', ['x'], { axes: attr.ints([2]), keepdims: attr.int(0) }), m.constF32([1, -1], [2])], { equation: attr.string('bi,j->bij') });
+      return head(m, m.op('Concat', [m.op('Flatten', [scores]), m.op('Flatten', [implicit]), m.op('Flatten', [outer])], { axis: attr.int(1) }), 9 + 12 + 6);
+    },
+  },
+  'attention as written out: MatMul chains with Transpose, Softmax inside, Expand of a learned token (opset 13)': {
+    opset: 13,
+    input: [4, 6],
+    build: (m) => {
+      const proj = (name: string) => m.op('MatMul', ['x', m.initializer(name, 'float32', [6, 6], w(name, [6, 6]))]);
+      const [q, k, v] = [proj('wq'), proj('wk'), proj('wv')];
+      const heads = (t: string) => m.op('Transpose', [m.op('Reshape', [t, m.constI64([0, 4, 2, 3])])], { perm: attr.ints([0, 2, 1, 3]) });
+      const scores = m.op('Mul', [m.op('MatMul', [heads(q), m.op('Transpose', [heads(k)], { perm: attr.ints([0, 1, 3, 2]) })]), m.constF32([1 / Math.sqrt(3)])]);
+      const context = m.op('MatMul', [m.op('Softmax', [scores], { axis: attr.int(-1) }), heads(v)]);
+      const merged = m.op('Reshape', [m.op('Transpose', [context], { perm: attr.ints([0, 2, 1, 3]) }), m.constI64([0, 4, 6])]);
+      const token = m.op('Expand', [m.initializer('tok', 'float32', [1, 1, 6], w('tok', [6])), m.op('Concat', [m.op('Slice', [m.op('Shape', ['x']), m.constI64([0]), m.constI64([1])]), m.constI64([1, 6])], { axis: attr.int(0) })]);
+      return head(m, m.op('Concat', [token, merged], { axis: attr.int(1) }), 30);
+    },
+  },
+  'Resize: nearest (asymmetric, floor) by scales, linear and nearest (half_pixel) to sizes (opset 13)': {
+    opset: 13,
+    input: [2, 3, 3],
+    build: (m) => {
+      const none = m.constF32([], [0]);
+      const near = m.op('Resize', ['x', '', m.constF32([1, 1, 2, 2], [4])], { mode: attr.string('nearest'), coordinate_transformation_mode: attr.string('asymmetric'), nearest_mode: attr.string('floor') });
+      const sizes = m.op('Concat', [m.op('Slice', [m.op('Shape', ['x']), m.constI64([0]), m.constI64([2])]), m.constI64([5, 4])], { axis: attr.int(0) });
+      const lin = m.op('Resize', ['x', '', none, sizes], { mode: attr.string('linear') });
+      const nearHalf = m.op('Resize', ['x', '', none, m.op('Concat', [m.op('Slice', [m.op('Shape', ['x']), m.constI64([0]), m.constI64([2])]), m.constI64([7, 5])], { axis: attr.int(0) })], { mode: attr.string('nearest') });
+      return head(m, m.op('Concat', [m.op('Flatten', [near]), m.op('Flatten', [lin]), m.op('Flatten', [nearHalf])], { axis: attr.int(1) }), 72 + 40 + 70);
+    },
+  },
+  'ConvTranspose 2-D (stride 2, pads, output_padding, dilation) and 1-D (opset 13)': {
+    opset: 13,
+    input: [2, 3, 3],
+    build: (m) => {
+      const up = m.op('ConvTranspose', ['x', m.initializer('tw', 'float32', [2, 3, 3, 2], w('tw', [2, 3, 3, 2])), m.initializer('tb', 'float32', [3], w('tb', [3]))], {
+        strides: attr.ints([2, 2]),
+        pads: attr.ints([1, 0, 0, 1]),
+        output_padding: attr.ints([1, 0]),
+        dilations: attr.ints([1, 2]),
+      });
+      const flat = m.op('Reshape', ['x', m.constI64([0, 2, 9])]);
+      const up1 = m.op('ConvTranspose', [flat, m.initializer('tw1', 'float32', [2, 1, 3], w('tw1', [2, 1, 3]))], { strides: attr.ints([3]), pads: attr.ints([1, 2]) });
+      return head(m, m.op('Concat', [m.op('Flatten', [up]), m.op('Flatten', [up1])], { axis: attr.int(1) }), 3 * 7 * 6 + 24);
+    },
+  },
+  'GRU forward (linear_before_reset 0, bias, initial_h) and reverse, all outputs (opset 13)': {
+    opset: 13,
+    input: [4, 3],
+    build: (m) => {
+      const seqFirst = m.op('Transpose', ['x'], { perm: attr.ints([1, 0, 2]) });
+      const h0 = m.op('Expand', [m.initializer('gh0', 'float32', [1, 1, 5], w('gh0', [5])), m.op('Concat', [m.constI64([1]), m.op('Slice', [m.op('Shape', ['x']), m.constI64([0]), m.constI64([1])]), m.constI64([5])], { axis: attr.int(0) })]);
+      m.node('GRU', [seqFirst, m.initializer('gw', 'float32', [1, 15, 3], w('gw', [1, 15, 3])), m.initializer('gr', 'float32', [1, 15, 5], w('gr', [1, 15, 5])), m.initializer('gb', 'float32', [1, 30], w('gb', [1, 30])), '', h0], ['gy', 'gyh'], { hidden_size: attr.int(5) });
+      m.node('GRU', [seqFirst, m.initializer('rw', 'float32', [1, 9, 3], w('rw', [1, 9, 3])), m.initializer('rr', 'float32', [1, 9, 3], w('rr', [1, 9, 3]))], ['', 'ryh'], { hidden_size: attr.int(3), direction: attr.string('reverse') });
+      const ys = m.op('Transpose', [m.op('Squeeze', ['gy', m.constI64([1])])], { perm: attr.ints([1, 0, 2]) });
+      const last = (v: string) => m.op('Squeeze', [v, m.constI64([0])]);
+      return head(m, m.op('Concat', [m.op('Flatten', [ys]), last('gyh'), last('ryh')], { axis: attr.int(1) }), 20 + 5 + 3);
+    },
+  },
+  'GRU bidirectional, linear_before_reset 1 (as PyTorch exports it; opset 14)': {
+    opset: 14,
+    input: [3, 2],
+    build: (m) => {
+      // onnxruntime's CPU GRU refuses layout 1, so the batch-first layout is not compared here.
+      const seqFirst = m.op('Transpose', ['x'], { perm: attr.ints([1, 0, 2]) });
+      m.node('GRU', [seqFirst, m.initializer('bw', 'float32', [2, 12, 2], w('bw', [2, 12, 2])), m.initializer('br', 'float32', [2, 12, 4], w('br', [2, 12, 4])), m.initializer('bb', 'float32', [2, 24], w('bb', [2, 24]))], ['by', 'byh'], {
+        hidden_size: attr.int(4),
+        direction: attr.string('bidirectional'),
+        linear_before_reset: attr.int(1),
+      });
+      const y = m.op('Flatten', [m.op('Transpose', ['by'], { perm: attr.ints([2, 0, 1, 3]) })]);
+      return head(m, m.op('Concat', [y, m.op('Flatten', [m.op('Transpose', ['byh'], { perm: attr.ints([1, 0, 2]) })])], { axis: attr.int(1) }), 24 + 8);
+    },
+  },
+  'LSTM bidirectional with bias, initial_h and initial_c; LSTM forward without bias (opset 13)': {
+    opset: 13,
+    input: [3, 2],
+    build: (m) => {
+      const seqFirst = m.op('Transpose', ['x'], { perm: attr.ints([1, 0, 2]) });
+      const batch = m.op('Slice', [m.op('Shape', ['x']), m.constI64([0]), m.constI64([1])]);
+      const state = (name: string) => m.op('Expand', [m.initializer(name, 'float32', [2, 1, 3], w(name, [6])), m.op('Concat', [m.constI64([2]), batch, m.constI64([3])], { axis: attr.int(0) })]);
+      m.node('LSTM', [seqFirst, m.initializer('lw', 'float32', [2, 12, 2], w('lw', [2, 12, 2])), m.initializer('lr', 'float32', [2, 12, 3], w('lr', [2, 12, 3])), m.initializer('lb', 'float32', [2, 24], w('lb', [2, 24])), '', state('lh0'), state('lc0')], ['ly', 'lyh', 'lyc'], {
+        hidden_size: attr.int(3),
+        direction: attr.string('bidirectional'),
+      });
+      m.node('LSTM', [seqFirst, m.initializer('fw', 'float32', [1, 8, 2], w('fw', [1, 8, 2])), m.initializer('fr', 'float32', [1, 8, 2], w('fr', [1, 8, 2]))], ['', 'fyh'], { hidden_size: attr.int(2) });
+      const batchFirst = (v: string, perm: number[]) => m.op('Flatten', [m.op('Transpose', [v], { perm: attr.ints(perm) })]);
+      return head(m, m.op('Concat', [batchFirst('ly', [2, 0, 1, 3]), batchFirst('lyc', [1, 0, 2]), batchFirst('fyh', [1, 0, 2])], { axis: attr.int(1) }), 18 + 6 + 2);
+    },
+  },
 };
 
 describe('op semantics against onnxruntime', () => {
@@ -180,4 +299,34 @@ describe('op semantics against onnxruntime', () => {
       }
     });
   }
+});
+
+describe('Clip with a computed bound', () => {
+  it('a log-mel front end (batch fixed at 1): max(x, ReduceMax(x) - 3) matches onnxruntime and the bound carries gradient', async () => {
+    const m = new ModelBuilder({ opset: 13 });
+    m.input('x', 'float32', [1, 6]);
+    const power = m.op('Pow', [m.op('MatMul', ['x', m.initializer('mw', 'float32', [6, 5], w('mw', [6, 5]))]), m.constF32([2])]);
+    const logs = m.op('Log', [m.op('Add', [power, m.constF32([1e-3])])]);
+    const floor = m.op('Sub', [m.op('ReduceMax', [logs], { keepdims: attr.int(0) }), m.constF32([3])]);
+    m.output(m.op('Clip', [logs, floor, m.constF32([1.5])]), 'float32');
+    const model = await openFixture({ file: 'clip.onnx', bytes: m.encode() });
+    try {
+      const x = probeInputs(3, 6, 12);
+      expect((await validateAgainstOrt(model, x, 3)).maxRelError).toBeLessThan(1e-5);
+      // An output held at the floor moves with the largest log-power, so its gradient is not zero.
+      const [wm] = model.initialParams;
+      const grads = tf.tidy(() => {
+        const x0 = tf.tensor(Float32Array.from(x.subarray(0, 6)), [1, 6]);
+        const w0 = tf.tensor(wm.values, [...wm.shape]);
+        const y0 = model.apply({ mw: w0 }, x0).dataSync();
+        const at = y0.indexOf(Math.min(...y0));
+        expect(y0.filter((v) => v === y0[at]).length).toBeGreaterThan(1);
+        const floored = tf.grad((p: tf.Tensor) => tf.sum(tf.slice(model.apply({ mw: p }, x0), [0, at], [1, 1])) as tf.Scalar)(w0);
+        return tf.sum(tf.abs(floored)).dataSync()[0];
+      });
+      expect(grads).toBeGreaterThan(0);
+    } finally {
+      model.dispose();
+    }
+  });
 });

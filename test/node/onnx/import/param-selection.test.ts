@@ -12,6 +12,24 @@ import { openFixture, probeInputs, relErr } from './helpers';
 const names = (model: { params: readonly { name: string }[] }) => model.params.map((p) => p.name);
 
 describe('parameter selection', () => {
+  it('an STFT basis and a mel filter bank before a log are marked as fixed transforms; the classifier is not', async () => {
+    const m = new ModelBuilder({ opset: 13 });
+    m.input('x', 'float32', ['n', 1, 16]);
+    const values = (count: number, seed: number) => Array.from({ length: count }, (_, i) => Math.sin(0.7 * i + seed));
+    const spectrum = m.op('Pow', [m.op('Conv', ['x', m.initializer('stft.basis', 'float32', [8, 1, 4], values(32, 1))], { strides: attr.ints([2]) }), m.constF32([2])]);
+    const mel = m.op('MatMul', [m.op('Transpose', [spectrum], { perm: attr.ints([0, 2, 1]) }), m.initializer('mel.filters', 'float32', [8, 4], values(32, 2).map(Math.abs))]);
+    const logMel = m.op('Log', [m.op('Add', [mel, m.constF32([1e-3])])]);
+    const hidden = m.op('Relu', [m.op('Gemm', [m.op('Flatten', [logMel]), m.initializer('fc.weight', 'float32', [5, 28], values(140, 3)), m.initializer('fc.bias', 'float32', [5], values(5, 4))], { transB: attr.int(1) })]);
+    m.output(m.op('Gemm', [hidden, m.initializer('out.weight', 'float32', [2, 5], values(10, 5)), m.initializer('out.bias', 'float32', [2], [0, 0])], { transB: attr.int(1) }), 'float32');
+    const model = await openFixture({ file: 'log-mel.onnx', bytes: m.encode() });
+    try {
+      expect(model.paramInfo.filter((p) => p.fixedTransform).map((p) => p.name)).toEqual(['stft.basis', 'mel.filters']);
+      expect(names(model)).toEqual(['stft.basis', 'mel.filters', 'fc.weight', 'fc.bias', 'out.weight', 'out.bias']);
+    } finally {
+      model.dispose();
+    }
+  });
+
   it('CNN: conv, BatchNorm affine and linear parameters; running statistics stay constant', async () => {
     const model = await openFixture(smallCnn());
     try {

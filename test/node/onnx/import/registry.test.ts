@@ -1,5 +1,7 @@
 // The importer registry in Netron's manner: ONNX is recognised by its protobuf structure (it has no magic bytes),
-// the extension picks among candidates, other formats can register, and unknown files get a coded error.
+// the extension picks among candidates, other formats can register, and unknown files get a coded error; the
+// README lists the supported ops.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../../src-main/core/random';
 import { fileContext, memoryContext } from '../../../../src-main/node/onnx/import/import-context';
@@ -7,6 +9,7 @@ import type { ImportedModel } from '../../../../src-main/node/onnx/import/import
 import { ImporterRegistry, defaultRegistry } from '../../../../src-main/node/onnx/import/importer-registry';
 import type { ModelImporter } from '../../../../src-main/node/onnx/import/model-importer';
 import { looksLikeOnnxModel } from '../../../../src-main/node/onnx/import/onnx-probe';
+import { supportedOps } from '../../../../src-main/node/onnx/import/ops/op-registry';
 import { validFixtures } from '../../../fixtures/onnx/make-fixtures';
 import { codedError } from './helpers';
 
@@ -58,5 +61,14 @@ describe('importer registry', () => {
 
   it('a missing model file gives data/not-found', async () => {
     expect((await codedError(() => fileContext('/nonexistent/model.onnx'))).code).toBe('data/not-found');
+  });
+});
+
+describe('documentation', () => {
+  it("the README's import section lists every supported op", () => {
+    const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('Supported ONNX operators'), readme.indexOf('Several graph inputs'));
+    const listed = new Set(section.match(/[A-Z][A-Za-z]+/g));
+    expect(supportedOps().filter((op) => !listed.has(op))).toEqual([]);
   });
 });

@@ -1,8 +1,10 @@
 // Pointwise nonlinearities: Relu, LeakyRelu, PRelu, Sigmoid, HardSigmoid, Tanh, Softplus, Elu, Selu, Erf, Gelu
-// (opset 20, exact or tanh form), Clip (bounds as attributes before opset 11, inputs after).
+// (opset 20, exact or tanh form), Clip (bounds as attributes before opset 11, inputs after: constants or computed).
 import * as tf from '@tensorflow/tfjs-core';
-import { constant, fail, required } from './op-values';
+import { isHost, sizeOf } from '../ir';
+import { fail, required, shapeOf } from './op-values';
 import type { OpContext, OpTable, OpTranslator, Value } from './op-types';
+import { stableSigmoid } from './saturating';
 
 function pointwise(f: (x: tf.Tensor, ctx: OpContext) => tf.Tensor): OpTranslator {
   return { run: (ctx, inputs) => [f(ctx.tensor(required(ctx, inputs, 0)), ctx)] };
@@ -27,13 +29,14 @@ function gelu(x: tf.Tensor, ctx: OpContext): tf.Tensor {
   return tf.mul(tf.mul(0.5, x), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
 }
 
-function clipBounds(ctx: OpContext, inputs: readonly (Value | undefined)[]): [number, number] {
+/** Clip's bounds: numbers (attributes, constants, or open) or tensors computed from the data (min = max(x) - 80). */
+function clipBounds(ctx: OpContext, inputs: readonly (Value | undefined)[]): [number | tf.Tensor, number | tf.Tensor] {
   if (ctx.opset < 11) return [ctx.attrs.float('min', -Infinity), ctx.attrs.float('max', Infinity)];
-  const bound = (index: number, fallback: number) => {
-    if (inputs[index] === undefined) return fallback;
-    const c = constant(ctx, inputs, index, index === 1 ? 'min' : 'max');
-    if (c.data.length !== 1) fail(ctx, 'onnx/shape-mismatch', 'Clip bounds must be scalars');
-    return c.data[0];
+  const bound = (index: number, fallback: number): number | tf.Tensor => {
+    const value = inputs[index];
+    if (value === undefined) return fallback;
+    if (sizeOf(shapeOf(value)) !== 1) fail(ctx, 'onnx/shape-mismatch', 'Clip bounds must be scalars');
+    return isHost(value) ? value.data[0] : value;
   };
   return [bound(1, -Infinity), bound(2, Infinity)];
 }
@@ -41,7 +44,7 @@ function clipBounds(ctx: OpContext, inputs: readonly (Value | undefined)[]): [nu
 export const activationOps: OpTable = {
   Relu: pointwise((x) => tf.relu(x)),
   LeakyRelu: pointwise((x, ctx) => tf.leakyRelu(x, ctx.attrs.float('alpha', 0.01))),
-  Sigmoid: pointwise((x) => tf.sigmoid(x)),
+  Sigmoid: pointwise((x) => stableSigmoid(x)),
   HardSigmoid: pointwise((x, ctx) => tf.clipByValue(tf.add(tf.mul(ctx.attrs.float('alpha', 0.2), x), ctx.attrs.float('beta', 0.5)), 0, 1)),
   Tanh: pointwise((x) => tf.tanh(x)),
   Softplus: pointwise((x) => tf.softplus(x)),
@@ -53,10 +56,16 @@ export const activationOps: OpTable = {
     run(ctx, inputs) {
       const [lo, hi] = clipBounds(ctx, inputs);
       const x = ctx.tensor(required(ctx, inputs, 0));
-      // tf.clipByValue needs finite bounds; an open side is a plain max or min.
-      if (Number.isFinite(lo) && Number.isFinite(hi)) return [tf.clipByValue(x, lo, hi)];
-      if (Number.isFinite(lo)) return [tf.maximum(x, lo)];
-      return [Number.isFinite(hi) ? tf.minimum(x, hi) : x];
+      if (typeof lo === 'number' && typeof hi === 'number' && Number.isFinite(lo) && Number.isFinite(hi)) return [tf.clipByValue(x, lo, hi)];
+      // A computed bound is max(x, bound) / min(x, bound), differentiated in the bound too; an open side is skipped.
+      // Broadcast explicitly: tfjs's Maximum/Minimum gradients keep the broadcast shape for the smaller operand.
+      const scalar = (b: tf.Tensor) => tf.broadcastTo(tf.reshape(b, []), x.shape);
+      let y = x;
+      if (typeof lo !== 'number') y = tf.maximum(y, scalar(lo));
+      else if (Number.isFinite(lo)) y = tf.maximum(y, lo);
+      if (typeof hi !== 'number') y = tf.minimum(y, scalar(hi));
+      else if (Number.isFinite(hi)) y = tf.minimum(y, hi);
+      return [y];
     },
   },
   PRelu: {

@@ -27,7 +27,8 @@ export function spatial2d(ctx: OpContext, x: tf.Tensor, body: (ctx2d: OpContext,
   return fail(ctx, 'onnx/unsupported-op', `input of rank ${x.rank}; only 1-D and 2-D spatial inputs are supported`);
 }
 
-function conv2d(ctx: OpContext, x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor | undefined): tf.Tensor4D {
+/** 2-D convolution of NCHW x with W [out, in / group, kh, kw] under the node's window attributes (im2col). */
+export function conv2d(ctx: OpContext, x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor | undefined): tf.Tensor4D {
   const [n, c] = x.shape;
   const [outChannels, groupChannels, kh, kw] = w.shape;
   const groups = ctx.attrs.int('group', 1);

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { broadcastShape, hostBinary, hostUnary } from './host-math';
 import { fail, guardShape, required } from './op-values';
 import type { OpContext, OpTable, OpTranslator, Value } from './op-types';
-import type { HostTensor } from '../ir';
+import { isHost, type HostTensor } from '../ir';
 
 function checkBroadcast(ctx: OpContext, a: readonly number[], b: readonly number[]): void {
   const shape = broadcastShape(a, b);
@@ -63,7 +63,20 @@ export const elementwiseOps: OpTable = {
   Mul: binary(tf.mul, (a, b) => a * b),
   // ONNX integer Div truncates toward zero.
   Div: binary(tf.div, (a, b, int) => (int ? Math.trunc(a / b) : a / b)),
-  Pow: binary(tf.pow, undefined),
+  Pow: {
+    run(ctx, inputs) {
+      const exponent = required(ctx, inputs, 1);
+      // tf.pow goes through exp/log (an ulp off for a square); the exponents written-out norms use are exact here.
+      const fixed = isHost(exponent) && exponent.data.length === 1 ? exponent.data[0] : undefined;
+      if (fixed === 2 || fixed === 0.5 || fixed === 1) {
+        const x = ctx.tensor(required(ctx, inputs, 0));
+        checkBroadcast(ctx, x.shape, exponent.shape);
+        const y = fixed === 2 ? tf.square(x) : fixed === 0.5 ? tf.sqrt(x) : x;
+        return [exponent.shape.length > x.rank ? tf.reshape(y, [...new Array<number>(exponent.shape.length - x.rank).fill(1), ...x.shape]) : y];
+      }
+      return binary(tf.pow, undefined).run(ctx, inputs);
+    },
+  },
   Neg: unary(tf.neg, (x) => -x),
   Sqrt: unary(tf.sqrt),
   Exp: unary(tf.exp),

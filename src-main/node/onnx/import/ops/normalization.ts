@@ -1,8 +1,9 @@
 // BatchNormalization in inference form (running statistics are constants; scale and B train) and
-// LayerNormalization (opset 17) over the trailing axes from `axis`.
+// LayerNormalization (opset 17) over the trailing axes from `axis` (means as accurate as ReduceMean's).
 import * as tf from '@tensorflow/tfjs-core';
 import { fail, normAxis, required } from './op-values';
 import type { OpTable } from './op-types';
+import { accurateMean } from './reductions';
 
 export const normalizationOps: OpTable = {
   BatchNormalization: {
@@ -27,8 +28,9 @@ export const normalizationOps: OpTable = {
       const x = ctx.tensor(required(ctx, inputs, 0));
       const axis = normAxis(ctx, ctx.attrs.int('axis', -1), x.rank);
       const axes = Array.from({ length: x.rank - axis }, (_, i) => axis + i);
-      const { mean, variance } = tf.moments(x, axes, true);
-      let y = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, ctx.attrs.float('epsilon', 1e-5))));
+      const centred = tf.sub(x, accurateMean(x, axes, true));
+      const variance = accurateMean(tf.square(centred), axes, true);
+      let y = tf.div(centred, tf.sqrt(tf.add(variance, ctx.attrs.float('epsilon', 1e-5))));
       y = tf.mul(y, ctx.tensor(required(ctx, inputs, 1)));
       if (inputs[2] !== undefined) y = tf.add(y, ctx.tensor(inputs[2]));
       return [y];

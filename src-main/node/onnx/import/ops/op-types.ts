@@ -2,7 +2,7 @@
 // (Shape/Gather/Concat idioms, constant folding), and the input slots that hold weights and biases.
 import type * as tf from '@tensorflow/tfjs-core';
 import type { AttrReader } from '../attributes';
-import type { HostTensor, IrNode } from '../ir';
+import type { HostTensor, IrNode, IrSubgraph } from '../ir';
 
 /** What flows along an edge: a tfjs tensor (data-dependent, maybe differentiated) or a host constant. */
 export type Value = tf.Tensor | HostTensor;
@@ -14,6 +14,8 @@ export interface OpContext {
   readonly opset: number;
   /** The value as a float32 tensor ('int32' for indices); constants are converted once and cached by the program. */
   tensor(value: Value, dtype?: 'float32' | 'int32'): tf.Tensor;
+  /** Runs a subgraph attribute (an If branch) in the current scope and returns its outputs; only while the graph runs. */
+  runSubgraph?(graph: IrSubgraph): Value[];
 }
 
 export interface OpTranslator {

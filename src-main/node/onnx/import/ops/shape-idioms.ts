@@ -152,9 +152,11 @@ const cast: OpTranslator = {
       const convert = to === 'int' ? Math.trunc : to === 'bool' ? (v: number) => (v ? 1 : 0) : to === 'float32' ? Math.fround : (v: number) => v;
       return [hostTensor(to, x.shape, Float64Array.from(x.data, convert))];
     }
-    // Data stays float32 in tfjs; a cast of data to integers would cut the gradient, which we refuse to hide.
+    // Data stays float32 in tfjs; a cast of data to integers would cut the gradient, which we refuse to hide. A mask
+    // (a comparison's bool tensor) has no gradient to cut: it may become bool or float.
+    if (x.dtype === 'bool' && to === 'bool') return [x];
     if (!isFloat(to)) fail(ctx, 'onnx/unsupported-op', 'Cast of data to an integer or bool type (not differentiable)');
-    return [x];
+    return [x.dtype === 'float32' ? x : tf.cast(x, 'float32')];
   },
   host: (ctx, inputs) => cast.run(ctx, inputs) as HostTensor[],
 };

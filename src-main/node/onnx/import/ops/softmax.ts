@@ -1,9 +1,11 @@
 // Softmax and LogSoftmax: before opset 13 the input is flattened to 2-D at `axis` (default 1); from 13 on, one axis
-// (default -1). tfjs normalises over the last axis only, so other axes are transposed there and back.
+// (default -1). tfjs normalises over the last axis only, so other axes are transposed there and back. Derivatives
+// stay accurate when the output saturates (saturating.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import { sizeOf } from '../ir';
 import { normAxis, required } from './op-values';
 import type { OpContext, OpTable, OpTranslator } from './op-types';
+import { stableLogSoftmax, stableSoftmax } from './saturating';
 
 function softmaxLike(f: (x: tf.Tensor) => tf.Tensor): OpTranslator {
   return {
@@ -25,6 +27,6 @@ function softmaxLike(f: (x: tf.Tensor) => tf.Tensor): OpTranslator {
 }
 
 export const softmaxOps: OpTable = {
-  Softmax: softmaxLike((x) => tf.softmax(x)),
-  LogSoftmax: softmaxLike((x) => tf.logSoftmax(x)),
+  Softmax: softmaxLike(stableSoftmax),
+  LogSoftmax: softmaxLike(stableLogSoftmax),
 };
