@@ -1,5 +1,5 @@
 // `npm run bench`: prints the benchmark table (eNTK per implementation and engine, Fig. 1 training speed,
-// analytic NTK at n = 2000, ONNX import and the eNTK of an imported MLP) and writes it to .bench/results.json. Figures, not assertions.
+// analytic NTK at n = 2000, ONNX import and the eNTK of an imported MLP, the Fig. 1 run report) and writes it to .bench/results.json. Figures, not assertions.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { initBackend } from '../src-main/node/backend';
 import { createTfjsMatmulEngine } from '../src-main/core/linalg/tfjs-matmul-engine';
@@ -9,6 +9,7 @@ import { benchEntk } from './entk-bench';
 import { benchFig1Training, type StepEngineFactory } from './training-bench';
 import { benchAnalytic } from './analytic-bench';
 import { benchImport } from './import-bench';
+import { benchReports } from './report-bench';
 import { printTable, type Row } from './measure';
 import { nodeEngines } from './node-engines';
 
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   rows.push(...(await benchFig1Training(stepFactories, matmulEngines[0], new URL('../examples/fig1.json', import.meta.url).pathname)));
   rows.push(...(await benchAnalytic()));
   rows.push(...(await benchImport(matmulEngines[0], { all })));
+  rows.push(...(await benchReports()));
   printTable(rows);
   await mkdir('.bench', { recursive: true });
   await writeFile('.bench/results.json', `${JSON.stringify({ date: new Date().toISOString(), backend, rows }, null, 2)}\n`);

@@ -77,3 +77,27 @@ export function heatmapOption(spec: HeatmapSpec): ChartOption {
     series: [{ type: 'heatmap', id: 'kernel', data: heatmapSeriesData(spec.data, spec.size), progressive: 0, emphasis: { disabled: true } }],
   };
 }
+
+export interface KernelTrio {
+  readonly k0: ChartOption;
+  readonly kt: ChartOption;
+  readonly diff: ChartOption;
+  /** max_ij |K_t - K_0| over the shown (block-averaged) matrices. */
+  readonly maxAbs: number;
+}
+
+/** K_0 and K_t on one shared sequential scale and K_t - K_0 on a diverging one, from same-size shown matrices. */
+export function kernelTrioOptions(first: Float64Array, current: Float64Array, size: number, factor: number): KernelTrio {
+  const diff = new Float64Array(size * size);
+  for (let i = 0; i < diff.length; i++) diff[i] = current[i] - first[i];
+  const [min, max] = valueRange([first, current]);
+  const [dmin, dmax] = valueRange([diff], true);
+  let maxAbs = 0;
+  for (const v of diff) maxAbs = Math.max(maxAbs, Math.abs(v));
+  return {
+    k0: heatmapOption({ data: first, size, factor, min, max }),
+    kt: heatmapOption({ data: current, size, factor, min, max }),
+    diff: heatmapOption({ data: diff, size, factor, min: dmin, max: dmax, diverging: true }),
+    maxAbs,
+  };
+}

@@ -1,23 +1,6 @@
-// Metric names as the store writes them (src-main/node/store/metrics-record.ts): scalars by field name, per-sample
-// series as `outputs/<sample>/<j>`, `u/<sample>`, `diagonal/<sample>`; with the labels charts and pickers show.
-import type { ScalarMetric } from '../contract/metric-names';
-
-// The renderer may import only types from the contract: the list is checked against contract/metric-names.ts both ways.
-export const SCALAR_METRICS = [
-  'loss',
-  'accuracy',
-  'paramNorm',
-  'paramDistance',
-  'paramDistanceInf',
-  'relDrift',
-  'maxAbsDriftInit',
-  'maxAbsDiffAnalytic',
-  'lambdaMin',
-  'lambdaMax',
-  'condition',
-] as const satisfies readonly ScalarMetric[];
-const coversContract: [ScalarMetric] extends [(typeof SCALAR_METRICS)[number]] ? true : never = true;
-void coversContract;
+// How charts show metric names (contract/metric-names.ts owns the names, their parsing and which a run records): a
+// label per scalar and per-sample series for charts and pickers, and the order pickers list them in.
+import { parseSampleMetric, SCALAR_METRICS } from '../contract/metric-names';
 
 const LABELS: Readonly<Record<string, string>> = {
   loss: 'loss',
@@ -36,16 +19,6 @@ const LABELS: Readonly<Record<string, string>> = {
   maxAbsOutputChange: 'max |f_t − f₀|',
   'validation/maxAbsError': 'max |f − f_onnxruntime|',
 };
-
-export type SampleMetric = { kind: 'outputs'; sample: number; output: number } | { kind: 'u' | 'diagonal'; sample: number };
-
-export function parseSampleMetric(name: string): SampleMetric | null {
-  const outputs = /^outputs\/(\d+)\/(\d+)$/.exec(name);
-  if (outputs) return { kind: 'outputs', sample: Number(outputs[1]), output: Number(outputs[2]) };
-  const other = /^(u|diagonal)\/(\d+)$/.exec(name);
-  if (other) return { kind: other[1] as 'u' | 'diagonal', sample: Number(other[2]) };
-  return null;
-}
 
 export function metricLabel(name: string): string {
   const sample = parseSampleMetric(name);
@@ -70,22 +43,4 @@ export function sortMetricNames(names: Iterable<string>): string[] {
     const rb = rank(b);
     return ra[0] - rb[0] || ra[1] - rb[1] || ra[2] - rb[2] || a.localeCompare(b);
   });
-}
-
-/** The metric names a training run with this config records (before any were fetched). */
-export function expectedMetricNames(config: Record<string, unknown>): string[] {
-  const data = (config.data ?? {}) as { kind?: string; n?: number; classes?: number; labels?: unknown };
-  const loss = (config.loss ?? {}) as { kind?: string; targets?: string };
-  const logging = (config.logging ?? {}) as { trackSamples?: number[] };
-  const classes = data.kind === 'blobs' ? (data.classes ?? 2) : data.kind === 'mnist' && data.labels === 'digit' ? 10 : 2;
-  const k = loss.kind === 'softmax-ce' || (loss.kind === 'mse' && loss.targets === 'one-hot') ? classes : 1;
-  const n = data.n ?? (data.kind === 'mnist' ? 1000 : 6);
-  const tracked = logging.trackSamples ?? Array.from({ length: Math.min(n, 16) }, (_, i) => i);
-  const names: string[] = [...SCALAR_METRICS];
-  for (const i of tracked) {
-    for (let j = 0; j < k; j++) names.push(`outputs/${i}/${j}`);
-    names.push(`diagonal/${i}`);
-    if (k === 1 && loss.kind === 'bce') names.push(`u/${i}`);
-  }
-  return names;
 }

@@ -3,7 +3,8 @@
 // against checkpoint step instead. TrainingTab.vue and node/report draw the same list.
 import type { MarkSpec } from './line-option';
 import type { MetricLine } from './metric-option';
-import { metricLabel, parseSampleMetric } from './metric-names';
+import { parseSampleMetric } from '../contract/metric-names';
+import { metricLabel } from './metric-names';
 
 export interface RunPanel {
   readonly id: string;
@@ -24,6 +25,21 @@ export interface RunPanelInput {
   /** The run is still going (the bound is written at its end). */
   readonly active: boolean;
 }
+
+/** Which panels start on a log y axis (the run view's defaults; reports draw them so). */
+export const DEFAULT_PANEL_YLOG: Readonly<Record<string, boolean>> = {
+  loss: true,
+  analytic: true,
+  spectrum: true,
+  norms: false,
+  distance: false,
+  drift: false,
+  outputs: false,
+  diagonal: false,
+  u: true,
+  accuracy: false,
+  'output-change': false,
+};
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 

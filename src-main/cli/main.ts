@@ -5,6 +5,7 @@ import { analyticCommand, analyticUsage } from './commands/analytic';
 import { driftCommand, driftUsage } from './commands/drift';
 import { mergeCommand, mergeUsage } from './commands/merge';
 import { ntkCommand, ntkUsage } from './commands/ntk';
+import { reportCommand, reportUsage } from './commands/report';
 import { serveCommand, serveUsage } from './commands/serve';
 import { sweepCommand, sweepUsage } from './commands/sweep';
 import { sweepStatusCommand, sweepStatusUsage } from './commands/sweep-status';
@@ -16,6 +17,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage
   analytic: { run: analyticCommand, usage: analyticUsage, summary: 'infinite-width NTK of the FCN or ResNet on given inputs' },
   ntk: { run: ntkCommand, usage: ntkUsage, summary: 'empirical NTK of an ONNX model on a probe set (checked against onnxruntime)' },
   drift: { run: driftCommand, usage: driftUsage, summary: 'NTK drift across a series of ONNX checkpoints' },
+  report: { run: reportCommand, usage: reportUsage, summary: 'a run, a comparison or a project as HTML/PDF report or CSV/JSON/npy/ONNX data' },
   sweep: { run: sweepCommand, usage: sweepUsage, summary: 'run a sweep spec (or one shard of it) into run folders, or write a Slurm job array' },
   'sweep-status': { run: sweepStatusCommand, usage: sweepStatusUsage, summary: 'done / running / failed / missing for each run of a sweep folder' },
   merge: { run: mergeCommand, usage: mergeUsage, summary: 'fold sweep or run folders into a workspace project (idempotent)' },
@@ -24,11 +26,13 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; usage
 
 function help(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(13)} ${c.summary}`);
-  return `ntk-workbench ${packageVersion()}: neural tangent kernel research workbench\n\nUsage: ntk-workbench <command> [options]\n\n${lines.join('\n')}\n\nRun 'ntk-workbench <command> --help' for a command's options.\n`;
+  return `ntk-workbench ${packageVersion()}: neural tangent kernel research workbench\n\nUsage: ntk-workbench <command> [options]\n\n${lines.join('\n')}\n\nRun 'ntk-workbench help <command>' or 'ntk-workbench <command> --help' for a command's options.\n`;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  // `help <command>` is the command's --help.
+  if (name === 'help' && rest.length > 0) return main([rest[0], '--help']);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help());
     return name ? 0 : 2;

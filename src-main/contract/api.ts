@@ -43,6 +43,7 @@ export const requestSchemas = {
   'runs:metrics': z.strictObject({ id, names: z.array(z.string().min(1).max(200)).max(1000).optional(), fromStep: z.number().int().nonnegative().optional() }),
   'runs:kernels': z.strictObject({ id }),
   'runs:kernel': z.strictObject({ id, step: z.number().int().nonnegative(), maxSize: z.number().int().min(8).max(4096).optional() }),
+  'runs:sweep': z.strictObject({ id }),
   'runs:subscribe': z.strictObject({ id }),
   'imports:inspect': z.strictObject({
     models: z.array(filePath).min(1).max(10_000).describe('model files or folders of them, on the host'),
@@ -67,6 +68,15 @@ export const requestSchemas = {
     spec: z.record(z.string(), z.unknown()).describe('a sweep spec (contract/sweep-spec.ts); checked run by run against the run-config schema'),
     slurm: slurmOptionsSchema.optional(),
   }),
+  'reports:export': z
+    .strictObject({
+      runIds: z.array(id).max(100).default([]).describe('one run: its report; several: a comparison'),
+      projectId: id.optional().describe('without runIds: the project report (runs table and a section per run)'),
+      format: z.enum(['html', 'pdf', 'csv', 'json', 'npy', 'onnx', 'figures']),
+      kernelSteps: z.array(z.number().int().nonnegative()).max(100).optional().describe('steps whose K_0 / K_t / K_t - K_0 heatmaps to show'),
+      path: filePath.optional().describe('where on the host; default <workspace>/exports/<name>-<time>.<format>'),
+    })
+    .refine((r) => r.runIds.length > 0 || r.projectId !== undefined, { message: 'name runIds or a projectId' }),
 } as const;
 
 export { CHANNELS, channelPath, EVENT_NAMES, type Channel } from './channels';
@@ -112,6 +122,15 @@ export interface KernelDto extends KernelInfoDto {
   readonly downsampled: number;
   readonly eigenvalues: readonly number[] | null;
   readonly sweep: readonly number[] | null;
+}
+
+/**
+ * The analytic circle sweep of a training run (Fig. 2/3): K((1,0), (cos phi_j, sin phi_j)) on phi_j in [-pi, pi],
+ * fetched on demand so run summaries stay small; null when the run has none.
+ */
+export interface CircleSweepDto {
+  readonly phis: readonly number[];
+  readonly analytic: readonly number[] | null;
 }
 
 export interface ProgressDto {
@@ -195,6 +214,16 @@ export interface SlurmBundleDto {
   readonly commands: readonly string[];
 }
 
+/** A written report or data export. */
+export interface ReportExportDto {
+  readonly path: string;
+  readonly bytes: number;
+  /** A run was still going: the report holds what it had committed. */
+  readonly partial: boolean;
+  /** A folder (npy, figures) rather than one file. */
+  readonly folder: boolean;
+}
+
 /** Response types, one per channel. */
 export interface Responses {
   'app:info': AppInfoDto;
@@ -218,6 +247,7 @@ export interface Responses {
   'runs:metrics': { series: Record<string, MetricSeriesDto> };
   'runs:kernels': KernelInfoDto[];
   'runs:kernel': KernelDto;
+  'runs:sweep': CircleSweepDto | null;
   /** The history so far; live 'runs:metrics' events with a step above `lastStep` follow. */
   'runs:subscribe': { run: RunRecord; series: Record<string, MetricSeriesDto>; lastStep: number; progress: ProgressDto | null };
   'imports:inspect': ImportInspectionDto;
@@ -226,6 +256,8 @@ export interface Responses {
   'uploads:write': UploadChunkDto;
   'downloads:read': DownloadChunkDto;
   'sweeps:export-slurm': SlurmBundleDto;
+  /** Where the report landed on the host (under exports/ by default, so downloads:read can fetch it; npy is a folder). */
+  'reports:export': ReportExportDto;
 }
 
 /** Events pushed to every client (renderer windows, WebSocket connections), batched about ten times a second. */

@@ -23,12 +23,14 @@ export const CHANNELS = [
   'runs:metrics',
   'runs:kernels',
   'runs:kernel',
+  'runs:sweep',
   'runs:subscribe',
   'imports:inspect',
   'imports:start',
   'uploads:write',
   'downloads:read',
   'sweeps:export-slurm',
+  'reports:export',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

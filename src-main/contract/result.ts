@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'data/not-found'
   | 'train/non-finite'
   | 'train/cancelled'
+  | 'train/insufficient-memory'
   | 'backend/unavailable'
   | 'io/failed'
   | 'import/unknown-format'

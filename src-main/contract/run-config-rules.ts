@@ -1,7 +1,157 @@
-// The run config's rules as plain values, free of zod, so the renderer can import them too.
-// Paper: Yu, Tian, Chen, "Divergence of Empirical NTK in Classification Problems", ICLR 2025.
+// The run config's rules as plain values, free of zod: option lists, defaults, limits, how many outputs a loss
+// gives the network and how many parameters it trains. run-config.ts builds its schema from these, and the
+// renderer's New-run form imports them directly (the layering lint allows this module), so neither keeps a copy.
+// Paper: Yu, Tian, Chen, "Divergence of Empirical NTK in Classification Problems", ICLR 2025 (eqs. 2.1, 2.2).
 
+export const BACKENDS = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'] as const;
+export const ARCHS = ['fcn', 'resnet'] as const;
+export const PARAMETERIZATIONS = ['ntk', 'standard'] as const;
+export const LOSS_KINDS = ['bce', 'softmax-ce', 'mse'] as const;
+export const REDUCTIONS = ['mean', 'sum'] as const;
+export const MSE_TARGETS = ['zero-one', 'plus-minus', 'one-hot'] as const;
+export const OPTIMIZERS = ['gd', 'sgd', 'adam'] as const;
+export const DATA_KINDS = ['circle', 'sphere', 'blobs', 'mnist', 'file'] as const;
+export const CIRCLE_LABELINGS = ['alternating', 'halves'] as const;
+export const MNIST_LABELINGS = ['parity', 'digit'] as const;
 export const KERNEL_MODES = ['full', 'trace'] as const;
+export const TRACE_NORMALIZATIONS = ['sum', 'mean'] as const;
+export const NTK_IMPLEMENTATIONS = ['structured', 'generic'] as const;
+export const ANALYTIC_FORMS = ['derived', 'printed', 'none'] as const;
 
-/** full: (n k) x (n k), sample-major (row i*k + c); trace: n x n, the sum of the k diagonal blocks. */
+export type Backend = (typeof BACKENDS)[number];
+export type Arch = (typeof ARCHS)[number];
+export type LossKind = (typeof LOSS_KINDS)[number];
+export type MseTargets = (typeof MSE_TARGETS)[number];
 export type KernelMode = (typeof KERNEL_MODES)[number];
+
+/** Inclusive bounds the schema enforces (and the form checks while typing). */
+export const LIMITS = {
+  nameLength: 200,
+  seed: 2 ** 31,
+  steps: 100_000_000,
+  depth: 64,
+  width: 65_536,
+  alpha: 100,
+  lr: 1e4,
+  /** circle and mnist n */
+  smallN: 10_000,
+  /** sphere and blobs n */
+  n: 100_000,
+  dim: 10_000,
+  classes: { min: 2, max: 1000 },
+  circleSweep: 4001,
+  fullSpectrumMax: 4096,
+  logSpaced: 100_000,
+  scheduleSteps: 100_000,
+  trackSamples: 1000,
+} as const;
+
+/** Values the schema fills in for options a config leaves out. */
+export const DEFAULTS = {
+  seed: 0,
+  backend: 'auto',
+  model: { bias: false, parameterization: 'ntk' },
+  loss: { reduction: 'mean', targets: 'zero-one' },
+  optimizer: { kind: 'gd', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+  circle: { n: 6, labels: 'alternating' },
+  blobs: { spread: 0.5 },
+  mnist: { n: 1000, labels: 'parity', balanced: true },
+  ntk: { kernel: 'full', traceNormalization: 'sum', implementation: 'structured', analytic: 'derived', circleSweep: 0 },
+  logging: { metrics: { logSpaced: 200 }, kernels: { logSpaced: 30 }, saveKernels: true, fullSpectrumMax: 512 },
+  /** Without logging.trackSamples, the first this many training samples are tracked. */
+  trackedSamples: 16,
+} as const;
+
+/** Pixels of one MNIST digit (28 x 28), the input dimension of mnist data. */
+export const MNIST_INPUT_DIM = 784;
+
+/** The parts of a model config the rules read (a RunConfig's or its input form's `model`). */
+export interface ModelShape {
+  readonly arch: Arch;
+  readonly depth: number;
+  readonly width?: number;
+  readonly widths?: readonly number[];
+  readonly bias?: boolean;
+}
+
+/** The parts of a loss config the rules read. */
+export interface LossShape {
+  readonly kind: LossKind;
+  readonly targets?: MseTargets;
+}
+
+/** The parts of a data config the rules read. */
+export type DataShape =
+  | { readonly kind: 'circle'; readonly n?: number }
+  | { readonly kind: 'sphere'; readonly n: number; readonly dim: number }
+  | { readonly kind: 'blobs'; readonly n: number; readonly dim: number; readonly classes: number }
+  | { readonly kind: 'mnist'; readonly n?: number; readonly labels?: (typeof MNIST_LABELINGS)[number] }
+  | { readonly kind: 'file' };
+
+/** Samples n, input dimension d and label classes of a dataset. */
+export interface DatasetSize {
+  readonly n: number;
+  readonly d: number;
+  readonly classes: number;
+}
+
+/** n, d and classes a data config gives, when the config alone tells (file data: null; known once loaded). */
+export function datasetSizeOf(data: DataShape): DatasetSize | null {
+  switch (data.kind) {
+    case 'circle':
+      return { n: data.n ?? DEFAULTS.circle.n, d: 2, classes: 2 };
+    case 'sphere':
+      return { n: data.n, d: data.dim, classes: 2 };
+    case 'blobs':
+      return { n: data.n, d: data.dim, classes: data.classes };
+    case 'mnist':
+      return { n: data.n ?? DEFAULTS.mnist.n, d: MNIST_INPUT_DIM, classes: (data.labels ?? DEFAULTS.mnist.labels) === 'digit' ? 10 : 2 };
+    case 'file':
+      return null;
+  }
+}
+
+/** bce and mse with 0/1 or +/-1 targets train one logit on binary labels; softmax-ce and one-hot mse train k. */
+export function lossNeedsBinaryLabels(loss: LossShape): boolean {
+  return loss.kind === 'bce' || (loss.kind === 'mse' && (loss.targets ?? DEFAULTS.loss.targets) !== 'one-hot');
+}
+
+/** Why this loss cannot train on labels with `classes` classes, or null. */
+export function lossLabelsProblem(loss: LossShape, classes: number): string | null {
+  if (!lossNeedsBinaryLabels(loss) || classes === 2) return null;
+  const targets = loss.kind === 'mse' ? ` with ${loss.targets ?? DEFAULTS.loss.targets} targets` : '';
+  return `loss ${loss.kind}${targets} needs binary labels, but the data has ${classes} classes; use softmax-ce or mse with one-hot targets`;
+}
+
+/** Network outputs k for a loss on labels with `classes` classes: 1 for one-logit losses, else `classes`. */
+export function outputsFor(loss: LossShape, classes: number): number {
+  return lossNeedsBinaryLabels(loss) ? 1 : classes;
+}
+
+/** Hidden widths of the model, or null when the config does not give them as positive numbers. */
+export function hiddenWidths(model: ModelShape): number[] | null {
+  const widths = model.arch === 'fcn' && model.widths !== undefined ? [...model.widths] : Array.from({ length: model.depth }, () => model.width ?? NaN);
+  return widths.length > 0 && widths.every((w) => Number.isInteger(w) && w > 0) ? widths : null;
+}
+
+/**
+ * Trained parameters P of the configured network (core/models/architecture.ts lays them out; its tests check this
+ * count against the initialised parameters). FCN: d m1 + ... + m_L k, plus m_l per hidden layer with biases; the
+ * readout has no bias. ResNet: the input map with b0, per block W_l, b_l, V_l, d_l, then the readout.
+ * Null when depth or widths are not positive whole numbers.
+ */
+export function paramCountFor(model: ModelShape, inputDim: number, outputs: number): number | null {
+  const widths = Number.isInteger(model.depth) && model.depth > 0 ? hiddenWidths(model) : null;
+  if (widths === null) return null;
+  if (model.arch === 'resnet') {
+    const m = widths[0];
+    return inputDim * m + m + model.depth * 2 * (m * m + m) + m * outputs;
+  }
+  let count = 0;
+  let previous = inputDim;
+  for (const w of widths) {
+    count += previous * w + (model.bias ? w : 0);
+    previous = w;
+  }
+  return count + previous * outputs;
+}

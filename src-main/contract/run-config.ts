@@ -1,8 +1,25 @@
 // The run configuration: one schema shared by the CLI, the store, the IPC/web contract and the renderer's form.
 // Strict objects (unknown keys are rejected) with defaults, so a saved config is always complete and replayable.
+// Option lists, defaults and limits come from run-config-rules.ts (zod-free, shared with the renderer).
 // Paper: Yu, Tian, Chen, "Divergence of Empirical NTK in Classification Problems", ICLR 2025.
 import { z } from 'zod';
-import { KERNEL_MODES } from './run-config-rules';
+import {
+  ANALYTIC_FORMS,
+  ARCHS,
+  BACKENDS,
+  CIRCLE_LABELINGS,
+  DEFAULTS,
+  KERNEL_MODES,
+  LIMITS,
+  LOSS_KINDS,
+  MNIST_LABELINGS,
+  MSE_TARGETS,
+  NTK_IMPLEMENTATIONS,
+  OPTIMIZERS,
+  PARAMETERIZATIONS,
+  REDUCTIONS,
+  TRACE_NORMALIZATIONS,
+} from './run-config-rules';
 
 const posInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();
@@ -11,8 +28,8 @@ const nonNegInt = z.number().int().nonnegative();
 export const scheduleSchema = z
   .strictObject({
     every: posInt.optional().describe('record every N steps'),
-    logSpaced: posInt.max(100_000).optional().describe('about this many log-spaced steps between 1 and the last step'),
-    steps: z.array(nonNegInt).max(100_000).optional().describe('explicit list of steps'),
+    logSpaced: posInt.max(LIMITS.logSpaced).optional().describe('about this many log-spaced steps between 1 and the last step'),
+    steps: z.array(nonNegInt).max(LIMITS.scheduleSteps).optional().describe('explicit list of steps'),
   })
   .refine((s) => s.every !== undefined || s.logSpaced !== undefined || s.steps !== undefined, {
     message: 'give at least one of every, logSpaced or steps',
@@ -21,13 +38,13 @@ export type Schedule = z.infer<typeof scheduleSchema>;
 
 export const modelSchema = z
   .strictObject({
-    arch: z.enum(['fcn', 'resnet']),
-    depth: posInt.max(64).describe('L: hidden layers (FCN) or residual blocks (ResNet)'),
-    width: posInt.max(65_536).optional().describe('m: one width for every hidden layer'),
-    widths: z.array(posInt.max(65_536)).min(1).max(64).optional().describe('FCN only: a width per hidden layer'),
-    bias: z.boolean().default(false).describe('FCN hidden biases, N(0,1) and trained; the paper figures are bias-free'),
-    alpha: z.number().positive().max(100).optional().describe('ResNet branch scale; default 1/L'),
-    parameterization: z.enum(['ntk', 'standard']).default('ntk'),
+    arch: z.enum(ARCHS),
+    depth: posInt.max(LIMITS.depth).describe('L: hidden layers (FCN) or residual blocks (ResNet)'),
+    width: posInt.max(LIMITS.width).optional().describe('m: one width for every hidden layer'),
+    widths: z.array(posInt.max(LIMITS.width)).min(1).max(LIMITS.depth).optional().describe('FCN only: a width per hidden layer'),
+    bias: z.boolean().default(DEFAULTS.model.bias).describe('FCN hidden biases, N(0,1) and trained; the paper figures are bias-free'),
+    alpha: z.number().positive().max(LIMITS.alpha).optional().describe('ResNet branch scale; default 1/L'),
+    parameterization: z.enum(PARAMETERIZATIONS).default(DEFAULTS.model.parameterization),
   })
   .superRefine((m, ctx) => {
     if (m.width === undefined && m.widths === undefined) ctx.addIssue({ code: 'custom', message: 'give width or widths' });
@@ -40,46 +57,46 @@ export const modelSchema = z
 export type ModelConfig = z.infer<typeof modelSchema>;
 
 export const lossSchema = z.strictObject({
-  kind: z.enum(['bce', 'softmax-ce', 'mse']).describe('bce: one logit, ln(1+exp(-(2y-1)f)); softmax-ce: k logits; mse'),
-  reduction: z.enum(['mean', 'sum']).default('mean'),
-  targets: z.enum(['zero-one', 'plus-minus', 'one-hot']).default('zero-one').describe('MSE targets'),
+  kind: z.enum(LOSS_KINDS).describe('bce: one logit, ln(1+exp(-(2y-1)f)); softmax-ce: k logits; mse'),
+  reduction: z.enum(REDUCTIONS).default(DEFAULTS.loss.reduction),
+  targets: z.enum(MSE_TARGETS).default(DEFAULTS.loss.targets).describe('MSE targets'),
 });
 export type LossConfig = z.infer<typeof lossSchema>;
 
 export const optimizerSchema = z.strictObject({
-  kind: z.enum(['gd', 'sgd', 'adam']).default('gd').describe('gd: full batch, one step = one epoch'),
-  lr: z.number().positive().max(1e4),
+  kind: z.enum(OPTIMIZERS).default(DEFAULTS.optimizer.kind).describe('gd: full batch, one step = one epoch'),
+  lr: z.number().positive().max(LIMITS.lr),
   batchSize: posInt.optional().describe('sgd only'),
-  beta1: z.number().min(0).lt(1).default(0.9),
-  beta2: z.number().min(0).lt(1).default(0.999),
-  epsilon: z.number().positive().default(1e-8),
+  beta1: z.number().min(0).lt(1).default(DEFAULTS.optimizer.beta1),
+  beta2: z.number().min(0).lt(1).default(DEFAULTS.optimizer.beta2),
+  epsilon: z.number().positive().default(DEFAULTS.optimizer.epsilon),
 });
 export type OptimizerConfig = z.infer<typeof optimizerSchema>;
 
 const circleData = z.strictObject({
   kind: z.literal('circle'),
-  n: posInt.max(10_000).default(6),
-  labels: z.union([z.enum(['alternating', 'halves']), z.array(z.number().int().min(0).max(1))]).default('alternating'),
+  n: posInt.max(LIMITS.smallN).default(DEFAULTS.circle.n),
+  labels: z.union([z.enum(CIRCLE_LABELINGS), z.array(z.number().int().min(0).max(1))]).default(DEFAULTS.circle.labels),
 });
 const sphereData = z.strictObject({
   kind: z.literal('sphere'),
-  n: posInt.max(100_000),
-  dim: posInt.max(10_000),
+  n: posInt.max(LIMITS.n),
+  dim: posInt.max(LIMITS.dim),
   seed: nonNegInt.optional(),
 });
 const blobsData = z.strictObject({
   kind: z.literal('blobs'),
-  n: posInt.max(100_000),
-  dim: posInt.max(10_000),
-  classes: z.number().int().min(2).max(1000),
-  spread: z.number().positive().default(0.5),
+  n: posInt.max(LIMITS.n),
+  dim: posInt.max(LIMITS.dim),
+  classes: z.number().int().min(LIMITS.classes.min).max(LIMITS.classes.max),
+  spread: z.number().positive().default(DEFAULTS.blobs.spread),
   seed: nonNegInt.optional(),
 });
 const mnistData = z.strictObject({
   kind: z.literal('mnist'),
-  n: posInt.max(10_000).default(1000),
-  labels: z.enum(['parity', 'digit']).default('parity'),
-  balanced: z.boolean().default(true),
+  n: posInt.max(LIMITS.smallN).default(DEFAULTS.mnist.n),
+  labels: z.enum(MNIST_LABELINGS).default(DEFAULTS.mnist.labels),
+  balanced: z.boolean().default(DEFAULTS.mnist.balanced),
   seed: nonNegInt.optional(),
 });
 const fileData = z.strictObject({
@@ -91,42 +108,46 @@ export const dataSchema = z.discriminatedUnion('kind', [circleData, sphereData, 
 export type DataConfig = z.infer<typeof dataSchema>;
 
 export const ntkSchema = z.strictObject({
-  kernel: z.enum(KERNEL_MODES).default('full').describe('full: (n k) x (n k) sample-major; trace: sum of the k diagonal blocks'),
-  traceNormalization: z.enum(['sum', 'mean']).default('sum').describe('mean divides the trace by k (neural-tangents)'),
-  implementation: z.enum(['structured', 'generic']).default('structured'),
-  analytic: z.enum(['derived', 'printed', 'none']).default('derived'),
+  kernel: z.enum(KERNEL_MODES).default(DEFAULTS.ntk.kernel).describe('full: (n k) x (n k) sample-major; trace: sum of the k diagonal blocks'),
+  traceNormalization: z.enum(TRACE_NORMALIZATIONS).default(DEFAULTS.ntk.traceNormalization).describe('mean divides the trace by k (neural-tangents)'),
+  implementation: z.enum(NTK_IMPLEMENTATIONS).default(DEFAULTS.ntk.implementation),
+  analytic: z.enum(ANALYTIC_FORMS).default(DEFAULTS.ntk.analytic),
   circleSweep: nonNegInt
-    .max(4001)
-    .default(0)
+    .max(LIMITS.circleSweep)
+    .default(DEFAULTS.ntk.circleSweep)
     .describe('Fig. 2/3: at kernel steps, K_t((1,0), (cos phi, sin phi)) on this many phi in [-pi, pi]; 2-d inputs only; 0 = off'),
 });
 export type NtkConfig = z.infer<typeof ntkSchema>;
 
 export const loggingSchema = z.strictObject({
-  metrics: scheduleSchema.default({ logSpaced: 200 }),
-  kernels: scheduleSchema.default({ logSpaced: 30 }),
-  trackSamples: z.array(nonNegInt).max(1000).optional().describe('training indices whose outputs are logged; default the first 16'),
-  saveKernels: z.boolean().default(true),
-  fullSpectrumMax: posInt.max(4096).default(512).describe('full eigenvalues when the Gram has at most this many rows'),
+  metrics: scheduleSchema.default(() => ({ ...DEFAULTS.logging.metrics })),
+  kernels: scheduleSchema.default(() => ({ ...DEFAULTS.logging.kernels })),
+  trackSamples: z
+    .array(nonNegInt)
+    .max(LIMITS.trackSamples)
+    .optional()
+    .describe(`training indices whose outputs are logged; default the first ${DEFAULTS.trackedSamples}`),
+  saveKernels: z.boolean().default(DEFAULTS.logging.saveKernels),
+  fullSpectrumMax: posInt.max(LIMITS.fullSpectrumMax).default(DEFAULTS.logging.fullSpectrumMax).describe('full eigenvalues when the Gram has at most this many rows'),
 });
 export type LoggingConfig = z.infer<typeof loggingSchema>;
 
 export const runConfigSchema = z.strictObject({
-  name: z.string().max(200).optional(),
-  seed: nonNegInt.max(2 ** 31).default(0),
-  backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
-  steps: nonNegInt.max(100_000_000),
+  name: z.string().max(LIMITS.nameLength).optional(),
+  seed: nonNegInt.max(LIMITS.seed).default(DEFAULTS.seed),
+  backend: z.enum(BACKENDS).default(DEFAULTS.backend),
+  steps: nonNegInt.max(LIMITS.steps),
   model: modelSchema,
   loss: lossSchema,
   optimizer: optimizerSchema,
   data: dataSchema,
-  ntk: ntkSchema.default({ kernel: 'full', traceNormalization: 'sum', implementation: 'structured', analytic: 'derived', circleSweep: 0 }),
-  logging: loggingSchema.default({
-    metrics: { logSpaced: 200 },
-    kernels: { logSpaced: 30 },
-    saveKernels: true,
-    fullSpectrumMax: 512,
-  }),
+  ntk: ntkSchema.default(() => ({ ...DEFAULTS.ntk })),
+  logging: loggingSchema.default(() => ({
+    metrics: { ...DEFAULTS.logging.metrics },
+    kernels: { ...DEFAULTS.logging.kernels },
+    saveKernels: DEFAULTS.logging.saveKernels,
+    fullSpectrumMax: DEFAULTS.logging.fullSpectrumMax,
+  })),
 });
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 export type RunConfig = z.infer<typeof runConfigSchema>;

@@ -4,15 +4,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossConfig } from '../contract/run-config';
 import { CodedError } from '../contract/result';
+import { lossLabelsProblem, outputsFor } from '../contract/run-config-rules';
 
-/** Number of network outputs k a loss needs for a problem with `classes` label classes. */
+/** Number of network outputs k a loss needs for a problem with `classes` label classes (contract/run-config-rules.ts). */
 export function outputsForLoss(loss: LossConfig, classes: number): number {
-  if (loss.kind === 'softmax-ce') return classes;
-  if (loss.kind === 'mse' && loss.targets === 'one-hot') return classes;
-  if (classes !== 2) {
-    throw new CodedError('config/invalid', `loss ${loss.kind}${loss.kind === 'mse' ? ` with ${loss.targets} targets` : ''} needs binary labels, but the data has ${classes} classes; use softmax-ce or mse with one-hot targets`);
-  }
-  return 1;
+  const problem = lossLabelsProblem(loss, classes);
+  if (problem !== null) throw new CodedError('config/invalid', problem);
+  return outputsFor(loss, classes);
 }
 
 /** Regression targets t [n * k] for MSE, sample-major. */

@@ -1,11 +1,13 @@
 // What every headless training entry (CLI folder runs, store jobs in workers) does before the first step: start the
-// backend, load the data, pick the engines, and describe the environment that is recorded with the run.
+// backend, load the data, refuse a run that cannot fit in memory, pick the engines, and describe the environment
+// that is recorded with the run.
 import type { RunConfig } from '../contract/run-config';
 import type { Dataset } from '../core/data/dataset';
 import type { TrainCallbacks, TrainEngines } from '../core/train/train-types';
 import { type BackendInfo, initBackend } from './backend';
 import { loadData } from './data/load-data';
 import { createTrainEngines, type EngineOptions } from './engines';
+import { assertRunFits } from './memory-guard';
 import { packageVersion } from './package-info';
 
 export interface TrainSetup {
@@ -19,6 +21,7 @@ export interface TrainSetup {
 export async function setUpTraining(config: RunConfig, options: EngineOptions = {}): Promise<TrainSetup> {
   const backend = await initBackend(config.backend);
   const data = await loadData(config.data, config.seed);
+  assertRunFits(config, data);
   const engines = await createTrainEngines(options);
   const meta = {
     format: 'ntk-workbench/run@1',

@@ -6,7 +6,8 @@ import { compareLines, summaryLines } from '../../src-main/charts/compare-lines'
 import { formatDuration, formatNumber } from '../../src-main/charts/format';
 import { groupStats } from '../../src-main/charts/group-stats';
 import { lttbIndices } from '../../src-main/charts/lttb';
-import { expectedMetricNames, metricLabel, parseSampleMetric, sortMetricNames } from '../../src-main/charts/metric-names';
+import { metricLabel, sortMetricNames } from '../../src-main/charts/metric-names';
+import { expectedMetricNames, parseSampleMetric } from '../../src-main/contract/metric-names';
 import { SeriesBuffer } from '../../src-main/charts/series-buffer';
 import { ema } from '../../src-main/charts/smoothing';
 
@@ -182,7 +183,7 @@ describe('metric names', () => {
     expect(names).toContain('outputs/1/0');
     expect(names).toContain('u/1');
     expect(names).not.toContain('outputs/2/0');
-    const softmax = expectedMetricNames({ loss: { kind: 'softmax-ce' }, data: { kind: 'blobs', n: 60, classes: 3 } });
+    const softmax = expectedMetricNames({ loss: { kind: 'softmax-ce' }, data: { kind: 'blobs', n: 60, dim: 2, classes: 3 } });
     expect(softmax).toContain('outputs/15/2');
     expect(softmax).not.toContain('u/0');
   });

@@ -20,6 +20,18 @@ describe('ntk-workbench CLI', () => {
     expect(stdout).toMatch(/analytic/);
   });
 
+  it("'help <command>' prints that command's usage, like '<command> --help'", async () => {
+    for (const command of ['train', 'analytic']) {
+      const help = await cli(['help', command]);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^ntk-workbench ${command} --`));
+      expect(help.stdout).toBe((await cli([command, '--help'])).stdout);
+    }
+    const unknown = await cli(['help', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command 'nope'/);
+  });
+
   it('rejects a bad config with exit 2 and messages that name each problem', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ntk-cli-'));
     const config = join(dir, 'bad.json');
@@ -74,6 +86,15 @@ describe('ntk-workbench CLI', () => {
     const arch = await cli(['analytic', '--arch', 'cnn', '--depth', '2']);
     expect(arch.code).toBe(2);
     expect(arch.stderr).toMatch(/--arch must be fcn or resnet/);
+  });
+
+  it('analytic names the ragged sample and the shape every sample must have', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ntk-cli-'));
+    await writeFile(join(dir, 'x.json'), JSON.stringify({ inputs: [[1, 0], [0, 1], [0.5]] }));
+    const { code, stderr } = await cli(['analytic', '--arch', 'fcn', '--depth', '2', '--inputs', join(dir, 'x.json'), '--out', join(dir, 'k.json')]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^error \[data\/invalid\]: .*inputs\[2\] should be an array of 2 \(ragged inputs: every sample must have the first sample's shape \[2\]\)/);
+    expect(stderr).not.toContain('[3, 2]');
   });
 
   it('train runs a tiny config end to end and reports completion', async () => {

@@ -123,6 +123,29 @@ describe('workbench in the browser', () => {
     await shot('05b-run-sweep-spectrum');
   });
 
+  it('exports the run as an HTML report and a metrics CSV through the Export dialog', async () => {
+    await page.getByTestId('export-run').click();
+    const dialog = page.getByTestId('export-dialog');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await page.getByTestId('export-format-csv').check();
+    await shot('05c-run-export-dialog');
+    const downloads: import('playwright-core').Download[] = [];
+    page.on('download', (d) => downloads.push(d));
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    await expect.poll(() => downloads.length, { timeout: 120_000 }).toBe(2);
+    const html = downloads.find((d) => d.suggestedFilename().endsWith('.html'));
+    const csv = downloads.find((d) => d.suggestedFilename().endsWith('.csv'));
+    const report = readFileSync(await (html as import('playwright-core').Download).path(), 'utf8');
+    expect(report).toContain('Run report: Fig. 1 at a small scale');
+    expect((report.match(/<figure data-chart=/g) ?? []).length).toBeGreaterThan(8);
+    expect(report).toContain('ntk-workbench train --config');
+    const rows = readFileSync(await (csv as import('playwright-core').Download).path(), 'utf8').split('\n');
+    expect(rows[0]).toBe('run,step,wall_time,name,value');
+    expect(rows.some((r) => /^"Fig\. 1 at a small scale \(m = 256, 2000 steps\)[^"]*",\d+,[^,]+,loss,/.test(r))).toBe(true);
+    await expect.poll(() => page.getByTestId('export-saved').textContent()).toContain('exports');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   it('compares two runs', async () => {
     await page.locator('nav.crumbs a').nth(1).click();
     await page.waitForURL(/#\/projects\/\d+$/);

@@ -1,5 +1,7 @@
 // The layering rules of eslint.config.js (docs/house-style.md, Layering), run through ESLint's Node API on small
-// snippets placed at virtual paths in the tree; the files need not exist.
+// snippets placed at virtual paths in the tree; the files need not exist. Also checks that the contract modules the
+// renderer may import values from stay free of zod and of every other contract module's values.
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
@@ -58,11 +60,24 @@ const blocked: Case[] = [
   ['src-renderer/src/x.ts', `import { ok } from '../../src-main/contract/result';\nexport { ok };\n`],
   ['src-renderer/src/x.ts', `import { runConfigSchema } from '../../src-main/contract/run-config';\nexport { runConfigSchema };\n`],
   ['src-renderer/src/x.ts', `import { x } from '../../src-main/contract/records-extra';\nexport { x };\n`],
+  ['src-renderer/src/x.ts', `export { runConfigSchema } from '../../src-main/contract/run-config';\n`],
+  ['src-renderer/src/x.ts', `import { requestSchemas } from '../../src-main/contract/api';\nexport { requestSchemas };\n`],
+  ['src-renderer/src/x.ts', importOf('../../src-main/contract/dispatch')],
+  ['src-renderer/src/x.ts', importOf('../../src-main/contract')],
+  ['src-renderer/src/x.ts', importOf('../../src-main/contract/run-config-rules/extra')],
+  ['src-renderer/src/x.ts', importOf('../../src-main/contract/channels-extra')],
+  ['src-renderer/src/x.ts', importOf('../../src-main/core/models/params')],
+  ['src-renderer/src/x.ts', importOf('../../src-main/node/service/workbench-service')],
+  ['src-renderer/src/lib/x.ts', importOf('../../../src-main/run-config-rules')],
   ['src-renderer/src/x.ts', `import type { Rng } from '../../src-main/core/random';\nexport type { Rng };\n`],
   ['src-renderer/src/x.ts', importOf('../../src-main/node/backend')],
   [
     'src-renderer/src/components/RunsView.vue',
     `<script setup lang="ts">\nimport { ok } from '../../../src-main/contract/result';\nok(1);\n</script>\n`,
+  ],
+  [
+    'src-renderer/src/components/RunsView.vue',
+    `<script setup lang="ts">\nimport { runConfigSchema } from '../../../src-main/contract/run-config';\nrunConfigSchema.parse({});\n</script>\n`,
   ],
   ['src-renderer/src/x.ts', importOf('../../src-main/contract/sweep-spec')],
   ['src-renderer/src/x.ts', importOf('../../src-main/contract/sweep-expansion-extra')],
@@ -114,6 +129,17 @@ const allowed: Case[] = [
     'src-renderer/src/components/RunsView.vue',
     `<script setup lang="ts">\nimport type { Result } from '../../../src-main/contract/result';\ndefineProps<{ result: Result<number> }>();\n</script>\n`,
   ],
+  ['src-renderer/src/x.ts', importOf('../../src-main/contract/run-config-rules')],
+  ['src-renderer/src/lib/x.ts', `import { LIMITS } from '../../../src-main/contract/run-config-rules';\nexport { LIMITS };\n`],
+  ['src-renderer/src/x.ts', importOf('../../src-main/contract/run-memory')],
+  ['src-renderer/src/x.ts', importOf('../../src-main/contract/channels')],
+  ['src-renderer/src/x.ts', importOf('../../src-main/contract/metric-names')],
+  ['src-renderer/src/x.ts', importOf('../../src-main/contract/tensor-codec')],
+  ['src-renderer/src/lib/x.ts', `export { formatBytes } from '../../../src-main/contract/run-memory';\n`],
+  [
+    'src-renderer/src/components/new-run/X.vue',
+    `<script setup lang="ts">\nimport { estimateRunMemory } from '../../../../src-main/contract/run-memory';\nestimateRunMemory;\n</script>\n`,
+  ],
 ];
 
 describe('layering lint rules', () => {
@@ -123,6 +149,28 @@ describe('layering lint rules', () => {
 
   it.each(allowed)('%s: accepts %j', async (filePath, code) => {
     expect(await layeringErrors(filePath, code)).toEqual([]);
+  });
+
+  it('names the contract modules the renderer may import values from', async () => {
+    const [message] = await layeringErrors('src-renderer/src/x.ts', importOf('../../src-main/contract/run-config'));
+    expect(message).toContain('values only from run-config-rules, run-memory, channels, metric-names, tensor-codec');
+  });
+
+  it('lets the renderer import values only from contract modules free of zod and of other contract values (Result aside)', async () => {
+    const modules = readdirSync(`${root}src-main/contract`).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+    const open: string[] = [];
+    for (const name of modules) {
+      if ((await layeringErrors('src-renderer/src/x.ts', importOf(`../../src-main/contract/${name}`))).length === 0) open.push(name);
+    }
+    expect(open.sort()).toEqual(['channels', 'metric-names', 'run-config-rules', 'run-memory', 'stable-hash', 'sweep-expansion', 'tensor-codec']);
+    for (const name of open) {
+      const text = readFileSync(`${root}src-main/contract/${name}.ts`, 'utf8');
+      for (const [, typeOnly, source] of text.matchAll(/^(?:import|export)\s+(type\s+)?[^'";]*?from\s+'([^']+)'/gm)) {
+        if (typeOnly) continue;
+        expect(source, `${name}.ts imports values from ${source}`).toMatch(/^\.\/[\w-]+(\.ts)?$/);
+        expect([...open, 'result'], `${name}.ts imports values from ${source}`).toContain(source.slice(2).replace(/\.ts$/, ''));
+      }
+    }
   });
 
   it('says which layer rule was broken', async () => {

@@ -1,15 +1,19 @@
 // Components and views in happy-dom against a scripted backend (charts stubbed in setup-dom.ts): the runs
-// table's sorting, filtering, selection and keys; the New-run form's presets, inline checks, the server's
-// config/invalid lines on their fields, and start; project creation and deletion; the run view's panels and
-// cancel; the kernel heatmaps' step slider; the status line.
+// table's sorting, filtering, selection and keys; the New-run form's presets, inline checks, memory estimate, the
+// server's config/invalid lines on their fields, and start; project creation and deletion; the run view's panels and
+// cancel; the kernels tab's on-demand circle sweep; the kernel heatmaps' step slider; the status line.
 import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import { nextTick } from 'vue';
+import CircleSweepChart from '../../src-renderer/src/charts/CircleSweepChart.vue';
 import KernelHeatmaps from '../../src-renderer/src/charts/KernelHeatmaps.vue';
+import KernelsTab from '../../src-renderer/src/components/run/KernelsTab.vue';
 import RunsTable from '../../src-renderer/src/components/RunsTable.vue';
 import OptionalNumberInput from '../../src-renderer/src/components/OptionalNumberInput.vue';
 import ProgressBar from '../../src-renderer/src/components/ProgressBar.vue';
 import StatusLine from '../../src-renderer/src/components/StatusLine.vue';
+import { estimateRunMemory, formatBytes, type MemoryEstimate } from '../../src-main/contract/run-memory';
+import { configFromDraft, defaultDraft } from '../../src-renderer/src/lib/run-config-form';
 import { runRow } from '../../src-renderer/src/lib/run-row';
 import { installBackend } from '../../src-renderer/src/services/backend';
 import { useAppStore } from '../../src-renderer/src/stores/app';
@@ -94,6 +98,31 @@ describe('NewRunView', () => {
     expect(form.find('[data-path="optimizer.lr"]').text()).toContain('Too big');
     expect(form.text()).toContain('somewhere.else: odd');
     expect(useNavigationStore().route.name).toBe('projects');
+    form.unmount();
+  });
+
+  it('shows the memory estimate as the user types, and the server refusal of a run that does not fit', async () => {
+    const message = 'this run needs about 256.0 GiB of memory (...), but 21.5 GiB is available on this host; use a smaller width';
+    const backend = fakeBackend({ 'projects:list': () => [project], 'runs:start': () => ({ ok: false, code: 'train/insufficient-memory', message }) });
+    const form = mountForm(backend);
+    const estimateOf = (width: number): MemoryEstimate => {
+      const draft = defaultDraft();
+      draft.model.width = width;
+      return estimateRunMemory(configFromDraft(draft)) as MemoryEstimate;
+    };
+    const shown = () => form.find('[data-testid="model-estimate"]');
+    expect(shown().text()).toContain(`needs about ${formatBytes(estimateOf(256).bytes)} of memory`);
+    expect(shown().text()).toContain(`${estimateOf(256).paramCount.toLocaleString('en')} trained parameters`);
+    await form.find('[data-testid="field-width"]').setValue('65536');
+    expect(shown().text()).toContain(`needs about ${formatBytes(estimateOf(65_536).bytes)} of memory`);
+    expect(shown().text()).toContain('8,590,131,200 trained parameters');
+    await form.find('[data-testid="field-width"]').setValue('');
+    expect(shown().exists()).toBe(false);
+    await form.find('[data-testid="field-width"]').setValue('65536');
+    await form.find('form').trigger('submit');
+    await flushPromises();
+    expect(form.text()).toContain(message);
+    expect(useNavigationStore().route.name).not.toBe('run');
     form.unmount();
   });
 
@@ -207,6 +236,23 @@ describe('ProgressBar', () => {
     await bar.setProps({ status: 'done' });
     expect(bar.find('[data-testid="eta"]').exists()).toBe(false);
     bar.unmount();
+  });
+});
+
+describe('KernelsTab', () => {
+  it('fetches the analytic circle sweep on demand (runs:sweep) for the circle chart', async () => {
+    const analytic = [3, 2.5, 3];
+    const backend = fakeBackend({ 'runs:sweep': ({ id }) => (id === 4 ? { phis: [-Math.PI, 0, Math.PI], analytic } : null) });
+    installBackend(backend);
+    const props = { run: runRecord(4, { status: 'done' }), runId: 4, active: false, kernels: [], error: null, snapshot: async () => Promise.reject(new Error('unused')), xMode: 'step' as const };
+    const view = mount(KernelsTab, { props });
+    await flushPromises();
+    expect(backend.calls.filter((c) => c.channel === 'runs:sweep').map((c) => c.request)).toEqual([{ id: 4 }]);
+    expect(view.findComponent(CircleSweepChart).props('analytic')).toEqual(analytic);
+    await view.setProps({ run: runRecord(5, { status: 'done' }), runId: 5 });
+    await flushPromises();
+    expect(view.findComponent(CircleSweepChart).props('analytic')).toBeNull();
+    view.unmount();
   });
 });
 

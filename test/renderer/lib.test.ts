@@ -1,13 +1,13 @@
-// The renderer's pure helpers: tensor decoding, routes, config paths and merge patches (against the store's own
-// patch semantics), table rows. The chart helpers it shares with node/ (and metric names) are in test/charts.
+// The renderer's pure helpers: tensor decoding (the contract's codec, which the renderer imports), routes, config
+// paths and merge patches (against the store's own patch semantics), table rows. The chart helpers it shares with
+// node/ (and metric labels) are in test/charts.
 import { describe, expect, it } from 'vitest';
-import { encodeTensor } from '../../src-main/contract/tensor-codec';
+import { decodeTensor, encodeTensor } from '../../src-main/contract/tensor-codec';
 import { applyConfigPatch } from '../../src-main/node/store/config-patch';
-import { differingPaths, flattenConfig, mergePatch } from '../../src-renderer/src/lib/config-paths';
+import { differingPaths, flattenConfig, mergePatch } from '../../src-main/charts/config-paths';
 import { formatRoute, parseRoute, type Route } from '../../src-renderer/src/lib/routes';
 import { guardFileDrops } from '../../src-renderer/src/lib/file-drop-guard';
 import { matchesFilter, rowsToCsv, runRow, sortRows } from '../../src-renderer/src/lib/run-row';
-import { decodeTensor } from '../../src-renderer/src/lib/tensor';
 import { listItem, runRecord } from './records';
 
 describe('decodeTensor', () => {

@@ -1,6 +1,7 @@
 // `ntk-workbench train --config run.json --out DIR`: one headless run into a run folder.
 import { parseArgs } from 'node:util';
 import { readRunConfig } from '../../node/config-file';
+import { assertRunFits } from '../../node/memory-guard';
 import { trainToDirectory } from '../../node/train-to-directory';
 import { createProgressReporter } from '../progress-bar';
 import { UsageError } from '../usage-error';
@@ -32,6 +33,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const engine = values.engine as 'auto' | 'tfjs' | 'onnxruntime';
   if (!['auto', 'tfjs', 'onnxruntime'].includes(engine)) throw new UsageError(`unknown --engine ${engine}`, trainUsage);
   const config = await readRunConfig(values.config);
+  assertRunFits(config);
   const progress = values.quiet ? undefined : createProgressReporter();
   const controller = new AbortController();
   const onSignal = () => controller.abort();

@@ -3,6 +3,7 @@
 // structured algorithm and the path imported ONNX models take. Cost: n k backward passes + O((n k)^2 P).
 import * as tf from '@tensorflow/tfjs-core';
 import { CodedError } from '../../contract/result';
+import { JACOBIAN_BLOCK_BYTES } from '../../contract/run-memory';
 import { macrotaskYielder } from '../macrotask';
 import { withConstantTransposes } from '../models/constant-transposes';
 import type { DifferentiableModel } from '../models/differentiable-model';
@@ -81,7 +82,7 @@ export async function genericNtk(
   const other = x2 ?? x1;
   const otherN = x2 ? (n2 as number) : n1;
   const perSample = k * paramCount * 4;
-  const block = Math.max(1, Math.floor((options.blockBytes ?? 512 * 2 ** 20) / 2 / perSample));
+  const block = Math.max(1, Math.floor((options.blockBytes ?? JACOBIAN_BLOCK_BYTES) / 2 / perSample));
   const cols = mode === 'full' ? otherN * k : otherN;
   const kernel = new Float64Array((mode === 'full' ? n1 * k : n1) * cols);
   try {

@@ -2,6 +2,7 @@
 // functions (core/ntk/empirical-ntk.ts), the analytic kernel with lambda_0 and the bound lambda_0 / (2 n^2), the
 // circle sweep, and the steps to record. Pure setup; the step loop and the snapshots only read it.
 import type { RunConfig } from '../../contract/run-config';
+import { DEFAULTS } from '../../contract/run-config-rules';
 import type { Dataset } from '../data/dataset';
 import { circleSweep } from '../data/synthetic';
 import type { MatmulEngine } from '../linalg/gram-engine';
@@ -45,7 +46,7 @@ export interface RunPlan {
 
 /** Which training samples have their outputs and diagonals logged. */
 function trackedSamples(config: RunConfig, n: number): number[] {
-  const requested = config.logging.trackSamples ?? Array.from({ length: Math.min(n, 16) }, (_, i) => i);
+  const requested = config.logging.trackSamples ?? Array.from({ length: Math.min(n, DEFAULTS.trackedSamples) }, (_, i) => i);
   for (const i of requested) if (i >= n) throw new Error(`logging.trackSamples has ${i}, but the data has ${n} samples`);
   return requested;
 }

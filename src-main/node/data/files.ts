@@ -187,7 +187,7 @@ export function nestedArray(value: unknown, path: string, what: string): { shape
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[depth])
-      throw new CodedError('data/invalid', `${path}: ${where} should be an array of ${shape[depth]} (ragged ${what}, shape from the first entry [${shape.join(', ')}])`);
+      throw new CodedError('data/invalid', `${path}: ${where} should be an array of ${shape[depth]} (ragged ${what}: every sample must have the first sample's shape [${shape.slice(1).join(', ')}])`);
     v.forEach((item, i) => walk(item, depth + 1, `${where}[${i}]`));
   };
   walk(value, 0, what);

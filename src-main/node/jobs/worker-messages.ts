@@ -19,7 +19,9 @@ export type WorkerToHost =
   | { readonly type: 'status'; readonly status: RunState; readonly error: { code: ErrorCode; message: string } | null };
 
 /** A one-off task for task-worker.ts, named by the API channel it answers. */
-export type WorkerTask = { readonly kind: 'imports:inspect'; readonly request: RequestOf<'imports:inspect'> };
+export type WorkerTask =
+  | { readonly kind: 'imports:inspect'; readonly request: RequestOf<'imports:inspect'> }
+  | { readonly kind: 'reports:export'; readonly request: RequestOf<'reports:export'>; readonly workspaceDir: string };
 
 export interface TaskWorkerData {
   readonly task: WorkerTask;

@@ -1,6 +1,7 @@
 // Losses of the paper's training runs as ONNX ops: the scalar loss and its hand-derived gradient dL/df, from outputs
 // f [n, k] and label constants baked into the graph. bce uses onnxruntime's Softplus (x + log1p(e^-x) for x > 0).
 import type { LossConfig } from '../../contract/run-config';
+import { lossNeedsBinaryLabels } from '../../contract/run-config-rules';
 import type { GraphBuilder } from '../onnx/model-builder';
 
 export interface LossValues {
@@ -12,7 +13,7 @@ export interface LossValues {
 
 /** Why this loss cannot run for these labels and k, or null. */
 export function lossProblem(loss: LossConfig, k: number, y: Int32Array): string | null {
-  const binary = loss.kind === 'bce' || (loss.kind === 'mse' && loss.targets !== 'one-hot');
+  const binary = lossNeedsBinaryLabels(loss);
   if (binary && k !== 1) return `${loss.kind}${loss.kind === 'mse' ? ` with ${loss.targets} targets` : ''} needs k = 1 output, got k = ${k}`;
   if (loss.kind === 'softmax-ce' && k < 2) return `softmax-ce needs k >= 2 outputs, got k = ${k}`;
   const classes = binary ? 2 : k;

@@ -7,6 +7,7 @@ import { type ApiHandlers, type ImportInspectionDto, type KernelDto, type Metric
 import { CodedError } from '../../contract/result';
 import { encodeTensor } from '../../contract/tensor-codec';
 import { parseRunConfig } from '../config-file';
+import { assertRunFits } from '../memory-guard';
 import { packageVersion } from '../package-info';
 import { openStore } from '../store/store';
 import { storePathIn } from '../store/workspace-dir';
@@ -87,7 +88,9 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
     'runs:list': ({ projectId, status }) => store.runs.list(projectId, status ? { status } : undefined),
     'runs:get': ({ id }) => store.runs.get(id),
     'runs:start': ({ projectId, config, name, tags }) => {
-      const run = store.runs.create(projectId, { kind: 'train', config: parseRunConfig(config), name, tags });
+      const parsed = parseRunConfig(config);
+      assertRunFits(parsed);
+      const run = store.runs.create(projectId, { kind: 'train', config: parsed, name, tags });
       return startRun(run.id);
     },
     'runs:cancel': ({ id }) => {
@@ -129,6 +132,7 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
         sweep: record.sweep ? Array.from(record.sweep) : null,
       };
     },
+    'runs:sweep': ({ id }) => store.runs.sweep(id),
     'imports:inspect': (request) => runTask<ImportInspectionDto>({ kind: 'imports:inspect', request }),
     'imports:start': async ({ projectId, name, ...request }) => {
       store.projects.get(projectId);
@@ -145,6 +149,12 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
       return { data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), bytes: size };
     },
     'sweeps:export-slurm': ({ spec, slurm }) => exportSlurmSweep(options.workspaceDir, spec, slurm),
+    'reports:export': (request) => {
+      // Fail fast on ids the store does not have, before a worker starts.
+      for (const id of request.runIds) store.runs.get(id);
+      if (request.projectId !== undefined) store.projects.get(request.projectId);
+      return runTask({ kind: 'reports:export', request, workspaceDir: options.workspaceDir });
+    },
     'runs:subscribe': ({ id }) => {
       const run = store.runs.get(id);
       const raw = store.metrics.read(id);

@@ -2,7 +2,7 @@
 // scalars by their field name, per-sample vectors as `outputs/<sample>/<j>`, `u/<sample>`, `diagonal/<sample>`.
 import type { MetricsRecord } from '../../core/train/train-types';
 import type { MetricRow } from './types';
-import { SCALAR_METRICS } from '../../contract/metric-names';
+import { SCALAR_METRICS, sampleMetricName } from '../../contract/metric-names';
 
 /** `trackedSamples` (RunStartInfo.trackedSamples) names the per-sample entries by training index. */
 export function metricRowsFromRecord(record: MetricsRecord, trackedSamples: readonly number[]): MetricRow[] {
@@ -13,9 +13,9 @@ export function metricRowsFromRecord(record: MetricsRecord, trackedSamples: read
     if (typeof value === 'number') rows.push({ step, wallTime, name, value });
   }
   record.outputs.forEach((outputs, slot) =>
-    outputs.forEach((value, j) => rows.push({ step, wallTime, name: `outputs/${trackedSamples[slot]}/${j}`, value })),
+    outputs.forEach((value, j) => rows.push({ step, wallTime, name: sampleMetricName({ kind: 'outputs', sample: trackedSamples[slot], output: j }), value })),
   );
-  record.u?.forEach((value, slot) => rows.push({ step, wallTime, name: `u/${trackedSamples[slot]}`, value }));
-  record.diagonal?.forEach((value, slot) => rows.push({ step, wallTime, name: `diagonal/${trackedSamples[slot]}`, value }));
+  record.u?.forEach((value, slot) => rows.push({ step, wallTime, name: sampleMetricName({ kind: 'u', sample: trackedSamples[slot] }), value }));
+  record.diagonal?.forEach((value, slot) => rows.push({ step, wallTime, name: sampleMetricName({ kind: 'diagonal', sample: trackedSamples[slot] }), value }));
   return rows;
 }

@@ -49,6 +49,8 @@ export interface RunRepo {
   /** "Run again with changes": a new queued run with the source's kind, tags and patched config. */
   duplicate(id: RunId, options?: DuplicateOptions): RunRecord;
   delete(id: RunId): void;
+  /** The circle sweep the summary holds (sweepPhis, sweepAnalytic), or null; summaries from get and list leave it out. */
+  sweep(id: RunId): { phis: number[]; analytic: number[] | null } | null;
   /** Runs left 'running' by a process that is gone become 'interrupted'; returns their ids. */
   markInterrupted(liveHolders: ReadonlySet<string>): RunId[];
 }
@@ -73,8 +75,10 @@ interface RunRow {
   tags: string;
 }
 
+// Summaries leave out the circle sweep's arrays (a few thousand numbers per run): sweep() reads them on demand.
+const SWEEP_KEYS = ['sweepPhis', 'sweepAnalytic'] as const;
 const COLUMNS = `r.id, r.project_id, r.name, r.kind, r.status, r.seed, r.created, r.started, r.finished, r.error_code,
-  r.error_message, r.summary, r.notes, r.source_run_id,
+  r.error_message, json_remove(r.summary, ${SWEEP_KEYS.map((key) => `'$.${key}'`).join(', ')}) AS summary, r.notes, r.source_run_id,
   (SELECT json_group_array(tag) FROM (SELECT tag FROM run_tags t WHERE t.run_id = r.id ORDER BY tag)) AS tags`;
 
 const toListItem = (row: RunRow): RunListItem => ({
@@ -162,6 +166,15 @@ export function createRunRepo(db: Database, afterDelete: () => void): RunRepo {
   return {
     create: (projectId, run) => create(projectId, run),
     get,
+    sweep(id) {
+      const row = db.get<{ phis: string | null; analytic: string | null }>(
+        `SELECT json_extract(summary, '$.${SWEEP_KEYS[0]}') AS phis, json_extract(summary, '$.${SWEEP_KEYS[1]}') AS analytic FROM runs WHERE id = ?`,
+        [id],
+      );
+      if (!row) throw new CodedError('store/not-found', `no run with id ${id}`);
+      if (row.phis === null) return null;
+      return { phis: JSON.parse(row.phis) as number[], analytic: row.analytic === null ? null : (JSON.parse(row.analytic) as number[]) };
+    },
     list(projectId, filter = {}) {
       const states = filter.status ?? [];
       const where = states.length > 0 ? ` AND r.status IN (${states.map(() => '?').join(', ')})` : '';

@@ -1,4 +1,4 @@
-// Files the workbench writes for a client to take away (project bundles, Slurm sweep folders): they go to
+// Files the workbench writes for a client to take away (project bundles, Slurm sweep folders, reports): they go to
 // `<workspace>/exports/`, and only files there can be read back through the API (downloads:read), in chunks, so a
 // browser on another machine can save a bundle while no client can read any other file of the host.
 import { open, realpath } from 'node:fs/promises';

@@ -3,10 +3,7 @@
 import type { Result } from '../../../src-main/contract/result';
 import { type ApiConnection, channelProxy } from './connection';
 import { createEventStream, type OpenSocket } from './event-stream';
-import type { EVENTS_PATH as EventsPath } from '../../../src-main/contract/channels';
-
-// The renderer may import only types from the contract: the literal is checked against the contract's constant.
-const EVENTS_PATH: typeof EventsPath = '/api/events';
+import { type Channel, channelPath, EVENTS_PATH } from '../../../src-main/contract/channels';
 
 /** The part of fetch used here (the browser's, or node's in tests). */
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<{ status: number; json(): Promise<unknown> }>;
@@ -26,8 +23,8 @@ function isResult(body: unknown): body is Result<unknown> {
 export function createWebClient(options: WebClientOptions): ApiConnection {
   const { origin, token } = options;
   const api = channelProxy(async (channel, request) => {
-    // The route rule of channelPath() in src-main/contract/api.ts ('runs:set-notes' -> /api/runs/set-notes).
-    const path = `/api/${channel.replace(':', '/')}`;
+    // Any `area:verb` the proxy passes gets its route, so the server itself answers a bad one (api/unknown-channel).
+    const path = channelPath(channel as Channel);
     try {
       const response = await options.fetch(`${origin}${path}`, {
         method: 'POST',

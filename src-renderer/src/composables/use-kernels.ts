@@ -4,7 +4,7 @@ import { onScopeDispose, type Ref, shallowRef, watch } from 'vue';
 import type { KernelInfoDto } from '../../../src-main/contract/api';
 import type { KernelMode } from '../../../src-main/contract/run-config-rules';
 import { describeError } from '../lib/result';
-import { decodeTensor } from '../lib/tensor';
+import { decodeTensor } from '../../../src-main/contract/tensor-codec';
 import { call } from '../services/backend';
 
 export interface KernelSnapshot {

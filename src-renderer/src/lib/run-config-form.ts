@@ -1,29 +1,11 @@
-// The New-run form's model: a flat draft of every engine option, its defaults and option lists mirrored from
-// src-main/contract/run-config.ts (type-checked against it; test/renderer/run-config-form.test.ts checks the values
-// against the schema), the draft <-> config mapping, and quick checks. The server's validation stays the authority.
+// The New-run form's model: a flat draft of every engine option, the draft <-> config mapping, and quick checks.
+// Option lists, defaults and limits come from src-main/contract/run-config-rules.ts, the same values the schema is
+// built from; the server's validation stays the authority.
 import type { DataConfig, LossConfig, ModelConfig, NtkConfig, OptimizerConfig, RunConfigInput, Schedule } from '../../../src-main/contract/run-config';
+import { type Backend, CIRCLE_LABELINGS, DEFAULTS, datasetSizeOf, LIMITS, lossNeedsBinaryLabels, type MNIST_LABELINGS } from '../../../src-main/contract/run-config-rules';
 
-/** A list that must name every member of the union T: a missing member is a type error. */
-function allOf<T extends string>() {
-  return <const A extends readonly T[]>(values: A & ([T] extends [A[number]] ? unknown : 'list misses a member')) => values;
-}
-
-export const BACKENDS = allOf<NonNullable<RunConfigInput['backend']>>()(['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu']);
-export const ARCHS = allOf<ModelConfig['arch']>()(['fcn', 'resnet']);
-export const PARAMETERIZATIONS = allOf<ModelConfig['parameterization']>()(['ntk', 'standard']);
-export const LOSSES = allOf<LossConfig['kind']>()(['bce', 'softmax-ce', 'mse']);
-export const REDUCTIONS = allOf<LossConfig['reduction']>()(['mean', 'sum']);
-export const TARGETS = allOf<LossConfig['targets']>()(['zero-one', 'plus-minus', 'one-hot']);
-export const OPTIMIZERS = allOf<OptimizerConfig['kind']>()(['gd', 'sgd', 'adam']);
-export const DATA_KINDS = allOf<DataConfig['kind']>()(['circle', 'sphere', 'blobs', 'mnist', 'file']);
-export const CIRCLE_LABELS = ['alternating', 'halves', 'custom'] as const;
-export const MNIST_LABELS = allOf<Extract<DataConfig, { kind: 'mnist' }>['labels']>()(['parity', 'digit']);
-export const KERNELS = allOf<NtkConfig['kernel']>()(['full', 'trace']);
-export const TRACE_NORMALIZATIONS = allOf<NtkConfig['traceNormalization']>()(['sum', 'mean']);
-export const IMPLEMENTATIONS = allOf<NtkConfig['implementation']>()(['structured', 'generic']);
-export const ANALYTIC_FORMS = allOf<NtkConfig['analytic']>()(['derived', 'printed', 'none']);
-
-export type Backend = (typeof BACKENDS)[number];
+/** The circle's labelings, plus labels typed into the form. */
+export const CIRCLE_LABELS = [...CIRCLE_LABELINGS, 'custom'] as const;
 
 export interface ScheduleDraft {
   every: number | null;
@@ -61,7 +43,7 @@ export interface RunDraft {
     spread: number | null;
     /** null: the run's seed. */
     seed: number | null;
-    mnistLabels: (typeof MNIST_LABELS)[number];
+    mnistLabels: (typeof MNIST_LABELINGS)[number];
     balanced: boolean;
     inputs: string;
     labelsFile: string;
@@ -76,12 +58,31 @@ export function defaultDraft(backend: Backend = 'auto'): RunDraft {
     seed: 0,
     backend,
     steps: 1000,
-    model: { arch: 'fcn', depth: 3, perLayer: false, width: 256, widths: '', bias: false, alpha: null, parameterization: 'ntk' },
-    loss: { kind: 'bce', reduction: 'mean', targets: 'zero-one' },
-    optimizer: { kind: 'gd', lr: 0.1, batchSize: null, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
-    data: { kind: 'circle', n: 6, circleLabels: 'alternating', customLabels: '', dim: 2, classes: 2, spread: 0.5, seed: null, mnistLabels: 'parity', balanced: true, inputs: '', labelsFile: '' },
-    ntk: { kernel: 'full', traceNormalization: 'sum', implementation: 'structured', analytic: 'derived', circleSweep: 0 },
-    logging: { metrics: { every: null, logSpaced: 200, steps: '' }, kernels: { every: null, logSpaced: 30, steps: '' }, trackSamples: '', saveKernels: true, fullSpectrumMax: 512 },
+    model: { arch: 'fcn', depth: 3, perLayer: false, width: 256, widths: '', alpha: null, ...DEFAULTS.model },
+    loss: { kind: 'bce', ...DEFAULTS.loss },
+    optimizer: { lr: 0.1, batchSize: null, ...DEFAULTS.optimizer },
+    data: {
+      kind: 'circle',
+      n: DEFAULTS.circle.n,
+      circleLabels: DEFAULTS.circle.labels,
+      customLabels: '',
+      dim: 2,
+      classes: 2,
+      spread: DEFAULTS.blobs.spread,
+      seed: null,
+      mnistLabels: DEFAULTS.mnist.labels,
+      balanced: DEFAULTS.mnist.balanced,
+      inputs: '',
+      labelsFile: '',
+    },
+    ntk: { ...DEFAULTS.ntk },
+    logging: {
+      metrics: { every: null, logSpaced: DEFAULTS.logging.metrics.logSpaced, steps: '' },
+      kernels: { every: null, logSpaced: DEFAULTS.logging.kernels.logSpaced, steps: '' },
+      trackSamples: '',
+      saveKernels: DEFAULTS.logging.saveKernels,
+      fullSpectrumMax: DEFAULTS.logging.fullSpectrumMax,
+    },
   };
 }
 
@@ -123,41 +124,41 @@ export function draftFromConfig(config: RunConfigInput, backend: Backend = 'auto
       perLayer: config.model.widths !== undefined,
       width: config.model.width ?? (config.model.widths ? null : d.model.width),
       widths: listText(config.model.widths),
-      bias: config.model.bias ?? false,
+      bias: config.model.bias ?? d.model.bias,
       alpha: config.model.alpha ?? null,
-      parameterization: config.model.parameterization ?? 'ntk',
+      parameterization: config.model.parameterization ?? d.model.parameterization,
     },
-    loss: { kind: config.loss.kind, reduction: config.loss.reduction ?? 'mean', targets: config.loss.targets ?? 'zero-one' },
+    loss: { kind: config.loss.kind, reduction: config.loss.reduction ?? d.loss.reduction, targets: config.loss.targets ?? d.loss.targets },
     optimizer: {
-      kind: config.optimizer.kind ?? 'gd',
+      kind: config.optimizer.kind ?? d.optimizer.kind,
       lr: config.optimizer.lr,
       batchSize: config.optimizer.batchSize ?? null,
-      beta1: config.optimizer.beta1 ?? 0.9,
-      beta2: config.optimizer.beta2 ?? 0.999,
-      epsilon: config.optimizer.epsilon ?? 1e-8,
+      beta1: config.optimizer.beta1 ?? d.optimizer.beta1,
+      beta2: config.optimizer.beta2 ?? d.optimizer.beta2,
+      epsilon: config.optimizer.epsilon ?? d.optimizer.epsilon,
     },
     data: {
       ...d.data,
       kind: data.kind,
-      n: 'n' in data && data.n !== undefined ? data.n : data.kind === 'mnist' ? 1000 : d.data.n,
-      circleLabels: data.kind !== 'circle' ? 'alternating' : Array.isArray(data.labels) ? 'custom' : (data.labels ?? 'alternating'),
+      n: 'n' in data && data.n !== undefined ? data.n : data.kind === 'mnist' ? DEFAULTS.mnist.n : d.data.n,
+      circleLabels: data.kind !== 'circle' ? d.data.circleLabels : Array.isArray(data.labels) ? 'custom' : (data.labels ?? d.data.circleLabels),
       customLabels: data.kind === 'circle' && Array.isArray(data.labels) ? listText(data.labels) : '',
       dim: data.kind === 'sphere' || data.kind === 'blobs' ? data.dim : d.data.dim,
       classes: data.kind === 'blobs' ? data.classes : d.data.classes,
-      spread: data.kind === 'blobs' ? (data.spread ?? 0.5) : d.data.spread,
+      spread: data.kind === 'blobs' ? (data.spread ?? d.data.spread) : d.data.spread,
       seed: data.kind === 'sphere' || data.kind === 'blobs' || data.kind === 'mnist' ? (data.seed ?? null) : null,
-      mnistLabels: data.kind === 'mnist' ? (data.labels ?? 'parity') : 'parity',
-      balanced: data.kind === 'mnist' ? (data.balanced ?? true) : true,
+      mnistLabels: data.kind === 'mnist' ? (data.labels ?? d.data.mnistLabels) : d.data.mnistLabels,
+      balanced: data.kind === 'mnist' ? (data.balanced ?? d.data.balanced) : d.data.balanced,
       inputs: data.kind === 'file' ? data.inputs : '',
       labelsFile: data.kind === 'file' ? (data.labels ?? '') : '',
     },
-    ntk: { ...d.ntk, ...config.ntk, circleSweep: config.ntk?.circleSweep ?? 0 },
+    ntk: { ...d.ntk, ...config.ntk, circleSweep: config.ntk?.circleSweep ?? d.ntk.circleSweep },
     logging: {
       metrics: scheduleDraft(config.logging?.metrics, d.logging.metrics),
       kernels: scheduleDraft(config.logging?.kernels, d.logging.kernels),
       trackSamples: listText(config.logging?.trackSamples),
-      saveKernels: config.logging?.saveKernels ?? true,
-      fullSpectrumMax: config.logging?.fullSpectrumMax ?? 512,
+      saveKernels: config.logging?.saveKernels ?? d.logging.saveKernels,
+      fullSpectrumMax: config.logging?.fullSpectrumMax ?? d.logging.fullSpectrumMax,
     },
   };
 }
@@ -223,14 +224,6 @@ export function configFromDraft(draft: RunDraft): RunConfigInput {
   };
 }
 
-/** Input dimension the data will have, when the form can tell. */
-function inputDim(draft: RunDraft): number | null {
-  if (draft.data.kind === 'circle') return 2;
-  if (draft.data.kind === 'mnist') return 784;
-  if (draft.data.kind === 'sphere' || draft.data.kind === 'blobs') return draft.data.dim;
-  return null;
-}
-
 /**
  * Quick checks while typing, keyed by the config path the server's `config/invalid` lines use. They mirror the
  * schema's limits; anything they miss the server still reports.
@@ -247,21 +240,21 @@ export function checkDraft(draft: RunDraft): Record<string, string> {
     else if (v <= 0) errors[path] = 'must be positive';
     else if (v > max) errors[path] = `must be at most ${max}`;
   };
-  int('seed', draft.seed, 0, 2 ** 31);
-  int('steps', draft.steps, 0, 100_000_000);
+  int('seed', draft.seed, 0, LIMITS.seed);
+  int('steps', draft.steps, 0, LIMITS.steps);
   const m = draft.model;
-  int('model.depth', m.depth, 1, 64);
+  int('model.depth', m.depth, 1, LIMITS.depth);
   if (m.perLayer && m.arch === 'fcn') {
     const widths = parseNumberList(m.widths);
     if (!widths || widths.length === 0) errors['model.widths'] = 'give one width per hidden layer, e.g. 512, 256, 128';
-    else if (widths.some((w) => !Number.isInteger(w) || w < 1 || w > 65_536)) errors['model.widths'] = 'widths are whole numbers from 1 to 65,536';
+    else if (widths.some((w) => !Number.isInteger(w) || w < 1 || w > LIMITS.width)) errors['model.widths'] = `widths are whole numbers from 1 to ${LIMITS.width.toLocaleString('en')}`;
     else if (m.depth !== null && widths.length !== m.depth) errors['model.widths'] = `${widths.length} widths given but depth is ${m.depth}`;
   } else {
-    int('model.width', m.width, 1, 65_536);
+    int('model.width', m.width, 1, LIMITS.width);
   }
-  if (m.arch === 'resnet' && m.alpha !== null) positive('model.alpha', m.alpha, 100);
+  if (m.arch === 'resnet' && m.alpha !== null) positive('model.alpha', m.alpha, LIMITS.alpha);
   const o = draft.optimizer;
-  positive('optimizer.lr', o.lr, 1e4);
+  positive('optimizer.lr', o.lr, LIMITS.lr);
   if (o.kind === 'sgd' && o.batchSize !== null) int('optimizer.batchSize', o.batchSize, 1, Number.MAX_SAFE_INTEGER);
   if (o.kind === 'adam') {
     for (const key of ['beta1', 'beta2'] as const) {
@@ -272,37 +265,37 @@ export function checkDraft(draft: RunDraft): Record<string, string> {
   }
   const d = draft.data;
   if (d.kind === 'circle') {
-    int('data.n', d.n, 1, 10_000);
+    int('data.n', d.n, 1, LIMITS.smallN);
     if (d.circleLabels === 'custom') {
       const labels = parseNumberList(d.customLabels);
       if (!labels || labels.some((l) => l !== 0 && l !== 1)) errors['data.labels'] = 'labels are 0 or 1, comma-separated';
       else if (d.n !== null && labels.length !== d.n) errors['data.labels'] = `${labels.length} labels for n = ${d.n} points`;
     }
   } else if (d.kind === 'mnist') {
-    int('data.n', d.n, 1, 10_000);
+    int('data.n', d.n, 1, LIMITS.smallN);
   } else if (d.kind === 'sphere' || d.kind === 'blobs') {
-    int('data.n', d.n, 1, 100_000);
-    int('data.dim', d.dim, 1, 10_000);
+    int('data.n', d.n, 1, LIMITS.n);
+    int('data.dim', d.dim, 1, LIMITS.dim);
     if (d.kind === 'blobs') {
-      int('data.classes', d.classes, 2, 1000);
+      int('data.classes', d.classes, LIMITS.classes.min, LIMITS.classes.max);
       positive('data.spread', d.spread);
     }
   } else if (!d.inputs.trim()) {
     errors['data.inputs'] = 'path of a .npy, .csv or .json file on the machine that runs the engine';
   }
   if (d.seed !== null && d.kind !== 'circle' && d.kind !== 'file') int('data.seed', d.seed, 0, Number.MAX_SAFE_INTEGER);
-  const binary = d.kind === 'circle' || d.kind === 'sphere' || (d.kind === 'mnist' && d.mnistLabels === 'parity');
-  if (!binary && (draft.loss.kind === 'bce' || (draft.loss.kind === 'mse' && draft.loss.targets !== 'one-hot'))) {
-    if (d.kind !== 'file') errors['loss.kind'] = 'this loss needs binary labels; use softmax-ce, or mse with one-hot targets';
-  }
-  int('ntk.circleSweep', draft.ntk.circleSweep, 0, 4001);
-  if ((draft.ntk.circleSweep ?? 0) > 0 && inputDim(draft) !== null && inputDim(draft) !== 2) errors['ntk.circleSweep'] = 'the circle sweep needs 2-d inputs (circle data, or sphere with dim 2)';
+  const config = configFromDraft(draft);
+  const classes = datasetSizeOf(config.data)?.classes;
+  if (classes !== undefined && classes !== 2 && lossNeedsBinaryLabels(draft.loss)) errors['loss.kind'] = 'this loss needs binary labels; use softmax-ce, or mse with one-hot targets';
+  int('ntk.circleSweep', draft.ntk.circleSweep, 0, LIMITS.circleSweep);
+  const dim = datasetSizeOf(config.data)?.d;
+  if ((draft.ntk.circleSweep ?? 0) > 0 && dim !== undefined && dim !== 2) errors['ntk.circleSweep'] = 'the circle sweep needs 2-d inputs (circle data, or sphere with dim 2)';
   for (const key of ['metrics', 'kernels'] as const) {
     const s = draft.logging[key];
     const path = `logging.${key}`;
     if (s.every === null && s.logSpaced === null && !s.steps.trim()) errors[path] = 'give at least one of every, log-spaced or steps';
     else if (s.every !== null && !(Number.isInteger(s.every) && s.every > 0)) errors[path] = 'every must be a positive whole number';
-    else if (s.logSpaced !== null && !(Number.isInteger(s.logSpaced) && s.logSpaced > 0 && s.logSpaced <= 100_000)) errors[path] = 'log-spaced count must be from 1 to 100,000';
+    else if (s.logSpaced !== null && !(Number.isInteger(s.logSpaced) && s.logSpaced > 0 && s.logSpaced <= LIMITS.logSpaced)) errors[path] = `log-spaced count must be from 1 to ${LIMITS.logSpaced.toLocaleString('en')}`;
     else if (s.steps.trim() && (parseNumberList(s.steps) ?? [-1]).some((v) => !Number.isInteger(v) || v < 0)) errors[path] = 'steps are whole numbers ≥ 0, comma-separated';
   }
   if (draft.logging.trackSamples.trim()) {
@@ -310,7 +303,7 @@ export function checkDraft(draft: RunDraft): Record<string, string> {
     if (!tracked || tracked.some((v) => !Number.isInteger(v) || v < 0)) errors['logging.trackSamples'] = 'sample indices are whole numbers ≥ 0';
     else if (d.n !== null && d.kind !== 'file' && tracked.some((v) => v >= (d.n ?? 0))) errors['logging.trackSamples'] = `indices must be below n = ${d.n}`;
   }
-  int('logging.fullSpectrumMax', draft.logging.fullSpectrumMax, 1, 4096);
+  int('logging.fullSpectrumMax', draft.logging.fullSpectrumMax, 1, LIMITS.fullSpectrumMax);
   return errors;
 }
 
@@ -336,31 +329,4 @@ export function fieldOfIssue(path: string, fields: readonly string[]): string {
   let best = '';
   for (const field of fields) if ((path === field || path.startsWith(`${field}.`)) && field.length > best.length) best = field;
   return best;
-}
-
-/** Outputs k the network gets, as the engine decides (core/losses.ts outputsForLoss). */
-export function outputsOf(draft: RunDraft): number {
-  const classes = draft.data.kind === 'blobs' ? (draft.data.classes ?? 2) : draft.data.kind === 'mnist' && draft.data.mnistLabels === 'digit' ? 10 : 2;
-  return draft.loss.kind === 'softmax-ce' || (draft.loss.kind === 'mse' && draft.loss.targets === 'one-hot') ? classes : 1;
-}
-
-/** Trained parameters P of the configured network, when the input dimension is known (eq. 2.1 / 2.2). */
-export function parameterCount(draft: RunDraft): number | null {
-  const d = inputDim(draft);
-  const m = draft.model;
-  if (d === null || m.depth === null) return null;
-  const k = outputsOf(draft);
-  if (m.arch === 'resnet') {
-    if (m.width === null) return null;
-    return d * m.width + m.width + m.depth * 2 * (m.width * m.width + m.width) + m.width * k;
-  }
-  const widths = m.perLayer ? (parseNumberList(m.widths) ?? []) : Array.from({ length: m.depth }, () => m.width ?? 0);
-  if (widths.length === 0 || widths.some((w) => !(w > 0))) return null;
-  let count = 0;
-  let previous = d;
-  for (const w of widths) {
-    count += previous * w + (m.bias ? w : 0);
-    previous = w;
-  }
-  return count + previous * k;
 }

@@ -2,7 +2,7 @@
 // many points a chart line keeps after LTTB sampling.
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
-import { BACKENDS, type Backend } from '../lib/run-config-form';
+import { BACKENDS, type Backend } from '../../../src-main/contract/run-config-rules';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 

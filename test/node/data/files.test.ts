@@ -108,6 +108,10 @@ describe('.json', () => {
 
   it('reports ragged arrays, non-numbers, overflow and bad JSON', async () => {
     expect(await codeOf(() => readInputsFile(file('ragged.json', '{"inputs": [[1, 2], [3]]}')))).toMatch(/^data\/invalid: .*inputs\[1\] should be an array of 2 \(ragged/);
+    // The shape named is one sample's ([1, 2]), not the whole array's ([3, 1, 2]).
+    expect(await codeOf(() => readInputsFile(file('ragged3.json', '{"inputs": [[[1, 2]], [[3, 4]], [[5]]]}')))).toMatch(
+      /inputs\[2\]\[0\] should be an array of 2 \(ragged inputs: every sample must have the first sample's shape \[1, 2\]\)$/,
+    );
     expect(await codeOf(() => readInputsFile(file('deep.json', '{"inputs": [[1, 2], [3, [4]]]}')))).toMatch(/^data\/invalid: .*inputs\[1\]\[1\] is \[4\], not a number/);
     expect(await codeOf(() => readInputsFile(file('null.json', '{"inputs": [[1, null]]}')))).toMatch(/^data\/invalid: .*inputs\[0\]\[1\] is null/);
     expect(await codeOf(() => readInputsFile(file('string.json', '{"inputs": [["1"]]}')))).toMatch(/^data\/invalid: .*not a number/);

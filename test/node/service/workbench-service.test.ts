@@ -74,6 +74,20 @@ describe('workbench service', () => {
     expect(kernel.eigenvalues).toHaveLength(6);
   });
 
+  it('keeps runs:list summaries free of the circle sweep and gives it through runs:sweep', async () => {
+    const project = await service.handlers['projects:create']({ name: 'sweep summaries' });
+    const run = await service.handlers['runs:start']({ projectId: project.id, config: { ...tiny, steps: 5, ntk: { circleSweep: 201 } } });
+    expect((await waitForStatus(service, run.id, ['done', 'failed'])).status).toBe('done');
+    const [listed] = await service.handlers['runs:list']({ projectId: project.id });
+    expect(listed.summary).toMatchObject({ status: 'completed' });
+    expect(listed.summary).not.toHaveProperty('sweepAnalytic');
+    expect(listed.summary).not.toHaveProperty('sweepPhis');
+    const sweep = await service.handlers['runs:sweep']({ id: run.id });
+    expect(sweep?.phis).toHaveLength(201);
+    expect(sweep?.analytic).toHaveLength(201);
+    expect(sweep?.phis[0]).toBeCloseTo(-Math.PI, 12);
+  });
+
   it('cancels a running job cleanly and gives a second subscriber the history then the stream', async () => {
     const project = await service.handlers['projects:create']({ name: 'cancel test' });
     const run = await service.handlers['runs:start']({ projectId: project.id, config: { ...tiny, steps: 1_000_000, logging: { metrics: { every: 50 }, kernels: { steps: [0] } } } });

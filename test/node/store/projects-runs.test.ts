@@ -137,6 +137,24 @@ describe('store runs', () => {
     expect(store.runs.list(project.id, { status: ['queued'] }).map((r) => r.id)).toEqual([ids[2], ids[0]]);
   });
 
+  it('keeps the circle sweep out of summaries and gives it on demand', () => {
+    const store = tempStore();
+    const project = store.projects.create('sweeps');
+    const run = store.runs.create(project.id, { kind: 'train', config: trainConfig });
+    const phis = Array.from({ length: 201 }, (_, j) => -Math.PI + (2 * Math.PI * j) / 200);
+    const analytic = phis.map((phi) => Math.cos(phi) + 2);
+    store.runs.markRunning(run.id, undefined, { paramCount: 48, sweepPhis: phis, sweepAnalytic: analytic });
+    store.runs.markDone(run.id, { ...store.runs.get(run.id).summary, status: 'completed', sweepPhis: phis, sweepAnalytic: analytic });
+    const [listed] = store.runs.list(project.id);
+    expect(listed.summary).toEqual({ paramCount: 48, status: 'completed' });
+    expect(store.runs.get(run.id).summary).toEqual({ paramCount: 48, status: 'completed' });
+    expect(JSON.stringify(listed).length).toBeLessThan(2000);
+    expect(store.runs.sweep(run.id)).toEqual({ phis, analytic });
+    const plain = store.runs.create(project.id, { kind: 'train', config: trainConfig });
+    expect(store.runs.sweep(plain.id)).toBeNull();
+    expect(() => store.runs.sweep(999)).toThrow(coded('store/not-found'));
+  });
+
   it('deletes a run with its metrics, kernels, artifacts and tags; duplicates lose only the link', () => {
     const store = tempStore();
     const project = store.projects.create('p');

@@ -1,5 +1,5 @@
-// Run configs as flat dotted paths ('model.width' -> 256): what Compare groups by and labels runs with, and the
-// JSON Merge Patch (RFC 7396) between two configs that "run again with changes" sends to runs:duplicate.
+// Run configs as flat dotted paths ('model.width' -> 256): what Compare groups by and labels runs with (and what reports
+// tabulate), and the JSON Merge Patch (RFC 7396) between two configs that "run again with changes" sends to runs:duplicate.
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
