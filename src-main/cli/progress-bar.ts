@@ -1,6 +1,6 @@
 // A one-line progress bar for terminals (redrawn at most ~10 times a second) and sparse plain lines otherwise,
-// so logs of headless runs stay readable.
-import type { TrainProgress } from '../node/train-to-directory';
+// so logs of headless runs stay readable. The ETA reads "estimating..." until the meter knows the run's rates.
+import type { RunProgress } from '../node/jobs/progress-meter';
 
 function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return '?';
@@ -9,14 +9,16 @@ function formatSeconds(s: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-export function createProgressReporter(stream: NodeJS.WriteStream = process.stderr): { update(p: TrainProgress): void; done(): void } {
+export function createProgressReporter(stream: NodeJS.WriteStream = process.stderr): { update(p: RunProgress): void; done(): void } {
   const tty = stream.isTTY === true;
   let lastDraw = 0;
   let lastDecile = -1;
   return {
     update(p) {
       const fraction = p.total === 0 ? 1 : p.step / p.total;
-      const text = `step ${p.step}/${p.total}  loss ${p.loss.toPrecision(4)}  ${formatSeconds(p.elapsedSeconds)} elapsed  ETA ${formatSeconds(p.etaSeconds)}`;
+      const loss = p.loss === null ? '?' : p.loss.toPrecision(4);
+      const eta = p.etaSeconds === null ? 'estimating...' : formatSeconds(p.etaSeconds);
+      const text = `step ${p.step}/${p.total}  loss ${loss}  ${formatSeconds(p.elapsedSeconds)} elapsed  ETA ${eta}`;
       if (tty) {
         const now = Date.now();
         if (now - lastDraw < 100 && p.step !== p.total) return;

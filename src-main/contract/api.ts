@@ -2,10 +2,12 @@
 // preload's window.api, the Electron IPC handlers, the HTTP/WebSocket bridge, the renderer's client and the
 // conformance tests are all derived from these tables; no signature is written anywhere else.
 import { z } from 'zod';
+import { importConfigSchema } from './import-config';
 import type { Project, RunRecord, RunState } from './records';
 import { RUN_STATES } from './records';
 import type { Result } from './result';
 import { type Channel, EVENT_NAMES } from './channels';
+import type { KernelMode } from './run-config-rules';
 import { slurmOptionsSchema } from './sweep-spec';
 
 const id = z.number().int().positive();
@@ -50,18 +52,7 @@ export const requestSchemas = {
     bind: z.record(z.string().min(1).max(512), z.union([z.string().min(1).max(4096), z.number().finite()])).optional().describe('values for the other graph inputs: zeros, a number, or a host .json/.npy/.csv file with the tensor'),
     inputName: z.string().min(1).max(512).optional().describe('the graph input that takes the probe samples (default the first unbound one)'),
   }),
-  'imports:start': z.strictObject({
-    projectId: id,
-    models: z.array(filePath).min(1).max(10_000),
-    probe: z.string().min(1).max(4096).describe('a .json/.npy/.csv probe file, or mnist:N[:seed]'),
-    kernel: z.enum(['full', 'trace']).optional(),
-    freeze: z.array(z.string().min(1).max(512)).max(10_000).optional(),
-    keepSoftmax: z.boolean().optional(),
-    bind: z.record(z.string().min(1).max(512), z.union([z.string().min(1).max(4096), z.number().finite()])).optional().describe('values for the other graph inputs: zeros, a number, or a host .json/.npy/.csv file with the tensor'),
-    inputName: z.string().min(1).max(512).optional().describe('the graph input that takes the probe samples (default the first unbound one)'),
-    steps: z.array(z.number().int().nonnegative()).max(10_000).optional().describe('the training step of each checkpoint, in the order of the files; default from the file names'),
-    name: name.optional(),
-  }),
+  'imports:start': importConfigSchema.extend({ projectId: id, name: name.optional() }),
   'uploads:write': z.strictObject({
     uploadId: z.string().regex(/^[0-9a-f]{16,64}$/).optional().describe('absent on the first chunk of an upload; the answer names it'),
     path: z.string().min(1).max(1024).describe('the file\'s relative path in the dropped set, e.g. run1/step-100.onnx'),
@@ -119,7 +110,7 @@ export interface MetricPointDto {
 
 export interface KernelInfoDto {
   readonly step: number;
-  readonly kind: 'full' | 'trace';
+  readonly kind: KernelMode;
   readonly rows: number;
   readonly cols: number;
   readonly hasData: boolean;

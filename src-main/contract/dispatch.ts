@@ -2,6 +2,7 @@
 // handler, and turn whatever happens into a Result with a stable code. Handlers never see unvalidated input.
 import { type ApiHandlers, type Channel, type Responses, requestSchemas } from './api';
 import { failureOf, type Result } from './result';
+import { describeIssues } from './zod-issues';
 
 export function isChannel(value: unknown): value is Channel {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, value);
@@ -11,8 +12,7 @@ export async function dispatch(handlers: ApiHandlers, channel: unknown, payload:
   if (!isChannel(channel)) return { ok: false, code: 'api/unknown-channel', message: `unknown request channel ${JSON.stringify(channel)}` };
   const parsed = requestSchemas[channel].safeParse(payload ?? {});
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(payload)'}: ${i.message}`);
-    return { ok: false, code: 'api/invalid-request', message: `${channel}: ${issues.join('; ')}` };
+    return { ok: false, code: 'api/invalid-request', message: `${channel}: ${describeIssues(parsed.error, '(payload)').join('; ')}` };
   }
   try {
     const handler = handlers[channel] as (request: unknown) => Promise<Responses[Channel]> | Responses[Channel];

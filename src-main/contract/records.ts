@@ -1,6 +1,8 @@
 // Projects and runs as plain data: what the store returns and what crosses IPC and the web bridge unchanged.
 // Times are epoch milliseconds; ids are SQLite integer keys, unique within one workspace.
+import type { ImportConfig } from './import-config';
 import type { ErrorCode } from './result';
+import type { RunConfig } from './run-config';
 
 export type ProjectId = number;
 export type RunId = number;
@@ -20,6 +22,10 @@ export type RunKind = (typeof RUN_KINDS)[number];
 /** The run's lifecycle; 'interrupted' is set at open for runs whose process died while they were running. */
 export const RUN_STATES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunState = (typeof RUN_STATES)[number];
+
+/** The states a run never leaves. */
+export const TERMINAL_RUN_STATES: readonly RunState[] = ['done', 'failed', 'cancelled', 'interrupted'];
+export const isTerminalRunState = (state: RunState): boolean => TERMINAL_RUN_STATES.includes(state);
 
 /** The backend that ran it: `name` plus whatever versions the host records (node/backend.ts BackendInfo). */
 export type RunBackend = { readonly name: string } & Readonly<Record<string, unknown>>;
@@ -49,8 +55,20 @@ export interface RunListItem {
   readonly sourceRunId: RunId | null;
 }
 
-export interface RunRecord extends RunListItem {
-  /** A RunConfig for training runs (validated when saved); kind-specific plain data otherwise. */
-  readonly config: Record<string, unknown>;
+/** The config each kind of run stores, complete (defaults filled) and validated before it was saved. */
+export interface RunConfigs {
+  readonly train: RunConfig;
+  readonly import: ImportConfig;
+  /** Reserved for analytic-kernel runs (the app does not create them yet), so free-form. */
+  readonly analytic: Readonly<Record<string, unknown>>;
+}
+
+/** A run of one kind with its typed config and the backend that ran it. */
+export interface RunRecordOf<K extends RunKind> extends RunListItem {
+  readonly kind: K;
+  readonly config: RunConfigs[K];
   readonly backend: RunBackend | null;
 }
+
+/** A whole run, keyed on `kind`: narrowing on it types the config. */
+export type RunRecord = { [K in RunKind]: RunRecordOf<K> }[RunKind];

@@ -151,11 +151,3 @@ export const runConfigSchema = z.strictObject({
 });
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 export type RunConfig = z.infer<typeof runConfigSchema>;
-
-/** One readable line per problem, with the path into the config: `model.width: Too small: expected number to be >0`. */
-export function describeConfigIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    return `${path}: ${issue.message}`;
-  });
-}

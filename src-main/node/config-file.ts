@@ -1,13 +1,31 @@
-// Reads and validates run configs: JSON text -> RunConfig with defaults filled, or a `config/invalid` error whose
-// message lists every problem with its path, in words a researcher can act on.
+// Reads and validates run configs: JSON text or plain data -> the typed config of a run kind with defaults filled,
+// or a `config/invalid` error whose message lists every problem with its path, in words a researcher can act on.
+// Every config is parsed here once where it enters (a request, a config file, a patch) and once where a worker
+// loads it from the store.
 import { readFile } from 'node:fs/promises';
-import { describeConfigIssues, type RunConfig, runConfigSchema } from '../contract/run-config';
+import type { z } from 'zod';
+import { importConfigSchema } from '../contract/import-config';
+import type { RunConfigs, RunKind } from '../contract/records';
 import { CodedError } from '../contract/result';
+import { type RunConfig, runConfigSchema } from '../contract/run-config';
+import { describeIssues } from '../contract/zod-issues';
+
+function parseWith<S extends z.ZodType>(schema: S, what: string, value: unknown, source: string): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new CodedError('config/invalid', `${source} is not a valid ${what}:\n  ${describeIssues(parsed.error).join('\n  ')}`);
+  return parsed.data;
+}
 
 export function parseRunConfig(value: unknown, source = 'config'): RunConfig {
-  const parsed = runConfigSchema.safeParse(value);
-  if (!parsed.success) throw new CodedError('config/invalid', `${source} is not a valid run config:\n  ${describeConfigIssues(parsed.error).join('\n  ')}`);
-  return parsed.data;
+  return parseWith(runConfigSchema, 'run config', value, source);
+}
+
+/** The config of a run of `kind` (analytic runs keep free-form plain data). */
+export function parseConfigOf<K extends RunKind>(kind: K, value: unknown, source = 'config'): RunConfigs[K] {
+  if (kind === 'train') return parseRunConfig(value, source) as RunConfigs[K];
+  if (kind === 'import') return parseWith(importConfigSchema, 'import config', value, source) as RunConfigs[K];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CodedError('config/invalid', `${source} is not an object`);
+  return value as RunConfigs[K];
 }
 
 export async function readRunConfig(path: string): Promise<RunConfig> {

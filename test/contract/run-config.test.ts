@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describeConfigIssues, runConfigSchema } from '../../src-main/contract/run-config';
+import { runConfigSchema } from '../../src-main/contract/run-config';
+import { describeIssues } from '../../src-main/contract/zod-issues';
 
 const minimal = { steps: 10, model: { arch: 'fcn', depth: 2, width: 8 }, loss: { kind: 'bce' }, optimizer: { lr: 0.1 }, data: { kind: 'circle' } };
 
 function issues(value: unknown): string[] {
   const parsed = runConfigSchema.safeParse(value);
-  return parsed.success ? [] : describeConfigIssues(parsed.error);
+  return parsed.success ? [] : describeIssues(parsed.error);
 }
 
 describe('run config schema', () => {

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseConfigOf } from '../../src-main/node/config-file';
 import { recoverDeadWorker } from '../../src-main/node/jobs/dead-worker';
 import { startWorker } from '../../src-main/node/jobs/start-worker';
 import type { TrainWorkerData, WorkerToHost } from '../../src-main/node/jobs/worker-messages';
@@ -103,7 +104,7 @@ describe(`kill -9 at seeded random points (seed ${SEED})`, () => {
     try {
       const project = store.projects.create('kills');
       for (let point = 0; point < 3; point++) {
-        const run = store.runs.create(project.id, { kind: 'train', config: STREAMING_CONFIG });
+        const run = store.runs.create(project.id, { kind: 'train', config: parseConfigOf('train', STREAMING_CONFIG) });
         // Pure JavaScript engines: terminating a thread inside a native addon's call (tfjs-node, onnxruntime-node) can
         // abort the whole process, which is the addon's limit, not the store's.
         const backend = process.env.NTK_BACKEND;

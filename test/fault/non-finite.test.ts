@@ -18,6 +18,7 @@ import { runTraining } from '../../src-main/core/train/train-run';
 import type { MetricsRecord, TrainEngines, TrainResult } from '../../src-main/core/train/train-types';
 import { parseRunConfig } from '../../src-main/node/config-file';
 import { loadDataFiles } from '../../src-main/node/data/files';
+import { createRunLifecycle } from '../../src-main/node/jobs/run-lifecycle';
 import { createStoreSink } from '../../src-main/node/jobs/store-sink';
 import { setUpTraining } from '../../src-main/node/train-setup';
 import { largeLrBce } from '../helpers/large-lr-config';
@@ -74,9 +75,9 @@ function faulty(engines: TrainEngines, fault: Fault, fromStep: number): TrainEng
 async function storedRun(config: RunConfig, wrap: (engines: TrainEngines) => TrainEngines) {
   const store = tempStore();
   const project = store.projects.create('faults');
-  const run = store.runs.create(project.id, { kind: 'train', config: JSON.parse(JSON.stringify(config)) });
+  const run = store.runs.create(project.id, { kind: 'train', config });
   const setup = await setUpTraining(config);
-  const sink = createStoreSink(store, run.id, config, setup);
+  const sink = createStoreSink(store, createRunLifecycle(store, run.id), config, setup);
   const records: MetricsRecord[] = [];
   const onMetrics = sink.callbacks.onMetrics;
   const callbacks = { ...sink.callbacks, onMetrics: (r: MetricsRecord) => (records.push(r), onMetrics?.(r)) };

@@ -54,7 +54,7 @@ export function createSyntheticRun(store: Store, projectName: string, shape: Syn
     ntk: { circleSweep: shape.sweep },
     logging: { metrics: { logSpaced: shape.metricPoints }, kernels: { logSpaced: Math.max(1, shape.kernelSnapshots) }, saveKernels: shape.saveKernels ?? true },
   });
-  const run = store.runs.create(project.id, { kind: 'train', config: config as unknown as Record<string, unknown>, name: shape.name });
+  const run = store.runs.create(project.id, { kind: 'train', config, name: shape.name });
   const lambda0 = 0.41;
   const bound = lambda0 / (2 * shape.n ** 2);
   const phis = Array.from({ length: shape.sweep }, (_, j) => -Math.PI + (2 * Math.PI * j) / (shape.sweep - 1));

@@ -10,12 +10,11 @@ import { runRecord } from './records';
 
 function sweepRun(id: number, width: number, loss: string, seed: number): RunRecord {
   const base = runRecord(id);
-  return {
-    ...base,
+  return runRecord(id, {
     seed,
     tags: ['sweep:s', `axis:model.width=${width}`, `axis:loss.kind=${loss}`, `axis:seed=${seed}`],
     config: { ...base.config, seed, model: { arch: 'fcn', depth: 3, width }, loss: { kind: loss } },
-  };
+  });
 }
 
 async function open(records: RunRecord[]) {

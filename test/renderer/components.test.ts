@@ -10,6 +10,7 @@ import KernelHeatmaps from '../../src-renderer/src/charts/KernelHeatmaps.vue';
 import KernelsTab from '../../src-renderer/src/components/run/KernelsTab.vue';
 import RunsTable from '../../src-renderer/src/components/RunsTable.vue';
 import OptionalNumberInput from '../../src-renderer/src/components/OptionalNumberInput.vue';
+import ProgressBar from '../../src-renderer/src/components/ProgressBar.vue';
 import StatusLine from '../../src-renderer/src/components/StatusLine.vue';
 import { estimateRunMemory, formatBytes, type MemoryEstimate } from '../../src-main/contract/run-memory';
 import { configFromDraft, defaultDraft } from '../../src-renderer/src/lib/run-config-form';
@@ -222,6 +223,19 @@ describe('RunView', () => {
     expect(view.find('[data-testid="run-status"]').text()).toBe('cancelled');
     view.unmount();
     expect(backend.listenerCount('runs:metrics')).toBe(0);
+  });
+});
+
+describe('ProgressBar', () => {
+  it('shows the ETA the run sends, "estimating..." until it is known, and none once the run has ended', async () => {
+    const progress = { runId: 1, step: 4, total: 2000, loss: 0.6, elapsedSeconds: 1.5, etaSeconds: null };
+    const bar = mount(ProgressBar, { props: { progress, status: 'running' } });
+    expect(bar.find('[data-testid="eta"]').text()).toBe('ETA estimating...');
+    await bar.setProps({ progress: { ...progress, step: 40, etaSeconds: 7.4 } });
+    expect(bar.find('[data-testid="eta"]').text()).toBe('ETA 7s');
+    await bar.setProps({ status: 'done' });
+    expect(bar.find('[data-testid="eta"]').exists()).toBe(false);
+    bar.unmount();
   });
 });
 

@@ -1,8 +1,11 @@
-// Plain records for renderer tests.
-import type { RunListItem, RunRecord } from '../../src-main/contract/records';
+// Plain records for renderer tests. Their configs hold only what the views under test read, as a fake backend
+// would send them; the typed union of RunRecord is asserted, not built.
+import type { RunKind, RunListItem, RunRecord } from '../../src-main/contract/records';
 
-export function runRecord(id: number, patch: Partial<RunRecord> = {}): RunRecord {
-  return {
+type RecordPatch = Partial<Omit<RunRecord, 'kind' | 'config'>> & { readonly kind?: RunKind; readonly config?: object };
+
+export function runRecord(id: number, patch: RecordPatch = {}): RunRecord {
+  const record = {
     id,
     projectId: 1,
     name: `run ${id}`,
@@ -21,6 +24,7 @@ export function runRecord(id: number, patch: Partial<RunRecord> = {}): RunRecord
     backend: { name: 'wasm' },
     ...patch,
   };
+  return record as RunRecord;
 }
 
 export function listItem(record: RunRecord): RunListItem {

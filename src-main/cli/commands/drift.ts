@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { addTimings, secondsSince, zeroTimings } from '../../contract/stage-timings';
 import { writeFileAtomic } from '../../node/atomic-write';
 import { initBackend } from '../../node/backend';
-import { seriesDrift } from '../../node/onnx/import/import-service';
+import { checkpointDrift } from '../../node/onnx/import/checkpoint-drift';
 import { expandModelPaths } from '../../node/onnx/import/model-paths';
 import { writeImportRun } from '../../node/onnx/import/import-run-writer';
 import { loadProbeSet } from '../../node/onnx/import/probe-set';
@@ -74,7 +74,7 @@ export async function driftCommand(argv: string[]): Promise<number> {
   const steps = values.steps?.split(',').map((v) => v.trim());
   if (steps && (steps.length !== files.length || steps.some((v) => !/^\d+$/.test(v))))
     throw new UsageError(`--steps needs ${files.length} non-negative integers, one per checkpoint file`, driftUsage);
-  const report = await seriesDrift(
+  const report = await checkpointDrift(
     files.map((path) => ({ path })),
     probe,
     { kernel, order, steps: steps?.map(Number), freeze: values.freeze?.split(',').filter(Boolean), logits: !values['keep-softmax'], inputName: values.input, bind },

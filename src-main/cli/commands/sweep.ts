@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CodedError } from '../../contract/result';
 import { type SlurmOptions, slurmOptionsSchema } from '../../contract/sweep-spec';
-import { describeConfigIssues } from '../../contract/run-config';
+import { describeIssues } from '../../contract/zod-issues';
 import type { EngineChoice } from '../../node/engines';
 import { readSweepSpec, type ResolvedSweep } from '../../node/sweeps/resolve-sweep';
 import { runSweepShard, type ShardEvent } from '../../node/sweeps/run-sweep';
@@ -138,7 +138,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
       mem: values.mem,
       jobs,
     });
-    if (!parsed.success) throw new CodedError('config/invalid', `bad Slurm options:\n  ${describeConfigIssues(parsed.error).join('\n  ')}`);
+    if (!parsed.success) throw new CodedError('config/invalid', `bad Slurm options:\n  ${describeIssues(parsed.error).join('\n  ')}`);
     return writeSlurm(sweep, out, parsed.data, values.submit);
   }
   if (values.submit) throw new UsageError('--submit goes with --slurm', sweepUsage);

@@ -2,8 +2,8 @@
 // (class rows of a sample-major matrix, class trace of a full kernel) every algorithm uses.
 import { matrix, type MatrixF32 } from '../linalg/gram-engine';
 
-/** full: (n k) x (n k), sample-major (row i*k + c); trace: n x n, the sum of the k diagonal blocks. */
-export type KernelMode = 'full' | 'trace';
+/** Declared with the run config (contract/run-config-rules.ts); re-exported for the kernel routines. */
+export type { KernelMode } from '../../contract/run-config-rules';
 
 /**
  * structured: layer-wise, never builds the Jacobian (the paper's FCN/ResNet only), float32 products;

@@ -6,6 +6,7 @@ import { predictions } from '../losses';
 import { paramDistance, paramNorm, type ParamSet } from '../models/params';
 import { frobenius, maxAbsDiff } from '../linalg/norms';
 import { gramSpectrum } from '../linalg/spectrum';
+import type { KernelMode, TraceNormalization } from '../ntk/kernel-types';
 
 export interface StepMetrics {
   readonly step: number;
@@ -87,7 +88,7 @@ export function kernelMetrics(kernel: Float64Array, rows: number, kernel0: Float
 }
 
 /** The analytic kernel [n, n] laid out like the empirical one: K (x) I_k for full, k K (sum) or K (mean) for trace. */
-export function layoutAnalytic(analytic: Float64Array, n: number, k: number, mode: 'full' | 'trace', traceNormalization: 'sum' | 'mean'): Float64Array {
+export function layoutAnalytic(analytic: Float64Array, n: number, k: number, mode: KernelMode, traceNormalization: TraceNormalization): Float64Array {
   if (mode === 'trace') {
     const factor = traceNormalization === 'sum' ? k : 1;
     return analytic.map((v) => v * factor);

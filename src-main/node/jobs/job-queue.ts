@@ -6,6 +6,7 @@
 // final status (terminated, killed) as an interrupted one, its locks on the workspace released (dead-worker.ts).
 import type { Worker } from 'node:worker_threads';
 import type { Events, EventName, ProgressDto } from '../../contract/api';
+import { isTerminalRunState } from '../../contract/records';
 import type { EngineChoice } from '../engines';
 import type { Store } from '../store/store';
 import type { RunId } from '../store/types';
@@ -67,7 +68,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
         } else if (message.type === 'points') emit('runs:metrics', { runId, points: message.points });
         else if (message.type === 'kernel') emit('runs:kernel', { runId, step: message.step });
         else {
-          if (message.status !== 'running') entry.finalStatus = true;
+          if (isTerminalRunState(message.status)) entry.finalStatus = true;
           emit('runs:status', { runId, status: message.status, error: message.error });
         }
       });

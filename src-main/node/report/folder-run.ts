@@ -9,7 +9,7 @@ import type { MetricsRecord } from '../../core/train/train-types';
 import { CodedError } from '../../contract/result';
 import { loadParams } from '../params-io';
 import { metricRowsFromRecord } from '../store/metrics-record';
-import type { KernelInfo, KernelKind, KernelRecord, MetricRow, MetricSeries } from '../store/types';
+import type { KernelInfo, KernelMode, KernelRecord, MetricRow, MetricSeries } from '../store/types';
 import type { ReportRun } from './report-run';
 
 async function readText(path: string): Promise<string | undefined> {
@@ -92,7 +92,7 @@ export async function readRunFolder(dir: string): Promise<ReportRun> {
     const tracked = run.trackedSamples ?? [];
     rows = records.flatMap((r) => metricRowsFromRecord(r, tracked));
     const indexText = await readText(join(root, 'kernels', 'index.json'));
-    const list = indexText ? parseJson<{ step: number; file: string; kind: KernelKind; rows: number }[]>(indexText, join(root, 'kernels', 'index.json')) : [];
+    const list = indexText ? parseJson<{ step: number; file: string; kind: KernelMode; rows: number }[]>(indexText, join(root, 'kernels', 'index.json')) : [];
     const spectra = new Map(parseLines<{ step: number; eigenvalues: number[] }>(await readText(join(root, 'spectra.jsonl')), join(root, 'spectra.jsonl')).map((s) => [s.step, s.eigenvalues]));
     const sweepText = await readText(join(root, 'sweep.json'));
     const sweep = sweepText ? parseJson<{ phis?: number[]; analytic?: number[]; steps: { step: number; values: number[] }[] }>(sweepText, join(root, 'sweep.json')) : undefined;
@@ -112,7 +112,7 @@ export async function readRunFolder(dir: string): Promise<ReportRun> {
       });
     }
     // Steps with a spectrum or sweep but no saved kernel (saveKernels: false) still count as snapshots.
-    const kind = ((meta.config as { ntk?: { kernel?: KernelKind } } | undefined)?.ntk?.kernel ?? 'full') as KernelKind;
+    const kind = ((meta.config as { ntk?: { kernel?: KernelMode } } | undefined)?.ntk?.kernel ?? 'full') as KernelMode;
     for (const step of new Set([...spectra.keys(), ...sweeps.keys()])) {
       if ([...kernels.values()].some((k) => k.step === step)) continue;
       kernels.set(`${step}/${kind}`, {

@@ -2,7 +2,7 @@
 // its record, metric columns, kernel snapshots and parameters behind one read-only interface. Nothing here writes.
 import type { ParamSet } from '../../core/models/params';
 import type { RunError, RunKind } from '../../contract/records';
-import type { KernelInfo, KernelKind, KernelRecord, MetricSeries } from '../store/types';
+import type { KernelInfo, KernelMode, KernelRecord, MetricSeries } from '../store/types';
 
 export type ReportOrigin =
   | { readonly kind: 'store'; readonly workspace: string; readonly project: string }
@@ -28,7 +28,7 @@ export interface ReportRun {
   readonly origin: ReportOrigin;
   metrics(): Record<string, MetricSeries>;
   kernelList(): KernelInfo[];
-  kernel(step: number, kind: KernelKind): KernelRecord | undefined;
+  kernel(step: number, kind: KernelMode): KernelRecord | undefined;
   params(which: 'initial' | 'final'): ParamSet | undefined;
 }
 

@@ -12,7 +12,6 @@ import { packageVersion } from '../package-info';
 import { openStore } from '../store/store';
 import { storePathIn } from '../store/workspace-dir';
 import type { MetricSeries } from '../store/types';
-import { importConfigSchema } from '../jobs/import-job';
 import { createJobQueue } from '../jobs/job-queue';
 import { runTask } from '../jobs/run-task';
 import { expandModelPaths, importRunName } from '../onnx/import/model-paths';
@@ -108,7 +107,7 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
     'runs:start': ({ projectId, config, name, tags }) => {
       const parsed = parseRunConfig(config);
       assertRunFits(parsed);
-      const run = store.runs.create(projectId, { kind: 'train', config: parsed as unknown as Record<string, unknown>, name, tags });
+      const run = store.runs.create(projectId, { kind: 'train', config: parsed, name, tags });
       return startRun(run.id);
     },
     'runs:cancel': ({ id }) => {
@@ -152,13 +151,13 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
     },
     'runs:sweep': ({ id }) => store.runs.sweep(id),
     'imports:inspect': (request) => runTask<ImportInspectionDto>({ kind: 'imports:inspect', request }),
-    'imports:start': async ({ projectId, models, probe, kernel, freeze, keepSoftmax, bind, inputName, steps, name }) => {
+    'imports:start': async ({ projectId, name, ...request }) => {
       store.projects.get(projectId);
-      const files = await expandModelPaths(models);
-      if (steps && steps.length !== files.length)
-        throw new CodedError('config/invalid', `${steps.length} steps given for ${files.length} checkpoint files (folders expanded): give one step per file, or none to read them from the file names`);
-      const config = importConfigSchema.parse({ models: files, probe, kernel, freeze, keepSoftmax, bind, inputName, steps });
-      const run = store.runs.create(projectId, { kind: 'import', config, name: name ?? importRunName(files) });
+      const files = await expandModelPaths(request.models);
+      if (request.steps && request.steps.length !== files.length)
+        throw new CodedError('config/invalid', `${request.steps.length} steps given for ${files.length} checkpoint files (folders expanded): give one step per file, or none to read them from the file names`);
+      // The request was parsed with the import config's schema at the boundary; only the folders are expanded here.
+      const run = store.runs.create(projectId, { kind: 'import', config: { ...request, models: files }, name: name ?? importRunName(files) });
       return startRun(run.id);
     },
     'uploads:write': ({ uploadId, path, offset, data }) => uploads.write({ uploadId, path, offset, bytes: Buffer.from(data, 'base64') }),

@@ -3,21 +3,21 @@
 import { CodedError } from '../../contract/result';
 import { readChunks, writeChunks } from './blob-chunks';
 import type { Database } from './database';
-import type { KernelInfo, KernelInput, KernelKind, KernelRecord, RunId } from './types';
+import type { KernelInfo, KernelInput, KernelMode, KernelRecord, RunId } from './types';
 
 export interface KernelRepo {
   /** Stores the snapshot, replacing one of the same step and kind. */
   put(runId: RunId, kernel: KernelInput): void;
   /** `kind` may be left out when the run stores one kind at that step. */
-  get(runId: RunId, step: number, kind?: KernelKind): KernelRecord | undefined;
+  get(runId: RunId, step: number, kind?: KernelMode): KernelRecord | undefined;
   /** Stored snapshots in step order, without their data. */
-  list(runId: RunId, kind?: KernelKind): KernelInfo[];
+  list(runId: RunId, kind?: KernelMode): KernelInfo[];
 }
 
 interface SnapshotRow {
   id: number;
   step: number;
-  kind: KernelKind;
+  kind: KernelMode;
   rows: number;
   cols: number;
   data_bytes: number;

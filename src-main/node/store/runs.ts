@@ -2,17 +2,15 @@
 // and get; and recovery after a crash: runs whose process died while running become 'interrupted', and queued runs
 // whose host died are taken over by another host's queue or marked 'interrupted'.
 import { CodedError, type ErrorCode } from '../../contract/result';
-import { describeConfigIssues, runConfigSchema } from '../../contract/run-config';
+import type { RunConfigs } from '../../contract/records';
+import { parseConfigOf } from '../config-file';
 import { toJson } from '../run-output/run-writer';
 import { applyConfigPatch, type ConfigPatch } from './config-patch';
 import type { Database } from './database';
 import { checkText } from './text-field';
 import type { ProjectId, RunBackend, RunId, RunKind, RunListItem, RunRecord, RunState } from './types';
 
-export interface NewRun {
-  readonly kind: RunKind;
-  /** Training runs: a RunConfig (input form is fine: it is validated and completed with defaults). */
-  readonly config: Record<string, unknown>;
+interface NewRunFields {
   /** Defaults to config.name, then `run <id>`. */
   readonly name?: string;
   /** Defaults to config.seed when it is a number. */
@@ -20,6 +18,9 @@ export interface NewRun {
   readonly notes?: string;
   readonly tags?: readonly string[];
 }
+
+/** A run to create, keyed on kind; its config is already parsed (config-file.ts parseConfigOf), so it is stored as given. */
+export type NewRun = { [K in RunKind]: NewRunFields & { readonly kind: K; readonly config: RunConfigs[K] } }[RunKind];
 
 export interface DuplicateOptions {
   readonly configPatch?: ConfigPatch;
@@ -108,13 +109,6 @@ const toListItem = (row: RunRow): RunListItem => ({
   sourceRunId: row.source_run_id,
 });
 
-function validConfig(kind: RunKind, config: Record<string, unknown>): Record<string, unknown> {
-  if (kind !== 'train') return config;
-  const parsed = runConfigSchema.safeParse(config);
-  if (!parsed.success) throw new CodedError('config/invalid', describeConfigIssues(parsed.error).join('\n'));
-  return parsed.data as Record<string, unknown>;
-}
-
 const ALLOWED_FROM: Record<'running' | 'done' | 'failed' | 'cancelled', readonly RunState[]> = {
   running: ['queued'],
   done: ['running'],
@@ -123,11 +117,14 @@ const ALLOWED_FROM: Record<'running' | 'done' | 'failed' | 'cancelled', readonly
 };
 
 export function createRunRepo(db: Database, afterDelete: () => void): RunRepo {
+  // Configs are parsed before they are stored (create, duplicate; a bundle brings rows another store wrote), so one is
+  // read back as its kind's type; a worker parses it again before it runs it.
   const toRecord = (row: RunRow): RunRecord => ({
     ...toListItem(row),
-    config: JSON.parse(row.config) as Record<string, unknown>,
+    kind: row.kind,
+    config: JSON.parse(row.config) as RunConfigs[typeof row.kind],
     backend: row.backend === null ? null : (JSON.parse(row.backend) as RunBackend),
-  });
+  }) as RunRecord;
   const get = (id: RunId): RunRecord => {
     const row = db.get<RunRow>(`SELECT ${COLUMNS}, r.config, r.backend FROM runs r WHERE r.id = ?`, [id]);
     if (!row) throw new CodedError('store/not-found', `no run with id ${id}`);
@@ -163,9 +160,9 @@ export function createRunRepo(db: Database, afterDelete: () => void): RunRepo {
   const create = (projectId: ProjectId, run: NewRun, sourceRunId: RunId | null = null): RunRecord =>
     db.transaction(() => {
       if (!db.get('SELECT 1 FROM projects WHERE id = ?', [projectId])) throw new CodedError('store/not-found', `no project with id ${projectId}`);
-      const config = validConfig(run.kind, run.config);
-      const name = run.name ?? (typeof config.name === 'string' ? config.name : undefined);
-      const seed = run.seed ?? (typeof config.seed === 'number' ? config.seed : null);
+      const { config } = run;
+      const name = run.name ?? ('name' in config && typeof config.name === 'string' ? config.name : undefined);
+      const seed = run.seed ?? ('seed' in config && typeof config.seed === 'number' ? config.seed : null);
       const { lastInsertRowid: id } = db.run(
         `INSERT INTO runs (project_id, name, kind, status, config, seed, created, notes, source_run_id)
          VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
@@ -230,19 +227,11 @@ export function createRunRepo(db: Database, afterDelete: () => void): RunRepo {
     },
     duplicate(id, options = {}) {
       const source = get(id);
-      const config = options.configPatch ? applyConfigPatch(source.config, options.configPatch) : source.config;
+      const patched = options.configPatch ? parseConfigOf(source.kind, applyConfigPatch(source.config, options.configPatch), `run ${id}'s patched config`) : source.config;
       const patchedName = options.configPatch && typeof options.configPatch.name === 'string' ? options.configPatch.name : undefined;
-      return create(
-        options.projectId ?? source.projectId,
-        {
-          kind: source.kind,
-          config,
-          name: options.name ?? patchedName ?? `${source.name} (again)`,
-          seed: typeof config.seed === 'number' ? config.seed : (source.seed ?? undefined),
-          tags: source.tags,
-        },
-        source.id,
-      );
+      const seed = 'seed' in patched && typeof patched.seed === 'number' ? patched.seed : (source.seed ?? undefined);
+      const fields = { name: options.name ?? patchedName ?? `${source.name} (again)`, seed, tags: source.tags };
+      return create(options.projectId ?? source.projectId, { ...fields, kind: source.kind, config: patched } as NewRun, source.id);
     },
     delete(id) {
       db.transaction(() => {

@@ -1,7 +1,9 @@
 // The store's records as plain data (they cross IPC and the web bridge as they are). Times are epoch milliseconds;
 // ids are SQLite integer keys, unique within one workspace (a bundle import assigns new ones).
+import type { KernelMode } from '../../contract/run-config-rules';
 
 export { RUN_KINDS, RUN_STATES } from '../../contract/records';
+export type { KernelMode } from '../../contract/run-config-rules';
 export type { Project, ProjectId, RunBackend, RunError, RunId, RunKind, RunListItem, RunRecord, RunState } from '../../contract/records';
 
 export interface MetricRow {
@@ -20,11 +22,9 @@ export interface MetricSeries {
   readonly values: Float64Array;
 }
 
-export type KernelKind = 'full' | 'trace';
-
 export interface KernelInput {
   readonly step: number;
-  readonly kind: KernelKind;
+  readonly kind: KernelMode;
   readonly rows: number;
   /** Defaults to rows (kernels are square). */
   readonly cols?: number;
@@ -36,7 +36,7 @@ export interface KernelInput {
 
 export interface KernelInfo {
   readonly step: number;
-  readonly kind: KernelKind;
+  readonly kind: KernelMode;
   readonly rows: number;
   readonly cols: number;
   readonly dtype: 'float64';

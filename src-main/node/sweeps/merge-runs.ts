@@ -6,6 +6,7 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CodedError } from '../../contract/result';
 import { runIdOf } from '../../contract/sweep-expansion';
+import { parseRunConfig } from '../config-file';
 import type { Store } from '../store/store';
 import type { RunId } from '../store/types';
 import { readRunFolder } from './read-run-folder';
@@ -124,7 +125,8 @@ export async function mergeRunFolders(store: Store, dirs: readonly string[], opt
       if (twin) return { present: twin.id };
       const created = store.runs.create(project.id, {
         kind: 'train',
-        config: run.config as unknown as Record<string, unknown>,
+        // A run folder is a way in: its config is parsed here like any other that enters the store.
+        config: parseRunConfig(run.config, join(candidate.folder, 'config.json')),
         name: candidate.name,
         tags: [...candidate.tags, key],
       });

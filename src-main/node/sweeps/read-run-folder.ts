@@ -7,6 +7,7 @@ import { decodeNpy } from '../../core/io/npy';
 import type { MetricsRecord } from '../../core/train/train-types';
 import { CodedError } from '../../contract/result';
 import type { RunConfig } from '../../contract/run-config';
+import type { KernelMode } from '../../contract/run-config-rules';
 import { encodeParamsArtifact, type ParamsMeta } from '../jobs/params-artifact';
 import { loadParams } from '../params-io';
 import { metricRowsFromRecord } from '../store/metrics-record';
@@ -63,7 +64,7 @@ export async function readRunFolder(dir: string): Promise<FolderRun> {
   const tracked = meta.run.trackedSamples;
   const metrics = records.flatMap((record) => metricRowsFromRecord(record, tracked));
 
-  const index = json<{ step: number; file: string; kind: 'full' | 'trace'; rows: number }[]>(dir, 'kernels/index.json', (await text(dir, 'kernels/index.json', true)) ?? '[]');
+  const index = json<{ step: number; file: string; kind: KernelMode; rows: number }[]>(dir, 'kernels/index.json', (await text(dir, 'kernels/index.json', true)) ?? '[]');
   const spectra = new Map(lines<{ step: number; eigenvalues: (number | null)[] }>(dir, 'spectra.jsonl', await text(dir, 'spectra.jsonl', true)).map((s) => [s.step, s.eigenvalues]));
   const sweepText = await text(dir, 'sweep.json', true);
   const sweep = sweepText ? json<{ phis?: number[]; analytic?: number[]; steps: { step: number; values: (number | null)[] }[] }>(dir, 'sweep.json', sweepText) : undefined;

@@ -4,7 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { CodedError } from '../../contract/result';
-import { describeConfigIssues, type RunConfig, runConfigSchema } from '../../contract/run-config';
+import { type RunConfig, runConfigSchema } from '../../contract/run-config';
+import { describeIssues } from '../../contract/zod-issues';
 import { expandSweep, type Json, runIdOf, type SweepPlan, sweepAxes, withConfigPath } from '../../contract/sweep-expansion';
 import { type SweepSpec, sweepSpecSchema } from '../../contract/sweep-spec';
 import { canonicalJson, sha256Hex } from '../../contract/stable-hash';
@@ -55,7 +56,7 @@ function issueLines(source: string, problems: string[]): CodedError {
 
 export function resolveSweep(value: unknown, source = 'sweep spec'): ResolvedSweep {
   const parsed = sweepSpecSchema.safeParse(value);
-  if (!parsed.success) throw issueLines(source, describeConfigIssues(parsed.error));
+  if (!parsed.success) throw issueLines(source, describeIssues(parsed.error));
   const spec = parsed.data;
   const plan = planOf(spec);
   const problems: string[] = [];
@@ -85,10 +86,10 @@ export function resolveSweep(value: unknown, source = 'sweep spec'): ResolvedSwe
   for (const planned of expandSweep(plan)) {
     const check = runConfigSchema.safeParse(planned.config);
     if (!check.success) {
-      problems.push(...describeConfigIssues(check.error).map((line) => `run "${planned.name}": ${line}`));
+      problems.push(...describeIssues(check.error).map((line) => `run "${planned.name}": ${line}`));
       continue;
     }
-    const id = runIdOf(check.data as unknown as Record<string, unknown>);
+    const id = runIdOf(check.data);
     const twin = byId.get(id);
     if (twin !== undefined) problems.push(`runs "${twin}" and "${planned.name}" resolve to the same config (id ${id})`);
     byId.set(id, planned.name);

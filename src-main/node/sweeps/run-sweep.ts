@@ -6,7 +6,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { CodedError, failureOf } from '../../contract/result';
 import type { EngineChoice } from '../engines';
-import { trainToDirectory, type TrainProgress } from '../train-to-directory';
+import type { RunProgress } from '../jobs/progress-meter';
+import { trainToDirectory } from '../train-to-directory';
 import type { ResolvedRun, ResolvedSweep } from './resolve-sweep';
 import { ALL_RUNS, inShard, type Shard, shardText } from './shard';
 import { claimRun } from './run-claim';
@@ -15,7 +16,7 @@ import { claimSweepDir, type RunMarker, runDir, runStatus, writeMarker } from '.
 export type ShardEvent =
   | { readonly type: 'skip'; readonly run: ResolvedRun; readonly reason: 'done' | 'running' }
   | { readonly type: 'start'; readonly run: ResolvedRun; readonly position: number; readonly total: number }
-  | { readonly type: 'progress'; readonly run: ResolvedRun; readonly progress: TrainProgress }
+  | { readonly type: 'progress'; readonly run: ResolvedRun; readonly progress: RunProgress }
   | { readonly type: 'end'; readonly run: ResolvedRun; readonly state: 'done' | 'failed'; readonly detail?: string };
 
 export interface ShardOptions {

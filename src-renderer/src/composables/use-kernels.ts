@@ -2,13 +2,14 @@
 // records a new one) and snapshots decoded on demand and cached outside reactivity. Stops on scope disposal.
 import { onScopeDispose, type Ref, shallowRef, watch } from 'vue';
 import type { KernelInfoDto } from '../../../src-main/contract/api';
+import type { KernelMode } from '../../../src-main/contract/run-config-rules';
 import { describeError } from '../lib/result';
 import { decodeTensor } from '../../../src-main/contract/tensor-codec';
 import { call } from '../services/backend';
 
 export interface KernelSnapshot {
   readonly step: number;
-  readonly kind: 'full' | 'trace';
+  readonly kind: KernelMode;
   readonly rows: number;
   /** The kernel as shown, block-averaged to `size` x `size` (row-major), or null when the run did not store it. */
   readonly data: Float64Array | null;

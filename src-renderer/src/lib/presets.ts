@@ -131,7 +131,7 @@ export function sweepPlanOf(base: RunConfigInput, sweep: Sweep | undefined): Swe
   const widths = sweep?.widths ?? [];
   const { widths: _perLayer, ...model } = base.model;
   return {
-    base: (widths.length > 0 ? { ...base, model } : base) as unknown as Record<string, unknown>,
+    base: widths.length > 0 ? { ...base, model } : base,
     axes: { 'model.width': widths, 'loss.kind': sweep?.losses ?? [] },
     seeds: sweep?.seeds ?? [],
   };

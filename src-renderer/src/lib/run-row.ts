@@ -1,6 +1,7 @@
 // A run as one row of the Project view's table: the columns researchers scan (architecture, width, loss, lr, final
 // loss and drift), read from the list item, its config and its summary; with sorting, filtering and CSV export.
 import type { RunListItem, RunRecord } from '../../../src-main/contract/records';
+import type { RunConfig } from '../../../src-main/contract/run-config';
 import { formatDate } from '../../../src-main/charts/format';
 
 export interface RunRow {
@@ -34,7 +35,7 @@ const numberOrNull = (v: unknown): number | null => (typeof v === 'number' && Nu
  * drift = the last checkpoint's relative kernel drift; the training-only columns stay empty.
  */
 function importRow(item: RunListItem, record?: RunRecord): RunRow {
-  const models = (record?.config as { models?: unknown } | undefined)?.models;
+  const models = record?.kind === 'import' ? record.config.models : undefined;
   const summary = item.summary ?? {};
   return {
     id: item.id,
@@ -59,7 +60,7 @@ function importRow(item: RunListItem, record?: RunRecord): RunRow {
 
 export function runRow(item: RunListItem, record?: RunRecord): RunRow {
   if (item.kind === 'import') return importRow(item, record);
-  const config = (record?.config ?? {}) as { steps?: number; model?: { arch?: string; width?: number; widths?: number[]; depth?: number }; loss?: { kind?: string }; optimizer?: { lr?: number } };
+  const config: Partial<RunConfig> = record?.kind === 'train' ? record.config : {};
   const widths = config.model?.widths;
   const summary = item.summary ?? {};
   return {

@@ -5,19 +5,16 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { Events, MetricPointDto, ProgressDto } from '../../../src-main/contract/api';
-import type { RunError, RunRecord } from '../../../src-main/contract/records';
+import { isTerminalRunState, type RunError, type RunRecord } from '../../../src-main/contract/records';
 import { sortMetricNames } from '../../../src-main/charts/metric-names';
 import { describeError } from '../lib/result';
 import { SeriesBuffer } from '../../../src-main/charts/series-buffer';
 import { backend, call } from '../services/backend';
 
-const TERMINAL = new Set(['done', 'failed', 'cancelled', 'interrupted']);
-
 /** Progress of a run that is not in the job queue (finished, or not started), from its record. */
 function progressOfRecord(run: RunRecord): ProgressDto | null {
   // An import counts checkpoints (its config lists the model files), a training run counts steps.
-  const models = run.config.models;
-  const total = run.kind === 'import' ? (Array.isArray(models) ? models.length : null) : typeof run.config.steps === 'number' ? run.config.steps : null;
+  const total = run.kind === 'import' ? run.config.models.length : run.kind === 'train' ? run.config.steps : null;
   if (total === null) return null;
   const done = typeof run.summary?.stepsDone === 'number' ? run.summary.stepsDone : typeof run.summary?.checkpoints === 'number' ? run.summary.checkpoints : run.status === 'done' ? total : 0;
   const elapsed = run.started !== null ? ((run.finished ?? Date.now()) - run.started) / 1000 : 0;
@@ -74,7 +71,7 @@ export const useLiveRunStore = defineStore('liveRun', () => {
       const record = await call('runs:get', { id: runId.value });
       if (mine !== session) return;
       run.value = record;
-      if (TERMINAL.has(record.status)) progress.value = progressOfRecord(record) ?? progress.value;
+      if (isTerminalRunState(record.status)) progress.value = progressOfRecord(record) ?? progress.value;
     } catch (e) {
       if (mine === session) error.value = describeError(e);
     }
@@ -82,7 +79,7 @@ export const useLiveRunStore = defineStore('liveRun', () => {
 
   function applyStatus(status: Events['runs:status'], mine: number): void {
     if (run.value) run.value = { ...run.value, status: status.status, error: status.error as RunError | null };
-    if (TERMINAL.has(status.status) || status.status === 'running') void refreshRecord(mine);
+    if (isTerminalRunState(status.status) || status.status === 'running') void refreshRecord(mine);
   }
 
   async function subscribe(id: number, mine: number): Promise<void> {

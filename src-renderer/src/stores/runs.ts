@@ -3,13 +3,12 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { ProgressDto } from '../../../src-main/contract/api';
-import type { RunError, RunListItem, RunRecord } from '../../../src-main/contract/records';
+import { isTerminalRunState, type RunError, type RunListItem, type RunRecord } from '../../../src-main/contract/records';
 import type { RunConfigInput } from '../../../src-main/contract/run-config';
 import { describeError } from '../lib/result';
 import { runRow, type RunRow } from '../lib/run-row';
 import { backend, call } from '../services/backend';
 
-const TERMINAL = new Set(['done', 'failed', 'cancelled', 'interrupted']);
 
 export const useRunsStore = defineStore('runs', () => {
   const projectId = ref<number | null>(null);
@@ -66,7 +65,7 @@ export const useRunsStore = defineStore('runs', () => {
         return;
       }
       items.value = items.value.map((i) => (i.id === runId ? { ...i, status, error: runError as RunError | null } : i));
-      if (TERMINAL.has(status) || status === 'running') void refresh(runId);
+      if (isTerminalRunState(status) || status === 'running') void refresh(runId);
     });
     const offProgress = backend().subscribe('runs:progress', (p) => {
       if (!items.value.some((i) => i.id === p.runId)) return;

@@ -19,7 +19,7 @@ async function importRun() {
   await writeFile(probe, JSON.stringify({ inputs: series[0].probe }));
   const project = store.projects.create('import job');
   const models = series.map((s) => join(EXTERNAL_DIR, s.file));
-  const run = store.runs.create(project.id, { kind: 'import', config: { models, probe, kernel: 'trace' } });
+  const run = store.runs.create(project.id, { kind: 'import', config: { models, probe, kernel: 'trace', keepSoftmax: false } });
   return { store, runId: run.id };
 }
 

@@ -2,6 +2,7 @@
 // parameters overflow under a large learning rate ends as a diverged run with the reason and step in its summary
 // and every committed metric kept, never as an 'internal' failure (issue 9).
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { parseRunConfig } from '../../../src-main/node/config-file';
 import type { RunState } from '../../../src-main/node/store/types';
 import { runTrainJob } from '../../../src-main/node/jobs/train-job';
 import { largeLrBce as largeLr } from '../../helpers/large-lr-config';
@@ -12,7 +13,7 @@ describe('runTrainJob', () => {
   it('stores a large-learning-rate BCE run as diverged (train/non-finite) with its reason, step and metrics', async () => {
     const store = tempStore();
     const project = store.projects.create('diverging');
-    const run = store.runs.create(project.id, { kind: 'train', config: largeLr });
+    const run = store.runs.create(project.id, { kind: 'train', config: parseRunConfig(largeLr) });
     const statuses: RunState[] = [];
     const summary = await runTrainJob(store, run.id, { listener: { onStatus: (s) => statuses.push(s) } });
     expect(summary?.status).toBe('diverged');

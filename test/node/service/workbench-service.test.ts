@@ -137,7 +137,7 @@ describe('workbench service', () => {
     const manifest = JSON.parse(await readFile(join(series, '..', 'manifest.json'), 'utf8'));
     const mlp = manifest.models.find((m: { file: string }) => m.file.includes('torch-mlp'));
     await writeFile(probe, JSON.stringify({ inputs: mlp.probe }));
-    const run = await service.handlers['imports:start']({ projectId: project.id, models, probe });
+    const run = await service.handlers['imports:start']({ projectId: project.id, models, probe, kernel: 'trace', keepSoftmax: false });
     expect(run.kind).toBe('import');
     const final = await waitForStatus(service, run.id, ['done', 'failed']);
     expect(final).toMatchObject({ status: 'done', error: null });
@@ -148,7 +148,7 @@ describe('workbench service', () => {
     const missing = await dispatch(service.handlers, 'imports:start', { projectId: project.id, models: [join(series, 'missing.onnx')], probe });
     expect(missing).toMatchObject({ ok: false, code: 'data/not-found', message: expect.stringContaining('missing.onnx') });
     const runsBefore = (await service.handlers['runs:list']({ projectId: project.id })).length;
-    const wrongProbe = await service.handlers['imports:start']({ projectId: project.id, models: [models[0]], probe: join(series, 'no-probe.json') });
+    const wrongProbe = await service.handlers['imports:start']({ projectId: project.id, models: [models[0]], probe: join(series, 'no-probe.json'), kernel: 'trace', keepSoftmax: false });
     expect(await waitForStatus(service, wrongProbe.id, ['done', 'failed'])).toMatchObject({ status: 'failed', error: { code: 'data/not-found' } });
     expect((await service.handlers['runs:list']({ projectId: project.id })).length).toBe(runsBefore + 1);
   });
@@ -171,13 +171,13 @@ describe('workbench service', () => {
     expect(await dispatch(service.handlers, 'imports:inspect', { models: [notOnnx] })).toMatchObject({ ok: false, code: expect.stringMatching(/^(onnx|import)\//) });
     const probe = join(await mkdtemp(join(tmpdir(), 'ntk-probe-')), 'probe.json');
     await writeFile(probe, JSON.stringify({ inputs: mlp.probe }));
-    const run = await service.handlers['imports:start']({ projectId: project.id, models: [series], probe });
+    const run = await service.handlers['imports:start']({ projectId: project.id, models: [series], probe, kernel: 'trace', keepSoftmax: false });
     expect((run.config as { models: string[] }).models).toEqual(inspection.files);
     expect(run.name).toContain('4 checkpoint');
     await waitForStatus(service, run.id, ['done', 'failed']);
     const miscounted = await dispatch(service.handlers, 'imports:start', { projectId: project.id, models: [series], probe, steps: [0, 1] });
     expect(miscounted).toMatchObject({ ok: false, code: 'config/invalid', message: expect.stringContaining('2 steps given for 4 checkpoint files') });
-    const given = await service.handlers['imports:start']({ projectId: project.id, models: [series], probe, steps: [0, 1000, 2000, 3000] });
+    const given = await service.handlers['imports:start']({ projectId: project.id, models: [series], probe, kernel: 'trace', keepSoftmax: false, steps: [0, 1000, 2000, 3000] });
     expect(await waitForStatus(service, given.id, ['done', 'failed'])).toMatchObject({ status: 'done' });
     expect((await service.handlers['runs:metrics']({ id: given.id, names: ['relDrift'] })).series.relDrift.steps).toEqual([0, 1000, 2000, 3000]);
   });

@@ -36,8 +36,8 @@ describe('upload pruning', () => {
     const store = tempStore();
     const a = store.projects.create('a');
     const b = store.projects.create('b');
-    store.runs.create(a.id, { kind: 'import', config: { models: ['/u/1/a.onnx', '/u/1/b.onnx'], probe: '/u/2/p.json', kernel: 'trace' } });
-    store.runs.create(b.id, { kind: 'import', config: { models: ['/u/3/c.onnx'], probe: 'mnist:64', kernel: 'trace' } });
+    store.runs.create(a.id, { kind: 'import', config: { models: ['/u/1/a.onnx', '/u/1/b.onnx'], probe: '/u/2/p.json', kernel: 'trace', keepSoftmax: false } });
+    store.runs.create(b.id, { kind: 'import', config: { models: ['/u/3/c.onnx'], probe: 'mnist:64', kernel: 'trace', keepSoftmax: false } });
     expect(pathsNamedByRuns(store).sort()).toEqual(['/u/1/a.onnx', '/u/1/b.onnx', '/u/2/p.json', '/u/3/c.onnx', 'mnist:64'].sort());
   });
 
@@ -47,7 +47,7 @@ describe('upload pruning', () => {
     try {
       const project = await service.handlers['projects:create']({ name: 'uploads' });
       const upload = await service.handlers['uploads:write']({ path: 'ckpt-0.onnx', offset: 0, data: Buffer.from('not a model').toString('base64') });
-      const run = await service.handlers['imports:start']({ projectId: project.id, models: [upload.path], probe: 'mnist:2' });
+      const run = await service.handlers['imports:start']({ projectId: project.id, models: [upload.path], probe: 'mnist:2', kernel: 'trace', keepSoftmax: false });
       await expect.poll(async () => (await service.handlers['runs:get']({ id: run.id })).status, { timeout: 60_000 }).toMatch(/failed|done/);
       const other = await service.handlers['projects:create']({ name: 'other' });
       await service.handlers['projects:delete']({ id: other.id });

@@ -1,8 +1,7 @@
-// The ONNX-import services the CLI calls and the app's Import view will call: inspect a model, its eNTK on a probe
-// set (validated against onnxruntime first), and drift across a checkpoint series. Plain-data results.
+// The ONNX-import services the CLI calls and the app's Import view will call: inspect a model and its eNTK on a probe
+// set (validated against onnxruntime first); drift across a checkpoint series is checkpoint-drift.ts. Plain-data results.
 import { secondsSince, zeroTimings, type StageTimings } from '../../../contract/stage-timings';
 import type { KernelMode } from '../../../core/ntk/kernel-types';
-import { checkpointDrift, type DriftOptions, type DriftProgress, type DriftReport } from './checkpoint-drift';
 import { matchFcn } from './fcn-chain';
 import { importedNtk, type ImportedNtk, type NtkDtype } from './imported-ntk';
 import type { ModelSummary } from './imported-model';
@@ -64,9 +63,4 @@ export async function modelNtk(source: ModelSource, probe: ProbeSet, request: Nt
   } finally {
     model.dispose();
   }
-}
-
-/** Drift across checkpoints of one architecture (see checkpoint-drift.ts). */
-export function seriesDrift(sources: readonly ModelSource[], probe: ProbeSet, options: DriftOptions = {}, onProgress?: (p: DriftProgress) => void): Promise<DriftReport> {
-  return checkpointDrift(sources, probe, options, onProgress);
 }
