@@ -42,6 +42,8 @@ export default defineConfig({
           'task-worker': resolve(root, 'src-main/node/jobs/task-worker.ts'),
         },
         external: mainExternal,
+        // Code the entries share goes to chunks/ (start-worker.ts finds the worker entries one level up from there).
+        output: { chunkFileNames: 'chunks/[name]-[hash].js' },
       },
     },
   },

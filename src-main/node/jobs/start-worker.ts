@@ -11,8 +11,17 @@ export type WorkerEntry = 'job-worker' | 'task-worker';
 
 const requireHere = createRequire(import.meta.url);
 
+/**
+ * The built worker entry: beside index.js and cli.js. This module may itself be bundled into the build's shared
+ * chunks/ folder (electron.vite.config.ts names it), one level below the entries.
+ */
+function builtEntry(entry: WorkerEntry): URL {
+  const here = new URL('.', import.meta.url);
+  return new URL(here.pathname.endsWith('/chunks/') ? `../${entry}.js` : `./${entry}.js`, here);
+}
+
 export function startWorker(entry: WorkerEntry, data: unknown): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(`./${entry}.js`, import.meta.url), { workerData: data });
+  if (!import.meta.url.endsWith('.ts')) return new Worker(builtEntry(entry), { workerData: data });
   const tsxApi = pathToFileURL(join(dirname(requireHere.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
   const source = new URL(`./${entry}.ts`, import.meta.url).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(source)}); });`;
