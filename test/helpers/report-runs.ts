@@ -96,8 +96,11 @@ export function createSyntheticRun(store: Store, projectName: string, shape: Syn
     const { bytes, meta } = encodeParamsArtifact(initParams(a, seed));
     store.artifacts.put(run.id, { name, kind: 'params', bytes, meta: { ...meta } });
   }
+  // As the store sink does: runs:get leaves the circle sweep out of summaries, so the final summary carries it again.
   store.runs.markDone(run.id, {
     ...(store.runs.get(run.id).summary ?? {}),
+    sweepAnalytic,
+    sweepPhis: phis,
     status: 'completed',
     stepsDone: shape.steps,
     finalLoss: 0.69 * Math.exp(-3) + 1e-3,

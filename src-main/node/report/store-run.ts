@@ -32,6 +32,8 @@ export function findStoreRun(store: Store, ref: string, projectName?: string): R
 
 export function storeReportRun(store: Store, record: RunRecord, workspace: string): ReportRun {
   const project = store.projects.get(record.projectId);
+  // Stored summaries leave the circle sweep's phis and analytic kernel out (runs:list stays small); the report wants them.
+  const sweep = store.runs.sweep(record.id);
   return {
     id: record.id,
     name: record.name,
@@ -40,7 +42,7 @@ export function storeReportRun(store: Store, record: RunRecord, workspace: strin
     partial: PARTIAL_STATES.has(record.status),
     config: record.config,
     backend: record.backend,
-    summary: record.summary ?? {},
+    summary: { ...(record.summary ?? {}), ...(sweep ? { sweepPhis: sweep.phis, ...(sweep.analytic ? { sweepAnalytic: sweep.analytic } : {}) } : {}) },
     notes: record.notes,
     tags: record.tags,
     created: record.created,
