@@ -1,14 +1,21 @@
 // The built renderer (out/renderer) as static files, so the desktop UI runs in a browser: GET/HEAD only, nothing
 // outside the folder, a strict CSP on every answer, and index.html served as built (the client finds the token in
 // its own URL).
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unreadBodyHeaders } from './responses';
 
-/** `out/renderer` of this checkout, where `electron-vite build` (`npm run build`) puts the renderer. */
-export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
+/**
+ * `out/renderer` of this checkout, where `electron-vite build` (`npm run build`) puts the renderer, seen from this
+ * module in the source tree (src-main/server), in a bundle entry (out/main) or in the bundle's shared chunks/.
+ */
+export const DEFAULT_RENDERER_DIR = ((): string => {
+  const candidates = ['../../out/renderer', '../renderer', '../../renderer'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0];
+})();
 
 export const RENDERER_MISSING = 'The renderer is not built: run `npm run build` first, then start the server again.';
 
