@@ -10,6 +10,7 @@ import type { ParamSet } from '../models/params';
 import { empiricalNtkF64 } from '../models/reference-f64';
 import { genericNtk } from './generic-ntk';
 import { classTrace, type KernelMode, type NtkImplementation, type TraceNormalization } from './kernel-types';
+import { type LayerwiseGraph, layerwiseNtk } from './layerwise-ntk';
 import { structuredNtk } from './structured-ntk';
 
 /** A model as the kernel algorithms see it: any differentiable model, and the paper's network when it is one. */
@@ -20,6 +21,8 @@ export interface NtkModel {
   readonly architecture?: Architecture;
   /** The caller's parameters in the architecture's native layout (identity when omitted). */
   toNative?(params: ParamSet): ParamSet;
+  /** A graph with every parameter in a linear slot (conv nets, residual graphs): what structured uses without an architecture. */
+  readonly layerwise?: LayerwiseGraph;
 }
 
 export interface EmpiricalNtkOptions {
@@ -32,7 +35,7 @@ export interface EmpiricalNtkOptions {
   readonly engine?: MatmulEngine;
   /** Stops a generic kernel between Jacobian rows (CodedError train/cancelled). */
   readonly signal?: AbortSignal;
-  /** Generic only: largest Jacobian block kept in memory, in bytes. */
+  /** Generic: largest Jacobian block kept in memory; layer-wise structured: memory of one backward block. Bytes. */
   readonly blockBytes?: number;
 }
 
@@ -45,7 +48,8 @@ export function architectureNtkModel(a: Architecture): NtkModel {
 }
 
 /**
- * Builds ntkFn for `model`. Cost per call: structured O((n k)^2 width) per layer; generic n k backward passes plus
+ * Builds ntkFn for `model`. Cost per call: structured O((n k)^2 width) per layer (layer-wise graphs: one tiled
+ * backward over n k rows, plus per conv layer n k times its forward cost and a Gram of its Jacobian rows); generic n k backward passes plus
  * O((n k)^2 P); reference-f64 O(n1 n2 k^2 P) with O(n k P) memory (small networks only).
  */
 export function empiricalNtkFn(model: NtkModel, options: EmpiricalNtkOptions): NtkFn {
@@ -54,13 +58,18 @@ export function empiricalNtkFn(model: NtkModel, options: EmpiricalNtkOptions): N
   const sampleSize = model.differentiable.inputShape.reduce((s, v) => s * v, 1);
   const mean = mode === 'trace' && options.traceNormalization === 'mean';
   const a = model.architecture;
-  if (implementation !== 'generic' && !a) throw new CodedError('config/invalid', `the ${implementation} kernel needs the paper's FCN or ResNet; use the generic implementation`);
+  const layerwise = a ? undefined : model.layerwise;
+  if (implementation === 'reference-f64' && !a) throw new CodedError('config/invalid', "the reference-f64 kernel needs the paper's FCN or ResNet; use the generic implementation");
+  if (implementation === 'structured' && !a && !layerwise)
+    throw new CodedError('config/invalid', "the structured kernel needs the paper's FCN or ResNet, or a graph with every parameter in a conv, dense, bias or scale slot; use the generic implementation");
   if (implementation !== 'reference-f64' && !engine) throw new CodedError('config/invalid', `the ${implementation} kernel needs a matmul engine`);
   const native = (params: ParamSet) => (model.toNative ? model.toNative(params) : params);
 
   const compute = async (x1: Float64Array, x2: Float64Array | undefined, params: ParamSet): Promise<Float64Array> => {
     const n1 = x1.length / sampleSize;
     const n2 = x2 ? x2.length / sampleSize : undefined;
+    if (implementation === 'structured' && layerwise)
+      return layerwiseNtk(engine as MatmulEngine, model.differentiable, layerwise, params, x1, n1, mode, x2, n2, { signal: options.signal, blockBytes: options.blockBytes });
     if (implementation === 'structured') return structuredNtk(engine as MatmulEngine, a as Architecture, native(params), x1, n1, mode, x2, n2);
     if (implementation === 'generic')
       return genericNtk(engine as MatmulEngine, model.differentiable, params, x1, n1, mode, x2, n2, { signal: options.signal, blockBytes: options.blockBytes });

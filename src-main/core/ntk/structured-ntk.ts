@@ -82,9 +82,9 @@ function scale(mat: MatrixF32, factor: number): MatrixF32 {
 
 /**
  * Adds one dense layer's term to the kernel: wm^2 (D1 D2^T) (.) (A1 A2^T) + bm^2 (D1 D2^T).
- * full: kernel [n1 k, n2 k]; trace: [n1, n2], summed over classes.
+ * full: kernel [n1 k, n2 k]; trace: [n1, n2], summed over classes. Shared with the layer-wise graph kernel.
  */
-async function addLayerTerm(
+export async function addLayerTerm(
   engine: MatmulEngine,
   kernel: Float64Array,
   mode: KernelMode,

@@ -16,11 +16,14 @@ interface Step {
   readonly attrs: AttrReader;
 }
 
+/** Sees every tensor value of the outer graph as it is made (the input first) and may replace it (a tap). */
+export type ValueHook = (name: string, value: tf.Tensor) => tf.Tensor;
+
 export interface GraphProgram {
   /** Nodes left to run per call after folding. */
   readonly steps: number;
   /** The chosen output for input x [n, ...] (float32), differentiable in `params`; call inside tf.tidy. */
-  run(params: TensorParams, x: tf.Tensor): tf.Tensor;
+  run(params: TensorParams, x: tf.Tensor, hook?: ValueHook): tf.Tensor;
   /** Frees the constant tensors made at compile time. */
   dispose(): void;
 }
@@ -33,7 +36,7 @@ function nodeError(node: IrNode, error: unknown): CodedError {
 }
 
 /** The nodes `output` depends on, in order. */
-function neededNodes(graph: IrGraph, output: string): IrNode[] {
+export function neededNodes(graph: IrGraph, output: string): IrNode[] {
   const producer = new Map<string, IrNode>();
   for (const node of graph.nodes) for (const v of node.outputs) producer.set(v, node);
   const needed = new Set<IrNode>();
@@ -150,9 +153,9 @@ export function compileGraph(
 
   return {
     steps: steps.length,
-    run(params, x) {
+    run(params, x, hook) {
       // Bound inputs are host constants for this batch size (shape arithmetic on them folds like any constant's).
-      const values = new Map<string, Value>([[inputName, x], ...bindings.map((b) => [b.name, b.valueFor(x.shape[0])] as const)]);
+      const values = new Map<string, Value>([[inputName, hook ? hook(inputName, x) : x], ...bindings.map((b) => [b.name, b.valueFor(x.shape[0])] as const)]);
       const lookup = (name: string, reader: IrNode): Value => {
         const value = values.get(name) ?? statics.get(name) ?? (paramNames.has(name) ? params[name] : undefined);
         if (value === undefined) throw new CodedError('onnx/unsupported-op', `node ${reader.name} (${reader.opType}) reads ${name}, an optional output the importer does not produce`);
@@ -168,7 +171,7 @@ export function compileGraph(
             const outputs = onHost ? (translator.host as NonNullable<OpTranslator['host']>)(ctx, inputs as (HostTensor | undefined)[]) : translator.run(ctx, inputs);
             node.outputs.forEach((v, i) => {
               const out = outputs[i];
-              if (out !== undefined && v !== '') values.set(v, out);
+              if (out !== undefined && v !== '') values.set(v, hook && outer && !isHost(out) ? hook(v, out) : out);
             });
           } catch (error) {
             throw nodeError(node, error);

@@ -7,7 +7,7 @@ import type { DifferentiableModel } from '../../../core/models/differentiable-mo
 import { paramCount, type ParamSet } from '../../../core/models/params';
 import type { TensorParams } from '../../../core/models/tf-forward';
 import { connectedParams, outputMatrix, probe, runBatched } from './batched-run';
-import { compileGraph } from './graph-program';
+import { compileGraph, type ValueHook } from './graph-program';
 import type { IrGraph } from './ir';
 import type { ImportOptions } from './import-options';
 import { chooseInput, chooseOutput, type BatchPolicy } from './model-io';
@@ -49,6 +49,11 @@ export interface ImportedModel extends DifferentiableModel {
   readonly bindings: readonly Binding[];
   /** Where f(x) is a Sigmoid or Softmax: its input (the logits), compared with onnxruntime where the output saturates. */
   readonly preactivation?: Preactivation;
+  /**
+   * f(x) [n, k] in one run of the graph with `hook` on every value (the structured eNTK's taps). x must be one batch
+   * the file accepts: any n for a dynamic batch, exactly the fixed size otherwise (summary.batch).
+   */
+  applyHooked(params: TensorParams, x: tf.Tensor, hook: ValueHook): tf.Tensor2D;
   /** Frees constant tensors; the model must not be used afterwards. */
   dispose(): void;
 }
@@ -167,6 +172,9 @@ export function buildImportedModel(source: ImportedGraph, options: ImportOptions
     params: selection.params.map((p) => ({ name: p.name, shape: p.shape })),
     apply(params: TensorParams, x: tf.Tensor): tf.Tensor2D {
       return tf.tidy(() => outputMatrix(runBatched(program, finalBatch, unused.length > 0 ? { ...params, ...fixed } : params, shapedInput(x)), x.shape[0], identifier));
+    },
+    applyHooked(params: TensorParams, x: tf.Tensor, hook: ValueHook): tf.Tensor2D {
+      return outputMatrix(program.run(unused.length > 0 ? { ...params, ...fixed } : params, shapedInput(x), hook), x.shape[0], identifier);
     },
     summary,
     paramInfo: selection.params,

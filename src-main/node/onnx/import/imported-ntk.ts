@@ -1,5 +1,6 @@
 // Empirical NTK of an imported model on a probe set: chooses the implementation (structured when the graph is the
-// paper's FCN, readout bias included; generic autodiff otherwise; the float64 reference for FCN graphs) and calls
+// paper's FCN, readout bias included, or when every parameter sits in a linear slot (conv nets, residual graphs:
+// layer-wise); generic autodiff otherwise; the float64 reference for FCN graphs) and calls
 // core's empiricalNtkFn. Spectrum of the full kernel when computed, else of the class trace.
 import { CodedError } from '../../../contract/result';
 import type { MatmulEngine } from '../../../core/linalg/gram-engine';
@@ -11,6 +12,7 @@ import { empiricalNtkFn, type NtkModel } from '../../../core/ntk/empirical-ntk';
 import { classTrace, type KernelMode, type NtkImplementation } from '../../../core/ntk/kernel-types';
 import { matmulEngine } from '../../engines';
 import { matchFcn } from './fcn-chain';
+import { matchLayerwise } from './layerwise-graph';
 import { fcnObstacle } from './fcn-obstacle';
 import type { ImportedModel } from './imported-model';
 import { translatedOutputs } from './ort-validation';
@@ -20,7 +22,7 @@ export type NtkDtype = 'float32' | 'float64';
 export interface ImportedNtkOptions {
   readonly kernel: KernelMode;
   readonly dtype?: NtkDtype;
-  /** auto (default): structured when the graph is an FCN, else generic. */
+  /** auto (default): structured when the graph is an FCN or layer-wise (layerwise-graph.ts), else generic. */
   readonly implementation?: 'auto' | 'generic' | 'structured';
   /** Parameters to evaluate at (default the file's). */
   readonly params?: ParamSet;
@@ -66,10 +68,15 @@ export async function importedNtk(model: ImportedModel, x: Float64Array, n: numb
   const k = model.outputs;
   const wanted = options.implementation ?? 'auto';
   const fcn = wanted === 'generic' ? undefined : matchFcn(model);
-  if ((wanted === 'structured' || options.dtype === 'float64') && !fcn)
-    throw new CodedError('onnx/unsupported-model', `${model.summary.identifier}: the ${options.dtype === 'float64' ? 'float64 path' : 'structured kernel'} needs a plain MLP chain (Gemm/MatMul, Relu) with FCN multipliers, and ${fcnObstacle(model)}; use float32 and the generic kernel`);
-  const implementation: NtkImplementation = options.dtype === 'float64' ? 'reference-f64' : fcn ? 'structured' : 'generic';
-  const ntkModel: NtkModel = fcn ? { differentiable: model, architecture: fcn.architecture, toNative: fcn.toNative } : { differentiable: model };
+  const layered = fcn || wanted === 'generic' || options.dtype === 'float64' ? undefined : matchLayerwise(model);
+  if (options.dtype === 'float64' && !fcn)
+    throw new CodedError('onnx/unsupported-model', `${model.summary.identifier}: the float64 path needs a plain MLP chain (Gemm/MatMul, Relu) with FCN multipliers, and ${fcnObstacle(model)}; use float32`);
+  if (wanted === 'structured' && !fcn && !layered?.ok)
+    throw new CodedError('onnx/unsupported-model', `${model.summary.identifier}: the structured kernel needs every parameter in a conv, dense, bias or scale slot, and ${layered && !layered.ok ? layered.obstacle : 'this graph has none'}; use the generic kernel`);
+  const implementation: NtkImplementation = options.dtype === 'float64' ? 'reference-f64' : fcn || layered?.ok ? 'structured' : 'generic';
+  const ntkModel: NtkModel = fcn
+    ? { differentiable: model, architecture: fcn.architecture, toNative: fcn.toNative }
+    : { differentiable: model, ...(layered?.ok ? { layerwise: layered.graph } : {}) };
   const engine = implementation === 'reference-f64' ? undefined : (options.engine ?? (await matmulEngine()));
   const ntkFn = empiricalNtkFn(ntkModel, { implementation, kernel: options.kernel, engine, signal: options.signal });
   const full = options.kernel === 'full' ? await ntkFn(x, undefined, params) : undefined;

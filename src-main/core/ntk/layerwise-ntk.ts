@@ -1,0 +1,292 @@
+// Structured empirical NTK of graphs whose parameters all sit in linear slots (conv and dense weights, biases, affine
+// scales), after Novak et al. 2022, "Fast Finite Width Neural Tangent Kernel" (structured derivatives). One tfjs
+// backward pass over a block of rows gives every layer's output cotangent for all those rows at once (rows are
+// independent along the batch, so per-row cotangents survive where per-row weight gradients would be summed). Each
+// layer's term of Theta is then built from its input and those cotangents: dense layers as (G1 G2^T) . (A1 A2^T),
+// never forming their Jacobian; conv layers as J = G X^T from im2col patches, one GEMM per sample, contracted and
+// dropped; biases and scales as cotangents summed over their broadcast axes. Products go through the MatmulEngine.
+import * as tf from '@tensorflow/tfjs-core';
+import { CodedError } from '../../contract/result';
+import { JACOBIAN_BLOCK_BYTES } from '../../contract/run-memory';
+import { type MatmulEngine, matrix, type MatrixF32 } from '../linalg/gram-engine';
+import { macrotaskYielder } from '../macrotask';
+import type { DifferentiableModel } from '../models/differentiable-model';
+import type { ParamSet } from '../models/params';
+import type { TensorParams } from '../models/tf-forward';
+import { type ConvWindow, im2col } from './im2col';
+import { classRows, type KernelMode } from './kernel-types';
+import { addLayerTerm } from './structured-ntk';
+
+/** A parameter in a linear slot. `tap` indexes the value the layer writes, `input` the captured value it reads. */
+export type LinearLayer =
+  /** y = alpha x W (W as [out, in] or [in, out]); x [n, in], y [n, out]. */
+  | { readonly kind: 'dense'; readonly weight: string; readonly tap: number; readonly input: number; readonly alpha: number }
+  /** y = conv(x, W) with W [cout, cin / groups, kh, kw]; x [n, cin, h, w], y [n, cout, oh, ow]. */
+  | { readonly kind: 'conv'; readonly weight: string; readonly tap: number; readonly input: number; readonly groups: number; window(spatial: readonly [number, number]): ConvWindow }
+  /**
+   * y = ... + u * broadcast(theta): a bias (u a constant) or a scale (u a captured value shaped like y, e.g. the
+   * normalised input of a BatchNorm). d y / d theta sums over the broadcast axes: numpy broadcasting, or with
+   * perChannel a [C] parameter along the channel axis (Conv bias, BatchNorm).
+   */
+  | { readonly kind: 'broadcast'; readonly param: string; readonly tap: number; readonly factor: number | { readonly capture: number }; readonly perChannel?: boolean };
+
+/** A model whose forward can add tensors to chosen values (taps) and hand back chosen values (captures). */
+export interface LayerwiseGraph {
+  readonly layers: readonly LinearLayer[];
+  /**
+   * f(x) [n, k] with taps[t] added to tapped value t (zeros when omitted), the tapped values and the captured ones,
+   * all batch first. Differentiable in the taps. The returned tapped and captured tensors are kept (caller disposes).
+   */
+  applyTapped(params: TensorParams, x: tf.Tensor, taps?: readonly tf.Tensor[]): { output: tf.Tensor2D; tapped: tf.Tensor[]; captured: tf.Tensor[] };
+}
+
+export interface LayerwiseNtkOptions {
+  /** Memory for one block of rows in the backward pass (default the generic Jacobian block, 512 MiB). */
+  readonly blockBytes?: number;
+  /** Checked between blocks (CodedError train/cancelled). */
+  readonly signal?: AbortSignal;
+}
+
+/** One layer's factors for the rows of one input set. */
+type Feature =
+  | { readonly kind: 'dense'; readonly alpha: number; readonly g: MatrixF32; readonly a: MatrixF32 }
+  /** The layer's Jacobian rows [n k, param size]. */
+  | { readonly kind: 'rows'; readonly j: MatrixF32 };
+
+interface Shapes {
+  readonly tapped: number[][];
+  readonly captured: number[][];
+}
+
+const sizeOf = (shape: readonly number[]) => shape.reduce((s, v) => s * v, 1);
+
+function fail(message: string): never {
+  throw new CodedError('config/invalid', `layer-wise eNTK: ${message}`);
+}
+
+/** For a parameter broadcast into a value of per-sample shape `value`: the parameter index of every value element. */
+function broadcastIndex(param: readonly number[], value: readonly number[], name: string, perChannel = false): Int32Array {
+  let p = perChannel && param.length === 1 ? [param[0], ...new Array<number>(Math.max(0, value.length - 1)).fill(1)] : [...param];
+  if (p.length === value.length + 1) {
+    if (p[0] !== 1) fail(`${name} [${param.join(', ')}] has a batch axis`);
+    p = p.slice(1);
+  }
+  if (p.length > value.length) fail(`${name} [${param.join(', ')}] does not broadcast into [${value.join(', ')}]`);
+  const aligned = [...new Array<number>(value.length - p.length).fill(1), ...p];
+  if (aligned.some((d, i) => d !== 1 && d !== value[i])) fail(`${name} [${param.join(', ')}] does not broadcast into [${value.join(', ')}]`);
+  const index = new Int32Array(sizeOf(value));
+  const strides = aligned.map((_, i) => sizeOf(aligned.slice(i + 1)));
+  for (let e = 0; e < index.length; e++) {
+    let rest = e;
+    let at = 0;
+    for (let d = value.length - 1; d >= 0; d--) {
+      const coord = rest % value[d];
+      rest = Math.floor(rest / value[d]);
+      if (aligned[d] !== 1) at += coord * strides[d];
+    }
+    index[e] = at;
+  }
+  return index;
+}
+
+/** Checks every layer against the probe's shapes; every parameter must be in exactly one layer. */
+function checkLayers(graph: LayerwiseGraph, model: DifferentiableModel, shapes: Shapes): void {
+  const seen = new Map<string, number>();
+  const count = (name: string) => seen.set(name, (seen.get(name) ?? 0) + 1);
+  const spec = (name: string) => model.params.find((p) => p.name === name) ?? fail(`no parameter ${name}`);
+  for (const layer of graph.layers) {
+    const out = shapes.tapped[layer.tap];
+    if (layer.kind === 'broadcast') {
+      count(layer.param);
+      broadcastIndex(spec(layer.param).shape, out, layer.param, layer.perChannel);
+      if (typeof layer.factor !== 'number' && sizeOf(shapes.captured[layer.factor.capture]) !== sizeOf(out)) fail(`the scale of ${layer.param} is not shaped like its output`);
+      continue;
+    }
+    count(layer.weight);
+    const w = spec(layer.weight).shape;
+    const x = shapes.captured[layer.input];
+    if (layer.kind === 'dense') {
+      if (x.length !== 1 || out.length !== 1 || sizeOf(w) !== x[0] * out[0]) fail(`dense ${layer.weight} [${w.join(', ')}] on [${x.join(', ')}] -> [${out.join(', ')}]`);
+      continue;
+    }
+    const win = layer.window([x[1], x[2]]);
+    const ok = x.length === 3 && out.length === 3 && w.length === 4 && w[0] === out[0] && w[1] * layer.groups === x[0] && w[2] === win.kernel[0] && w[3] === win.kernel[1];
+    if (!ok || win.output[0] !== out[1] || win.output[1] !== out[2]) fail(`conv ${layer.weight} [${w.join(', ')}] on [${x.join(', ')}] -> [${out.join(', ')}]`);
+  }
+  for (const p of model.params) if (seen.get(p.name) !== 1) fail(`parameter ${p.name} is used by ${seen.get(p.name) ?? 0} linear layers`);
+}
+
+function probeShapes(graph: LayerwiseGraph, params: TensorParams, model: DifferentiableModel, x: Float64Array): Shapes {
+  const size = sizeOf(model.inputShape);
+  const sample = tf.tensor(Float32Array.from(x.subarray(0, size)), [1, ...model.inputShape]);
+  const { output, tapped, captured } = graph.applyTapped(params, sample);
+  const shapes = { tapped: tapped.map((t) => t.shape.slice(1)), captured: captured.map((t) => t.shape.slice(1)) };
+  tf.dispose([sample, output, ...tapped, ...captured]);
+  return shapes;
+}
+
+/** Rows (i k + c) of x [n, ...inputShape] repeated per output, for rows [r0, r1). */
+function tiledRows(x: Float64Array, size: number, k: number, r0: number, r1: number): Float32Array {
+  const out = new Float32Array((r1 - r0) * size);
+  for (let r = r0; r < r1; r++) {
+    const i = Math.floor(r / k);
+    for (let e = 0; e < size; e++) out[(r - r0) * size + e] = x[i * size + e];
+  }
+  return out;
+}
+
+/** Conv Jacobian rows for block rows [r0, r1): per sample and group, (G rows [m coutG, P]) x (patches [P, cg kh kw]). */
+async function convRows(engine: MatmulEngine, layer: LinearLayer & { kind: 'conv' }, j: Float32Array, g: Float32Array, xs: Float32Array, inShape: number[], outShape: number[], k: number, r0: number, r1: number): Promise<void> {
+  const [cin, h, w] = inShape;
+  const [cout, oh, ow] = outShape;
+  const positions = oh * ow;
+  const groups = layer.groups;
+  const coutG = cout / groups;
+  const cinG = cin / groups;
+  const win = layer.window([h, w]);
+  const pd = cinG * win.kernel[0] * win.kernel[1];
+  const rowSize = cout * pd;
+  for (let ra = r0; ra < r1; ) {
+    const i = Math.floor(ra / k);
+    const rb = Math.min(r1, (i + 1) * k);
+    const m = rb - ra;
+    const x = xs.subarray((ra - r0) * cin * h * w, (ra - r0 + 1) * cin * h * w);
+    for (let gi = 0; gi < groups; gi++) {
+      const patches = matrix(positions, pd, im2col(x, h, w, gi * cinG, cinG, win));
+      let rows: Float32Array;
+      if (groups === 1) rows = g.subarray((ra - r0) * cout * positions, (rb - r0) * cout * positions);
+      else {
+        rows = new Float32Array(m * coutG * positions);
+        for (let r = 0; r < m; r++) rows.set(g.subarray(((ra - r0 + r) * cout + gi * coutG) * positions, ((ra - r0 + r) * cout + (gi + 1) * coutG) * positions), r * coutG * positions);
+      }
+      const prod = await engine.matmul(matrix(m * coutG, positions, rows), patches, false);
+      // Row r's Jacobian is [cout, pd] with group gi's output channels at [gi coutG, (gi + 1) coutG).
+      for (let r = 0; r < m; r++) j.set(prod.data.subarray(r * coutG * pd, (r + 1) * coutG * pd), (ra + r) * rowSize + gi * coutG * pd);
+    }
+    ra = rb;
+  }
+}
+
+/** Every layer's factors for the rows of x [n, ...inputShape]. Cost: one tiled forward/backward over n k rows. */
+async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: DifferentiableModel, params: TensorParams, shapes: Shapes, x: Float64Array, n: number, options: LayerwiseNtkOptions): Promise<Feature[]> {
+  const k = model.outputs;
+  const rowsTotal = n * k;
+  const size = sizeOf(model.inputShape);
+  const tapSizes = shapes.tapped.map(sizeOf);
+  const captureSizes = shapes.captured.map(sizeOf);
+  // The tape keeps every activation and, for each conv, its patches (about kernel-area times its input).
+  const perRow = 4 * (8 * tapSizes.reduce((s, v) => s + v, 0) + 12 * captureSizes.reduce((s, v) => s + v, 0) + size);
+  const block = Math.max(1, Math.min(rowsTotal, Math.floor((options.blockBytes ?? JACOBIAN_BLOCK_BYTES) / perRow)));
+  const out: Feature[] = graph.layers.map((layer) => {
+    if (layer.kind === 'dense') {
+      const inDim = captureSizes[layer.input];
+      const outDim = tapSizes[layer.tap];
+      return { kind: 'dense', alpha: layer.alpha, g: matrix(rowsTotal, outDim, new Float32Array(rowsTotal * outDim)), a: matrix(n, inDim, new Float32Array(n * inDim)) };
+    }
+    const cols = sizeOf((model.params.find((p) => p.name === (layer.kind === 'conv' ? layer.weight : layer.param)) as { shape: readonly number[] }).shape);
+    return { kind: 'rows', j: matrix(rowsTotal, cols, new Float32Array(rowsTotal * cols)) };
+  });
+  const indices = graph.layers.map((layer) => (layer.kind === 'broadcast' ? broadcastIndex((model.params.find((p) => p.name === layer.param) as { shape: readonly number[] }).shape, shapes.tapped[layer.tap], layer.param, layer.perChannel) : undefined));
+  const pause = macrotaskYielder();
+  for (let r0 = 0; r0 < rowsTotal; r0 += block) {
+    await pause();
+    if (options.signal?.aborted) throw new CodedError('train/cancelled', `the kernel was cancelled at row ${r0} of ${rowsTotal}`);
+    const r1 = Math.min(rowsTotal, r0 + block);
+    const m = r1 - r0;
+    let captured: tf.Tensor[] = [];
+    const xt = tf.tensor(tiledRows(x, size, k, r0, r1), [m, ...model.inputShape]);
+    const seed = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from({ length: m }, (_, r) => (r0 + r) % k), 'int32'), k), 'float32'));
+    const taps = shapes.tapped.map((s) => tf.zeros([m, ...s]));
+    let grads: tf.Tensor[];
+    try {
+      grads = tf.grads((...ts: tf.Tensor[]) => {
+        const run = graph.applyTapped(params, xt, ts);
+        tf.dispose(run.tapped);
+        captured = run.captured.map((t) => tf.keep(t));
+        return tf.sum(tf.mul(run.output, seed)) as tf.Scalar;
+      })(taps);
+    } finally {
+      tf.dispose([xt, seed, ...taps]);
+    }
+    const g = grads.map((t) => t.dataSync() as Float32Array);
+    const c = captured.map((t) => t.dataSync() as Float32Array);
+    tf.dispose([...grads, ...captured]);
+    for (const [l, layer] of graph.layers.entries()) {
+      const f = out[l];
+      const gl = g[layer.tap];
+      const outSize = tapSizes[layer.tap];
+      if (layer.kind === 'dense' && f.kind === 'dense') {
+        f.g.data.set(gl, r0 * outSize);
+        const inDim = captureSizes[layer.input];
+        for (let r = r0; r < r1; r++) if (r === r0 || r % k === 0) f.a.data.set(c[layer.input].subarray((r - r0) * inDim, (r - r0 + 1) * inDim), Math.floor(r / k) * inDim);
+      } else if (layer.kind === 'conv' && f.kind === 'rows') {
+        await convRows(engine, layer, f.j.data, gl, c[layer.input], shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1);
+      } else if (layer.kind === 'broadcast' && f.kind === 'rows') {
+        const index = indices[l] as Int32Array;
+        const u = typeof layer.factor === 'number' ? undefined : c[layer.factor.capture];
+        const scale = typeof layer.factor === 'number' ? layer.factor : 1;
+        const cols = f.j.cols;
+        for (let r = 0; r < m; r++) {
+          const row = (r0 + r) * cols;
+          const base = r * outSize;
+          for (let e = 0; e < outSize; e++) f.j.data[row + index[e]] += scale * gl[base + e] * (u ? u[base + e] : 1);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Empirical NTK of a layer-wise graph on x1 (and x2, default x1), [n, ...inputShape] float64 flattened. full:
+ * [n1 k, n2 k] sample-major; trace: [n1, n2] summed over classes. Float64 result, float32 products. Cost: one
+ * tiled forward and backward over n k rows (tfjs), per conv layer n GEMMs of [k cout, P] x [P, cin kh kw] and a Gram
+ * of [n k, weight size] rows, per dense layer the Grams of cotangents and inputs. Memory: the conv layers' Jacobian
+ * rows for both input sets (at most the Jacobian without its dense layers).
+ */
+export async function layerwiseNtk(
+  engine: MatmulEngine,
+  model: DifferentiableModel,
+  graph: LayerwiseGraph,
+  params: ParamSet,
+  x1: Float64Array,
+  n1: number,
+  mode: KernelMode,
+  x2?: Float64Array,
+  n2?: number,
+  options: LayerwiseNtkOptions = {},
+): Promise<Float64Array> {
+  const k = model.outputs;
+  const named: TensorParams = Object.fromEntries(
+    model.params.map((spec) => {
+      const p = params.find((q) => q.name === spec.name) ?? fail(`missing parameter ${spec.name}`);
+      return [spec.name, tf.tensor(p.values, [...spec.shape], 'float32')];
+    }),
+  );
+  try {
+    const shapes = probeShapes(graph, named, model, x1);
+    checkLayers(graph, model, shapes);
+    const f1 = await features(engine, graph, model, named, shapes, x1, n1, options);
+    const otherN = x2 ? (n2 as number) : n1;
+    const f2 = x2 ? await features(engine, graph, model, named, shapes, x2, otherN, options) : f1;
+    const kernel = new Float64Array(mode === 'full' ? n1 * k * otherN * k : n1 * otherN);
+    for (const [l, a] of f1.entries()) {
+      const b = f2[l];
+      if (a.kind === 'dense' && b.kind === 'dense') {
+        await addLayerTerm(engine, kernel, mode, k, { weight: a.alpha, bias: 0 }, false, a.g, b.g, a.a, b.a);
+      } else if (a.kind === 'rows' && b.kind === 'rows') {
+        if (mode === 'full') {
+          const gram = await engine.crossGram(a.j, b.j);
+          for (let q = 0; q < kernel.length; q++) kernel[q] += gram[q];
+        } else
+          for (let c = 0; c < k; c++) {
+            const gram = await engine.crossGram(classRows(a.j, k, c), classRows(b.j, k, c));
+            for (let q = 0; q < kernel.length; q++) kernel[q] += gram[q];
+          }
+      }
+    }
+    return kernel;
+  } finally {
+    tf.dispose(Object.values(named));
+  }
+}

@@ -1,0 +1,153 @@
+// Recognises an imported graph whose every parameter sits in a linear slot (Conv W and B, Gemm/MatMul weights and
+// biases, bias Add/Sub, scale Mul, BatchNorm scale and B) and exposes it to core's layer-wise structured eNTK: taps
+// on those layers' outputs, captures of their inputs (and of BatchNorm's normalised input). Every other op (pooling,
+// activations, reshapes, residual Adds, concatenations) is only differentiated, by tfjs, on a batch of rows.
+import * as tf from '@tensorflow/tfjs-core';
+import type { ConvWindow } from '../../../core/ntk/im2col';
+import type { LayerwiseGraph, LinearLayer } from '../../../core/ntk/layerwise-ntk';
+import { AttrReader } from './attributes';
+import { neededNodes, type ValueHook } from './graph-program';
+import type { ImportedModel } from './imported-model';
+import type { IrNode } from './ir';
+import type { OpContext } from './ops/op-types';
+import { readKey, selectParams } from './param-selection';
+import { windowGeometry } from './ops/window-geometry';
+
+/** What a capture holds: a value of the graph, or BatchNorm's (x - mean) / sqrt(var + eps) of its input. */
+type Capture = { readonly value: string } | { readonly value: string; readonly normalize: { readonly mean: Float32Array; readonly scale: Float32Array } };
+
+export type LayerwiseMatch = { readonly ok: true; readonly graph: LayerwiseGraph } | { readonly ok: false; readonly obstacle: string };
+
+function hostContext(node: IrNode, opset: number): OpContext {
+  return {
+    node,
+    attrs: new AttrReader(node),
+    opset,
+    tensor: () => {
+      throw new Error('host only');
+    },
+  };
+}
+
+function convWindow(node: IrNode, opset: number, kernel: readonly [number, number]): (spatial: readonly [number, number]) => ConvWindow {
+  return (spatial) => {
+    const g = windowGeometry(hostContext(node, opset), spatial, kernel);
+    return { kernel, strides: [g.strides[0], g.strides[1]], dilations: [g.dilations[0], g.dilations[1]], begin: [g.begin[0], g.begin[1]], output: [g.output[0], g.output[1]] };
+  };
+}
+
+/** The layer-wise view of `model`, or why it has none (the generic kernel then applies). */
+export function matchLayerwise(model: ImportedModel): LayerwiseMatch {
+  const { graph } = model;
+  const params = new Map(model.params.map((p) => [p.name, p.shape]));
+  const constantReads = selectParams(graph, model.summary.frozen).constantReads;
+  const taps: string[] = [];
+  const captures: Capture[] = [];
+  const tap = (value: string) => (taps.includes(value) ? taps.indexOf(value) : taps.push(value) - 1);
+  const capture = (c: Capture) => captures.push(c) - 1;
+  const layers: LinearLayer[] = [];
+  const refuse = (node: IrNode, slot: number, why = ''): LayerwiseMatch => ({ ok: false, obstacle: `${node.opType} node ${node.name} reads parameter ${node.inputs[slot]} in input ${slot}${why}` });
+  const attrs = (node: IrNode) => new AttrReader(node);
+  for (const node of neededNodes(graph, model.summary.outputName)) {
+    for (const [slot, name] of node.inputs.entries()) {
+      if (!params.has(name) || constantReads.has(readKey(node, slot))) continue;
+      const out = node.outputs[0];
+      const shape = params.get(name) as readonly number[];
+      const other = node.inputs[1 - slot];
+      switch (node.opType) {
+        case 'Conv':
+          if (slot === 2) layers.push({ kind: 'broadcast', param: name, tap: tap(out), factor: 1, perChannel: true });
+          else if (slot === 1 && shape.length === 4)
+            layers.push({ kind: 'conv', weight: name, tap: tap(out), input: capture({ value: node.inputs[0] }), groups: attrs(node).int('group', 1), window: convWindow(node, graph.opset, [shape[2], shape[3]]) });
+          else return refuse(node, slot, ' (only 2-D convolutions)');
+          break;
+        case 'Gemm':
+          if (attrs(node).int('transA', 0) !== 0) return refuse(node, slot, ' (transA)');
+          if (slot === 1) layers.push({ kind: 'dense', weight: name, tap: tap(out), input: capture({ value: node.inputs[0] }), alpha: attrs(node).float('alpha', 1) });
+          else if (slot === 2) layers.push({ kind: 'broadcast', param: name, tap: tap(out), factor: attrs(node).float('beta', 1) });
+          else return refuse(node, slot);
+          break;
+        case 'MatMul':
+          if (slot !== 1 || shape.length !== 2) return refuse(node, slot);
+          layers.push({ kind: 'dense', weight: name, tap: tap(out), input: capture({ value: node.inputs[0] }), alpha: 1 });
+          break;
+        case 'Add':
+        case 'Sub':
+          layers.push({ kind: 'broadcast', param: name, tap: tap(out), factor: node.opType === 'Sub' && slot === 1 ? -1 : 1 });
+          break;
+        case 'Mul':
+          if (params.has(other) || graph.initializers.has(other)) return refuse(node, slot, ' (a scale that is not a computed value)');
+          layers.push({ kind: 'broadcast', param: name, tap: tap(out), factor: { capture: capture({ value: other }) } });
+          break;
+        case 'BatchNormalization': {
+          if (slot === 2) {
+            layers.push({ kind: 'broadcast', param: name, tap: tap(out), factor: 1, perChannel: true });
+            break;
+          }
+          const mean = graph.initializers.get(node.inputs[3]);
+          const variance = graph.initializers.get(node.inputs[4]);
+          if (slot !== 1 || !mean || !variance) return refuse(node, slot, ' (statistics that are not initializers)');
+          const eps = attrs(node).float('epsilon', 1e-5);
+          const normalize = { mean: Float32Array.from(mean.data), scale: Float32Array.from(variance.data, (v) => 1 / Math.sqrt(v + eps)) };
+          layers.push({ kind: 'broadcast', param: name, tap: tap(out), factor: { capture: capture({ value: node.inputs[0], normalize }) }, perChannel: true });
+          break;
+        }
+        default:
+          return refuse(node, slot);
+      }
+    }
+  }
+  return { ok: true, graph: { layers, applyTapped: tappedRunner(model, taps, captures) } };
+}
+
+function derive(c: Capture, v: tf.Tensor): tf.Tensor {
+  if (!('normalize' in c)) return v;
+  const shape: number[] = [1, v.shape[1] as number, ...new Array<number>(v.rank - 2).fill(1)];
+  return tf.mul(tf.sub(v, tf.tensor(c.normalize.mean, shape)), tf.tensor(c.normalize.scale, shape));
+}
+
+/** Runs the model in the batches its file accepts, adding taps and collecting the tapped and captured values. */
+function tappedRunner(model: ImportedModel, taps: readonly string[], captures: readonly Capture[]): LayerwiseGraph['applyTapped'] {
+  return (params, x, tapValues) =>
+    tf.tidy(() => {
+      const n = x.shape[0];
+      const size = model.summary.batch.kind === 'fixed' ? model.summary.batch.size : n;
+      const outputs: tf.Tensor[] = [];
+      const tappedParts: tf.Tensor[][] = taps.map(() => []);
+      const capturedParts: tf.Tensor[][] = captures.map(() => []);
+      // A short last chunk is filled with copies of its last sample (and zero taps); those rows are dropped.
+      const fill = (t: tf.Tensor, start: number, count: number, pad: (t: tf.Tensor) => tf.Tensor) => {
+        const part = tf.slice(t, start, count);
+        return count < size ? tf.concat([part, ...new Array<tf.Tensor>(size - count).fill(pad(t))]) : part;
+      };
+      for (let start = 0; start < n; start += size) {
+        const count = Math.min(size, n - start);
+        const chunk = fill(x, start, count, (t) => tf.slice(t, n - 1, 1));
+        const chunkTaps = tapValues?.map((t) => fill(t, start, count, (u) => tf.zeros([1, ...u.shape.slice(1)])));
+        const tapped: (tf.Tensor | undefined)[] = taps.map(() => undefined);
+        const captured: (tf.Tensor | undefined)[] = captures.map(() => undefined);
+        const hook: ValueHook = (name, value) => {
+          let out = value;
+          const t = taps.indexOf(name);
+          if (t >= 0) {
+            if (chunkTaps) out = tf.add(value, chunkTaps[t]);
+            tapped[t] = out;
+          }
+          captures.forEach((c, i) => {
+            if (c.value === name) captured[i] = derive(c, out);
+          });
+          return out;
+        };
+        const y = model.applyHooked(params, chunk, hook);
+        const keep = (t: tf.Tensor | undefined, what: string) => {
+          if (!t) throw new Error(`the layer-wise eNTK did not see ${what} computed`);
+          return count < size ? tf.slice(t, 0, count) : t;
+        };
+        outputs.push(keep(y, 'the output'));
+        tapped.forEach((t, i) => tappedParts[i].push(keep(t, taps[i])));
+        captured.forEach((t, i) => capturedParts[i].push(keep(t, captures[i].value)));
+      }
+      const join = (parts: tf.Tensor[]) => (parts.length === 1 ? parts[0] : tf.concat(parts));
+      return { output: join(outputs) as tf.Tensor2D, tapped: tappedParts.map(join), captured: capturedParts.map(join) };
+    });
+}
