@@ -13,6 +13,7 @@ import { macrotaskYielder } from '../macrotask';
 import type { DifferentiableModel } from '../models/differentiable-model';
 import type { ParamSet } from '../models/params';
 import type { TensorParams } from '../models/tf-forward';
+import { backpropagate, type BackStep, type Captured } from './cotangent-program';
 import { type ConvWindow, im2col } from './im2col';
 import { classRows, type KernelMode } from './kernel-types';
 import { addLayerTerm } from './structured-ntk';
@@ -38,6 +39,12 @@ export interface LayerwiseGraph {
    * all batch first. Differentiable in the taps. The returned tapped and captured tensors are kept (caller disposes).
    */
   applyTapped(params: TensorParams, x: tf.Tensor, taps?: readonly tf.Tensor[]): { output: tf.Tensor2D; tapped: tf.Tensor[]; captured: tf.Tensor[] };
+  /**
+   * When every op of the graph has a backward step: the cotangents come from these steps (one forward per sample,
+   * GEMMs on the engine) instead of a tfjs backward over tiled rows. Names: the graph's values; `captures` names
+   * each captured tensor, `taps` each tapped one, `output` the value f(x) is read from.
+   */
+  readonly backward?: { readonly steps: readonly BackStep[]; readonly output: string; readonly captures: readonly string[]; readonly taps: readonly string[] };
 }
 
 export interface LayerwiseNtkOptions {
@@ -136,7 +143,7 @@ function tiledRows(x: Float64Array, size: number, k: number, r0: number, r1: num
 }
 
 /** Conv Jacobian rows for block rows [r0, r1): per sample and group, (G rows [m coutG, P]) x (patches [P, cg kh kw]). */
-async function convRows(engine: MatmulEngine, layer: LinearLayer & { kind: 'conv' }, j: Float32Array, g: Float32Array, xs: Float32Array, inShape: number[], outShape: number[], k: number, r0: number, r1: number): Promise<void> {
+async function convRows(engine: MatmulEngine, layer: LinearLayer & { kind: 'conv' }, j: Float32Array, g: Float32Array, input: (r: number) => Float32Array, inShape: number[], outShape: number[], k: number, r0: number, r1: number): Promise<void> {
   const [cin, h, w] = inShape;
   const [cout, oh, ow] = outShape;
   const positions = oh * ow;
@@ -150,7 +157,7 @@ async function convRows(engine: MatmulEngine, layer: LinearLayer & { kind: 'conv
     const i = Math.floor(ra / k);
     const rb = Math.min(r1, (i + 1) * k);
     const m = rb - ra;
-    const x = xs.subarray((ra - r0) * cin * h * w, (ra - r0 + 1) * cin * h * w);
+    const x = input(ra);
     for (let gi = 0; gi < groups; gi++) {
       const patches = matrix(positions, pd, im2col(x, h, w, gi * cinG, cinG, win));
       let rows: Float32Array;
@@ -167,15 +174,51 @@ async function convRows(engine: MatmulEngine, layer: LinearLayer & { kind: 'conv
   }
 }
 
+/** Cotangents of every tap for rows [r0, r1) by one tfjs backward over x tiled per output, and the captures. */
+function tiledCotangents(graph: LayerwiseGraph, params: TensorParams, model: DifferentiableModel, shapes: Shapes, x: Float64Array, k: number, r0: number, r1: number): { g: Float32Array[]; c: Float32Array[] } {
+  const m = r1 - r0;
+  let captured: tf.Tensor[] = [];
+  const xt = tf.tensor(tiledRows(x, sizeOf(model.inputShape), k, r0, r1), [m, ...model.inputShape]);
+  const seed = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from({ length: m }, (_, r) => (r0 + r) % k), 'int32'), k), 'float32'));
+  const taps = shapes.tapped.map((s) => tf.zeros([m, ...s]));
+  let grads: tf.Tensor[];
+  try {
+    grads = tf.grads((...ts: tf.Tensor[]) => {
+      const run = graph.applyTapped(params, xt, ts);
+      tf.dispose(run.tapped);
+      captured = run.captured.map((t) => tf.keep(t));
+      return tf.sum(tf.mul(run.output, seed)) as tf.Scalar;
+    })(taps);
+  } finally {
+    tf.dispose([xt, seed, ...taps]);
+  }
+  const g = grads.map((t) => t.dataSync() as Float32Array);
+  const c = captured.map((t) => t.dataSync() as Float32Array);
+  tf.dispose([...grads, ...captured]);
+  return { g, c };
+}
+
+/** The captured values of x [n, ...inputShape] by name, from one forward pass without taps. */
+function forwardValues(graph: LayerwiseGraph, params: TensorParams, model: DifferentiableModel, x: Float64Array, n: number, names: readonly string[]): Map<string, Captured> {
+  const xt = tf.tensor(Float32Array.from(x), [n, ...model.inputShape]);
+  const { output, tapped, captured } = graph.applyTapped(params, xt);
+  const values = new Map(captured.map((t, i) => [names[i], { shape: t.shape.slice(1), data: t.dataSync() as Float32Array }] as const));
+  tf.dispose([xt, output, ...tapped, ...captured]);
+  return values;
+}
+
 /** Every layer's factors for the rows of x [n, ...inputShape]. Cost: one tiled forward/backward over n k rows. */
-async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: DifferentiableModel, params: TensorParams, shapes: Shapes, x: Float64Array, n: number, options: LayerwiseNtkOptions): Promise<Feature[]> {
+async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: DifferentiableModel, params: TensorParams, params0: ParamSet, shapes: Shapes, x: Float64Array, n: number, options: LayerwiseNtkOptions): Promise<Feature[]> {
   const k = model.outputs;
   const rowsTotal = n * k;
   const size = sizeOf(model.inputShape);
   const tapSizes = shapes.tapped.map(sizeOf);
   const captureSizes = shapes.captured.map(sizeOf);
-  // The tape keeps every activation and, for each conv, its patches (about kernel-area times its input).
-  const perRow = 4 * (8 * tapSizes.reduce((s, v) => s + v, 0) + 12 * captureSizes.reduce((s, v) => s + v, 0) + size);
+  // tfjs: the tape keeps every activation and, for each conv, its patches (about kernel-area times its input). The
+  // backward steps hold a cotangent per value and one conv's patch cotangents at a time.
+  const perRow = graph.backward
+    ? 4 * (2 * captureSizes.reduce((s, v) => s + v, 0) + 10 * Math.max(...captureSizes))
+    : 4 * (8 * tapSizes.reduce((s, v) => s + v, 0) + 12 * captureSizes.reduce((s, v) => s + v, 0) + size);
   const block = Math.max(1, Math.min(rowsTotal, Math.floor((options.blockBytes ?? JACOBIAN_BLOCK_BYTES) / perRow)));
   const out: Feature[] = graph.layers.map((layer) => {
     if (layer.kind === 'dense') {
@@ -187,30 +230,29 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
     return { kind: 'rows', j: matrix(rowsTotal, cols, new Float32Array(rowsTotal * cols)) };
   });
   const indices = graph.layers.map((layer) => (layer.kind === 'broadcast' ? broadcastIndex((model.params.find((p) => p.name === layer.param) as { shape: readonly number[] }).shape, shapes.tapped[layer.tap], layer.param, layer.perChannel) : undefined));
+  const backward = graph.backward;
+  const values = backward ? forwardValues(graph, params, model, x, n, backward.captures) : undefined;
   const pause = macrotaskYielder();
   for (let r0 = 0; r0 < rowsTotal; r0 += block) {
     await pause();
     if (options.signal?.aborted) throw new CodedError('train/cancelled', `the kernel was cancelled at row ${r0} of ${rowsTotal}`);
     const r1 = Math.min(rowsTotal, r0 + block);
     const m = r1 - r0;
-    let captured: tf.Tensor[] = [];
-    const xt = tf.tensor(tiledRows(x, size, k, r0, r1), [m, ...model.inputShape]);
-    const seed = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from({ length: m }, (_, r) => (r0 + r) % k), 'int32'), k), 'float32'));
-    const taps = shapes.tapped.map((s) => tf.zeros([m, ...s]));
-    let grads: tf.Tensor[];
-    try {
-      grads = tf.grads((...ts: tf.Tensor[]) => {
-        const run = graph.applyTapped(params, xt, ts);
-        tf.dispose(run.tapped);
-        captured = run.captured.map((t) => tf.keep(t));
-        return tf.sum(tf.mul(run.output, seed)) as tf.Scalar;
-      })(taps);
-    } finally {
-      tf.dispose([xt, seed, ...taps]);
+    let g: Float32Array[];
+    let row: (capture: number, r: number) => Float32Array;
+    if (backward && values) {
+      const cotangents = await backpropagate(engine, backward.steps, backward.output, values, params0, k, r0, r1);
+      g = backward.taps.map((name, t) => cotangents.get(name) ?? new Float32Array(m * tapSizes[t]));
+      row = (ci, r) => {
+        const v = values.get(backward.captures[ci]) as Captured;
+        const i = Math.floor(r / k);
+        return v.data.subarray(i * captureSizes[ci], (i + 1) * captureSizes[ci]);
+      };
+    } else {
+      const tiled = tiledCotangents(graph, params, model, shapes, x, k, r0, r1);
+      g = tiled.g;
+      row = (ci, r) => tiled.c[ci].subarray((r - r0) * captureSizes[ci], (r - r0 + 1) * captureSizes[ci]);
     }
-    const g = grads.map((t) => t.dataSync() as Float32Array);
-    const c = captured.map((t) => t.dataSync() as Float32Array);
-    tf.dispose([...grads, ...captured]);
     for (const [l, layer] of graph.layers.entries()) {
       const f = out[l];
       const gl = g[layer.tap];
@@ -218,18 +260,19 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
       if (layer.kind === 'dense' && f.kind === 'dense') {
         f.g.data.set(gl, r0 * outSize);
         const inDim = captureSizes[layer.input];
-        for (let r = r0; r < r1; r++) if (r === r0 || r % k === 0) f.a.data.set(c[layer.input].subarray((r - r0) * inDim, (r - r0 + 1) * inDim), Math.floor(r / k) * inDim);
+        for (let r = r0; r < r1; r++) if (r === r0 || r % k === 0) f.a.data.set(row(layer.input, r), Math.floor(r / k) * inDim);
       } else if (layer.kind === 'conv' && f.kind === 'rows') {
-        await convRows(engine, layer, f.j.data, gl, c[layer.input], shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1);
+        await convRows(engine, layer, f.j.data, gl, (r) => row(layer.input, r), shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1);
       } else if (layer.kind === 'broadcast' && f.kind === 'rows') {
         const index = indices[l] as Int32Array;
-        const u = typeof layer.factor === 'number' ? undefined : c[layer.factor.capture];
-        const scale = typeof layer.factor === 'number' ? layer.factor : 1;
+        const factor = layer.factor;
+        const scale = typeof factor === 'number' ? factor : 1;
         const cols = f.j.cols;
         for (let r = 0; r < m; r++) {
-          const row = (r0 + r) * cols;
+          const at = (r0 + r) * cols;
           const base = r * outSize;
-          for (let e = 0; e < outSize; e++) f.j.data[row + index[e]] += scale * gl[base + e] * (u ? u[base + e] : 1);
+          const u = typeof factor === 'number' ? undefined : row(factor.capture, r0 + r);
+          for (let e = 0; e < outSize; e++) f.j.data[at + index[e]] += scale * gl[base + e] * (u ? u[e] : 1);
         }
       }
     }
@@ -266,9 +309,9 @@ export async function layerwiseNtk(
   try {
     const shapes = probeShapes(graph, named, model, x1);
     checkLayers(graph, model, shapes);
-    const f1 = await features(engine, graph, model, named, shapes, x1, n1, options);
+    const f1 = await features(engine, graph, model, named, params, shapes, x1, n1, options);
     const otherN = x2 ? (n2 as number) : n1;
-    const f2 = x2 ? await features(engine, graph, model, named, shapes, x2, otherN, options) : f1;
+    const f2 = x2 ? await features(engine, graph, model, named, params, shapes, x2, otherN, options) : f1;
     const kernel = new Float64Array(mode === 'full' ? n1 * k * otherN * k : n1 * otherN);
     for (const [l, a] of f1.entries()) {
       const b = f2[l];

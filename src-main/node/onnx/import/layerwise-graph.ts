@@ -1,8 +1,10 @@
 // Recognises an imported graph whose every parameter sits in a linear slot (Conv W and B, Gemm/MatMul weights and
 // biases, bias Add/Sub, scale Mul, BatchNorm scale and B) and exposes it to core's layer-wise structured eNTK: taps
 // on those layers' outputs, captures of their inputs (and of BatchNorm's normalised input). Every other op (pooling,
-// activations, reshapes, residual Adds, concatenations) is only differentiated, by tfjs, on a batch of rows.
+// activations, reshapes, residual Adds, concatenations) is differentiated by backward steps (cotangent-program.ts)
+// when each has one (Relu, LeakyRelu, MaxPool, reshapes, Add, scalar Mul, BatchNorm, Conv, Gemm), else by tfjs.
 import * as tf from '@tensorflow/tfjs-core';
+import type { BackStep } from '../../../core/ntk/cotangent-program';
 import type { ConvWindow } from '../../../core/ntk/im2col';
 import type { LayerwiseGraph, LinearLayer } from '../../../core/ntk/layerwise-ntk';
 import { AttrReader } from './attributes';
@@ -97,7 +99,86 @@ export function matchLayerwise(model: ImportedModel): LayerwiseMatch {
       }
     }
   }
-  return { ok: true, graph: { layers, applyTapped: tappedRunner(model, taps, captures) } };
+  const steps = backwardSteps(model, params);
+  if (!steps) return { ok: true, graph: { layers, applyTapped: tappedRunner(model, taps, captures) } };
+  for (const step of steps) for (const v of step.op === 'add' ? [] : [step.x]) if (!captures.some((c) => c.value === v && !('normalize' in c))) capture({ value: v });
+  const names = captures.map((c) => ('normalize' in c ? `${c.value}\u0000normalized` : c.value));
+  return { ok: true, graph: { layers, applyTapped: tappedRunner(model, taps, captures), backward: { steps, output: model.summary.outputName, captures: names, taps } } };
+}
+
+/** Backward steps for every node between the input and the output, or undefined when one has none (tfjs then). */
+function backwardSteps(model: ImportedModel, params: ReadonlyMap<string, readonly number[]>): BackStep[] | undefined {
+  const { graph } = model;
+  const live = new Set([model.summary.inputName]);
+  const steps: BackStep[] = [];
+  const scalar = (name: string) => {
+    const t = graph.initializers.get(name);
+    return t && t.data.length === 1 ? Number(t.data[0]) : undefined;
+  };
+  for (const node of neededNodes(graph, model.summary.outputName)) {
+    const inputs = node.inputs.map((v) => live.has(v));
+    if (!inputs.some(Boolean)) continue;
+    const [x, y] = [node.inputs[0], node.outputs[0]];
+    live.add(y);
+    const a = new AttrReader(node);
+    const onlyFirst = inputs.every((l, i) => l === (i === 0));
+    let step: BackStep | undefined;
+    switch (node.opType) {
+      case 'Conv': {
+        const w = params.get(node.inputs[1]);
+        if (onlyFirst && w?.length === 4) step = { op: 'conv', x, y, weight: node.inputs[1], groups: a.int('group', 1), window: convWindow(node, graph.opset, [w[2], w[3]]) };
+        break;
+      }
+      case 'Gemm':
+        if (onlyFirst && a.int('transA', 0) === 0 && params.get(node.inputs[1])?.length === 2) step = { op: 'dense', x, y, weight: node.inputs[1], transposed: a.int('transB', 0) === 0, alpha: a.float('alpha', 1) };
+        break;
+      case 'MatMul':
+        if (onlyFirst && params.get(node.inputs[1])?.length === 2) step = { op: 'dense', x, y, weight: node.inputs[1], transposed: true, alpha: 1 };
+        break;
+      case 'Relu':
+      case 'LeakyRelu':
+        step = { op: 'leaky', x, y, alpha: node.opType === 'Relu' ? 0 : a.float('alpha', 0.01) };
+        break;
+      case 'MaxPool': {
+        const kernel = a.ints('kernel_shape');
+        if (kernel.length === 2 && node.outputs.length === 1) step = { op: 'maxpool', x, y, window: convWindow(node, graph.opset, [kernel[0], kernel[1]]) };
+        break;
+      }
+      case 'Reshape':
+      case 'Flatten':
+      case 'Identity':
+      case 'Dropout':
+      case 'Squeeze':
+      case 'Unsqueeze':
+        if (onlyFirst) step = { op: 'same', x, y, factor: 1 };
+        break;
+      case 'Add':
+      case 'Sub':
+        if (inputs[0] && inputs[1]) step = node.opType === 'Add' ? { op: 'add', a: node.inputs[0], b: node.inputs[1], y } : undefined;
+        else step = { op: 'same', x: inputs[0] ? x : node.inputs[1], y, factor: node.opType === 'Sub' && inputs[1] ? -1 : 1 };
+        break;
+      case 'Mul': {
+        const c = scalar(node.inputs[inputs[0] ? 1 : 0]);
+        if (!(inputs[0] && inputs[1]) && c !== undefined) step = { op: 'same', x: inputs[0] ? x : node.inputs[1], y, factor: c };
+        break;
+      }
+      case 'BatchNormalization': {
+        const [scale, , mean, variance] = node.inputs.slice(1).map((v) => graph.initializers.get(v));
+        const eps = a.float('epsilon', 1e-5);
+        if (onlyFirst && scale && mean && variance) {
+          const isParam = params.has(node.inputs[1]);
+          const perChannel = Float32Array.from(variance.data, (v, c) => (isParam ? 1 : Number(scale.data[c])) / Math.sqrt(Number(v) + eps));
+          step = { op: 'channel-scale', x, y, perChannel, ...(isParam ? { param: node.inputs[1] } : {}) };
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    if (!step) return undefined;
+    steps.push(step);
+  }
+  return steps;
 }
 
 function derive(c: Capture, v: tf.Tensor): tf.Tensor {
