@@ -1,5 +1,5 @@
 // `npm run bench`: prints the benchmark table (eNTK per implementation and engine, Fig. 1 training speed,
-// analytic NTK at n = 2000, ONNX import and the eNTK of an imported MLP, the Fig. 1 run report, read latency of the
+// analytic NTK at n = 2000, ONNX import and the eNTK of an imported MLP and of the CNN20 conv net beside PyTorch, the Fig. 1 run report, read latency of the
 // web bridge while a run streams, CLI start-up) and writes it to .bench/results.json. Figures, not assertions.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { initBackend } from '../src-main/node/backend';
@@ -10,6 +10,7 @@ import { benchEntk } from './entk-bench';
 import { benchFig1Training, type StepEngineFactory } from './training-bench';
 import { benchAnalytic } from './analytic-bench';
 import { benchImport } from './import-bench';
+import { benchConv } from './conv-bench';
 import { benchReports } from './report-bench';
 import { benchCliStartup } from './cli-bench';
 import { printTable, type Row } from './measure';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   rows.push(...(await benchFig1Training(stepFactories, matmulEngines[0], new URL('../examples/fig1.json', import.meta.url).pathname)));
   rows.push(...(await benchAnalytic()));
   rows.push(...(await benchImport(matmulEngines[0], { all })));
+  rows.push(...(await benchConv(matmulEngines[0], { all })));
   rows.push(...(await benchReports()));
   rows.push(...(await benchStreamReads()));
   rows.push(...(await benchCliStartup()));

@@ -185,7 +185,7 @@ function tiledCotangents(graph: LayerwiseGraph, params: TensorParams, model: Dif
   try {
     grads = tf.grads((...ts: tf.Tensor[]) => {
       const run = graph.applyTapped(params, xt, ts);
-      tf.dispose(run.tapped);
+      tf.dispose(run.tapped.filter((t) => !run.captured.includes(t)));
       captured = run.captured.map((t) => tf.keep(t));
       return tf.sum(tf.mul(run.output, seed)) as tf.Scalar;
     })(taps);

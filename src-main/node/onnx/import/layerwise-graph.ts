@@ -117,7 +117,8 @@ function backwardSteps(model: ImportedModel, params: ReadonlyMap<string, readonl
   };
   for (const node of neededNodes(graph, model.summary.outputName)) {
     const inputs = node.inputs.map((v) => live.has(v));
-    if (!inputs.some(Boolean)) continue;
+    // Shape and Size read a value's metadata only: nothing flows back through them.
+    if (!inputs.some(Boolean) || node.opType === 'Shape' || node.opType === 'Size') continue;
     const [x, y] = [node.inputs[0], node.outputs[0]];
     live.add(y);
     const a = new AttrReader(node);

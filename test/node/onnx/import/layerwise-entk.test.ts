@@ -1,0 +1,123 @@
+// Agreement of the structured (layer-wise) eNTK of imported conv nets with the generic autodiff eNTK (one tfjs
+// backward pass per Jacobian row, an independent algorithm), full and class-trace, self and cross kernels, on every
+// conv fixture: small-cnn (BatchNorm, LogSoftmax), op-zoo (grouped dilated conv, asymmetric pads, average pooling),
+// fixed-batch-cnn, conv-geometry (strides, pads, groups, dilation, residual Add, BatchNorm, padded MaxPool) and the
+// PyTorch exports. Where the graph has backward steps, the tfjs-cotangent route is checked against them too.
+// Tolerance 1e-5 of max |K|: every path multiplies in float32 and sums layer terms in float64; float32 dot products
+// over the few thousand terms of a layer's Jacobian row lose ~1e-7..1e-6 relative (measured 1e-7..5e-7 here).
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTfjsMatmulEngine } from '../../../../src-main/core/linalg/tfjs-matmul-engine';
+import { classTrace } from '../../../../src-main/core/ntk/kernel-types';
+import { layerwiseNtk } from '../../../../src-main/core/ntk/layerwise-ntk';
+import { initBackend } from '../../../../src-main/node/backend';
+import { matmulEngine } from '../../../../src-main/node/engines';
+import type { ImportedModel } from '../../../../src-main/node/onnx/import/imported-model';
+import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
+import { matchLayerwise } from '../../../../src-main/node/onnx/import/layerwise-graph';
+import { openModel } from '../../../../src-main/node/onnx/import/model-source';
+import { convGeometry, fixedBatchCnn, opZoo, preluCnn, smallCnn, type Fixture } from '../../../fixtures/onnx/make-fixtures';
+import { EXTERNAL_DIR, externalManifest } from '../../../fixtures/onnx/manifest';
+import { openFixture, probeInputs, relErr } from './helpers';
+
+const TOL = 1e-5;
+
+const made: Record<string, { fixture: () => Fixture; backward: boolean }> = {
+  'small-cnn': { fixture: smallCnn, backward: true },
+  'op-zoo': { fixture: opZoo, backward: false },
+  'fixed-batch-cnn': { fixture: fixedBatchCnn, backward: true },
+  'conv-geometry': { fixture: convGeometry, backward: true },
+};
+const external = [...externalManifest().models.filter((m) => /cnn|resmlp/.test(m.file)).map((m) => m.file), 'torch2/torch2-cnn.onnx', 'torch2/torch2-resmlp.onnx'];
+/** Exports with a parameter outside the layer-wise slots: BatchNorm statistics behind Identity nodes, LayerNorm. */
+const genericOnly = new Set(['torch-cnn-batchnorm.onnx', 'torch-resmlp-opset17.onnx']);
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+const size = (model: ImportedModel) => model.inputShape.reduce((s, v) => s * v, 1);
+
+/** Structured (auto) against generic on 3 samples (full, trace) and on a 3 x 2 cross kernel. */
+async function agree(model: ImportedModel): Promise<number> {
+  const x = probeInputs(3, size(model));
+  const generic = await importedNtk(model, x, 3, { kernel: 'full', implementation: 'generic' });
+  const full = await importedNtk(model, x, 3, { kernel: 'full' });
+  expect(full.implementation).toBe('structured');
+  const trace = await importedNtk(model, x, 3, { kernel: 'trace' });
+  const err = Math.max(relErr(full.ntk as Float64Array, generic.ntk as Float64Array), relErr(trace.trace, classTrace(generic.ntk as Float64Array, 3, 3, model.outputs)));
+  expect(err).toBeLessThan(TOL);
+  return err;
+}
+
+async function crossAgree(model: ImportedModel): Promise<void> {
+  const match = matchLayerwise(model);
+  if (!match.ok) throw new Error(match.obstacle);
+  const engine = createTfjsMatmulEngine();
+  const x1 = probeInputs(3, size(model), 5);
+  const x2 = probeInputs(2, size(model), 9);
+  const both = Float64Array.from([...x1, ...x2]);
+  const generic = await importedNtk(model, both, 5, { kernel: 'full', implementation: 'generic' });
+  const k = model.outputs;
+  const cols = 5 * k;
+  const block = Float64Array.from({ length: 3 * k * 2 * k }, (_, q) => (generic.ntk as Float64Array)[Math.floor(q / (2 * k)) * cols + 3 * k + (q % (2 * k))]);
+  const routes = match.graph.backward ? [match.graph, { ...match.graph, backward: undefined }] : [match.graph];
+  for (const graph of routes) {
+    const cross = await layerwiseNtk(engine, model, graph, model.initialParams, x1, 3, 'full', x2, 2, { blockBytes: 1 << 16 });
+    expect(relErr(cross, block)).toBeLessThan(TOL);
+  }
+}
+
+describe('layer-wise structured eNTK of conv graphs equals the generic autodiff eNTK', () => {
+  for (const [name, { fixture, backward }] of Object.entries(made)) {
+    it(`${name}: full and trace, self and cross, ${backward ? 'backward steps and tfjs cotangents' : 'tfjs cotangents'}`, async () => {
+      const model = await openFixture(fixture());
+      try {
+        const match = matchLayerwise(model);
+        expect(match.ok && Boolean(match.graph.backward)).toBe(backward);
+        await agree(model);
+        await crossAgree(model);
+      } finally {
+        model.dispose();
+      }
+    });
+  }
+
+  for (const file of external) {
+    it(`${file} (PyTorch export)${genericOnly.has(file) ? ': generic' : ''}`, async () => {
+      const model = await openModel({ path: join(EXTERNAL_DIR, file) });
+      try {
+        if (genericOnly.has(file)) expect((await importedNtk(model, probeInputs(2, size(model)), 2, { kernel: 'trace' })).implementation).toBe('generic');
+        else await agree(model);
+      } finally {
+        model.dispose();
+      }
+    });
+  }
+
+  it('a parameter outside a linear slot (PRelu slope) gets the generic kernel; asking for structured is a coded error', async () => {
+    const model = await openFixture(preluCnn());
+    try {
+      const match = matchLayerwise(model);
+      expect(match.ok ? '' : match.obstacle).toMatch(/PRelu .* prelu\.slope/);
+      const x = probeInputs(2, size(model));
+      expect((await importedNtk(model, x, 2, { kernel: 'trace' })).implementation).toBe('generic');
+      await expect(importedNtk(model, x, 2, { kernel: 'trace', implementation: 'structured' })).rejects.toMatchObject({ code: 'onnx/unsupported-model' });
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('the onnxruntime engine gives the same structured kernel (conv-geometry)', async () => {
+    const model = await openFixture(convGeometry());
+    try {
+      const x = probeInputs(3, size(model));
+      const tfjs = await importedNtk(model, x, 3, { kernel: 'full', engine: createTfjsMatmulEngine() });
+      const ort = await importedNtk(model, x, 3, { kernel: 'full', engine: await matmulEngine('onnxruntime') });
+      expect(relErr(ort.ntk as Float64Array, tfjs.ntk as Float64Array)).toBeLessThan(TOL);
+    } finally {
+      model.dispose();
+    }
+  });
+});
+
