@@ -65,7 +65,7 @@ describe('imported MLP eNTK equals the native FCN eNTK', () => {
     });
   }
 
-  it('a graph that is not a plain FCN gets the generic kernel, and float64 is refused with a coded error', async () => {
+  it('a graph that is not a plain FCN gets the layer-wise structured kernel (equal to generic), and float64 is refused with a coded error', async () => {
     const a = archs['NTK, bias, k=3'];
     const params = initParams(a, 3);
     const f = fcnOnnx(a, params, 'gemm-alpha');
@@ -74,7 +74,10 @@ describe('imported MLP eNTK equals the native FCN eNTK', () => {
       expect(frozen.summary.frozen).toEqual(['b1']);
       expect(matchFcn(frozen)).toBeUndefined();
       const x = probeInputs(2, 3);
-      expect((await importedNtk(frozen, x, 2, { kernel: 'trace' })).implementation).toBe('generic');
+      const structured = await importedNtk(frozen, x, 2, { kernel: 'trace' });
+      expect(structured.implementation).toBe('structured');
+      const generic = await importedNtk(frozen, x, 2, { kernel: 'trace', implementation: 'generic' });
+      expect(relErr(structured.trace, generic.trace)).toBeLessThan(2e-5);
       await expect(importedNtk(frozen, x, 2, { kernel: 'trace', dtype: 'float64' })).rejects.toMatchObject({ code: 'onnx/unsupported-model' });
     } finally {
       frozen.dispose();
