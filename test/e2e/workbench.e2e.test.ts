@@ -318,7 +318,25 @@ describe('workbench in the browser', () => {
     const firstParam = page.locator('[data-testid="import-model"] tbody tr').first();
     await firstParam.locator('input[type="checkbox"]').check();
     await expect.poll(() => page.getByTestId('import-param-count').textContent()).not.toContain(`${manifest.series[0].paramCount} trainable`);
-    await page.getByTestId('import-probe').fill(probe);
+    // The default probe (MNIST digits, 784 values a sample) cannot fit the MLP's 6 inputs: Start is blocked, with the reason.
+    const check = page.getByTestId('import-probe-check');
+    await expect.poll(() => check.textContent(), { timeout: 60_000 }).toBe('probe samples have 784 values ([784]), the model takes 6 ([6])');
+    expect(await page.getByTestId('start-import').isDisabled()).toBe(true);
+    // A mismatched probe file through the probe's file chooser: uploaded, read against the model, refused.
+    const shortProbe = join(workbench.workspace, 'probe-short.json');
+    writeFileSync(shortProbe, JSON.stringify({ inputs: [[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]] }));
+    await page.getByTestId('import-probe-chooser').setInputFiles(shortProbe);
+    await expect.poll(() => check.textContent(), { timeout: 60_000 }).toBe('probe samples have 10 values ([10]), the model takes 6 ([6])');
+    expect(await check.getAttribute('role')).toBe('alert');
+    expect(await page.getByTestId('start-import').isDisabled()).toBe(true);
+    expect(await page.getByTestId('import-blocked').textContent()).toContain('probe samples have 10 values');
+    await page.getByTestId('import-blocked').scrollIntoViewIfNeeded();
+    await shot('12a-import-probe-mismatch');
+    // The probe that fits: chosen the same way, Start is free again.
+    await page.getByTestId('import-probe-chooser').setInputFiles(probe);
+    await expect.poll(() => check.textContent(), { timeout: 60_000 }).toBe('probe samples are [6], the model takes [6]: ok');
+    expect(await page.getByTestId('start-import').isDisabled()).toBe(false);
+    expect(await page.getByTestId('import-probe').inputValue()).toMatch(/uploads\/.*probe\.json$/);
     await shot('12-import-form');
     await page.getByTestId('start-import').click();
     await page.waitForURL(/#\/runs\/\d+/);
