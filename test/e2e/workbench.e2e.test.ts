@@ -146,7 +146,43 @@ describe('workbench in the browser', () => {
     await page.mouse.move(box!.x + box!.width * 0.6, box!.y + box!.height * 0.5, { steps: 4 });
     await page.waitForTimeout(200);
     await shot('04c-run-tooltip');
+    // One cursor across the panels: the hover on the outputs shows the crosshair and tooltip of the loss panel at the
+    // same step, and the step readout reads every metric there.
+    const lossTip = page.locator('[data-panel="loss"] .chart-tip').first();
+    await lossTip.waitFor({ state: 'visible', timeout: 10_000 });
+    const hoveredHeader = await page.locator('[data-panel="outputs"] .chart-tip-header').first().textContent();
+    expect(await lossTip.locator('.chart-tip-header').textContent()).toBe(hoveredHeader);
+    const hoveredStep = /^step (\d+)/.exec(hoveredHeader ?? '')?.[1];
+    const readout = page.getByTestId('step-readout');
+    await expect.poll(() => readout.getAttribute('data-step')).toBe(hoveredStep);
+    const readoutLabels = await readout.locator('.readout-label').allTextContents();
+    expect(readoutLabels).toEqual(expect.arrayContaining(['loss', 'f_t(x_0)', '‖θ_t‖₂']));
+    await shot('04e-run-synced-cursor');
+    // A click pins the step: the readout holds it while the mouse moves on, until Unpin.
+    await page.mouse.click(box!.x + box!.width * 0.6, box!.y + box!.height * 0.5);
+    await expect.poll(() => readout.getAttribute('data-pinned')).toBe('true');
+    const pinnedStep = await readout.getAttribute('data-step');
+    await page.mouse.move(box!.x + box!.width * 0.2, box!.y + box!.height * 0.5, { steps: 4 });
+    await page.waitForTimeout(200);
+    expect(await readout.getAttribute('data-step')).toBe(pinnedStep);
     await page.mouse.move(0, 0);
+    await page.waitForTimeout(200);
+    await shot('04f-run-pinned');
+    await page.getByTestId('readout-unpin').click();
+    await expect.poll(() => readout.getAttribute('data-pinned')).toBe('false');
+    // Copy CSV puts the panel's plotted data on the clipboard: on the log10-step axis each row gives its step back.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(workbench.url).origin });
+    await page.locator('[data-panel="loss"] [data-testid="copy-csv"]').click();
+    await expect.poll(() => page.locator('[data-panel="loss"] [data-testid="copy-csv"]').textContent()).toBe('Copied');
+    const copied = (await page.evaluate(() => navigator.clipboard.readText())).trim().split('\n');
+    expect(copied[0]).toBe('series,x,y,value,step');
+    const lossRows = copied.slice(1).map((r) => r.split(','));
+    expect(lossRows.length).toBeGreaterThan(10);
+    for (const [series, x, y, , step] of lossRows) {
+      expect(series).toBe('loss');
+      expect(Number(step)).toBe(Math.round(10 ** Number(x)));
+      expect(Number.isFinite(Number(y))).toBe(true);
+    }
     // At 1024 px the run's long title wraps whole instead of being cut.
     await page.setViewportSize({ width: 1024, height: 768 });
     await page.waitForTimeout(300);
@@ -161,7 +197,8 @@ describe('workbench in the browser', () => {
     const slider = page.getByTestId('kernel-step-slider');
     await slider.waitFor();
     const last = await page.getByTestId('kernel-step').textContent();
-    await expect.poll(() => page.locator('[data-panel="heatmaps"] .echart').count()).toBe(3);
+    // The shared 2-core machine can take more than poll's default second to fetch and draw the kernels.
+    await expect.poll(() => page.locator('[data-panel="heatmaps"] .echart').count(), { timeout: 15_000 }).toBe(3);
     await slider.focus();
     await page.keyboard.press('Home');
     await expect.poll(() => page.getByTestId('kernel-step').textContent()).toBe('0');
@@ -274,6 +311,19 @@ describe('workbench in the browser', () => {
     const compared = await hoverChart('compare');
     expect(compared.header).toMatch(/^step \d+/);
     expect(compared.rows.length).toBeGreaterThanOrEqual(2);
+    // A dashboard: a second metric beside it, one cursor over both and a readout of each run's values.
+    await page.getByTestId('compare-add-panel').selectOption('loss');
+    await expect.poll(() => chartPoints('compare-1'), { timeout: 30_000 }).toBeGreaterThan(0);
+    const comparedBox = await page.locator('[data-panel="compare"] .echart').first().boundingBox();
+    await page.mouse.move(comparedBox!.x + 2, comparedBox!.y + 2);
+    await page.mouse.move(comparedBox!.x + comparedBox!.width * 0.6, comparedBox!.y + comparedBox!.height * 0.5, { steps: 4 });
+    const secondTip = page.locator('[data-panel="compare-1"] .chart-tip').first();
+    await secondTip.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await secondTip.locator('.chart-tip-row').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.getByTestId('step-readout').locator('[data-testid="readout-row"]').count()).toBeGreaterThanOrEqual(4);
+    await page.waitForTimeout(200);
+    await shot('07b-compare-dashboard');
+    await page.mouse.move(0, 0);
     await page.getByTestId('mode-sweep').click();
     await expect.poll(() => chartPoints('compare-sweep'), { timeout: 30_000 }).toBeGreaterThan(0);
     await page.waitForTimeout(300);
@@ -377,13 +427,21 @@ describe('workbench in the browser', () => {
     await page.getByTestId('import-project').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/octet-stream', buffer: bytes });
     await page.waitForURL(/#\/projects\/\d+$/);
     await expect.poll(() => page.locator('h1').textContent()).toContain('Fig. 1 divergence');
-    await expect.poll(() => page.locator('[data-testid="runs-table"] tbody tr').count()).toBe(runCount);
+    await expect.poll(() => page.locator('[data-testid="runs-table"] tbody tr').count(), { timeout: 15_000 }).toBe(runCount);
     await shot('15-imported-project');
   });
 
   it('shows settings and switches to the dark theme', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await expect.poll(() => page.getByTestId('workspace').textContent()).toBe(workbench.workspace);
+    // Notifications are asked for from the setting; a browser that refuses leaves the box off, says why, logs nothing.
+    const errorsBefore = pageErrors.length;
+    await page.getByTestId('notify-runs').click();
+    await expect.poll(() => page.getByTestId('notify-permission').textContent()).not.toContain('asks for permission');
+    const permission = await page.evaluate(() => Notification.permission);
+    expect(await page.getByTestId('notify-runs').isChecked()).toBe(permission === 'granted');
+    if (permission === 'denied') expect(await page.getByTestId('notify-permission').textContent()).toContain('blocks notifications');
+    expect(pageErrors.slice(errorsBefore)).toEqual([]);
     await page.getByTestId('theme-dark').check();
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await shot('09-settings-dark');

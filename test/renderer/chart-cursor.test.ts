@@ -69,7 +69,9 @@ describe('chart cursor', () => {
     const readout = view.find('[data-testid="step-readout"]');
     expect(readout.attributes('data-pinned')).toBe('true');
     expect(readout.attributes('data-step')).toBe('10');
-    expect(readout.text()).toContain('pinned (asked: step 12)');
+    expect(readout.text()).toContain('pinned ·');
+    // The pin snapped to the logged step the readout shows.
+    expect(cursor.pinned.value).toBe(10);
     // drift has no step 10: its row names the step it is from.
     expect(view.findAll('[data-testid="readout-row"]')[1].text()).toContain('(step 0)');
     await view.find('[data-testid="readout-unpin"]').trigger('click');

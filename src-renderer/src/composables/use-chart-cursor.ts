@@ -18,6 +18,8 @@ export interface ChartCursor {
   readonly step: ComputedRef<number | null>;
   hoverX(x: number | null): void;
   pinX(x: number): void;
+  /** Moves the pin onto a logged step (the readout snaps it to the nearest one). */
+  pinStep(step: number): void;
   unpin(): void;
 }
 
@@ -47,6 +49,9 @@ export function provideChartCursor(mode: Readonly<Ref<XMode | null>>): ChartCurs
     pinX: (x) => {
       const step = toStep(x);
       if (step !== null) pinned.value = step;
+    },
+    pinStep: (step) => {
+      if (pinned.value !== null) pinned.value = step;
     },
     unpin: () => {
       pinned.value = null;
