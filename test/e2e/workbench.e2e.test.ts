@@ -328,6 +328,13 @@ describe('workbench in the browser', () => {
     await expect.poll(() => chartPoints('compare-sweep'), { timeout: 30_000 }).toBeGreaterThan(0);
     await page.waitForTimeout(300);
     await shot('08-compare-sweep');
+    // Summaries against config, and every run in a table of the config values they differ in and their summaries.
+    await page.getByTestId('mode-summary').click();
+    await expect.poll(() => page.locator('[data-testid="summary-table"] tbody tr').count()).toBe(2);
+    expect(await page.locator('[data-testid="summary-table"] thead').textContent()).toContain('model.width');
+    await page.locator('[data-testid="summary-table"]').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await shot('08b-compare-summary-table');
   });
 
   it('imports a dropped series of PyTorch checkpoints, freezes a layer and charts the drift', async () => {
