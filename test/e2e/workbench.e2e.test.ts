@@ -56,6 +56,13 @@ async function hoverChart(panel: string, at = 0.6): Promise<{ header: string; ro
   return result;
 }
 
+/** Seconds of a duration as the progress line writes it (formatDuration: "27s", "1m 05s", "1h 02m"). */
+function seconds(text: string): number {
+  const m = /^(?:(\d+)h )?(?:(\d+)m)? ?(?:(\d+)s)?$/.exec(text.trim());
+  if (!m) throw new Error(`not a duration: ${text}`);
+  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+}
+
 async function startPresetRun(presetId: string, edit?: (page: Page) => Promise<void>): Promise<number> {
   await page.getByTestId('new-run').click();
   await page.locator(`[data-preset="${presetId}"]`).click();
@@ -100,14 +107,15 @@ describe('workbench in the browser', () => {
 
   it('starts Fig. 1 (small) and the live charts gain points while it trains', async () => {
     firstRun = await startPresetRun('fig1-small');
-    // Sample the outputs chart's point count and the run status every 50 ms in the page while it trains.
+    // Sample the outputs chart's point count, the run status and the progress line every 50 ms in the page while it trains.
     await page.evaluate(() => {
-      const w = window as unknown as { samples: { status: string; points: number }[] };
+      const w = window as unknown as { samples: { status: string; points: number; progress: string }[] };
       w.samples = [];
       setInterval(() => {
         const status = document.querySelector('[data-testid="run-status"]')?.textContent ?? '';
         const points = Number(document.querySelector('[data-panel="outputs"] .echart')?.getAttribute('data-points') ?? 0);
-        w.samples.push({ status, points });
+        const progress = document.querySelector('[data-testid="progress"] .facts')?.textContent ?? '';
+        w.samples.push({ status, points, progress });
       }, 50);
     });
     await expect.poll(() => chartPoints('loss'), { timeout: 60_000 }).toBeGreaterThan(0);
@@ -117,7 +125,16 @@ describe('workbench in the browser', () => {
       .toBe(true);
     await shot('03-run-live');
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 180_000 }).toBe('done');
-    const samples = await page.evaluate(() => (window as unknown as { samples: { status: string; points: number }[] }).samples);
+    const samples = await page.evaluate(() => (window as unknown as { samples: { status: string; points: number; progress: string }[] }).samples);
+    // The ETA read early in the run (first quarter of the steps) predicts the run's real duration within 3x.
+    const real = seconds(/elapsed (\d+h \d+m|\d+m \d+s|\d+s)/.exec((await page.getByTestId('progress').textContent()) ?? '')?.[1] ?? '');
+    const early = samples
+      .map((x) => ({ status: x.status, step: /step ([\d,]+) \/ ([\d,]+)/.exec(x.progress), elapsed: /elapsed (\d+h \d+m|\d+m \d+s|\d+s)/.exec(x.progress), eta: /ETA (\d+h \d+m|\d+m \d+s|\d+s)/.exec(x.progress) }))
+      .find((x) => x.status === 'running' && x.step && x.elapsed && x.eta && Number(x.step[1].replace(/,/g, '')) <= 0.25 * Number(x.step[2].replace(/,/g, '')));
+    expect(early, 'an ETA in the first quarter of the run').toBeDefined();
+    const predicted = seconds(early!.elapsed![1]) + seconds(early!.eta![1]);
+    expect(predicted, `ETA at step ${early!.step![1]}: ${early!.eta![1]} after ${early!.elapsed![1]}; the run took ${real}s`).toBeLessThanOrEqual(3 * Math.max(real, 1));
+    expect(predicted).toBeGreaterThanOrEqual(real / 3);
     const whileRunning = samples.filter((x) => x.status === 'running' && x.points > 0).map((x) => x.points);
     expect(whileRunning.length).toBeGreaterThan(1);
     expect(Math.max(...whileRunning)).toBeGreaterThan(Math.min(...whileRunning));
@@ -202,7 +219,13 @@ describe('workbench in the browser', () => {
     await slider.focus();
     await page.keyboard.press('Home');
     await expect.poll(() => page.getByTestId('kernel-step').textContent()).toBe('0');
+    // One colour scale per heatmap, chosen once, holds while the slider moves.
+    await page.getByTestId('kernel-shared-scale').uncheck();
+    await slider.focus();
     for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowRight');
+    expect(await page.getByTestId('kernel-shared-scale').isChecked()).toBe(false);
+    await page.getByTestId('kernel-shared-scale').check();
+    await slider.focus();
     const middle = await page.getByTestId('kernel-step').textContent();
     expect(Number(middle)).toBeGreaterThan(0);
     expect(middle).not.toBe(last);

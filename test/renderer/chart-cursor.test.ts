@@ -1,6 +1,7 @@
 // The view-wide chart cursor: every line chart of a view joins one ECharts connect group, a hover on any of them sets
 // the step the readout shows (every series at its nearest logged step), a pin holds it until Unpin; and a panel's
-// Copy CSV puts the plotted data on the clipboard.
+// Copy CSV puts the plotted data on the clipboard. Small host components are defined inline, one per test.
+/* eslint-disable vue/one-component-per-file */
 import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent, h, inject, onMounted, type Ref, ref } from 'vue';
@@ -90,6 +91,7 @@ describe('Copy CSV', () => {
   it('copies the plotted data of the panel’s chart through the shared CSV builder', async () => {
     const writeText = vi.fn(async (_text: string) => {});
     Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    // The panel's content: registers a chart whose option is `option`, as EChart does with its instance.
     const Chart = defineComponent({
       setup() {
         const register = inject(REGISTER_CHART)!;
