@@ -43,7 +43,18 @@ function accumulate(g: Map<string, Float32Array>, name: string, add: Float32Arra
  * `output` ([k] per sample). Steps run in reverse order; a value's cotangent is complete when its producer runs.
  * Cost per row: about one forward pass (conv and dense as GEMMs), plus col2im.
  */
-export async function backpropagate(engine: MatmulEngine, steps: readonly BackStep[], output: string, values: ReadonlyMap<string, Captured>, params: ParamSet, k: number, r0: number, r1: number): Promise<Map<string, Float32Array>> {
+export async function backpropagate(
+  engine: MatmulEngine,
+  steps: readonly BackStep[],
+  output: string,
+  values: ReadonlyMap<string, Captured>,
+  params: ParamSet,
+  k: number,
+  r0: number,
+  r1: number,
+  /** Awaited before every step: where a cancel is noticed. */
+  between: () => Promise<void> = async () => undefined,
+): Promise<Map<string, Float32Array>> {
   const m = r1 - r0;
   const g = new Map<string, Float32Array>();
   const seed = new Float32Array(m * k);
@@ -52,6 +63,7 @@ export async function backpropagate(engine: MatmulEngine, steps: readonly BackSt
   const sample = (r: number) => Math.floor((r0 + r) / k);
   const value = (name: string) => values.get(name) ?? (() => { throw new Error(`no captured value ${name}`); })();
   for (let s = steps.length - 1; s >= 0; s--) {
+    await between();
     const step = steps[s];
     const gy = g.get(step.y);
     if (!gy) continue;

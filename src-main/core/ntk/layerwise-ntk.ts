@@ -179,7 +179,9 @@ function tiledCotangents(graph: LayerwiseGraph, params: TensorParams, model: Dif
   const m = r1 - r0;
   let captured: tf.Tensor[] = [];
   const xt = tf.tensor(tiledRows(x, sizeOf(model.inputShape), k, r0, r1), [m, ...model.inputShape]);
-  const seed = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from({ length: m }, (_, r) => (r0 + r) % k), 'int32'), k), 'float32'));
+  const hot = new Float32Array(m * k);
+  for (let r = 0; r < m; r++) hot[r * k + ((r0 + r) % k)] = 1;
+  const seed = tf.tensor2d(hot, [m, k]);
   const taps = shapes.tapped.map((s) => tf.zeros([m, ...s]));
   let grads: tf.Tensor[];
   try {
@@ -233,15 +235,18 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
   const backward = graph.backward;
   const values = backward ? forwardValues(graph, params, model, x, n, backward.captures) : undefined;
   const pause = macrotaskYielder();
-  for (let r0 = 0; r0 < rowsTotal; r0 += block) {
+  const checkpoint = async (r0: number) => {
     await pause();
     if (options.signal?.aborted) throw new CodedError('train/cancelled', `the kernel was cancelled at row ${r0} of ${rowsTotal}`);
+  };
+  for (let r0 = 0; r0 < rowsTotal; r0 += block) {
+    await checkpoint(r0);
     const r1 = Math.min(rowsTotal, r0 + block);
     const m = r1 - r0;
     let g: Float32Array[];
     let row: (capture: number, r: number) => Float32Array;
     if (backward && values) {
-      const cotangents = await backpropagate(engine, backward.steps, backward.output, values, params0, k, r0, r1);
+      const cotangents = await backpropagate(engine, backward.steps, backward.output, values, params0, k, r0, r1, () => checkpoint(r0));
       g = backward.taps.map((name, t) => cotangents.get(name) ?? new Float32Array(m * tapSizes[t]));
       row = (ci, r) => {
         const v = values.get(backward.captures[ci]) as Captured;
@@ -254,6 +259,7 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
       row = (ci, r) => tiled.c[ci].subarray((r - r0) * captureSizes[ci], (r - r0 + 1) * captureSizes[ci]);
     }
     for (const [l, layer] of graph.layers.entries()) {
+      await checkpoint(r0);
       const f = out[l];
       const gl = g[layer.tap];
       const outSize = tapSizes[layer.tap];

@@ -99,6 +99,9 @@ export function matchLayerwise(model: ImportedModel): LayerwiseMatch {
       }
     }
   }
+  const covered = new Set(layers.map((l) => (l.kind === 'broadcast' ? l.param : l.weight)));
+  const hidden = model.params.find((p) => !covered.has(p.name));
+  if (hidden) return { ok: false, obstacle: `parameter ${hidden.name} is read inside a subgraph or through a view op` };
   const steps = backwardSteps(model, params);
   if (!steps) return { ok: true, graph: { layers, applyTapped: tappedRunner(model, taps, captures) } };
   for (const step of steps) for (const v of step.op === 'add' ? [] : [step.x]) if (!captures.some((c) => c.value === v && !('normalize' in c))) capture({ value: v });

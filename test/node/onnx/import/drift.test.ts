@@ -138,8 +138,8 @@ describe('checkpoint drift', () => {
     expect(none.model).toBeUndefined();
   });
 
-  it('stops inside a long generic kernel when the signal aborts, as cancelled with nothing half-measured', async () => {
-    // 200 probes of the small CNN: 600 backward passes, about 4 s uncancelled here.
+  it('stops inside a long kernel when the signal aborts, as cancelled with nothing half-measured', async () => {
+    // 200 probes of the small CNN: 600 rows (layer-wise structured kernel, checked for a cancel between steps).
     const probe = probeFromArray(probeInputs(200, 64), 200, [1, 8, 8]);
     const before = tf.memory().numTensors;
     const controller = new AbortController();
