@@ -18,6 +18,7 @@ import { readKernelSidecar, writeBlockedKernel, type BlockedKernelFileOptions } 
 import { npyKernelSpectrum } from '../../../src-main/node/kernel-file/npy-spectrum';
 import { fcnOnnx } from '../../fixtures/onnx/fcn-onnx';
 import { f64Engine } from '../../helpers/f64-engine';
+import { exited, runCli, spawnCli } from '../../helpers/cli';
 
 const a: FcnArchitecture = { arch: 'fcn', inputDim: 6, outputs: 3, widths: [10, 8], bias: true, parameterization: 'ntk' };
 const params = initParams(a, 5);
@@ -172,4 +173,32 @@ describe('ntk --out K.npy', () => {
     const resume = await inProcess([...base, '--out', join(dir, 'K.npy'), '--resume', '--kernel', 'full']);
     expect(resume.stderr).toMatch(/\[ntk\/resume-mismatch\]/);
   });
+});
+
+describe('ntk --out K.npy as a process', () => {
+  it('Ctrl-C stops between blocks (exit 130), and --resume completes a file equal to an uninterrupted run', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-sigint-'));
+    const model = join(dir, 'fcn.onnx');
+    const wide: FcnArchitecture = { arch: 'fcn', inputDim: 784, outputs: 10, widths: [64], bias: true, parameterization: 'ntk' };
+    await writeFile(model, fcnOnnx(wide, initParams(wide, 2), 'gemm-alpha').bytes);
+    const base = ['ntk', '--model', model, '--probe', 'mnist:120', '--block', '10'];
+    const whole = await runCli([...base, '--out', join(dir, 'whole.npy')]);
+    expect(whole.code).toBe(0);
+    const out = join(dir, 'K.npy');
+    const child = spawnCli([...base, '--out', out]);
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (!stderr.includes('block 1/') && `${stderr}${chunk}`.includes('block 1/')) child.kill('SIGINT');
+      stderr += String(chunk);
+    });
+    expect((await exited(child)).code).toBe(130);
+    expect(stderr).toMatch(/stopped: \d+ of 78 blocks .* --resume/);
+    const stopped = await readKernelSidecar(out);
+    expect(stopped.complete).toBe(false);
+    expect(stopped.blocks.done.length).toBeLessThan(78);
+    const resumed = await runCli([...base, '--out', out, '--resume']);
+    expect(resumed.code).toBe(0);
+    expect((await readKernelSidecar(out)).complete).toBe(true);
+    expect(Buffer.compare(await readFile(out), await readFile(join(dir, 'whole.npy')))).toBe(0);
+  }, 120_000);
 });
