@@ -2,7 +2,8 @@
 // 784-1024-1024-10 written to a .npy in blocks under --memory 2GB by the real CLI (whole-process seconds, the kernel's
 // own seconds and peak RSS from /usr/bin/time), checked against a direct computation on its first 500 samples and
 // memory-mapped by numpy when present; the block-Lanczos spectrum of that file; and the in-memory spectrum extremes of
-// a 2560-row kernel beside that kernel's time. n = 2000 by default, 10^4 with --all.
+// a 2560-row kernel beside that kernel's time. n = 2000 by default, 10^4 with --all. PyTorch beside the kernel row
+// when present.
 import { execFile } from 'node:child_process';
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -22,6 +23,7 @@ import { loadProbeSet } from '../src-main/node/onnx/import/probe-set';
 import { mlp } from './entk-bench';
 import { torchStyleMlp } from './import-bench';
 import { medianSeconds, type Row } from './measure';
+import { torchPeer, withPeer } from './torch-peer';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../bin/ntk-workbench.js', import.meta.url));
@@ -77,8 +79,10 @@ async function benchFileKernel(n: number): Promise<Row[]> {
     }
     const rss = Number.isFinite(rssKb) ? `peak RSS ${(rssKb / 2 ** 20).toFixed(2)} GiB (target < 2 GB)` : 'peak RSS not measured (no /usr/bin/time)';
     const label = `class trace, MNIST n=${n}, 784-1024-1024-10`;
+    const kernelRow: Row = { section: 'Blocked kernel', case: label, engine: 'ntk --out K.npy (kernel)', seconds: sidecar.seconds, note: `${sidecar.blocks.total} blocks of ${sidecar.blockSize}; ${rss}${n === 10_000 ? '; target < 2 min' : '; 10^4 with --all'}` };
     return [
-      { section: 'Blocked kernel', case: label, engine: 'ntk --out K.npy (kernel)', seconds: sidecar.seconds, note: `${sidecar.blocks.total} blocks of ${sidecar.blockSize}; ${rss}${n === 10_000 ? '; target < 2 min' : '; 10^4 with --all'}` },
+      // The peer computes the same layer-wise trace kernel whole in memory (bench/peers/trace_kernel.py).
+      ...withPeer(kernelRow, await torchPeer('trace_kernel', { n })),
       { section: 'Blocked kernel', case: label, engine: 'ntk --out K.npy (whole process)', seconds: wall, note: `first ${SUBSET} samples vs direct: max |diff| ${(err / scale).toExponential(1)} of max |K| (target 1e-6); ${await numpyLoads(out)}` },
       {
         section: 'Blocked kernel',
