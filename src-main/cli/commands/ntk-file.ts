@@ -64,7 +64,7 @@ export async function kernelFileCommand(modelPath: string, probe: ProbeSet, requ
     const seconds = secondsSince(t0);
     await writeKernelSidecar(flags.out, { ...sidecar, spectrum: { ...spectrum, top: Array.from(spectrum.top), seconds } });
     process.stdout.write(
-      `spectrum (${spectrum.method}, ${spectrum.passes} passes over the file, ${seconds.toFixed(2)} s): lambda_max ${spectrum.lambdaMax.toExponential(6)}, lambda_min ${spectrum.lambdaMin.toExponential(6)}; top ${spectrum.top.length}: ${Array.from(spectrum.top, (x) => x.toExponential(4)).join(' ')}\n`,
+      `spectrum (${spectrum.method}, ${spectrum.passes} passes over the file, ${seconds.toFixed(2)} s): lambda_max ${spectrum.lambdaMax.toExponential(6)}, lambda_min <= ${spectrum.lambdaMin.toExponential(6)} (Ritz value, basis ${spectrum.basis}); top ${spectrum.top.length}: ${Array.from(spectrum.top, (x) => x.toExponential(4)).join(' ')}\n`,
     );
   }
   return 0;
