@@ -9,7 +9,7 @@ import { openModel } from '../src-main/node/onnx/import/model-source';
 import { validateAgainstOrt, DEFAULT_TOLERANCE } from '../src-main/node/onnx/import/ort-validation';
 import { medianSeconds, type Row } from './measure';
 
-function torchStyleMlp(widths: readonly number[]): Uint8Array {
+export function torchStyleMlp(widths: readonly number[]): Uint8Array {
   const m = new ModelBuilder({ opset: 17, producerName: 'bench (torch-style nn.Linear MLP)' });
   m.input('x', 'float32', ['batch', widths[0]]);
   let h = 'x';

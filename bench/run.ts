@@ -1,6 +1,7 @@
 // `npm run bench`: prints the benchmark table (eNTK per implementation and engine, Fig. 1 training speed,
 // analytic NTK at n = 2000, ONNX import and the eNTK of an imported MLP, the Fig. 1 run report, read latency of the
-// web bridge while a run streams, CLI start-up) and writes it to .bench/results.json. Figures, not assertions.
+// web bridge while a run streams, CLI start-up, the blocked MNIST kernel on disk and the spectrum's share of a
+// kernel's time) and writes it to .bench/results.json. Figures, not assertions.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { initBackend } from '../src-main/node/backend';
 import { createTfjsMatmulEngine } from '../src-main/core/linalg/tfjs-matmul-engine';
@@ -15,6 +16,7 @@ import { benchCliStartup } from './cli-bench';
 import { printTable, type Row } from './measure';
 import { benchStreamReads } from './stream-read-bench';
 import { nodeEngines } from './node-engines';
+import { benchBlocked } from './blocked-bench';
 
 async function main(): Promise<void> {
   const all = process.argv.includes('--all');
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
   rows.push(...(await benchFig1Training(stepFactories, matmulEngines[0], new URL('../examples/fig1.json', import.meta.url).pathname)));
   rows.push(...(await benchAnalytic()));
   rows.push(...(await benchImport(matmulEngines[0], { all })));
+  rows.push(...(await benchBlocked(matmulEngines[0], { all })));
   rows.push(...(await benchReports()));
   rows.push(...(await benchStreamReads()));
   rows.push(...(await benchCliStartup()));
