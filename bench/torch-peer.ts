@@ -82,7 +82,9 @@ async function bestOverThreads(name: string, measure: (threads: number) => Promi
       const result = await measure(threads);
       if (Number.isFinite(result.seconds) && (!best || result.seconds < best.seconds)) best = { ...result, threads };
     } catch (error) {
-      return { ok: false, note: `peer ${name} failed: ${(error as Error).message.split('\n')[0]}` };
+      // The script's last stderr line names the cause (a missing module, a refused model) better than execFile's message.
+      const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim().split('\n').at(-1);
+      return { ok: false, note: `peer ${name} failed: ${stderr || (error as Error).message.split('\n')[0]}` };
     }
   }
   return best ? { ok: true, ...best, label: torch.label } : { ok: false, note: `peer ${name} printed no time` };
