@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { medianSeconds, type Row } from './measure';
+import type { Row } from './measure';
 
 const run = promisify(execFile);
 const PYTHONS = [process.env.NTK_BENCH_PYTHON, '/usr/bin/python3', 'python3'].filter((p): p is string => Boolean(p));
@@ -82,12 +82,16 @@ async function bestOverThreads(name: string, measure: (threads: number) => Promi
       const result = await measure(threads);
       if (Number.isFinite(result.seconds) && (!best || result.seconds < best.seconds)) best = { ...result, threads };
     } catch (error) {
-      // The script's last stderr line names the cause (a missing module, a refused model) better than execFile's message.
-      const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim().split('\n').at(-1);
-      return { ok: false, note: `peer ${name} failed: ${stderr || (error as Error).message.split('\n')[0]}` };
+      return failedPeer(name, error);
     }
   }
   return best ? { ok: true, ...best, label: torch.label } : { ok: false, note: `peer ${name} printed no time` };
+}
+
+/** A failed peer run as an outcome: the script's last stderr line names the cause (a missing module, a refused model). */
+export function failedPeer(name: string, error: unknown): PeerOutcome {
+  const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim().split('\n').at(-1);
+  return { ok: false, note: `peer ${name} failed: ${stderr || (error as Error).message.split('\n')[0]}` };
 }
 
 function flags(args: Readonly<Record<string, string | number>>): string[] {
@@ -108,14 +112,33 @@ export async function torchPeer(name: string, args: Readonly<Record<string, stri
   });
 }
 
-/** Whole-process seconds of `python bench/peers/<name>.py --threads T args` (start-up included): median of `runs`. */
-export async function torchPeerProcess(name: string, args: Readonly<Record<string, string | number>>, runs: number): Promise<PeerOutcome> {
+/** The thread counts a peer is tried at: 1 up to the machine's cores. */
+export function peerThreadCounts(): number[] {
+  return Array.from({ length: availableParallelism() }, (_, i) => i + 1);
+}
+
+/**
+ * Whole-process seconds of one run of `python bench/peers/<name>.py --threads T args` (start-up included), for a
+ * caller that interleaves the peer's runs with its own so both see the same load; null without torch.
+ */
+export async function timePeerProcess(name: string, args: Readonly<Record<string, string | number>>, threads: number): Promise<number | null> {
   const python = (await torchPython())?.python;
-  return bestOverThreads(name, async (threads) => {
-    const argv = [peerScript(name), '--threads', String(threads), ...flags(args)];
-    const { median } = await medianSeconds(() => run(python as string, argv, { env: peerEnv(threads), timeout: 900_000 }), { warmupSeconds: 0, minRuns: runs, budgetSeconds: 0 });
-    return { seconds: median, values: {} };
-  });
+  if (!python) return null;
+  const t0 = performance.now();
+  await run(python, [peerScript(name), '--threads', String(threads), ...flags(args)], { env: peerEnv(threads), timeout: 900_000 });
+  return (performance.now() - t0) / 1000;
+}
+
+/** The outcome of interleaved whole-process runs: the thread count with the lowest median. */
+export async function peerProcessOutcome(name: string, secondsByThreads: ReadonlyMap<number, readonly number[]>): Promise<PeerOutcome> {
+  const label = await torchLabel();
+  if (!label) return { ok: false, note: NO_TORCH };
+  let best: { seconds: number; threads: number } | null = null;
+  for (const [threads, times] of secondsByThreads) {
+    const seconds = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
+    if (!best || seconds < best.seconds) best = { seconds, threads };
+  }
+  return best ? { ok: true, ...best, values: {}, label } : { ok: false, note: `peer ${name} printed no time` };
 }
 
 /** The peer's row (its `key` value, default its seconds) and the ratio ours/peer in our row's note. */
