@@ -21,7 +21,7 @@ import { importedNtk } from '../src-main/node/onnx/import/imported-ntk';
 import { openModel } from '../src-main/node/onnx/import/model-source';
 import { loadProbeSet } from '../src-main/node/onnx/import/probe-set';
 import { mlp } from './entk-bench';
-import { torchStyleMlp } from './import-bench';
+import { torchStyleMlp } from './torch-style-mlp';
 import { medianSeconds, type Row } from './measure';
 import { torchPeer, withPeer } from './torch-peer';
 
