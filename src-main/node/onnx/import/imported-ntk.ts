@@ -11,7 +11,7 @@ import { paramCount, type ParamSet } from '../../../core/models/params';
 import { empiricalNtkFn, type NtkModel } from '../../../core/ntk/empirical-ntk';
 import { classTrace, type KernelMode, type NtkImplementation } from '../../../core/ntk/kernel-types';
 import { matmulEngine } from '../../engines';
-import { matchFcn } from './fcn-chain';
+import { type FcnMatch, matchFcn } from './fcn-chain';
 import { matchLayerwise } from './layerwise-graph';
 import { fcnObstacle } from './fcn-obstacle';
 import type { ImportedModel } from './imported-model';
@@ -57,15 +57,18 @@ export interface ImportedNtk {
   readonly spectrumMs: number;
 }
 
+export interface ImportedNtkSetup {
+  readonly ntkModel: NtkModel;
+  readonly implementation: NtkImplementation;
+  readonly engine?: MatmulEngine;
+  readonly fcn?: FcnMatch;
+}
+
 /**
- * eNTK of `model` on x [n, ...inputShape] (float64, flattened), through core's empiricalNtkFn. Cost: generic n k
- * backward passes plus O((n k)^2 P); structured O((n k)^2 width) per layer; float64 reference O(n k P) memory. The
- * spectrum adds O(rows^3) up to 512 rows, Lanczos beyond.
+ * The implementation an imported model's kernel runs on (structured for an FCN graph, the float64 reference with
+ * dtype float64, generic otherwise) and its engine; throws onnx/unsupported-model when the request cannot be met.
  */
-export async function importedNtk(model: ImportedModel, x: Float64Array, n: number, options: ImportedNtkOptions): Promise<ImportedNtk> {
-  const t0 = performance.now();
-  const params = options.params ?? model.initialParams;
-  const k = model.outputs;
+export async function importedNtkSetup(model: ImportedModel, options: Pick<ImportedNtkOptions, 'dtype' | 'implementation' | 'engine'>): Promise<ImportedNtkSetup> {
   const wanted = options.implementation ?? 'auto';
   const fcn = wanted === 'generic' ? undefined : matchFcn(model);
   const layered = fcn || wanted === 'generic' || options.dtype === 'float64' ? undefined : matchLayerwise(model);
@@ -78,6 +81,19 @@ export async function importedNtk(model: ImportedModel, x: Float64Array, n: numb
     ? { differentiable: model, architecture: fcn.architecture, toNative: fcn.toNative }
     : { differentiable: model, ...(layered?.ok ? { layerwise: layered.graph } : {}) };
   const engine = implementation === 'reference-f64' ? undefined : (options.engine ?? (await matmulEngine()));
+  return { ntkModel, implementation, engine, fcn };
+}
+
+/**
+ * eNTK of `model` on x [n, ...inputShape] (float64, flattened), through core's empiricalNtkFn. Cost: generic n k
+ * backward passes plus O((n k)^2 P); structured O((n k)^2 width) per layer; float64 reference O(n k P) memory. The
+ * spectrum adds O(rows^3) up to 512 rows, Lanczos beyond.
+ */
+export async function importedNtk(model: ImportedModel, x: Float64Array, n: number, options: ImportedNtkOptions): Promise<ImportedNtk> {
+  const t0 = performance.now();
+  const params = options.params ?? model.initialParams;
+  const k = model.outputs;
+  const { ntkModel, implementation, engine, fcn } = await importedNtkSetup(model, options);
   const ntkFn = empiricalNtkFn(ntkModel, { implementation, kernel: options.kernel, engine, signal: options.signal });
   const full = options.kernel === 'full' ? await ntkFn(x, undefined, params) : undefined;
   const trace = full ? classTrace(full, n, n, k) : await ntkFn(x, undefined, params);
