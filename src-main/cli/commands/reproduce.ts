@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { CodedError } from '../../contract/result';
 import type { EngineChoice } from '../../node/engines';
 import { DEFAULT_REPRODUCE_OPTIONS, EXPERIMENT_IDS, type ExperimentId, type ReproduceOptions, SCALES, type Scale } from '../../node/reproduce/experiment';
-import { type ExperimentOutcome, reproduceExperiment } from '../../node/reproduce/reproduce-runner';
+import type { ExperimentOutcome } from '../../node/reproduce/reproduce-runner';
 import type { ShardEvent } from '../../node/sweeps/run-sweep';
 import { createProgressReporter } from '../progress-bar';
 import { UsageError } from '../usage-error';
@@ -113,6 +113,8 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
+  // The runner (tfjs, the report engine, the store) loads only once the arguments are known to be good.
+  const { reproduceExperiment } = await import('../../node/reproduce/reproduce-runner');
   const ids: ExperimentId[] = which === 'all' ? [...EXPERIMENT_IDS] : [which as ExperimentId];
   const outcomes: ExperimentOutcome[] = [];
   const skipped: string[] = [];
