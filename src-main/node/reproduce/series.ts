@@ -84,8 +84,11 @@ export const fmt = (v: number | null | undefined, digits = 3): string => (v === 
 /** "mean [min, max]" of the seeds, or the one value. */
 export function fmtSpread(values: readonly number[], digits = 3): string {
   const s = spread(values);
-  if (values.length <= 1 || s.lower === s.upper) return fmt(s.mean, digits);
-  return `${fmt(s.mean, digits)} [${fmt(s.lower, digits)}, ${fmt(s.upper, digits)}]`;
+  const finite = values.filter(Number.isFinite).length;
+  // Seeds without a value (a level never reached) are counted, not averaged in.
+  const missing = finite < values.length && finite > 0 ? ` (${finite} of ${values.length} seeds)` : '';
+  if (finite <= 1 || s.lower === s.upper) return `${fmt(s.mean, digits)}${missing}`;
+  return `${fmt(s.mean, digits)} [${fmt(s.lower, digits)}, ${fmt(s.upper, digits)}]${missing}`;
 }
 
 /** Groups items by a key, keeping first-seen order. */
