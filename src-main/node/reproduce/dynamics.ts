@@ -60,12 +60,12 @@ export const dynamics: ExperimentDefinition = {
       base: {
         ...base,
         name: 'dynamics',
-        steps: stepsFor(options, 5000, 10_000),
+        steps: stepsFor(options, 4000, 10_000),
         ntk: { ...(base.ntk as object), circleSweep: 0 },
         dynamics: { analytic: true, linearised: true, kernel0: true },
         logging: { metrics: { logSpaced: 80 }, kernels: { logSpaced: 20 }, trackSamples: [0, 1, 2, 3, 4, 5], saveKernels: false },
       },
-      axes: { 'model.width': widthsFor(options, [64, 256, 512], [250, 1000, 2000]), 'loss.kind': ['bce', 'mse'] },
+      axes: { 'model.width': widthsFor(options, [64, 128, 256], [250, 1000, 2000]), 'loss.kind': ['bce', 'mse'] },
       seeds: seedsFor(options, [0], [0, 1]),
     };
   },
