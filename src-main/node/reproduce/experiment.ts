@@ -10,10 +10,9 @@ import type { MetricSeries } from '../store/types';
 import type { ReportRun } from '../report/report-run';
 import type { ReportTable } from '../report/run-report';
 
-export const EXPERIMENT_IDS = ['fig1', 'fig2', 'fig3', 'fig4', 'contrast', 'dynamics'] as const;
-export type ExperimentId = (typeof EXPERIMENT_IDS)[number];
-export const SCALES = ['small', 'paper'] as const;
-export type Scale = (typeof SCALES)[number];
+import type { ExperimentId, Scale } from '../../contract/reproduce';
+
+export { EXPERIMENT_IDS, type ExperimentId, SCALES, type Scale } from '../../contract/reproduce';
 
 export interface ReproduceOptions {
   readonly scale: Scale;
