@@ -1,6 +1,6 @@
 // `reproduce` as a user runs it, reduced (hidden overrides --steps and --widths): fig1 writes its panel as SVG, PDF
 // and CSV, the data, the comparison table and the report, prints the measured-vs-paper table, and a second call
-// reuses the completed run. Bad input is a usage error.
+// reuses the completed run and merges it into the workspace project "Reproduce fig1". Bad input is a usage error.
 import { mkdtempSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,9 +28,12 @@ describe('ntk-workbench reproduce', () => {
     expect(data.width).toBe(64);
     expect(data.steps).toBe(400);
     expect(data.lambda0).toBeGreaterThan(0);
-    const again = await runCli(args.filter((a) => a !== '--quiet'));
+    // Again with a workspace: the completed run is reused and merged into the experiment's project.
+    const workspace = join(root, 'workspace');
+    const again = await runCli([...args.filter((a) => a !== '--quiet'), '--workspace', workspace]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain('reused (already completed)');
+    expect(again.stdout).toContain(`runs in project "Reproduce fig1" of ${workspace}`);
   });
 
   it('rejects an unknown experiment and a bad scale with usage errors', async () => {

@@ -61,7 +61,8 @@ export const dynamics: ExperimentDefinition = {
         ...base,
         name: 'dynamics',
         steps: stepsFor(options, 4000, 10_000),
-        ntk: { ...(base.ntk as object), circleSweep: 0 },
+        // Test points for the *Test gaps where the dynamics take them from the circle sweep.
+        ntk: { ...(base.ntk as object), circleSweep: 51 },
         dynamics: { analytic: true, linearised: true, kernel0: true },
         logging: { metrics: { logSpaced: 80 }, kernels: { logSpaced: 20 }, trackSamples: [0, 1, 2, 3, 4, 5], saveKernels: false },
       },
