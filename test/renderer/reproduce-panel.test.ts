@@ -1,4 +1,4 @@
-// The project's Reproduce entry in happy-dom against a scripted backend: it asks for the chosen experiment's figure,
+// The project's Reproduce entry in happy-dom against a scripted backend: once opened it asks for the chosen experiment's figure,
 // starts its runs, and redraws the panels (as images) and the comparison when one of its runs finishes.
 import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +26,11 @@ describe('ReproducePanel', () => {
     const backend = fakeBackend({ 'reproduce:panels': () => figure(), 'reproduce:start': () => runs, 'runs:list': () => runs });
     installBackend(backend);
     const panel = mount(ReproducePanel, { props: { projectId: 1 }, attachTo: document.body });
+    await flushPromises();
+    // Closed, it asks the host for nothing.
+    expect(backend.calls.some((c) => c.channel === 'reproduce:panels')).toBe(false);
+    (panel.element as HTMLDetailsElement).open = true;
+    await panel.trigger('toggle');
     await flushPromises();
     await panel.find('[data-testid="reproduce-experiment"]').setValue('contrast');
     await flushPromises();
