@@ -1,12 +1,14 @@
 // `ntk-workbench reproduce EXPERIMENT --out DIR`: runs one of the paper's figures (or our contrast / dynamics
 // experiments, or all) through node/reproduce, with a progress bar per run and, at the end, the measured quantities
 // next to the paper's values.
-import { resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CodedError } from '../../contract/result';
 import type { EngineChoice } from '../../node/engines';
 import { DEFAULT_REPRODUCE_OPTIONS, EXPERIMENT_IDS, type ExperimentId, type ReproduceOptions, SCALES, type Scale } from '../../node/reproduce/experiment';
-import type { ExperimentOutcome } from '../../node/reproduce/reproduce-runner';
+import type { ExperimentOutcome, ExperimentPlan } from '../../node/reproduce/reproduce-runner';
 import type { ShardEvent } from '../../node/sweeps/run-sweep';
 import { createProgressReporter } from '../progress-bar';
 import { UsageError } from '../usage-error';
@@ -14,7 +16,7 @@ import { workspaceDirFrom } from '../workspace-run';
 
 export const reproduceUsage = `ntk-workbench reproduce fig1|fig2|fig3|fig4|contrast|dynamics|all --out DIR [--scale small|paper]
                     [--workspace DIR] [--bias | --no-bias] [--reduction mean|sum] [--depth L] [--mnist-subset N]
-                    [--engine auto|tfjs|onnxruntime] [--quiet]
+                    [--jobs J] [--engine auto|tfjs|onnxruntime] [--quiet]
 
   Runs the experiment behind a figure of Yu, Tian & Chen (ICLR 2025) and writes into DIR/<experiment>/: one SVG, PDF
   and CSV per panel, data.json, comparison.csv (measured vs the paper), a CSV per table, report.html and report.pdf.
@@ -25,7 +27,8 @@ export const reproduceUsage = `ntk-workbench reproduce fig1|fig2|fig3|fig4|contr
   (m = 2000, 10^4 to 2*10^5 steps: hours). The paper's ambiguities are options: --bias (trained hidden biases, the
   theory) or --no-bias (default, what the figures match); --reduction mean (default, the figures) or sum (the
   theory); --depth hidden layers (default 3: "four-layer" read as 3 hidden + readout); --mnist-subset N digits for
-  fig4 (default 200 small, 1000 paper).
+  fig4 (default 200 small, 1000 paper). --jobs J runs J runs at a time in J processes (the 'sweep' command's
+  --jobs); the bars then give way to one line per run.
   dynamics needs the NTK-dynamics run metrics (gapAnalytic, gapLinear, ...); 'all' skips it with a note where the
   build lacks them.
 
@@ -60,6 +63,23 @@ function runEvents(quiet: boolean): (event: ShardEvent) => void {
   };
 }
 
+/**
+ * Runs the experiment's sweep with `sweep SPEC --jobs J` (J processes, each a shard), so both cores work; the
+ * runner then finds every run completed and only analyses. A failed run is left for the runner to report.
+ */
+async function runInProcesses(plan: ExperimentPlan, jobs: number, engine: string, quiet: boolean): Promise<void> {
+  await mkdir(dirname(plan.runsDir), { recursive: true });
+  const specPath = `${plan.runsDir}.spec.json`;
+  await writeFile(specPath, `${JSON.stringify(plan.sweep.spec, null, 2)}\n`);
+  const args = [...process.execArgv, process.argv[1], 'sweep', specPath, '--out', plan.runsDir, '--jobs', String(jobs), '--engine', engine, ...(quiet ? ['--quiet'] : [])];
+  await new Promise<void>((done) => {
+    // The sweep's run lines go to stderr with the bars' other output; stdout keeps the table.
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 2, 2] });
+    child.on('exit', () => done());
+    child.on('error', () => done());
+  });
+}
+
 function printTable(outcomes: readonly ExperimentOutcome[]): void {
   const rows = outcomes.flatMap((o) => o.comparisons.map((c) => [o.id, c.quantity, c.measured, c.paper]));
   const header = ['experiment', 'quantity', 'measured', 'paper'];
@@ -82,6 +102,7 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
       depth: { type: 'string' },
       'mnist-subset': { type: 'string' },
       engine: { type: 'string', default: 'auto' },
+      jobs: { type: 'string', default: '1' },
       quiet: { type: 'boolean', default: false },
       steps: { type: 'string' },
       widths: { type: 'string' },
@@ -96,6 +117,8 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
   if (values.reduction !== 'mean' && values.reduction !== 'sum') throw new UsageError(`--reduction is mean or sum, not ${values.reduction}`, reproduceUsage);
   if (values.bias && values['no-bias']) throw new UsageError('give --bias or --no-bias, not both', reproduceUsage);
   if (!['auto', 'tfjs', 'onnxruntime'].includes(values.engine as string)) throw new UsageError(`unknown --engine ${values.engine}`, reproduceUsage);
+  const jobs = positiveInt('--jobs', values.jobs) ?? 1;
+  if (jobs === 0) throw new UsageError('--jobs must be at least 1', reproduceUsage);
   const depth = positiveInt('--depth', values.depth);
   if (depth === 0) throw new UsageError('--depth must be at least 1', reproduceUsage);
   const options: ReproduceOptions = {
@@ -114,7 +137,7 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
   // The runner (tfjs, the report engine, the store) loads only once the arguments are known to be good.
-  const { reproduceExperiment } = await import('../../node/reproduce/reproduce-runner');
+  const { planExperiment, reproduceExperiment } = await import('../../node/reproduce/reproduce-runner');
   const ids: ExperimentId[] = which === 'all' ? [...EXPERIMENT_IDS] : [which as ExperimentId];
   const outcomes: ExperimentOutcome[] = [];
   const skipped: string[] = [];
@@ -123,6 +146,7 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
     for (const id of ids) {
       if (!values.quiet) process.stderr.write(`== ${id} (scale ${options.scale})\n`);
       try {
+        if (jobs > 1) await runInProcesses(planExperiment(id, options, out), jobs, values.engine as string, values.quiet);
         const outcome = await reproduceExperiment(id, options, { out, workspace, engine: values.engine as EngineChoice, signal: controller.signal, onRunEvent: runEvents(values.quiet) });
         outcomes.push(outcome);
         const stored = outcome.project ? `; runs in project "${outcome.project}" of ${workspace}` : '';

@@ -19,7 +19,7 @@ import { toJson } from '../run-output/run-writer';
 import { openStore } from '../store/store';
 import { storePathIn } from '../store/workspace-dir';
 import { mergeRunFolders } from '../sweeps/merge-runs';
-import { resolveSweep } from '../sweeps/resolve-sweep';
+import { type ResolvedSweep, resolveSweep } from '../sweeps/resolve-sweep';
 import { runSweepShard, type ShardEvent } from '../sweeps/run-sweep';
 import { runDir } from '../sweeps/sweep-dir';
 import { contrast } from './contrast';
@@ -73,13 +73,25 @@ export const comparisonTable = (comparisons: readonly Comparison[]): ReportTable
   rows: comparisons.map((c) => [c.quantity, c.measured, c.paper]),
 });
 
-export async function reproduceExperiment(id: ExperimentId, options: ReproduceOptions, run: ReproduceRunOptions): Promise<ExperimentOutcome> {
+export interface ExperimentPlan {
+  readonly definition: ExperimentDefinition;
+  readonly sweep: ResolvedSweep;
+  /** The sweep folder its runs go to: OUT/runs/<experiment>-<scale>-<spec id>. */
+  readonly runsDir: string;
+}
+
+/** The experiment's runs and where they go; throws when this build cannot run it. */
+export function planExperiment(id: ExperimentId, options: ReproduceOptions, out: string): ExperimentPlan {
   const definition = EXPERIMENTS[id];
   if (!definition) throw new CodedError('config/invalid', `unknown experiment ${id}; one of ${Object.keys(EXPERIMENTS).join(', ')}`);
   definition.check?.();
-  const started = performance.now();
   const sweep = resolveSweep(definition.spec(options), `the ${id} experiment`);
-  const runsDir = join(run.out, 'runs', `${id}-${options.scale}-${sweep.specId.slice(0, 8)}`);
+  return { definition, sweep, runsDir: join(out, 'runs', `${id}-${options.scale}-${sweep.specId.slice(0, 8)}`) };
+}
+
+export async function reproduceExperiment(id: ExperimentId, options: ReproduceOptions, run: ReproduceRunOptions): Promise<ExperimentOutcome> {
+  const started = performance.now();
+  const { definition, sweep, runsDir } = planExperiment(id, options, run.out);
   const shard = await runSweepShard(sweep, runsDir, { engine: run.engine, signal: run.signal, onEvent: run.onRunEvent });
   if (run.signal?.aborted) throw new CodedError('train/cancelled', `${id}: cancelled`);
   if (shard.failed > 0) throw new CodedError('sweep/incomplete', `${id}: ${shard.failed} of ${sweep.runs.length} runs failed; see ${runsDir}/*/sweep-run.json`);

@@ -5,7 +5,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Events } from '../../../src-main/contract/api';
 import { reproduceTag } from '../../../src-main/contract/reproduce';
 import { runConfigSchema } from '../../../src-main/contract/run-config';
 import { createWorkbenchService } from '../../../src-main/node/service/workbench-service';
@@ -15,7 +14,7 @@ import { drawnLineCount } from '../../helpers/svg-series';
 let service: WorkbenchService;
 let workspaceDir: string;
 
-function finished(runId: number): Promise<Events['runs:status']> {
+function finished(runId: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`run ${runId} did not finish`)), 120_000);
     const check = async () => {
@@ -23,7 +22,7 @@ function finished(runId: number): Promise<Events['runs:status']> {
       if (['done', 'failed', 'cancelled'].includes(run.status)) {
         clearTimeout(timer);
         off();
-        resolve({ runId, status: run.status, error: run.error });
+        resolve(run.status);
       }
     };
     const off = service.subscribe('runs:status', (event) => {
@@ -51,7 +50,7 @@ describe('reproduce through the service', () => {
     expect(started).toHaveLength(2);
     for (const run of started) expect(run.tags).toContain(reproduceTag('fig2'));
     const outcomes = await Promise.all(started.map((r) => finished(r.id)));
-    expect(outcomes.map((o) => o.status)).toEqual(['done', 'done']);
+    expect(outcomes).toEqual(['done', 'done']);
     const figure = await service.handlers['reproduce:panels']({ projectId: project.id, experiment: 'fig2' });
     expect(figure).toMatchObject({ total: 2, done: 2, note: null });
     expect(figure.panels.map((p) => p.id)).toEqual(['fig2-a', 'fig2-b', 'fig2-gap']);
