@@ -12,7 +12,7 @@ import type { CompareReportModel } from '../report/compare-report';
 import { DEFAULT_FIGURE_SIZE, figureFiles } from '../report/figures';
 import { readRunFolder } from '../report/folder-run';
 import { compareReportHtml } from '../report/html-report';
-import { csvField } from '../report/metrics-export';
+import { csvField } from '../../charts/plotted-csv';
 import { compareReportPdf } from '../report/pdf-report';
 import { drawn, type ReportChart, type ReportTable } from '../report/run-report';
 import { toJson } from '../run-output/run-writer';
