@@ -12,7 +12,6 @@ import type { ExperimentOutcome, ExperimentPlan } from '../../node/reproduce/rep
 import type { ShardEvent } from '../../node/sweeps/run-sweep';
 import { createProgressReporter } from '../progress-bar';
 import { UsageError } from '../usage-error';
-import { workspaceDirFrom } from '../workspace-run';
 
 export const reproduceUsage = `ntk-workbench reproduce fig1|fig2|fig3|fig4|contrast|dynamics|all --out DIR [--scale small|paper]
                     [--workspace DIR] [--bias | --no-bias] [--reduction mean|sum] [--depth L] [--mnist-subset N]
@@ -132,7 +131,7 @@ export async function reproduceCommand(argv: string[]): Promise<number> {
     seeds: intList('--seeds', values.seeds),
   };
   const out = resolve(values.out);
-  const workspace = values.workspace !== undefined || process.env.NTK_WORKSPACE ? workspaceDirFrom(values.workspace) : undefined;
+  const workspace = values.workspace !== undefined || process.env.NTK_WORKSPACE ? (await import('../workspace-run')).workspaceDirFrom(values.workspace) : undefined;
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);

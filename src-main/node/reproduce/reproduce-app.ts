@@ -11,7 +11,7 @@ import { openStore } from '../store/store';
 import { storePathIn } from '../store/workspace-dir';
 import { type ResolvedRun, resolveSweep } from '../sweeps/resolve-sweep';
 import { DEFAULT_REPRODUCE_OPTIONS, type ExperimentRun, type ReproduceOptions } from './experiment';
-import { EXPERIMENTS } from './reproduce-runner';
+import { EXPERIMENTS } from './experiments';
 
 const PANEL_SIZE = { width: 560, height: 320 };
 

@@ -22,15 +22,8 @@ import { mergeRunFolders } from '../sweeps/merge-runs';
 import { type ResolvedSweep, resolveSweep } from '../sweeps/resolve-sweep';
 import { runSweepShard, type ShardEvent } from '../sweeps/run-sweep';
 import { runDir } from '../sweeps/sweep-dir';
-import { contrast } from './contrast';
-import { dynamics } from './dynamics';
+import { EXPERIMENTS } from './experiments';
 import type { Comparison, ExperimentDefinition, ExperimentId, ExperimentResult, ExperimentRun, ReproduceOptions } from './experiment';
-import { fig1 } from './fig1';
-import { fig2 } from './fig2';
-import { fig3 } from './fig3';
-import { fig4 } from './fig4';
-
-export const EXPERIMENTS: Readonly<Record<ExperimentId, ExperimentDefinition>> = { fig1, fig2, fig3, fig4, contrast, dynamics };
 
 export interface ReproduceRunOptions {
   readonly out: string;
