@@ -54,8 +54,9 @@ const serviceLayers = ['node', 'server', 'cli'];
 // Contract modules the renderer may import values from (not only types): plain data and functions with no zod and
 // no other dependency, so the renderer runs the very rules the host runs and the schema library never reaches its
 // bundle: the run config's rules and memory estimate, channel and metric names, the tensor codec, and the sweep
-// expansion with its run ids, and the run records' constants (which run states are terminal). Every other contract module is type-only there.
-const RENDERER_VALUE_MODULES = ['run-config-rules', 'run-memory', 'channels', 'metric-names', 'tensor-codec', 'sweep-expansion', 'stable-hash', 'records', 'run-notice'];
+// expansion with its run ids, the run records' constants (which run states are terminal), the run-end notice
+// decision, and the reproduction experiments' names. Every other contract module is type-only there.
+const RENDERER_VALUE_MODULES = ['run-config-rules', 'run-memory', 'channels', 'metric-names', 'tensor-codec', 'sweep-expansion', 'stable-hash', 'records', 'run-notice', 'reproduce'];
 // What those modules may import themselves: each other and the plain Result/CodedError module.
 const RENDERER_VALUE_DEPENDENCIES = [...RENDERER_VALUE_MODULES, 'result'];
 const oneOf = (names) => `(?:${names.join('|')})(?:\\.ts)?$`;

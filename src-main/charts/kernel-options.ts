@@ -19,19 +19,34 @@ function phis(count: number): number[] {
   return Array.from({ length: count }, (_, j) => -Math.PI + (2 * Math.PI * j) / (count - 1));
 }
 
-export function circleSweepOption(snapshots: readonly SnapshotCurves[], steps: readonly number[], analytic: ArrayLike<number> | null | undefined): ChartOption {
-  const lines: LineSpec[] = snapshots
-    .filter((s) => s.sweep && s.sweep.length > 1 && steps.includes(s.step))
-    .map((s, i) => {
-      const sweep = Array.from(s.sweep ?? []);
-      const x = phis(sweep.length);
-      return { id: `step-${s.step}`, name: `step ${s.step}`, color: colorAt(i), points: sweep.map((v, j) => [x[j], v] as [number, number]) };
+/** One curve on the circle: K((1,0), (cos phi_j, sin phi_j)) on the sweep's grid. */
+export interface CircleCurve {
+  readonly id: string;
+  readonly name: string;
+  readonly values: ArrayLike<number>;
+  readonly color?: string;
+}
+
+/** Curves on the circle (steps of one run, or widths and seeds at init: Fig. 2) with the analytic kernel dashed. */
+export function circleCurvesOption(curves: readonly CircleCurve[], analytic: ArrayLike<number> | null | undefined): ChartOption {
+  const lines: LineSpec[] = curves
+    .filter((c) => c.values.length > 1)
+    .map((c, i) => {
+      const x = phis(c.values.length);
+      return { id: c.id, name: c.name, color: c.color ?? colorAt(i), points: Array.from(c.values, (v, j) => [x[j], v] as [number, number]) };
     });
   if (analytic && analytic.length > 1) {
     const x = phis(analytic.length);
     lines.push({ id: 'analytic', name: 'analytic K', dashed: true, color: '#868e96', points: Array.from(analytic, (v, j) => [x[j], v] as [number, number]) });
   }
   return lineChartOption({ lines, x: { name: 'φ', angle: true }, y: { name: 'K((1,0), (cos φ, sin φ))' }, legend: true });
+}
+
+export function circleSweepOption(snapshots: readonly SnapshotCurves[], steps: readonly number[], analytic: ArrayLike<number> | null | undefined): ChartOption {
+  const curves = snapshots
+    .filter((s) => s.sweep && s.sweep.length > 1 && steps.includes(s.step))
+    .map((s) => ({ id: `step-${s.step}`, name: `step ${s.step}`, values: s.sweep ?? [] }));
+  return circleCurvesOption(curves, analytic);
 }
 
 /** The first, middle and last of the steps: what the circle sweep shows until the user picks. */

@@ -19,6 +19,7 @@ const commands: Record<string, { load: () => Promise<Command>; summary: string }
   sweep: { load: async () => import('./commands/sweep').then((m) => ({ run: m.sweepCommand, usage: m.sweepUsage })), summary: 'run a sweep spec (or one shard of it) into run folders, or write a Slurm job array' },
   'sweep-status': { load: async () => import('./commands/sweep-status').then((m) => ({ run: m.sweepStatusCommand, usage: m.sweepStatusUsage })), summary: 'done / running / failed / missing for each run of a sweep folder' },
   merge: { load: async () => import('./commands/merge').then((m) => ({ run: m.mergeCommand, usage: m.mergeUsage })), summary: 'fold sweep or run folders into a workspace project (idempotent)' },
+  reproduce: { load: async () => import('./commands/reproduce').then((m) => ({ run: m.reproduceCommand, usage: m.reproduceUsage })), summary: "run a figure of the paper (or all) and write its panels, data, report and the paper's values" },
   serve: { load: async () => import('./commands/serve').then((m) => ({ run: m.serveCommand, usage: m.serveUsage })), summary: 'serve the UI and its API to a browser on 127.0.0.1 (after npm run build)' },
 };
 

@@ -8,6 +8,7 @@ import { RUN_STATES } from './records';
 import type { Result } from './result';
 import { type Channel, EVENT_NAMES } from './channels';
 import type { KernelMode } from './run-config-rules';
+import { EXPERIMENT_IDS, SCALES } from './reproduce';
 import { slurmOptionsSchema } from './sweep-spec';
 
 const id = z.number().int().positive();
@@ -78,6 +79,15 @@ export const requestSchemas = {
       path: filePath.optional().describe('where on the host; default <workspace>/exports/<name>-<time>.<format>'),
     })
     .refine((r) => r.runIds.length > 0 || r.projectId !== undefined, { message: 'name runIds or a projectId' }),
+  'reproduce:start': z.strictObject({
+    projectId: id,
+    experiment: z.enum(EXPERIMENT_IDS),
+    scale: z.enum(SCALES).default('small'),
+    steps: z.number().int().nonnegative().max(10_000_000).optional().describe('reduced runs: every run takes this many steps'),
+    widths: z.array(z.number().int().positive().max(100_000)).min(1).max(16).optional().describe('reduced runs: these widths'),
+    seeds: z.array(z.number().int().nonnegative().max(2 ** 31)).min(1).max(16).optional(),
+  }),
+  'reproduce:panels': z.strictObject({ projectId: id, experiment: z.enum(EXPERIMENT_IDS) }),
 } as const;
 
 export { CHANNELS, channelPath, EVENT_NAMES, type Channel } from './channels';
@@ -242,6 +252,19 @@ export interface ReportExportDto {
   readonly folder: boolean;
 }
 
+/** An experiment's figure as far as its runs have finished: panels as SVG (the report's figures) and the comparison. */
+export interface ReproducePanelsDto {
+  readonly experiment: string;
+  readonly title: string;
+  /** Runs of the experiment in the project, and how many have finished. */
+  readonly total: number;
+  readonly done: number;
+  readonly panels: readonly { readonly id: string; readonly title: string; readonly hint: string; readonly svg: string }[];
+  readonly comparisons: readonly { readonly quantity: string; readonly measured: string; readonly paper: string }[];
+  /** Why there are no panels yet (no finished run, or the analysis needs more of them). */
+  readonly note: string | null;
+}
+
 /** Response types, one per channel. */
 export interface Responses {
   'app:info': AppInfoDto;
@@ -276,6 +299,8 @@ export interface Responses {
   'sweeps:export-slurm': SlurmBundleDto;
   /** Where the report landed on the host (under exports/ by default, so downloads:read can fetch it; npy is a folder). */
   'reports:export': ReportExportDto;
+  'reproduce:start': RunRecord[];
+  'reproduce:panels': ReproducePanelsDto;
 }
 
 /** Events pushed to every client (renderer windows, WebSocket connections), batched about ten times a second. */

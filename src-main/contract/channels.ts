@@ -31,6 +31,8 @@ export const CHANNELS = [
   'downloads:read',
   'sweeps:export-slurm',
   'reports:export',
+  'reproduce:start',
+  'reproduce:panels',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

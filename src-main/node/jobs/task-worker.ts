@@ -6,6 +6,7 @@ import { failureOf } from '../../contract/result';
 import { initBackend } from '../backend';
 import { inspectImport } from '../onnx/import/inspect-import';
 import { exportReportTask } from '../report/report-task';
+import { reproducePanelsTask } from '../reproduce/reproduce-app';
 import type { TaskOutcome, TaskWorkerData } from './worker-messages';
 
 const port = parentPort;
@@ -16,7 +17,8 @@ try {
   if (task.kind === 'imports:inspect') {
     await initBackend('auto');
     value = await inspectImport(task.request);
-  } else value = await exportReportTask(task.workspaceDir, task.request);
+  } else if (task.kind === 'reproduce:panels') value = await reproducePanelsTask(task.workspaceDir, task.request);
+  else value = await exportReportTask(task.workspaceDir, task.request);
   port.postMessage({ ok: true, value } satisfies TaskOutcome);
 } catch (error) {
   port.postMessage({ ok: false, ...failureOf(error) } satisfies TaskOutcome);

@@ -21,7 +21,8 @@ export type WorkerToHost =
 /** A one-off task for task-worker.ts, named by the API channel it answers. */
 export type WorkerTask =
   | { readonly kind: 'imports:inspect'; readonly request: RequestOf<'imports:inspect'> }
-  | { readonly kind: 'reports:export'; readonly request: RequestOf<'reports:export'>; readonly workspaceDir: string };
+  | { readonly kind: 'reports:export'; readonly request: RequestOf<'reports:export'>; readonly workspaceDir: string }
+  | { readonly kind: 'reproduce:panels'; readonly request: RequestOf<'reproduce:panels'>; readonly workspaceDir: string };
 
 export interface TaskWorkerData {
   readonly task: WorkerTask;

@@ -16,6 +16,8 @@ export interface CompareReportModel {
   readonly title: string;
   readonly generated: string;
   readonly warnings: readonly string[];
+  /** Paragraphs of prose under the title (what an experiment shows, how to read it). */
+  readonly notes?: readonly string[];
   readonly tables: readonly ReportTable[];
   readonly charts: readonly ReportChart[];
   readonly runs: readonly RunReportModel[];

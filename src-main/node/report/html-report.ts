@@ -93,6 +93,7 @@ export function compareReportHtml(model: CompareReportModel): string {
     `<h1>${escapeHtml(model.title)}</h1>`,
     `<div class="meta">report made ${escapeHtml(model.generated)}</div>`,
     ...model.warnings.map((w) => `<div class="warning">${escapeHtml(w)}</div>`),
+    ...(model.notes ?? []).map((n) => `<p>${escapeHtml(n)}</p>`),
     ...model.tables.map((t) => `<h2>${escapeHtml(t.title)}</h2>${tableHtml(t, { caption: false })}`),
     model.charts.length > 0 ? `<h2>Overlays</h2>${charts(model.charts)}` : '',
     ...model.runs.map((r) => `<section class="run">${runSectionHtml(r, 2)}</section>`),

@@ -159,6 +159,7 @@ export async function compareReportPdf(model: CompareReportModel, placed?: Chart
   heading(doc, model.title, 18);
   paragraph(doc, `report made ${model.generated}`, '#5c6370');
   for (const w of model.warnings) paragraph(doc, `⚠ ${w}`, '#b35c00');
+  for (const n of model.notes ?? []) paragraph(doc, n);
   for (const t of model.tables) {
     heading(doc, t.title, 12);
     table(doc, t);

@@ -19,6 +19,7 @@ import { defaultBundlePath, exportsDir, readExportChunk } from '../transfers/exp
 import { pathsNamedByRuns, pruneUploads } from '../transfers/upload-pruning';
 import { createUploadStore } from '../transfers/upload-store';
 import { exportSlurmSweep } from '../sweeps/slurm-export';
+import { plannedRuns, reproduceOptionsOf } from '../reproduce/reproduce-app';
 import { createEventHub } from './event-hub';
 import { downsampleSquare } from './downsample';
 import type { WorkbenchService, WorkbenchServiceOptions } from './workbench-service-types';
@@ -171,6 +172,17 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
       for (const id of request.runIds) store.runs.get(id);
       if (request.projectId !== undefined) store.projects.get(request.projectId);
       return runTask({ kind: 'reports:export', request, workspaceDir: options.workspaceDir });
+    },
+    'reproduce:start': (request) => {
+      store.projects.get(request.projectId);
+      const planned = plannedRuns(request.experiment, reproduceOptionsOf(request));
+      for (const { run } of planned) assertRunFits(run.config);
+      const created = planned.map(({ run, tags }) => store.runs.create(request.projectId, { kind: 'train', config: run.config, name: run.name, tags }));
+      return created.map((run) => startRun(run.id));
+    },
+    'reproduce:panels': (request) => {
+      store.projects.get(request.projectId);
+      return runTask({ kind: 'reproduce:panels', request, workspaceDir: options.workspaceDir });
     },
     'runs:subscribe': ({ id }) => {
       const run = store.runs.get(id);
