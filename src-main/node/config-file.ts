@@ -20,12 +20,10 @@ export function parseRunConfig(value: unknown, source = 'config'): RunConfig {
   return parseWith(runConfigSchema, 'run config', value, source);
 }
 
-/** The config of a run of `kind` (analytic runs keep free-form plain data). */
+/** The config of a run of `kind`. */
 export function parseConfigOf<K extends RunKind>(kind: K, value: unknown, source = 'config'): RunConfigs[K] {
   if (kind === 'train') return parseRunConfig(value, source) as RunConfigs[K];
-  if (kind === 'import') return parseWith(importConfigSchema, 'import config', value, source) as RunConfigs[K];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CodedError('config/invalid', `${source} is not an object`);
-  return value as RunConfigs[K];
+  return parseWith(importConfigSchema, 'import config', value, source) as RunConfigs[K];
 }
 
 export async function readRunConfig(path: string): Promise<RunConfig> {

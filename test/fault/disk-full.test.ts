@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src-main/node/store/store';
 import { repoRoot } from './fault-helpers';
+import { createStandInRun } from '../helpers/stand-in-run';
 
 const child = fileURLToPath(new URL('./fixtures/disk-full-child.ts', import.meta.url));
 const LIMIT_KIB = 8192;
@@ -20,7 +21,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function workspaceWith(file: string, project: string, rows: number): number {
   const store = openStore(file);
   try {
-    const runId = store.runs.create(store.projects.create(project).id, { kind: 'analytic', config: {} }).id;
+    const runId = createStandInRun(store, store.projects.create(project).id).id;
     store.metrics.append(runId, [0, 1, 2].map((step) => ({ step, wallTime: step, name: 'loss', value: 1 / (step + 1) })));
     store.kernels.put(runId, { step: 0, kind: 'full', rows, data: new Float64Array(rows * rows).fill(1) });
     return runId;
@@ -41,7 +42,7 @@ describe.skipIf(process.platform === 'win32')('disk full (ulimit -f)', () => {
     workspaceWith(exportFrom, 'big', 1100);
     const bundleSource = openStore(join(dir, 'bundle-source.sqlite'));
     try {
-      const id = bundleSource.runs.create(bundleSource.projects.create('small').id, { kind: 'analytic', config: {} }).id;
+      const id = createStandInRun(bundleSource, bundleSource.projects.create('small').id).id;
       bundleSource.kernels.put(id, { step: 0, kind: 'full', rows: 700, data: new Float64Array(700 * 700).fill(3) });
       bundleSource.exportProject(bundleSource.projects.find('small')!.id, bundle);
     } finally {

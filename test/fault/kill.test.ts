@@ -16,6 +16,7 @@ import type { TrainWorkerData, WorkerToHost } from '../../src-main/node/jobs/wor
 import { openStore } from '../../src-main/node/store/store';
 import { storePathIn } from '../../src-main/node/store/workspace-dir';
 import { expectRecovered, seededRandom, type SeenSteps, sleep, spawnCli, STREAMING_CONFIG, stepsOf, until } from './fault-helpers';
+import { createStandInRun } from '../helpers/stand-in-run';
 
 const SEED = 9;
 const random = seededRandom(SEED);
@@ -138,7 +139,7 @@ describe(`kill -9 at seeded random points (seed ${SEED})`, () => {
     try {
       const project = store.projects.create('kills');
       for (let point = 0; point < 9; point++) {
-        const run = store.runs.create(project.id, { kind: 'analytic', config: { point } });
+        const run = createStandInRun(store, project.id, `point ${point}`);
         const worker = startWriterThread({ storePath: store.path, runId: run.id });
         const threadId = worker.threadId;
         let committed = -1;
