@@ -156,7 +156,10 @@ export interface ImportParamDto {
   readonly shape: readonly number[];
   /** The first slot it feeds, e.g. "Gemm fc1 input 1". */
   readonly feeds: string;
-  /** Looks like a fixed transform (STFT basis, mel filters): the form offers it frozen. */
+  /**
+   * It looks like a fixed transform (an STFT basis, a mel filter bank): a bias-free layer on the raw input (or on
+   * another such layer) whose output goes straight into a magnitude or a logarithm. The app offers it frozen.
+   */
   readonly fixedTransform?: boolean;
 }
 

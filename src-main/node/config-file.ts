@@ -26,18 +26,21 @@ export function parseConfigOf<K extends RunKind>(kind: K, value: unknown, source
   return parseWith(importConfigSchema, 'import config', value, source) as RunConfigs[K];
 }
 
-export async function readRunConfig(path: string): Promise<RunConfig> {
+/** The JSON value in a file a user wrote (a config, a sweep spec): one that cannot be read or parsed is `config/invalid`. */
+export async function readConfigJson(path: string, what = 'config'): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new CodedError('config/invalid', `cannot read config ${path}: ${(error as Error).message}`);
+    throw new CodedError('config/invalid', `cannot read ${what} ${path}: ${(error as Error).message}`);
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new CodedError('config/invalid', `${path} is not valid JSON: ${(error as Error).message}`);
   }
-  return parseRunConfig(json, path);
+}
+
+export async function readRunConfig(path: string): Promise<RunConfig> {
+  return parseRunConfig(await readConfigJson(path), path);
 }
