@@ -75,6 +75,7 @@ export const requestSchemas = {
       format: z.enum(['html', 'pdf', 'csv', 'json', 'npy', 'onnx', 'figures']),
       kernelSteps: z.array(z.number().int().nonnegative()).max(100).optional().describe('steps whose K_0 / K_t / K_t - K_0 heatmaps to show'),
       path: filePath.optional().describe('where on the host; default <workspace>/exports/<name>-<time>.<format>'),
+      archive: z.boolean().optional().describe('npy and figures: one .zip of the folder instead of the folder (what a browser downloads, what a save dialog saves)'),
     })
     .refine((r) => r.runIds.length > 0 || r.projectId !== undefined, { message: 'name runIds or a projectId' }),
 } as const;
@@ -223,8 +224,10 @@ export interface ReportExportDto {
   readonly bytes: number;
   /** A run was still going: the report holds what it had committed. */
   readonly partial: boolean;
-  /** A folder (npy, figures) rather than one file. */
+  /** A folder (npy, figures without `archive`) rather than one file. */
   readonly folder: boolean;
+  /** Written where the request's `path` said (in the desktop app, where its save dialog chose): nothing left to download. */
+  readonly delivered: boolean;
 }
 
 /** Response types, one per channel. */
@@ -259,7 +262,7 @@ export interface Responses {
   'uploads:write': UploadChunkDto;
   'downloads:read': DownloadChunkDto;
   'sweeps:export-slurm': SlurmBundleDto;
-  /** Where the report landed on the host (under exports/ by default, so downloads:read can fetch it; npy is a folder). */
+  /** Where the report landed on the host (under exports/ by default, so downloads:read can fetch it; npy is a folder unless archived). */
   'reports:export': ReportExportDto;
 }
 
