@@ -77,6 +77,10 @@ async function writeFolder(dir: string, files: readonly ExportFile[]): Promise<n
   }
 }
 
+/** Each run's files in a folder of its own (`01-<name>/...`), for exports of several runs. */
+const inRunFolders = (runs: readonly ReportRun[], filesOf: (run: ReportRun, i: number) => readonly ExportFile[]): ExportFile[] =>
+  runs.flatMap((run, i) => filesOf(run, i).map((f) => ({ ...f, path: `${String(i + 1).padStart(2, '0')}-${runSlug(run)}/${f.path}` })));
+
 /** A folder export as a folder, or as one zip file at `out` (`archive`); its bytes. */
 async function writeFiles(out: string, files: readonly ExportFile[], archive: boolean | undefined): Promise<number> {
   await checkTarget(out, !archive);
@@ -131,18 +135,23 @@ export async function writeReport(request: ReportRequest): Promise<ReportResult>
       return { files: [out], bytes: Buffer.byteLength(text), partial };
     }
     case 'npy': {
-      const files =
-        request.runs.length === 1
-          ? runArrayFiles(request.runs[0])
-          : request.runs.flatMap((run, i) => runArrayFiles(run).map((f) => ({ ...f, path: `${String(i + 1).padStart(2, '0')}-${runSlug(run)}/${f.path}` })));
+      const files = request.runs.length === 1 ? runArrayFiles(request.runs[0]) : inRunFolders(request.runs, runArrayFiles);
       return { files: [out], bytes: await writeFiles(out, files, request.archive), partial };
     }
     case 'figures': {
-      // Every chart of the report alone: a folder of .svg, .pdf and .csv per chart (several runs: their overlays).
+      // Every chart of the report alone: a folder of .svg, .pdf and .csv per chart (a comparison: its overlays; a
+      // project: each run's charts in a folder of its own).
       await checkTarget(out, !request.archive);
       const model = await reportModel(request);
-      const charts = model.single ? [...model.single.charts, ...model.single.kernelCharts] : (model.many as CompareReportModel).charts;
-      return { files: [out], bytes: await writeFiles(out, await figureFiles(charts, request.figureSize), request.archive), partial };
+      const runCharts = (m: RunReportModel) => [...m.charts, ...m.kernelCharts];
+      const many = model.many as CompareReportModel;
+      const sections = request.project ? await Promise.all(many.runs.map((m) => figureFiles(runCharts(m), request.figureSize))) : [];
+      const files = model.single
+        ? await figureFiles(runCharts(model.single), request.figureSize)
+        : request.project
+          ? inRunFolders(request.runs, (_, i) => sections[i])
+          : await figureFiles(many.charts, request.figureSize);
+      return { files: [out], bytes: await writeFiles(out, files, request.archive), partial };
     }
     case 'onnx': {
       if (request.runs.length !== 1) throw new CodedError('data/invalid', `an ONNX export is of one run, got ${request.runs.length}`);
