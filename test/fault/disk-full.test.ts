@@ -2,14 +2,13 @@
 // a kernel snapshot, a project export and a bundle import. Each must fail with 'store/io' and corrupt nothing: the
 // workspace checks ok and holds exactly what it held plus the later small writes, the exported-from database is
 // byte for byte the same, and no partial bundle or import copy is left behind.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src-main/node/store/store';
-import { repoRoot } from './fault-helpers';
+import { bashChildLines } from './fault-helpers';
 import { createStandInRun } from '../helpers/stand-in-run';
 
 const child = fileURLToPath(new URL('./fixtures/disk-full-child.ts', import.meta.url));
@@ -50,15 +49,7 @@ describe.skipIf(process.platform === 'win32')('disk full (ulimit -f)', () => {
     }
     const exportFromBytes = readFileSync(exportFrom);
 
-    const lines = await new Promise<string[]>((resolve, reject) => {
-      const proc = spawn('bash', ['-c', `ulimit -f ${LIMIT_KIB} && exec "${process.execPath}" --import tsx "${child}" "$@"`, 'child', workspace, exportFrom, bundle, target], { cwd: repoRoot });
-      let out = '';
-      let err = '';
-      proc.stdout.on('data', (chunk) => (out += String(chunk)));
-      proc.stderr.on('data', (chunk) => (err += String(chunk)));
-      proc.on('error', reject);
-      proc.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n')) : reject(new Error(`child exited ${code}: ${err}\n${out}`))));
-    });
+    const lines = await bashChildLines(`ulimit -f ${LIMIT_KIB} && exec "${process.execPath}" --import tsx "${child}" "$@"`, [workspace, exportFrom, bundle, target]);
     for (const phase of ['metrics', 'kernels', 'export', 'import']) {
       expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${phase} store/io .*(disk|EFBIG|too large|full)`, 'i')));
       expect(lines).toContain(`${phase} then appended`);

@@ -3,7 +3,7 @@
 // with the reason, where user namespaces are not allowed) and a 96 KiB file-size limit (`ulimit -f`: EFBIG). Each
 // export that does not fit fails with io/failed and leaves nothing at its target, no temp file or folder beside it;
 // the space comes back (a small export right after succeeds) and the workspace database is byte for byte unchanged.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src-main/node/store/store';
 import { storePathIn } from '../../src-main/node/store/workspace-dir';
 import { createSyntheticRun, SMALL } from '../helpers/report-runs';
-import { repoRoot } from './fault-helpers';
+import { bashChildLines } from './fault-helpers';
 
 const child = fileURLToPath(new URL('./fixtures/export-disk-full-child.ts', import.meta.url));
 const LIMIT_KIB = 96;
@@ -34,17 +34,7 @@ beforeAll(() => {
 const unshareProbe = spawnSync('unshare', ['-rm', 'true'], { encoding: 'utf8' });
 const noNamespaces = unshareProbe.status === 0 ? '' : `unshare -rm is not allowed here: ${unshareProbe.stderr || unshareProbe.error?.message}`;
 
-function runChild(script: string, outDir: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn('bash', ['-c', script, 'child', process.execPath, child, workspace, outDir], { cwd: repoRoot });
-    let out = '';
-    let err = '';
-    proc.stdout.on('data', (chunk) => (out += String(chunk)));
-    proc.stderr.on('data', (chunk) => (err += String(chunk)));
-    proc.on('error', reject);
-    proc.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n')) : reject(new Error(`child exited ${code}: ${err}\n${out}`))));
-  });
-}
+const runChild = (script: string, outDir: string) => bashChildLines(script, [process.execPath, child, workspace, outDir]);
 
 function expectCleanFailures(lines: string[], reason: RegExp): void {
   for (const name of ['html', 'npy-folder', 'npy-zip']) {
