@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openStore, type Store } from '../src-main/node/store/store';
 import type { MetricRow } from '../src-main/node/store/types';
+import { createStandInRun } from '../test/helpers/stand-in-run';
 import { medianSeconds, printTable, type Row } from './measure';
 
 const METRICS = 10;
@@ -21,7 +22,7 @@ function batch(from: number, to: number): MetricRow[] {
 
 /** A fresh run filled with 10^5 points in batches of `batchSteps` steps (one transaction each). */
 function writeRun(store: Store, projectId: number, batchSteps: number): number {
-  const runId = store.runs.create(projectId, { kind: 'analytic', config: { bench: true } }).id;
+  const runId = createStandInRun(store, projectId).id;
   store.runs.markRunning(runId);
   for (let from = 0; from < STEPS; from += batchSteps) store.metrics.append(runId, batch(from, Math.min(STEPS, from + batchSteps)));
   store.runs.markDone(runId);
@@ -42,7 +43,7 @@ export async function benchStore(): Promise<Row[]> {
       const commits = STEPS / batchSteps;
       rows.push({ section, case: `write 10^5 points, ${commits} commits of ${batchSteps * METRICS}`, engine: 'node-sqlite3-wasm', seconds: median, note: `${((median / points) * 1e6).toFixed(1)} us/point, median of ${runs}` });
     }
-    const commitRun = store.runs.create(project.id, { kind: 'analytic', config: {} }).id;
+    const commitRun = createStandInRun(store, project.id).id;
     let step = 0;
     const commit = await medianSeconds(async () => store.metrics.append(commitRun, batch(step, ++step)), { warmupSeconds: 0.2, minRuns: 20, budgetSeconds: 2 });
     rows.push({ section, case: 'one commit of 1 step (10 points)', engine: 'node-sqlite3-wasm', seconds: commit.median, note: `rollback journal, synchronous=FULL; median of ${commit.runs}` });

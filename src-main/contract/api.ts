@@ -77,6 +77,7 @@ export const requestSchemas = {
       format: z.enum(['html', 'pdf', 'csv', 'json', 'npy', 'onnx', 'figures']),
       kernelSteps: z.array(z.number().int().nonnegative()).max(100).optional().describe('steps whose K_0 / K_t / K_t - K_0 heatmaps to show'),
       path: filePath.optional().describe('where on the host; default <workspace>/exports/<name>-<time>.<format>'),
+      archive: z.boolean().optional().describe('npy and figures: one .zip of the folder instead of the folder (what a browser downloads, what a save dialog saves)'),
     })
     .refine((r) => r.runIds.length > 0 || r.projectId !== undefined, { message: 'name runIds or a projectId' }),
   'reproduce:start': z.strictObject({
@@ -167,7 +168,10 @@ export interface ImportParamDto {
   readonly shape: readonly number[];
   /** The first slot it feeds, e.g. "Gemm fc1 input 1". */
   readonly feeds: string;
-  /** Looks like a fixed transform (STFT basis, mel filters): the form offers it frozen. */
+  /**
+   * It looks like a fixed transform (an STFT basis, a mel filter bank): a bias-free layer on the raw input (or on
+   * another such layer) whose output goes straight into a magnitude or a logarithm. The app offers it frozen.
+   */
   readonly fixedTransform?: boolean;
 }
 
@@ -248,8 +252,10 @@ export interface ReportExportDto {
   readonly bytes: number;
   /** A run was still going: the report holds what it had committed. */
   readonly partial: boolean;
-  /** A folder (npy, figures) rather than one file. */
+  /** A folder (npy, figures without `archive`) rather than one file. */
   readonly folder: boolean;
+  /** Written where the request's `path` said (in the desktop app, where its save dialog chose): nothing left to download. */
+  readonly delivered: boolean;
 }
 
 /** An experiment's figure as far as its runs have finished: panels as SVG (the report's figures) and the comparison. */
@@ -297,7 +303,7 @@ export interface Responses {
   'uploads:write': UploadChunkDto;
   'downloads:read': DownloadChunkDto;
   'sweeps:export-slurm': SlurmBundleDto;
-  /** Where the report landed on the host (under exports/ by default, so downloads:read can fetch it; npy is a folder). */
+  /** Where the report landed on the host (under exports/ by default, so downloads:read can fetch it; npy is a folder unless archived). */
   'reports:export': ReportExportDto;
   'reproduce:start': RunRecord[];
   'reproduce:panels': ReproducePanelsDto;

@@ -16,7 +16,7 @@ export interface Project {
   readonly runCount: number;
 }
 
-export const RUN_KINDS = ['train', 'import', 'analytic'] as const;
+export const RUN_KINDS = ['train', 'import'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
 /** The run's lifecycle; 'interrupted' is set at open for runs whose process died while they were running. */
@@ -59,8 +59,6 @@ export interface RunListItem {
 export interface RunConfigs {
   readonly train: RunConfig;
   readonly import: ImportConfig;
-  /** Reserved for analytic-kernel runs (the app does not create them yet), so free-form. */
-  readonly analytic: Readonly<Record<string, unknown>>;
 }
 
 /** A run of one kind with its typed config and the backend that ran it. */

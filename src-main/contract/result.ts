@@ -36,6 +36,7 @@ export type ErrorCode =
   | 'api/forbidden'
   | 'jobs/not-found'
   | 'sweep/incomplete'
+  | 'export/cancelled'
   | 'internal';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };

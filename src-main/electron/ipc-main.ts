@@ -1,8 +1,10 @@
 // Wires the workbench service to Electron: the contract's handlers on ipcMain for whichever window is the app's main
-// window, and the service's events to that window's renderer. src-main/index.ts calls this once at startup.
+// window (report exports through the save dialog, desktop-exports.ts), and the service's events to that window's renderer. src-main/index.ts calls this once at startup.
 import { join } from 'node:path';
 import { app, type BrowserWindow, ipcMain } from 'electron';
 import type { WorkbenchService } from '../node/service/workbench-service-types';
+import { withDesktopExports } from './desktop-exports';
+import { electronShell } from './desktop-shell';
 import { forwardEvents } from './ipc-events';
 import { registerIpcHandlers } from './ipc-handlers';
 import { createSenderCheck, type RendererLocation } from './ipc-sender';
@@ -29,7 +31,7 @@ export function connectIpc(service: WorkbenchService): IpcConnection {
   };
   const removeHandlers = registerIpcHandlers({
     ipcMain,
-    handlers: service.handlers,
+    handlers: withDesktopExports(service.handlers, electronShell(() => (current && !current.isDestroyed() ? current : null))),
     isTrustedSender: createSenderCheck(() => (current && !current.isDestroyed() ? current.webContents.mainFrame : null), rendererLocation()),
   });
   return {

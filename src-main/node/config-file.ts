@@ -20,26 +20,27 @@ export function parseRunConfig(value: unknown, source = 'config'): RunConfig {
   return parseWith(runConfigSchema, 'run config', value, source);
 }
 
-/** The config of a run of `kind` (analytic runs keep free-form plain data). */
+/** The config of a run of `kind`. */
 export function parseConfigOf<K extends RunKind>(kind: K, value: unknown, source = 'config'): RunConfigs[K] {
   if (kind === 'train') return parseRunConfig(value, source) as RunConfigs[K];
-  if (kind === 'import') return parseWith(importConfigSchema, 'import config', value, source) as RunConfigs[K];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CodedError('config/invalid', `${source} is not an object`);
-  return value as RunConfigs[K];
+  return parseWith(importConfigSchema, 'import config', value, source) as RunConfigs[K];
 }
 
-export async function readRunConfig(path: string): Promise<RunConfig> {
+/** The JSON value in a file a user wrote (a config, a sweep spec): one that cannot be read or parsed is `config/invalid`. */
+export async function readConfigJson(path: string, what = 'config'): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new CodedError('config/invalid', `cannot read config ${path}: ${(error as Error).message}`);
+    throw new CodedError('config/invalid', `cannot read ${what} ${path}: ${(error as Error).message}`);
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new CodedError('config/invalid', `${path} is not valid JSON: ${(error as Error).message}`);
   }
-  return parseRunConfig(json, path);
+}
+
+export async function readRunConfig(path: string): Promise<RunConfig> {
+  return parseRunConfig(await readConfigJson(path), path);
 }

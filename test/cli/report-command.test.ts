@@ -1,12 +1,17 @@
 // `ntk-workbench report` end to end as a user runs it: a small training run recorded both as a run folder and in a
 // workspace, then reports by folder, by id, by name within a project, a comparison, a project report and the data
-// formats; bad input exits with a coded error and writes nothing.
+// formats; every format for a training run, an import run (written into the workspace as import-job.ts records one),
+// a comparison and a project; bad input exits with a coded error and writes nothing.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src-main/node/store/store';
+import { storePathIn } from '../../src-main/node/store/workspace-dir';
+import { float64s, readNpy } from '../helpers/npy-reader';
+import { createSyntheticImportRun } from '../helpers/report-runs';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'ntk-report-cli-'));
@@ -75,6 +80,50 @@ describe('ntk-workbench report', () => {
     expect(readFileSync(join(dir, 'm.csv'), 'utf8').split('\n')[0]).toBe('run,step,wall_time,name,value');
     expect(existsSync(join(dir, 'arrays', 'kernels.npz'))).toBe(true);
     expect(readFileSync(join(dir, 'wide.onnx')).byteLength).toBeGreaterThan(4 * 48 * 48);
+  });
+
+  it('every format for a training run, an import run, a comparison and a project', { timeout: 600_000 }, async () => {
+    const store = openStore(storePathIn(workspace));
+    const importId = createSyntheticImportRun(store, 'reports', [0, 10, 100]);
+    store.close();
+    const targets: [what: string, args: string[], runs: string[]][] = [
+      ['train', ['1'], ['narrow']],
+      ['import', [String(importId)], ['mlp checkpoints']],
+      ['compare', ['1', String(importId)], ['narrow', 'mlp checkpoints']],
+      ['project', ['--project', 'reports'], ['narrow', 'wide', 'mlp checkpoints']],
+    ];
+    const svgsIn = (folder: string): string[] => readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.svg'));
+    for (const [what, args, runs] of targets) {
+      const out = (ext: string) => join(dir, `all-${what}${ext}`);
+      const formats = ['html', 'pdf', 'csv', 'json', 'npy', 'figures', 'onnx'] as const;
+      const results = await Promise.all(formats.map((f) => cli(['report', ...args, '--format', f, '--out', out({ npy: '-arrays', figures: '-figures' }[f as string] ?? `.${f}`)])));
+      const byFormat = Object.fromEntries(formats.map((f, i) => [f, results[i]]));
+      for (const f of formats.filter((f) => f !== 'onnx')) expect(byFormat[f].code, `${what} ${f}: ${byFormat[f].stderr}`).toBe(0);
+      const html = readFileSync(out('.html'), 'utf8');
+      expect(html).toMatch(/<svg/);
+      for (const name of runs) expect(html).toContain(name);
+      expect(readFileSync(out('.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+      const csv = readFileSync(out('.csv'), 'utf8').split('\n');
+      expect(csv[0]).toBe('run,step,wall_time,name,value');
+      expect(new Set(csv.slice(1).filter(Boolean).map((row) => /^"?([^",]+)/.exec(row)?.[1]))).toEqual(new Set(runs));
+      expect(JSON.parse(readFileSync(out('.json'), 'utf8')).runs.map((r: { name: string }) => r.name).sort()).toEqual([...runs].sort());
+      const sidecars = readdirSync(out('-arrays'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('arrays.json'));
+      expect(sidecars).toHaveLength(runs.length);
+      expect(svgsIn(out('-figures')).length, `${what} figures`).toBeGreaterThan(2);
+      if (what === 'train') {
+        expect(byFormat.onnx.code, byFormat.onnx.stderr).toBe(0);
+        expect(readFileSync(out('.onnx')).byteLength).toBeGreaterThan(4 * 16 * 16);
+      } else {
+        // ONNX is of one trained network: an import run already is ONNX, a comparison or a project is several runs.
+        expect(byFormat.onnx.code).toBe(1);
+        expect(byFormat.onnx.stderr).toContain('[data/invalid]');
+        expect(existsSync(out('.onnx'))).toBe(false);
+      }
+    }
+    const importK0 = readNpy(readFileSync(join(dir, 'all-import-arrays', 'kernels', 'step-000000000-trace.npy')));
+    expect(importK0.shape).toEqual([8, 8]);
+    // createSyntheticImportRun's first kernel is kernelAt(8, 0): 1.5 on the diagonal.
+    expect(float64s(importK0)[0]).toBe(1.5);
   });
 
   it('bad input: coded errors, nothing written', async () => {

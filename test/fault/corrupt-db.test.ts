@@ -10,6 +10,7 @@ import { createWorkbenchService } from '../../src-main/node/service/workbench-se
 import { openStore } from '../../src-main/node/store/store';
 import { storePathIn } from '../../src-main/node/store/workspace-dir';
 import { seededRandom } from './fault-helpers';
+import { createStandInRun } from '../helpers/stand-in-run';
 
 const random = seededRandom(4);
 const randomBytes = (length: number) => Uint8Array.from({ length }, () => Math.floor(random() * 256));
@@ -23,7 +24,7 @@ beforeAll(() => {
   dirs.push(dir);
   const store = openStore(join(dir, 'w.sqlite'));
   const project = store.projects.create('healthy');
-  runId = store.runs.create(project.id, { kind: 'analytic', config: {} }).id;
+  runId = createStandInRun(store, project.id).id;
   for (let batch = 0; batch < 20; batch++) {
     store.metrics.append(runId, Array.from({ length: 500 }, (_, i) => ({ step: batch * 500 + i, wallTime: i, name: 'loss', value: Math.sin(i) })));
   }

@@ -2,14 +2,14 @@
 // a kernel snapshot, a project export and a bundle import. Each must fail with 'store/io' and corrupt nothing: the
 // workspace checks ok and holds exactly what it held plus the later small writes, the exported-from database is
 // byte for byte the same, and no partial bundle or import copy is left behind.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src-main/node/store/store';
-import { repoRoot } from './fault-helpers';
+import { bashChildLines } from './fault-helpers';
+import { createStandInRun } from '../helpers/stand-in-run';
 
 const child = fileURLToPath(new URL('./fixtures/disk-full-child.ts', import.meta.url));
 const LIMIT_KIB = 8192;
@@ -20,7 +20,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function workspaceWith(file: string, project: string, rows: number): number {
   const store = openStore(file);
   try {
-    const runId = store.runs.create(store.projects.create(project).id, { kind: 'analytic', config: {} }).id;
+    const runId = createStandInRun(store, store.projects.create(project).id).id;
     store.metrics.append(runId, [0, 1, 2].map((step) => ({ step, wallTime: step, name: 'loss', value: 1 / (step + 1) })));
     store.kernels.put(runId, { step: 0, kind: 'full', rows, data: new Float64Array(rows * rows).fill(1) });
     return runId;
@@ -41,7 +41,7 @@ describe.skipIf(process.platform === 'win32')('disk full (ulimit -f)', () => {
     workspaceWith(exportFrom, 'big', 1100);
     const bundleSource = openStore(join(dir, 'bundle-source.sqlite'));
     try {
-      const id = bundleSource.runs.create(bundleSource.projects.create('small').id, { kind: 'analytic', config: {} }).id;
+      const id = createStandInRun(bundleSource, bundleSource.projects.create('small').id).id;
       bundleSource.kernels.put(id, { step: 0, kind: 'full', rows: 700, data: new Float64Array(700 * 700).fill(3) });
       bundleSource.exportProject(bundleSource.projects.find('small')!.id, bundle);
     } finally {
@@ -49,15 +49,7 @@ describe.skipIf(process.platform === 'win32')('disk full (ulimit -f)', () => {
     }
     const exportFromBytes = readFileSync(exportFrom);
 
-    const lines = await new Promise<string[]>((resolve, reject) => {
-      const proc = spawn('bash', ['-c', `ulimit -f ${LIMIT_KIB} && exec "${process.execPath}" --import tsx "${child}" "$@"`, 'child', workspace, exportFrom, bundle, target], { cwd: repoRoot });
-      let out = '';
-      let err = '';
-      proc.stdout.on('data', (chunk) => (out += String(chunk)));
-      proc.stderr.on('data', (chunk) => (err += String(chunk)));
-      proc.on('error', reject);
-      proc.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n')) : reject(new Error(`child exited ${code}: ${err}\n${out}`))));
-    });
+    const lines = await bashChildLines(`ulimit -f ${LIMIT_KIB} && exec "${process.execPath}" --import tsx "${child}" "$@"`, [workspace, exportFrom, bundle, target]);
     for (const phase of ['metrics', 'kernels', 'export', 'import']) {
       expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${phase} store/io .*(disk|EFBIG|too large|full)`, 'i')));
       expect(lines).toContain(`${phase} then appended`);

@@ -1,6 +1,6 @@
 // Shared by the fault-injection suite (test/fault/*.test.ts, one file per fault class): a seeded random source, child
-// processes of the CLI and of `serve`, and the checks every fault must pass (the database opens and checks ok, the run
-// is interrupted, every metric seen committed before the fault is still there).
+// processes of the CLI, of `serve` and of bash around a fixture, and the checks every fault must pass (the database
+// opens and checks ok, the run is interrupted, every metric seen committed before the fault is still there).
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -10,6 +10,22 @@ import { storePathIn } from '../../src-main/node/store/workspace-dir';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const bin = fileURLToPath(new URL('../../bin/ntk-workbench.js', import.meta.url));
+
+/**
+ * Runs `script` in bash with `args` as $1..., from the repository root (how a fault is set up around a child: a
+ * `ulimit`, a private mount), and resolves to the lines it printed; a non-zero exit rejects with its output.
+ */
+export function bashChildLines(script: string, args: readonly string[]): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn('bash', ['-c', script, 'child', ...args], { cwd: repoRoot });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (chunk) => (out += String(chunk)));
+    proc.stderr.on('data', (chunk) => (err += String(chunk)));
+    proc.on('error', reject);
+    proc.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n')) : reject(new Error(`child exited ${code}: ${err}\n${out}`))));
+  });
+}
 
 /** mulberry32: a small seeded generator, so that a failing kill point can be replayed. */
 export function seededRandom(seed: number): () => number {

@@ -13,9 +13,10 @@ import { parseConfigOf } from '../../src-main/node/config-file';
 import { recoverDeadWorker } from '../../src-main/node/jobs/dead-worker';
 import { startWorker } from '../../src-main/node/jobs/start-worker';
 import type { TrainWorkerData, WorkerToHost } from '../../src-main/node/jobs/worker-messages';
-import { openStore } from '../../src-main/node/store/store';
+import { openStore, type Store } from '../../src-main/node/store/store';
 import { storePathIn } from '../../src-main/node/store/workspace-dir';
 import { expectRecovered, seededRandom, type SeenSteps, sleep, spawnCli, STREAMING_CONFIG, stepsOf, until } from './fault-helpers';
+import { createStandInRun } from '../helpers/stand-in-run';
 
 const SEED = 9;
 const random = seededRandom(SEED);
@@ -50,6 +51,18 @@ function seenInStore(workspaceDir: string, runId: number): SeenSteps {
   } finally {
     store.close();
   }
+}
+
+/** Terminates a writing thread mid-run, recovers as the job queue does, and checks the run against what was seen. */
+async function terminateAndRecover(store: Store, workspace: string, worker: Worker, runId: number, point: number): Promise<void> {
+  const threadId = worker.threadId;
+  const seen = stepsOf(store.metrics.read(runId));
+  await worker.terminate();
+  // What the job queue does when a worker ends without a final status.
+  expect(recoverDeadWorker(store, threadId)).toEqual([runId]);
+  // The host's own connection can still write at once: the thread's locks went with it.
+  store.runs.setNotes(runId, `killed at point ${point}`);
+  expectRecovered(workspace, runId, seen);
 }
 
 describe(`kill -9 at seeded random points (seed ${SEED})`, () => {
@@ -112,20 +125,13 @@ describe(`kill -9 at seeded random points (seed ${SEED})`, () => {
         const worker = startWorker('job-worker', { storePath: store.path, runId: run.id, engine: 'tfjs' } satisfies TrainWorkerData);
         if (backend === undefined) delete process.env.NTK_BACKEND;
         else process.env.NTK_BACKEND = backend;
-        const threadId = worker.threadId;
         let committed = false;
         worker.on('message', (message: WorkerToHost) => {
           if (message.type === 'points') committed = true;
         });
         await until(() => (committed ? true : undefined), `worker run ${point} to commit`, TIMEOUT_MS / 4);
         await sleep(killDelay());
-        const seen = stepsOf(store.metrics.read(run.id));
-        await worker.terminate();
-        // What the job queue does when a worker ends without a final status.
-        expect(recoverDeadWorker(store, threadId)).toEqual([run.id]);
-        // The host's own connection can still write at once: the thread's locks went with it.
-        store.runs.setNotes(run.id, `killed at point ${point}`);
-        expectRecovered(workspace, run.id, seen);
+        await terminateAndRecover(store, workspace, worker, run.id, point);
       }
     } finally {
       store.close();
@@ -138,18 +144,13 @@ describe(`kill -9 at seeded random points (seed ${SEED})`, () => {
     try {
       const project = store.projects.create('kills');
       for (let point = 0; point < 9; point++) {
-        const run = store.runs.create(project.id, { kind: 'analytic', config: { point } });
+        const run = createStandInRun(store, project.id, `point ${point}`);
         const worker = startWriterThread({ storePath: store.path, runId: run.id });
-        const threadId = worker.threadId;
         let committed = -1;
         worker.on('message', (step: number) => (committed = step));
         await until(() => (committed >= 0 ? true : undefined), `writer thread ${point} to commit`, TIMEOUT_MS / 4);
         await sleep(killDelay() / 3);
-        const seen = stepsOf(store.metrics.read(run.id));
-        await worker.terminate();
-        expect(recoverDeadWorker(store, threadId)).toEqual([run.id]);
-        store.runs.setNotes(run.id, `killed at point ${point}`);
-        expectRecovered(workspace, run.id, seen);
+        await terminateAndRecover(store, workspace, worker, run.id, point);
       }
     } finally {
       store.close();

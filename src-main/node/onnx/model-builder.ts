@@ -12,21 +12,14 @@ import {
   type TensorProto,
   type ValueInfoProto,
 } from './onnx-schema';
+import type { AttrValueOf } from './attr-value';
 
 /** A fixed size, or a symbolic name shared by every dim that must agree ('n', 'batch'). */
 export type Dim = number | string;
 export type ElemType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool';
 
-/** ONNX tells int from float attributes, so every value says which it is (build with attr.*). */
-export type AttrValue =
-  | { readonly kind: 'int'; readonly value: number }
-  | { readonly kind: 'float'; readonly value: number }
-  | { readonly kind: 'string'; readonly value: string }
-  | { readonly kind: 'ints'; readonly value: readonly number[] }
-  | { readonly kind: 'floats'; readonly value: readonly number[] }
-  | { readonly kind: 'strings'; readonly value: readonly string[] }
-  | { readonly kind: 'tensor'; readonly value: TensorProto }
-  | { readonly kind: 'graph'; readonly value: GraphProto };
+/** An attribute as the builder writes it (build with attr.*). */
+export type AttrValue = AttrValueOf<TensorProto, GraphProto>;
 
 export const attr = {
   int: (value: number): AttrValue => ({ kind: 'int', value }),

@@ -12,6 +12,7 @@ import { writeReport } from './report-writer';
 import { storeReportRun } from './store-run';
 
 const SUFFIX = { html: '.html', pdf: '.pdf', csv: '.csv', json: '.json', npy: '-arrays', onnx: '.onnx', figures: '-figures' } as const;
+const FOLDER_FORMATS: readonly string[] = ['npy', 'figures'];
 
 export async function exportReportTask(workspaceDir: string, request: RequestOf<'reports:export'>): Promise<ReportExportDto> {
   const store = openStore(storePathIn(workspaceDir));
@@ -23,15 +24,18 @@ export async function exportReportTask(workspaceDir: string, request: RequestOf<
     const runs = records.map((r) => storeReportRun(store, r, workspaceDir));
     const name = project ? project.name : runs.length === 1 ? runLabel(runs[0]) : `comparison-${runs.length}-runs`;
     if (!request.path) await mkdir(exportsDir(workspaceDir), { recursive: true });
-    const path = request.path ?? exportPath(workspaceDir, name, { suffix: SUFFIX[request.format] });
+    const folder = FOLDER_FORMATS.includes(request.format) && !request.archive;
+    const suffix = `${SUFFIX[request.format]}${FOLDER_FORMATS.includes(request.format) && request.archive ? '.zip' : ''}`;
+    const path = request.path ?? exportPath(workspaceDir, name, { suffix });
     const result = await writeReport({
       format: request.format,
       out: path,
       runs,
       project: project ? { name: project.name, notes: project.notes } : undefined,
       options: { kernelSteps: request.kernelSteps },
+      archive: request.archive,
     });
-    return { path: result.files[0], bytes: result.bytes, partial: result.partial, folder: request.format === 'npy' || request.format === 'figures' };
+    return { path: result.files[0], bytes: result.bytes, partial: result.partial, folder, delivered: request.path !== undefined };
   } finally {
     store.close();
   }

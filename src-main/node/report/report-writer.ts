@@ -1,11 +1,12 @@
 // The one entry that turns runs into report and export files, for the CLI and the app alike: checks the output
 // path first (its folder must exist and be writable), builds the model, writes each file atomically (temp file,
-// fsync, rename; a folder export is assembled beside the target and renamed into place), so a failure or a full
-// disk leaves no half-written file. It only reads the store.
+// fsync, rename; a folder export is assembled beside the target and renamed into place, or written as one zip), so a
+// failure or a full disk leaves no half-written file. It only reads the store.
 import { constants } from 'node:fs';
 import { access, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { CodedError } from '../../contract/result';
+import { encodeZip } from '../../core/io/zip';
 import { writeFileAtomic } from '../atomic-write';
 import { runArrayFiles, type ExportFile } from './array-export';
 import { buildCompareReport, buildProjectReport, type CompareReportModel } from './compare-report';
@@ -29,6 +30,8 @@ export interface ReportRequest {
   readonly options?: ReportOptions;
   /** Size of each figure of the 'figures' format. */
   readonly figureSize?: FigureSize;
+  /** npy and figures: one .zip file at `out` holding what the folder would (a browser downloads one file). */
+  readonly archive?: boolean;
 }
 
 export interface ReportResult {
@@ -72,6 +75,20 @@ async function writeFolder(dir: string, files: readonly ExportFile[]): Promise<n
     if (error instanceof CodedError) throw error;
     throw new CodedError('io/failed', `cannot write ${dir}: ${(error as Error).message}`);
   }
+}
+
+/** Each run's files in a folder of its own (`01-<name>/...`), for exports of several runs. */
+const inRunFolders = (runs: readonly ReportRun[], filesOf: (run: ReportRun, i: number) => readonly ExportFile[]): ExportFile[] =>
+  runs.flatMap((run, i) => filesOf(run, i).map((f) => ({ ...f, path: `${String(i + 1).padStart(2, '0')}-${runSlug(run)}/${f.path}` })));
+
+/** A folder export as a folder, or as one zip file at `out` (`archive`); its bytes. */
+async function writeFiles(out: string, files: readonly ExportFile[], archive: boolean | undefined): Promise<number> {
+  await checkTarget(out, !archive);
+  if (!archive) return writeFolder(out, files);
+  const encoder = new TextEncoder();
+  const zip = encodeZip(files.map((f) => ({ name: f.path, data: typeof f.bytes === 'string' ? encoder.encode(f.bytes) : f.bytes })));
+  await writeFileAtomic(out, zip);
+  return zip.byteLength;
 }
 
 async function reportModel(request: ReportRequest): Promise<{ single?: RunReportModel; many?: CompareReportModel }> {
@@ -118,19 +135,23 @@ export async function writeReport(request: ReportRequest): Promise<ReportResult>
       return { files: [out], bytes: Buffer.byteLength(text), partial };
     }
     case 'npy': {
-      await checkTarget(out, true);
-      const files =
-        request.runs.length === 1
-          ? runArrayFiles(request.runs[0])
-          : request.runs.flatMap((run, i) => runArrayFiles(run).map((f) => ({ ...f, path: `${String(i + 1).padStart(2, '0')}-${runSlug(run)}/${f.path}` })));
-      return { files: [out], bytes: await writeFolder(out, files), partial };
+      const files = request.runs.length === 1 ? runArrayFiles(request.runs[0]) : inRunFolders(request.runs, runArrayFiles);
+      return { files: [out], bytes: await writeFiles(out, files, request.archive), partial };
     }
     case 'figures': {
-      // Every chart of the report alone: a folder of .svg, .pdf and .csv per chart (several runs: their overlays).
-      await checkTarget(out, true);
+      // Every chart of the report alone: a folder of .svg, .pdf and .csv per chart (a comparison: its overlays; a
+      // project: each run's charts in a folder of its own).
+      await checkTarget(out, !request.archive);
       const model = await reportModel(request);
-      const charts = model.single ? [...model.single.charts, ...model.single.kernelCharts] : (model.many as CompareReportModel).charts;
-      return { files: [out], bytes: await writeFolder(out, await figureFiles(charts, request.figureSize)), partial };
+      const runCharts = (m: RunReportModel) => [...m.charts, ...m.kernelCharts];
+      const many = model.many as CompareReportModel;
+      const sections = request.project ? await Promise.all(many.runs.map((m) => figureFiles(runCharts(m), request.figureSize))) : [];
+      const files = model.single
+        ? await figureFiles(runCharts(model.single), request.figureSize)
+        : request.project
+          ? inRunFolders(request.runs, (_, i) => sections[i])
+          : await figureFiles(many.charts, request.figureSize);
+      return { files: [out], bytes: await writeFiles(out, files, request.archive), partial };
     }
     case 'onnx': {
       if (request.runs.length !== 1) throw new CodedError('data/invalid', `an ONNX export is of one run, got ${request.runs.length}`);

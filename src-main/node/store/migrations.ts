@@ -8,27 +8,26 @@ export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /**
+   * It rebuilds a table other tables reference (SQLite's 12-step ALTER): foreign keys are off around its transaction
+   * (a DROP would cascade otherwise, and the transaction cannot switch them) and checked before it commits.
+   */
+  readonly rebuildsTables?: boolean;
 }
 
 /** 'NTKW': marks a file as a workbench store (workspace or project bundle) for `PRAGMA application_id`. */
 export const APPLICATION_ID = 0x4e544b57;
 
-// Metrics are keyed (run, name, step) without a rowid: the key is the read index, and appending the same step twice
-// replaces it. Kernels and artifact bytes are stored in chunks (blob-chunks.ts) so that a large kernel never has to
-// fit in the WebAssembly heap at once. NULL metric values stand for NaN, which SQLite cannot store.
-const INITIAL_SCHEMA = `
-CREATE TABLE projects (
-  id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE,
-  notes TEXT NOT NULL DEFAULT '',
-  created INTEGER NOT NULL,
-  updated INTEGER NOT NULL
-);
-CREATE TABLE runs (
+/**
+ * The runs table under `name` with the run kinds its CHECK allows. A migration's kinds are written out in it, never
+ * taken from the contract's RUN_KINDS: what an applied migration did must not change when the contract does. The
+ * self-reference names `runs`, the table's name once a rebuild has renamed it into place.
+ */
+const runsTable = (name: string, kinds: readonly string[]) => `CREATE TABLE ${name} (
   id INTEGER PRIMARY KEY,
   project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
   name TEXT NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ('train', 'import', 'analytic')),
+  kind TEXT NOT NULL CHECK (kind IN (${kinds.map((k) => `'${k}'`).join(', ')})),
   status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled', 'interrupted')),
   config TEXT NOT NULL,
   backend TEXT,
@@ -42,10 +41,24 @@ CREATE TABLE runs (
   notes TEXT NOT NULL DEFAULT '',
   runner TEXT,
   source_run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL
-);
-CREATE INDEX runs_by_project ON runs(project_id, created);
+);`;
+const RUNS_INDEXES = `CREATE INDEX runs_by_project ON runs(project_id, created);
 CREATE INDEX runs_by_status ON runs(status);
-CREATE INDEX runs_by_source ON runs(source_run_id);
+CREATE INDEX runs_by_source ON runs(source_run_id);`;
+
+// Metrics are keyed (run, name, step) without a rowid: the key is the read index, and appending the same step twice
+// replaces it. Kernels and artifact bytes are stored in chunks (blob-chunks.ts) so that a large kernel never has to
+// fit in the WebAssembly heap at once. NULL metric values stand for NaN, which SQLite cannot store.
+const INITIAL_SCHEMA = `
+CREATE TABLE projects (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  notes TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL
+);
+${runsTable('runs', ['train', 'import', 'analytic'])}
+${RUNS_INDEXES}
 CREATE TABLE run_tags (
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   tag TEXT NOT NULL,
@@ -99,7 +112,22 @@ CREATE TABLE artifact_chunks (
 );
 `;
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', sql: INITIAL_SCHEMA }];
+// The 'analytic' kind was reserved in version 1 and never created by any workbench: runs are 'train' or 'import'. The
+// rows are copied unchanged (ids kept, so every reference still holds); a store holding an 'analytic' row written by
+// hand fails the CHECK, and the migration rolls back whole, leaving it at version 1.
+const RUN_KINDS_TRAIN_IMPORT = `
+${runsTable('runs_rebuilt', ['train', 'import'])}
+INSERT INTO runs_rebuilt SELECT id, project_id, name, kind, status, config, backend, seed, created, started, finished,
+  error_code, error_message, summary, notes, runner, source_run_id FROM runs;
+DROP TABLE runs;
+ALTER TABLE runs_rebuilt RENAME TO runs;
+${RUNS_INDEXES}
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', sql: INITIAL_SCHEMA },
+  { version: 2, name: "run kinds 'train' and 'import'", sql: RUN_KINDS_TRAIN_IMPORT, rebuildsTables: true },
+];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
   return migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
@@ -125,14 +153,21 @@ export function migrate(db: Database, migrations: readonly Migration[] = MIGRATI
     throw new CodedError('store/version', `${db.path} has schema version ${from}; this workbench knows up to ${latest}: update the workbench`);
   }
   for (const m of migrations.slice(from)) {
-    db.transaction(() => {
-      // Another process may have applied it since we looked: the IMMEDIATE transaction makes this check final.
-      if (schemaVersion(db) >= m.version) return;
-      db.exec(m.sql);
-      db.run('INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)', [m.version, m.name, Date.now()]);
-      db.exec(`PRAGMA user_version = ${m.version}`);
-      db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
-    });
+    if (m.rebuildsTables) db.exec('PRAGMA foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        // Another process may have applied it since we looked: the IMMEDIATE transaction makes this check final.
+        if (schemaVersion(db) >= m.version) return;
+        db.exec(m.sql);
+        const broken = m.rebuildsTables ? db.all<{ table: string }>('PRAGMA foreign_key_check') : [];
+        if (broken.length > 0) throw new CodedError('store/corrupt', `migration ${m.name} left ${broken.length} broken references (first in ${broken[0].table})`);
+        db.run('INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)', [m.version, m.name, Date.now()]);
+        db.exec(`PRAGMA user_version = ${m.version}`);
+        db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+      });
+    } finally {
+      if (m.rebuildsTables) db.exec('PRAGMA foreign_keys = ON');
+    }
   }
   return { from, to: latest };
 }

@@ -1,7 +1,6 @@
 // A sweep spec made concrete: validated, expanded (contract/sweep-expansion.ts) and every run resolved against the
 // run-config schema, with its stable id. Problems come back as one `config/invalid` error listing each with its path:
 // the spec's own fields, an axis path the config does not have, and values the run-config schema refuses.
-import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { CodedError } from '../../contract/result';
 import { type RunConfig, runConfigSchema } from '../../contract/run-config';
@@ -9,6 +8,7 @@ import { describeIssues } from '../../contract/zod-issues';
 import { expandSweep, type Json, runIdOf, type SweepPlan, sweepAxes, withConfigPath } from '../../contract/sweep-expansion';
 import { type SweepSpec, sweepSpecSchema } from '../../contract/sweep-spec';
 import { canonicalJson, sha256Hex } from '../../contract/stable-hash';
+import { readConfigJson } from '../config-file';
 
 export interface ResolvedRun {
   readonly index: number;
@@ -101,17 +101,5 @@ export function resolveSweep(value: unknown, source = 'sweep spec'): ResolvedSwe
 }
 
 export async function readSweepSpec(path: string): Promise<ResolvedSweep> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CodedError('config/invalid', `cannot read sweep spec ${path}: ${(error as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new CodedError('config/invalid', `${path} is not valid JSON: ${(error as Error).message}`);
-  }
-  return resolveSweep(json, path);
+  return resolveSweep(await readConfigJson(path, 'sweep spec'), path);
 }

@@ -4,25 +4,15 @@
 import { open, realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { CodedError } from '../../contract/result';
+import { fileSafe } from '../../charts/file-name';
 import { BUNDLE_EXTENSION } from '../store/bundle-format';
 
 export const exportsDir = (workspaceDir: string): string => join(workspaceDir, 'exports');
 
-/** A file name safe on every platform: "Fig. 1: width sweep" -> "fig-1-width-sweep". */
-function fileSafe(name: string): string {
-  return (
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 80) || 'project'
-  );
-}
-
 /** `<workspace>/exports/<prefix><name>-<UTC time><suffix>`: a fresh name per export, sortable by time. */
 export function exportPath(workspaceDir: string, name: string, { prefix = '', suffix = '' } = {}, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
-  return join(exportsDir(workspaceDir), `${prefix}${fileSafe(name)}-${stamp}${suffix}`);
+  return join(exportsDir(workspaceDir), `${prefix}${fileSafe(name, 'project')}-${stamp}${suffix}`);
 }
 
 /** `<workspace>/exports/<name>-<UTC time>.ntkproject`. */

@@ -15,14 +15,3 @@ export function downloadBlob(blob: Blob, filename: string): void {
 export function downloadText(text: string, filename: string, type = 'text/plain'): void {
   downloadBlob(new Blob([text], { type }), filename);
 }
-
-/** A name safe for files on every platform: "Fig. 1: outputs" -> "fig-1-outputs". */
-export function fileSafe(name: string): string {
-  return (
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 80) || 'chart'
-  );
-}

@@ -2,7 +2,8 @@
 // and float64 bit pattern, CRCs included; same arrays give the same bytes; bad member lists get coded errors.
 import { describe, expect, it } from 'vitest';
 import { crc32 as zlibCrc32 } from 'node:zlib';
-import { crc32, encodeNpz } from '../../../src-main/core/io/npz';
+import { encodeNpz } from '../../../src-main/core/io/npz';
+import { crc32 } from '../../../src-main/core/io/zip';
 import { float32s, float64s, readNpy, readZip } from '../../helpers/npy-reader';
 
 describe('encodeNpz', () => {

@@ -8,6 +8,7 @@ import { empiricalNtkF64 } from '../../../src-main/core/models/reference-f64';
 import { architectureNtkModel, empiricalNtkFn, type EmpiricalNtkOptions } from '../../../src-main/core/ntk/empirical-ntk';
 import { classTrace, type NtkImplementation } from '../../../src-main/core/ntk/kernel-types';
 import { createTfjsMatmulEngine } from '../../../src-main/core/linalg/tfjs-matmul-engine';
+import { relErr } from '../../helpers/rel-err';
 
 const engine = createTfjsMatmulEngine();
 
@@ -28,17 +29,6 @@ const archs: Record<string, Architecture> = {
 
 function inputs(n: number, d: number, phase: number): Float64Array {
   return Float64Array.from({ length: n * d }, (_, i) => Math.cos(1.3 * i + phase));
-}
-
-/** max |a - b| / max |b|: float32 products against a float64 reference. */
-function relErr(a: Float64Array, b: Float64Array): number {
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return err / scale;
 }
 
 describe('empirical NTK implementations agree with the float64 Jacobian reference', () => {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CodedError } from '../../../src-main/contract/result';
+import { codeOf } from '../../helpers/coded';
 import { encodeNpy, type NdArrayInput } from '../../../src-main/core/io/npy';
 import { loadDataFiles, readInputsFile, readLabelsFile } from '../../../src-main/node/data/files';
 
@@ -14,16 +14,6 @@ function file(name: string, content: string | NdArrayInput): string {
   const path = join(dir, name);
   writeFileSync(path, typeof content === 'string' ? content : encodeNpy(content));
   return path;
-}
-
-async function codeOf(fn: () => Promise<unknown>): Promise<string> {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof CodedError) return `${e.code}: ${e.message}`;
-    throw e;
-  }
-  return 'no error';
 }
 
 describe('.npy', () => {

@@ -3,18 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CodedError } from '../../../src-main/contract/result';
+import { codeOf } from '../../helpers/coded';
 import { loadMnist, loadMnistPool, MNIST_PIXELS } from '../../../src-main/node/data/mnist';
-
-async function codeOf(fn: () => Promise<unknown>): Promise<string> {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof CodedError) return `${e.code}: ${e.message}`;
-    throw e;
-  }
-  return 'no error';
-}
 
 const counts = (labels: Int32Array, classes: number): number[] => {
   const out = new Array<number>(classes).fill(0);

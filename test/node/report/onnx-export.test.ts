@@ -8,7 +8,8 @@ import type { ModelConfig } from '../../../src-main/contract/run-config';
 import { importedNtk } from '../../../src-main/node/onnx/import/imported-ntk';
 import { createSession, f32Tensor } from '../../../src-main/node/ort/ort-session';
 import { architectureOfRun, netOnnx } from '../../../src-main/node/report/onnx-export';
-import { openFixture, probeInputs, relErr } from '../onnx/import/helpers';
+import { openFixture, probeInputs } from '../onnx/import/helpers';
+import { relErr } from '../../helpers/rel-err';
 
 const cases: { name: string; model: ModelConfig; d: number; k: number }[] = [
   { name: 'FCN, NTK, bias, k=2', model: { arch: 'fcn', depth: 2, widths: [24, 16], bias: true, parameterization: 'ntk' } as ModelConfig, d: 3, k: 2 },

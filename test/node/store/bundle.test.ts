@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src-main/node/store/database';
 import type { Store } from '../../../src-main/node/store/store';
-import { tempDir, tempStore, trainConfig } from './temp-store';
+import { tempDir, tempStore } from './temp-store';
+import { createStandInRun, trainConfig } from '../../helpers/stand-in-run';
 
 const coded = (code: string) => expect.objectContaining({ code });
 
@@ -33,7 +34,7 @@ describe('project bundles', () => {
     writeFileSync(modelFile, 'model bytes');
     const source = tempStore(join(dir, 'a.sqlite'));
     const other = source.projects.create('unrelated');
-    source.runs.create(other.id, { kind: 'analytic', config: {} });
+    createStandInRun(source, other.id);
     const { project, first, second } = fillProject(source, 'Fig. 1', modelFile);
 
     const bundle = join(dir, 'fig1.ntkproject');

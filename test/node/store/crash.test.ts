@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../../src-main/node/store/store';
 import { tempDir, tempStore } from './temp-store';
+import { createStandInRun } from '../../helpers/stand-in-run';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const writer = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
@@ -118,7 +119,7 @@ describe('store crash safety (SIGKILL)', () => {
     const path = join(tempDir('ntk-crash-'), 'workbench.sqlite');
     const runner = openStore(path);
     const project = runner.projects.create('live');
-    const run = runner.runs.create(project.id, { kind: 'analytic', config: {} });
+    const run = createStandInRun(runner, project.id);
     runner.runs.markRunning(run.id);
     // A second client of the same workspace (the app while the CLI trains) must not touch the live run.
     const app = tempStore(path);
@@ -133,8 +134,8 @@ describe('store crash safety (SIGKILL)', () => {
     const path = join(tempDir('ntk-crash-'), 'workbench.sqlite');
     const dead = openStore(path);
     const project = dead.projects.create('queue');
-    const [a, b] = [1, 2].map((i) => dead.runs.create(project.id, { kind: 'analytic', config: { i } }).id);
-    const draft = dead.runs.create(project.id, { kind: 'analytic', config: {} }).id;
+    const [a, b] = [1, 2].map((i) => createStandInRun(dead, project.id, `queued ${i}`).id);
+    const draft = createStandInRun(dead, project.id, 'draft').id;
     for (const id of [b, a]) dead.runs.claimQueued(id);
     const live = tempStore(path);
     // Its host still lives: nobody may take its queue.

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHUNK_BYTES } from '../../../src-main/node/store/blob-chunks';
 import { tempDir, tempStore } from './temp-store';
+import { createStandInRun } from '../../helpers/stand-in-run';
 
 function newRun() {
   const store = tempStore();
   const project = store.projects.create('p');
-  return { store, runId: store.runs.create(project.id, { kind: 'analytic', config: {} }).id };
+  return { store, runId: createStandInRun(store, project.id).id };
 }
 
 /** Float64 values that a lossy path (text, float32, NaN canonicalisation of the sign) would change. */

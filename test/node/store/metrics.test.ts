@@ -3,11 +3,12 @@ import type { MetricsRecord } from '../../../src-main/core/train/train-types';
 import { metricRowsFromRecord } from '../../../src-main/node/store/metrics-record';
 import type { MetricRow } from '../../../src-main/node/store/types';
 import { tempStore } from './temp-store';
+import { createStandInRun } from '../../helpers/stand-in-run';
 
 function newRun() {
   const store = tempStore();
   const project = store.projects.create('p');
-  return { store, runId: store.runs.create(project.id, { kind: 'analytic', config: {} }).id };
+  return { store, runId: createStandInRun(store, project.id).id };
 }
 
 describe('store metrics', () => {

@@ -94,4 +94,58 @@ describe('store migrations', () => {
     }
     expect(() => openStore(path)).toThrow(expect.objectContaining({ code: 'store/version' }));
   });
+
+  it("version 2 rebuilds runs for the kinds 'train' and 'import', keeping every row and reference of a version-1 store", () => {
+    const path = join(tempDir(), 'v1.sqlite');
+    const db = openRaw(path);
+    try {
+      migrate(db, MIGRATIONS.slice(0, 1));
+      db.run("INSERT INTO projects (id, name, created, updated) VALUES (1, 'p', 1, 1)");
+      const insertRun = "INSERT INTO runs (id, project_id, name, kind, status, config, created, source_run_id) VALUES (?, 1, ?, ?, 'done', '{}', 1, ?)";
+      db.run(insertRun, [7, 'first', 'train', null]);
+      db.run(insertRun, [9, 'again', 'import', 7]);
+      db.run("INSERT INTO run_tags (run_id, tag) VALUES (9, 'fig1')");
+      db.run("INSERT INTO metrics (run_id, name, step, wall_time, value) VALUES (7, 'loss', 0, 0, 0.5)");
+      db.run("INSERT INTO kernel_snapshots (id, run_id, step, kind, rows, cols, dtype, data_bytes, created) VALUES (3, 9, 0, 'full', 1, 1, 'float64', 8, 1)");
+      const before = db.all('SELECT * FROM runs ORDER BY id');
+
+      expect(migrate(db)).toEqual({ from: 1, to: latestVersion() });
+      expect(db.all('SELECT * FROM runs ORDER BY id')).toEqual(before);
+      expect(db.all('SELECT run_id, tag FROM run_tags')).toEqual([{ run_id: 9, tag: 'fig1' }]);
+      expect(db.all('SELECT run_id, value FROM metrics')).toEqual([{ run_id: 7, value: 0.5 }]);
+      expect(db.all('SELECT id, run_id FROM kernel_snapshots')).toEqual([{ id: 3, run_id: 9 }]);
+      expect(db.all('PRAGMA foreign_key_check')).toEqual([]);
+      expect(db.get<{ foreign_keys: number }>('PRAGMA foreign_keys')?.foreign_keys).toBe(1);
+      const indexes = db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs' AND sql IS NOT NULL ORDER BY name");
+      expect(indexes.map((i) => i.name)).toEqual(['runs_by_project', 'runs_by_source', 'runs_by_status']);
+      expect(() => db.run(insertRun, [10, 'reserved', 'analytic', null])).toThrow(/CHECK constraint failed/);
+      // The references still act: deleting the source clears the copy's link, deleting a run cascades to its rows.
+      db.run('DELETE FROM runs WHERE id = 7');
+      expect(db.get<{ source_run_id: number | null }>('SELECT source_run_id FROM runs WHERE id = 9')?.source_run_id).toBeNull();
+      expect(db.all('SELECT * FROM metrics')).toEqual([]);
+      db.run('DELETE FROM projects WHERE id = 1');
+      expect(db.all('SELECT * FROM kernel_snapshots')).toEqual([]);
+      expect(db.all<{ integrity_check: string }>('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("leaves a version-1 store holding a hand-written 'analytic' run at version 1, untouched", () => {
+    const path = join(tempDir(), 'analytic.sqlite');
+    const db = openRaw(path);
+    try {
+      migrate(db, MIGRATIONS.slice(0, 1));
+      db.run("INSERT INTO projects (id, name, created, updated) VALUES (1, 'p', 1, 1)");
+      db.run("INSERT INTO runs (id, project_id, name, kind, status, config, created) VALUES (1, 1, 'k', 'analytic', 'done', '{}', 1)");
+      db.run("INSERT INTO metrics (run_id, name, step, wall_time, value) VALUES (1, 'loss', 0, 0, 1)");
+      expect(() => migrate(db)).toThrow(/CHECK constraint failed/);
+      expect(schemaVersion(db)).toBe(1);
+      expect(db.all('SELECT id, kind FROM runs')).toEqual([{ id: 1, kind: 'analytic' }]);
+      expect(db.all('SELECT run_id FROM metrics')).toEqual([{ run_id: 1 }]);
+      expect(db.get<{ foreign_keys: number }>('PRAGMA foreign_keys')?.foreign_keys).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigOf } from '../../../src-main/node/config-file';
 import { applyConfigPatch } from '../../../src-main/node/store/config-patch';
-import { tempStore, trainConfig } from './temp-store';
+import { tempStore } from './temp-store';
+import { createStandInRun, trainConfig } from '../../helpers/stand-in-run';
 
 const coded = (code: string) => expect.objectContaining({ code });
 
@@ -27,7 +28,7 @@ describe('store projects', () => {
     const store = tempStore();
     const keep = store.projects.create('keep');
     const drop = store.projects.create('drop');
-    const kept = store.runs.create(keep.id, { kind: 'analytic', config: {} });
+    const kept = createStandInRun(store, keep.id);
     const dropped = store.runs.create(drop.id, { kind: 'train', config: trainConfig, tags: ['x'] });
     for (const run of [kept, dropped]) {
       store.metrics.append(run.id, [{ step: 0, wallTime: 0, name: 'loss', value: 1 }]);
@@ -57,7 +58,7 @@ describe('store runs', () => {
     expect(run.config).toMatchObject({ backend: 'auto', ntk: { kernel: 'full' }, optimizer: { kind: 'gd', beta1: 0.9 } });
     expect(store.runs.create(project.id, { kind: 'train', config: { ...trainConfig, name: 'named' } }).name).toBe('named');
     expect(() => parseConfigOf('train', { ...trainConfig, steps: -1 })).toThrow(coded('config/invalid'));
-    expect(() => store.runs.create(999, { kind: 'analytic', config: {} })).toThrow(coded('store/not-found'));
+    expect(() => createStandInRun(store, 999)).toThrow(coded('store/not-found'));
     expect(store.projects.get(project.id).runCount).toBe(2);
   });
 
@@ -91,8 +92,8 @@ describe('store runs', () => {
   it('renames, tags, untags and annotates', () => {
     const store = tempStore();
     const project = store.projects.create('p');
-    const run = store.runs.create(project.id, { kind: 'analytic', config: { n: 2000 } });
-    expect(store.runs.rename(run.id, 'analytic n=2000').name).toBe('analytic n=2000');
+    const run = createStandInRun(store, project.id);
+    expect(store.runs.rename(run.id, 'fcn n=6').name).toBe('fcn n=6');
     expect(store.runs.tag(run.id, 'slow').tags).toEqual(['slow']);
     expect(store.runs.tag(run.id, 'slow').tags).toEqual(['slow']);
     expect(store.runs.tag(run.id, 'a, with comma').tags).toEqual(['a, with comma', 'slow']);

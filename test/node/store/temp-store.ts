@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { parseRunConfig } from '../../../src-main/node/config-file';
 import { openStore, type Store } from '../../../src-main/node/store/store';
 import type { OpenOptions } from '../../../src-main/node/store/database';
 
@@ -19,13 +18,3 @@ export function tempStore(path = join(tempDir(), 'workbench.sqlite'), options?: 
   onTestFinished(() => store.close());
   return store;
 }
-
-/** A complete training config, parsed (defaults filled) as every config is before the store sees it. */
-export const trainConfig = parseRunConfig({
-  seed: 3,
-  steps: 100,
-  model: { arch: 'fcn', depth: 2, width: 16 },
-  loss: { kind: 'bce' },
-  optimizer: { kind: 'gd', lr: 0.1 },
-  data: { kind: 'circle', n: 6 },
-});

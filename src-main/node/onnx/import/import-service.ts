@@ -13,7 +13,7 @@ import type { ModelSummary } from './imported-model';
 import type { ImportOptions } from './import-options';
 import { openModel, type ModelSource } from './model-source';
 import { DEFAULT_TOLERANCE, validateAgainstOrt, type Tolerance, type ValidationReport } from './ort-validation';
-import type { ParamInfo } from './param-selection';
+import type { ImportParamDto } from '../../../contract/api';
 import { checkProbeFits, withProbeBindings, type ProbeSet } from './probe-set';
 import { saturationWarning } from './saturation';
 
@@ -21,7 +21,7 @@ export interface ModelInspection {
   readonly summary: ModelSummary;
   readonly inputShape: readonly number[];
   readonly outputs: number;
-  readonly params: readonly ParamInfo[];
+  readonly params: readonly ImportParamDto[];
   /** 'fcn' when the structured kernel and the float64 path apply. */
   readonly structured: 'fcn' | null;
 }

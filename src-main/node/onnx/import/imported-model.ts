@@ -12,7 +12,8 @@ import type { IrGraph } from './ir';
 import type { ImportOptions } from './import-options';
 import { chooseInput, chooseOutput, type BatchPolicy } from './model-io';
 import type { Binding } from './input-binding';
-import { selectParams, type ParamInfo } from './param-selection';
+import type { ImportParamDto } from '../../../contract/api';
+import { selectParams } from './param-selection';
 
 export interface ModelSummary {
   readonly format: string;
@@ -38,7 +39,7 @@ export interface ModelSummary {
 
 export interface ImportedModel extends DifferentiableModel {
   readonly summary: ModelSummary;
-  readonly paramInfo: readonly ParamInfo[];
+  readonly paramInfo: readonly ImportParamDto[];
   /** The parameter values stored in the file, in model.params order (float32). */
   readonly initialParams: ParamSet;
   /** The graph in the importer's IR (for the structured-kernel match). */

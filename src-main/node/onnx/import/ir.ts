@@ -1,5 +1,6 @@
 // The importer's own view of an ONNX graph, decoded once from the protobuf messages: plain numbers instead of Long
 // objects, attributes by name, constants as host arrays. Translators, folding and parameter selection read only this.
+import type { AttrValueOf } from '../attr-value';
 
 /** Element types the importer computes with; every integer type is held as exact float64 numbers (shapes, axes). */
 export type HostDtype = 'float32' | 'float64' | 'int' | 'bool';
@@ -13,16 +14,8 @@ export interface HostTensor {
   readonly data: Float32Array | Float64Array;
 }
 
-export type AttrValue =
-  | { readonly kind: 'int'; readonly value: number }
-  | { readonly kind: 'float'; readonly value: number }
-  | { readonly kind: 'string'; readonly value: string }
-  | { readonly kind: 'ints'; readonly value: readonly number[] }
-  | { readonly kind: 'floats'; readonly value: readonly number[] }
-  | { readonly kind: 'strings'; readonly value: readonly string[] }
-  | { readonly kind: 'tensor'; readonly value: HostTensor }
-  | { readonly kind: 'graph'; readonly value: IrSubgraph }
-  | { readonly kind: 'unsupported'; readonly what: string };
+/** An attribute as the importer holds it; kinds it cannot read are 'unsupported' (refused on use). */
+export type AttrValue = AttrValueOf<HostTensor, IrSubgraph> | { readonly kind: 'unsupported'; readonly what: string };
 
 /** A control-flow body (If branch): its nodes in order, its own initializers, the values it returns. */
 export interface IrSubgraph {

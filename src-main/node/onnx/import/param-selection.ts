@@ -5,23 +5,12 @@
 // multipliers and divisors stay constants; `freeze` moves any name back to the constants. A parameter that also
 // reaches a constant slot (exporters deduplicate equal initializers: a fresh BatchNorm's running_var is its weight)
 // is read there as a constant, so no gradient flows through running statistics.
+import type { ImportParamDto } from '../../../contract/api';
 import { isFloat, type IrGraph, type IrNode } from './ir';
 import { translatorFor } from './ops/op-registry';
 
-export interface ParamInfo {
-  readonly name: string;
-  readonly shape: readonly number[];
-  /** The first slot it feeds, e.g. "Gemm fc1 input 1". */
-  readonly feeds: string;
-  /**
-   * It looks like a fixed transform (an STFT basis, a mel filter bank): a bias-free layer on the raw input (or on
-   * another such layer) whose output goes straight into a magnitude or a logarithm. The app offers it frozen.
-   */
-  readonly fixedTransform?: true;
-}
-
 export interface ParamSelection {
-  readonly params: readonly ParamInfo[];
+  readonly params: readonly ImportParamDto[];
   /** Float initializers that stay constant (not reaching a weight slot, or frozen). */
   readonly constants: readonly string[];
   readonly frozen: readonly string[];
@@ -105,7 +94,7 @@ const MAGNITUDE_OPS: ReadonlySet<string> = new Set(['Pow', 'Abs', 'Sqrt', 'Log',
 /** Ops a fixed transform's output may pass through on its way there (views, cuts, a floor). */
 const PASS_OPS: ReadonlySet<string> = new Set([...VIEW_OPS, 'Slice', 'Gather', 'Split', 'Concat', 'Add', 'Max', 'Clip']);
 
-/** Weight names of the layers that look like fixed transforms (see ParamInfo.fixedTransform). Cost O(nodes + edges). */
+/** Weight names of the layers that look like fixed transforms (see ImportParamDto.fixedTransform). Cost O(nodes + edges). */
 function fixedTransforms(nodes: readonly IrNode[], consumers: Consumers, weights: ReadonlySet<string>): Set<string> {
   const feedsMagnitude = (value: string, depth: number): boolean =>
     depth < 6 &&
@@ -143,7 +132,7 @@ export function selectParams(graph: IrGraph, freeze: readonly (string | RegExp)[
   const consumers = new Map<string, { node: IrNode; slot: number }[]>();
   for (const node of nodes) node.inputs.forEach((v, slot) => v !== '' && consumers.set(v, [...(consumers.get(v) ?? []), { node, slot }]));
   const afterLayers = downstreamOfLayers(graph, nodes);
-  const params: ParamInfo[] = [];
+  const params: ImportParamDto[] = [];
   const constantNames: string[] = [];
   const frozen: string[] = [];
   const constantReads = new Set<string>();
@@ -154,7 +143,7 @@ export function selectParams(graph: IrGraph, freeze: readonly (string | RegExp)[
     const { feeds, otherReads } = traceUses(name, tensor.shape.length, tensor.data.length, consumers, afterLayers);
     if (feeds !== undefined && matches(name, freeze)) frozen.push(name);
     if (feeds !== undefined && !matches(name, freeze)) {
-      params.push({ name, shape: tensor.shape, feeds, ...(fixed.has(name) ? { fixedTransform: true as const } : {}) });
+      params.push({ name, shape: tensor.shape, feeds, ...(fixed.has(name) ? { fixedTransform: true } : {}) });
       otherReads.forEach((key) => constantReads.add(key));
     } else {
       constantNames.push(name);

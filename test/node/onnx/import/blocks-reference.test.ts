@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { modelNtk } from '../../../../src-main/node/onnx/import/import-service';
 import { probeFromArray } from '../../../../src-main/node/onnx/import/probe-set';
 import { EXTERNAL_DIR, type ExternalEntry } from '../../../fixtures/onnx/manifest';
-import { relErr } from './helpers';
+import { relErr } from '../../../helpers/rel-err';
 
 interface BlocksEntry extends ExternalEntry {
   readonly ntk: number[][];

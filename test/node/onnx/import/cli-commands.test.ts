@@ -16,7 +16,7 @@ import { ModelBuilder, attr } from '../../../../src-main/node/onnx/model-builder
 import { fcnOnnx } from '../../../fixtures/onnx/fcn-onnx';
 import { smallCnn } from '../../../fixtures/onnx/make-fixtures';
 import { EXTERNAL_DIR, externalManifest } from '../../../fixtures/onnx/manifest';
-import { relErr } from './helpers';
+import { relErr } from '../../../helpers/rel-err';
 import { STAGES } from '../../../../src-main/contract/stage-timings';
 
 const run = promisify(execFile);

@@ -1,4 +1,4 @@
-// Shared by the ONNX import tests: open a fixture through the registry, deterministic probe inputs, error measures.
+// Shared by the ONNX import tests: open a fixture through the registry, deterministic probe inputs, the coded error a call fails with.
 import { expect } from 'vitest';
 import { CodedError } from '../../../../src-main/contract/result';
 import { memoryContext } from '../../../../src-main/node/onnx/import/import-context';
@@ -16,17 +16,6 @@ export function openFixture(f: Fixture, options?: ImportOptions): Promise<Import
 export function probeInputs(n: number, size: number, seed = 3): Float64Array {
   const rng = createRng(seed, 'probe');
   return Float64Array.from({ length: n * size }, () => 0.8 * rng.normal());
-}
-
-/** max |a - b| / max |b|. */
-export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return err / scale;
 }
 
 /** Runs `action` and returns the CodedError it throws (failing the test on success or on any other error). */

@@ -14,7 +14,8 @@ import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk'
 import { fcnOnnx } from '../../../fixtures/onnx/fcn-onnx';
 import { EXTERNAL_DIR, externalManifest, type ExternalEntry } from '../../../fixtures/onnx/manifest';
 import { openModel } from '../../../../src-main/node/onnx/import/model-source';
-import { openFixture, probeInputs, relErr } from './helpers';
+import { openFixture, probeInputs } from './helpers';
+import { relErr } from '../../../helpers/rel-err';
 
 const engine = createTfjsMatmulEngine();
 const torchMlp = externalManifest().models.find((m) => m.file === 'torch-mlp.onnx');

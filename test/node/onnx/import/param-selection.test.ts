@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
 import { ModelBuilder, attr } from '../../../../src-main/node/onnx/model-builder';
 import { residualMlp, smallCnn } from '../../../fixtures/onnx/make-fixtures';
-import { openFixture, probeInputs, relErr } from './helpers';
+import { openFixture, probeInputs } from './helpers';
+import { relErr } from '../../../helpers/rel-err';
 
 const names = (model: { params: readonly { name: string }[] }) => model.params.map((p) => p.name);
 

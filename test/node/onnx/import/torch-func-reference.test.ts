@@ -13,7 +13,7 @@ import { checkpointDrift } from '../../../../src-main/node/onnx/import/checkpoin
 import { modelNtk } from '../../../../src-main/node/onnx/import/import-service';
 import { probeFromArray } from '../../../../src-main/node/onnx/import/probe-set';
 import { EXTERNAL_DIR, type ExternalEntry } from '../../../fixtures/onnx/manifest';
-import { relErr } from './helpers';
+import { relErr } from '../../../helpers/rel-err';
 
 interface TorchFuncEntry extends ExternalEntry {
   readonly ntk: number[][];
