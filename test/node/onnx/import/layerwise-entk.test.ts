@@ -18,7 +18,8 @@ import { matchLayerwise } from '../../../../src-main/node/onnx/import/layerwise-
 import { openModel } from '../../../../src-main/node/onnx/import/model-source';
 import { convGeometry, fixedBatchCnn, opZoo, preluCnn, smallCnn, type Fixture } from '../../../fixtures/onnx/make-fixtures';
 import { EXTERNAL_DIR, externalManifest } from '../../../fixtures/onnx/manifest';
-import { openFixture, probeInputs, relErr } from './helpers';
+import { openFixture, probeInputs } from './helpers';
+import { relErr } from '../../../helpers/rel-err';
 
 const TOL = 1e-5;
 
