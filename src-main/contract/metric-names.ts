@@ -12,6 +12,9 @@ export const DYNAMICS_METRICS = ['gapAnalytic', 'gapAnalyticTest', 'gapLinear', 
 
 export type DynamicsMetric = (typeof DYNAMICS_METRICS)[number];
 
+/** The gaps one logged step recorded (the enabled parts; test gaps when the run has test points). */
+export type DynamicsMetrics = { readonly [M in DynamicsMetric]?: number };
+
 /** The training-point and test-point gap of each dynamics part. */
 export const DYNAMICS_METRIC_OF: Readonly<Record<DynamicsPart, { readonly train: DynamicsMetric; readonly test: DynamicsMetric }>> = {
   analytic: { train: 'gapAnalytic', test: 'gapAnalyticTest' },

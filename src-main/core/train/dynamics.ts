@@ -8,7 +8,7 @@
 // at every width, and the MSE gap could not shrink with width.
 import type { RunConfig } from '../../contract/run-config';
 import { type DynamicsPart, dynamicsPartsOf, dynamicsProblems } from '../../contract/run-config-rules';
-import { DYNAMICS_METRIC_OF, type DynamicsMetric } from '../../contract/metric-names';
+import { DYNAMICS_METRIC_OF, type DynamicsMetric, type DynamicsMetrics } from '../../contract/metric-names';
 import { CodedError } from '../../contract/result';
 import type { MatmulEngine } from '../linalg/gram-engine';
 import { maxAbsDiff } from '../linalg/norms';
@@ -20,8 +20,6 @@ import { architectureNtkModel, empiricalNtkFn } from '../ntk/empirical-ntk';
 import { kronIdentity } from '../ntk/kernel-types';
 import { type KernelFlow, kernelFlow } from './kernel-flow';
 import type { RunPlan } from './run-plan';
-
-export type DynamicsMetrics = { readonly [M in DynamicsMetric]?: number };
 
 export interface Dynamics {
   /**

@@ -4,7 +4,7 @@
 import type { KernelMode } from '../ntk/kernel-types';
 import type { MatmulEngine } from '../linalg/gram-engine';
 import type { ParamSet } from '../models/params';
-import type { DynamicsMetrics } from './dynamics';
+import type { DynamicsMetrics } from '../../contract/metric-names';
 import type { KernelMetrics, StepMetrics } from './snapshot-metrics';
 import type { StepEngine } from './step-engine';
 import type { StepEngineSpec } from './tfjs-step-engine';
