@@ -6,7 +6,6 @@
 // initialisation, not 0 (paper-notes.md is silent; Lee et al. 2019 start both from f_0). Then every gap is 0 at
 // t = 0 and measures only the kernel's effect: from 0 each gap would carry |f_0(x)|, an O(1) Gaussian-process draw
 // at every width, and the MSE gap could not shrink with width.
-import type { RunConfig } from '../../contract/run-config';
 import { type DynamicsPart, dynamicsPartsOf, dynamicsProblems } from '../../contract/run-config-rules';
 import { DYNAMICS_METRIC_OF, type DynamicsMetric, type DynamicsMetrics } from '../../contract/metric-names';
 import { CodedError } from '../../contract/result';
@@ -51,7 +50,7 @@ function tangentOf(params: ParamSet, params0: ParamSet): ParamSet {
  * Cost: the empirical K_0 on the training and test points (kernel0), the analytic kernel on them (analytic).
  */
 export async function startDynamics(plan: RunPlan, matmul: MatmulEngine, fxTrain0: () => Promise<Float32Array>): Promise<Dynamics | undefined> {
-  const config: RunConfig = plan.config;
+  const { config } = plan;
   const parts = dynamicsPartsOf(config);
   if (parts.length === 0) return undefined;
   const problem = dynamicsProblems(config)[0];
