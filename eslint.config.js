@@ -55,7 +55,7 @@ const serviceLayers = ['node', 'server', 'cli'];
 // no other dependency, so the renderer runs the very rules the host runs and the schema library never reaches its
 // bundle: the run config's rules and memory estimate, channel and metric names, the tensor codec, and the sweep
 // expansion with its run ids, and the run records' constants (which run states are terminal). Every other contract module is type-only there.
-const RENDERER_VALUE_MODULES = ['run-config-rules', 'run-memory', 'channels', 'metric-names', 'tensor-codec', 'sweep-expansion', 'stable-hash', 'records'];
+const RENDERER_VALUE_MODULES = ['run-config-rules', 'run-memory', 'channels', 'metric-names', 'tensor-codec', 'sweep-expansion', 'stable-hash', 'records', 'run-notice'];
 // What those modules may import themselves: each other and the plain Result/CodedError module.
 const RENDERER_VALUE_DEPENDENCIES = [...RENDERER_VALUE_MODULES, 'result'];
 const oneOf = (names) => `(?:${names.join('|')})(?:\\.ts)?$`;

@@ -1,10 +1,12 @@
 // Full empirical NTK of an MLP 784-W-W-10 (the issue's benchmark), per implementation and engine, with the
-// nominal FLOP count of the structured algorithm so engines can be compared as GFLOP/s.
+// nominal FLOP count of the structured algorithm so engines can be compared as GFLOP/s. At 784-1024-1024-10, n = 256
+// the full and the class-trace kernel also run layer-wise in PyTorch (bench/peers/mlp_entk.py), the ratio beside ours.
 import { architectureFromConfig, initParams, type Architecture } from '../src-main/core/models/architecture';
 import type { MatmulEngine } from '../src-main/core/linalg/gram-engine';
 import { architectureNtkModel, empiricalNtkFn } from '../src-main/core/ntk/empirical-ntk';
 import { createRng } from '../src-main/core/random';
 import { medianSeconds, type Row } from './measure';
+import { torchPeer, withPeer } from './torch-peer';
 
 export function mlp(width: number): Architecture {
   return architectureFromConfig({ arch: 'fcn', depth: 2, width, bias: false, parameterization: 'ntk' }, 784, 10);
@@ -29,10 +31,19 @@ export async function benchEntk(engines: MatmulEngine[], options: { all: boolean
       const x = Float64Array.from({ length: n * 784 }, () => rng.uniform());
       const label = `784-${width}-${width}-10, n=${n}`;
       const flops = structuredFlops(width, n);
+      const structured: Row[] = [];
       for (const engine of engines) {
         const ntkFn = empiricalNtkFn(architectureNtkModel(a), { implementation: 'structured', kernel: 'full', engine });
         const { median } = await medianSeconds(() => ntkFn(x, undefined, params), { warmupSeconds: 0.3, minRuns: 3, budgetSeconds: 3 });
-        rows.push({ section: 'eNTK full', case: label, engine: `structured / ${engine.name}`, seconds: median, gflops: flops / median / 1e9, note: `${n * 10}x${n * 10}` });
+        structured.push({ section: 'eNTK full', case: label, engine: `structured / ${engine.name}`, seconds: median, gflops: flops / median / 1e9, note: `${n * 10}x${n * 10}` });
+      }
+      const peered = width === 1024 && n === 256;
+      rows.push(...(peered ? await besidePeer(structured, { width, n, kernel: 'full' }) : structured));
+      if (peered) {
+        const engine = fastest(structured, engines);
+        const traceFn = empiricalNtkFn(architectureNtkModel(a), { implementation: 'structured', kernel: 'trace', engine });
+        const { median } = await medianSeconds(() => traceFn(x, undefined, params), { warmupSeconds: 0.3, minRuns: 3, budgetSeconds: 3 });
+        rows.push(...withPeer({ section: 'eNTK trace', case: label, engine: `structured / ${engine.name}`, seconds: median, note: `${n}x${n}, summed over 10 classes` }, await torchPeer('mlp_entk', { width, n, kernel: 'trace' })));
       }
       const generic = engines[0];
       if (options.all || (width === 256 && n === 64)) {
@@ -46,4 +57,17 @@ export async function benchEntk(engines: MatmulEngine[], options: { all: boolean
     }
   }
   return rows;
+}
+
+function fastest(structured: readonly Row[], engines: readonly MatmulEngine[]): MatmulEngine {
+  const times = structured.map((r) => r.seconds ?? Infinity);
+  return engines[times.indexOf(Math.min(...times))];
+}
+
+/** The engine rows with the PyTorch peer's row after them and the ratio on the fastest engine's row. */
+async function besidePeer(structured: readonly Row[], args: { width: number; n: number; kernel: 'full' | 'trace' }): Promise<Row[]> {
+  const times = structured.map((r) => r.seconds ?? Infinity);
+  const best = times.indexOf(Math.min(...times));
+  const [ours, ...peer] = withPeer(structured[best], await torchPeer('mlp_entk', args));
+  return [...structured.map((r, i) => (i === best ? ours : r)), ...peer];
 }

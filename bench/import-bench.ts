@@ -3,27 +3,11 @@
 // structured path (which the readout bias no longer excludes) against the generic autodiff path.
 import { createRng, normalArray } from '../src-main/core/random';
 import type { MatmulEngine } from '../src-main/core/linalg/gram-engine';
-import { ModelBuilder, attr } from '../src-main/node/onnx/model-builder';
 import { importedNtk } from '../src-main/node/onnx/import/imported-ntk';
 import { openModel } from '../src-main/node/onnx/import/model-source';
 import { validateAgainstOrt, DEFAULT_TOLERANCE } from '../src-main/node/onnx/import/ort-validation';
 import { medianSeconds, type Row } from './measure';
-
-function torchStyleMlp(widths: readonly number[]): Uint8Array {
-  const m = new ModelBuilder({ opset: 17, producerName: 'bench (torch-style nn.Linear MLP)' });
-  m.input('x', 'float32', ['batch', widths[0]]);
-  let h = 'x';
-  for (let l = 1; l < widths.length; l++) {
-    const [inDim, outDim] = [widths[l - 1], widths[l]];
-    const rng = createRng(l, 'bench');
-    const w = m.initializer(`fc${l}.weight`, 'float32', [outDim, inDim], normalArray(rng, outDim * inDim, 1 / Math.sqrt(inDim)));
-    const b = m.initializer(`fc${l}.bias`, 'float32', [outDim], normalArray(rng, outDim, 0.1));
-    h = m.op('Gemm', [h, w, b], { transB: attr.int(1) });
-    if (l < widths.length - 1) h = m.op('Relu', [h]);
-  }
-  m.output(h, 'float32', ['batch', widths[widths.length - 1]]);
-  return m.encode();
-}
+import { torchStyleMlp } from './torch-style-mlp';
 
 export async function benchImport(engine: MatmulEngine, options: { all: boolean }): Promise<Row[]> {
   const rows: Row[] = [];

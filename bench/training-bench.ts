@@ -1,5 +1,6 @@
 // The paper's Fig. 1 training loop (FCN 2-2000-2000-2000-1, six points, BCE mean, full-batch GD, lr 0.1):
-// ms per step for each step engine, the cost of one kernel snapshot, and the projected 10^4-step run.
+// ms per step for each step engine, the cost of one kernel snapshot, and the projected 10^4-step run, each beside the
+// same loop in PyTorch (bench/peers/fig1_training.py: a block of steps timed back to back, projected the same way).
 import { readFile } from 'node:fs/promises';
 import { parseRunConfig } from '../src-main/node/config-file';
 import { architectureFromConfig, initParams } from '../src-main/core/models/architecture';
@@ -10,6 +11,7 @@ import { gramSpectrum } from '../src-main/core/linalg/spectrum';
 import type { StepEngine } from '../src-main/core/train/step-engine';
 import type { StepEngineSpec } from '../src-main/core/train/tfjs-step-engine';
 import { medianSeconds, type Row } from './measure';
+import { torchPeer, withPeer, type PeerOutcome } from './torch-peer';
 
 export type StepEngineFactory = { name: string; create: (spec: StepEngineSpec) => Promise<StepEngine> };
 
@@ -27,25 +29,33 @@ export async function benchFig1Training(factories: StepEngineFactory[], matmul: 
     },
     { warmupSeconds: 0.3, minRuns: 3, budgetSeconds: 2 },
   );
-  rows.push({ section: 'Fig. 1 training', case: 'kernel snapshot (6x6 + spectrum)', engine: matmul.name, seconds: snapshot.median });
   const kernelSteps = 25;
-  for (const factory of factories) {
+  const peerBlock = 200;
+  const peer = await torchPeer('fig1_training', { width: a.arch === 'fcn' ? a.widths[0] : 0, depth: config.model.depth, steps: config.steps, snapshots: kernelSteps, block: peerBlock, lr: config.optimizer.lr });
+  rows.push(...withPeer({ section: 'Fig. 1 training', case: 'kernel snapshot (6x6 + spectrum)', engine: matmul.name, seconds: snapshot.median }, peer, 'snapshot'));
+  // The peer's rows once, beside the first engine; the later engines get the ratio only.
+  const beside = (row: Row, first: boolean, key?: string): Row[] => (first ? withPeer(row, peer, key) : withPeer(row, peer, key).slice(0, 1));
+  for (const [index, factory] of factories.entries()) {
     const engine = await factory.create({ architecture: a, params, data, loss: config.loss, optimizer: config.optimizer, seed: config.seed });
     try {
       const single = await medianSeconds(() => engine.step(), { warmupSeconds: 1, minRuns: 10, budgetSeconds: 5 });
-      rows.push({ section: 'Fig. 1 training', case: 'one GD step (m = 2000, n = 6)', engine: engine.name, seconds: single.median, note: `${(1 / single.median).toFixed(1)} steps/s, median of ${single.runs}` });
+      rows.push(...beside({ section: 'Fig. 1 training', case: 'one GD step (m = 2000, n = 6)', engine: engine.name, seconds: single.median, note: `${(1 / single.median).toFixed(1)} steps/s, median of ${single.runs}` }, index === 0, 'step'));
       let perStep = single.median;
       if (engine.steps) {
         const chunk = 50;
         const batched = await medianSeconds(() => (engine.steps as (count: number) => Promise<Float32Array>)(chunk), { warmupSeconds: 1, minRuns: 3, budgetSeconds: 6 });
         perStep = batched.median / chunk;
-        rows.push({ section: 'Fig. 1 training', case: `GD steps in chunks of ${chunk} (as the loop runs them)`, engine: engine.name, seconds: perStep, note: `${(1 / perStep).toFixed(1)} steps/s, median of ${batched.runs}` });
+        rows.push(...beside({ section: 'Fig. 1 training', case: `GD steps in chunks of ${chunk} (as the loop runs them)`, engine: engine.name, seconds: perStep, note: `${(1 / perStep).toFixed(1)} steps/s, median of ${batched.runs}` }, index === 0, 'perStep'));
       }
       const projected = config.steps * perStep + kernelSteps * snapshot.median;
-      rows.push({ section: 'Fig. 1 training', case: `projected ${config.steps} steps + ${kernelSteps} snapshots`, engine: engine.name, seconds: projected, note: `PyTorch 1.13 reference: ~200 s` });
+      rows.push(...beside({ section: 'Fig. 1 training', case: `projected ${config.steps} steps + ${kernelSteps} snapshots`, engine: engine.name, seconds: projected, note: peerNote(peer, peerBlock) }, index === 0));
     } finally {
       engine.dispose();
     }
   }
   return rows;
+}
+
+function peerNote(peer: PeerOutcome, block: number): string | undefined {
+  return peer.ok ? `PyTorch's per step from ${block} steps back to back` : undefined;
 }

@@ -5,12 +5,14 @@ import { app, BrowserWindow } from 'electron';
 import { createWorkbenchService } from './node/service/workbench-service';
 import type { WorkbenchService } from './node/service/workbench-service-types';
 import { connectIpc, type IpcConnection } from './electron/ipc-main';
+import { notifyRunEnds } from './electron/run-notifications';
 import { createMainWindow } from './electron/window';
 
 app.enableSandbox();
 
 let service: WorkbenchService | null = null;
 let ipc: IpcConnection | null = null;
+let stopNotices: (() => void) | null = null;
 
 function openWindow(): void {
   const win = createMainWindow();
@@ -20,6 +22,7 @@ function openWindow(): void {
 async function start(): Promise<void> {
   service = await createWorkbenchService({ workspaceDir: join(app.getPath('userData'), 'workspace'), transport: 'ipc' });
   ipc = connectIpc(service);
+  stopNotices = notifyRunEnds(service, () => BrowserWindow.getAllWindows()[0] ?? null);
   openWindow();
 }
 
@@ -47,6 +50,7 @@ if (!app.requestSingleInstanceLock()) {
     if (!closing) return;
     event.preventDefault();
     service = null;
+    stopNotices?.();
     ipc?.dispose();
     closing
       .close()

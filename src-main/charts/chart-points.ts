@@ -47,6 +47,13 @@ export function xOfStep(step: number, mode: XMode): number {
   return step;
 }
 
+/** The step at x under an x mode (the inverse of xOfStep), for a cursor placed on the chart. */
+export function stepOfX(x: number, mode: XMode): number {
+  if (mode === 'log10') return 10 ** x;
+  if (mode === 'log1p') return 10 ** x - 1;
+  return x;
+}
+
 export function xOfSteps(steps: ArrayLike<number>, length: number, mode: XMode): Float64Array {
   const out = new Float64Array(length);
   for (let i = 0; i < length; i++) out[i] = xOfStep(steps[i], mode);

@@ -1,5 +1,6 @@
 // Run configs as flat dotted paths ('model.width' -> 256): what Compare groups by and labels runs with (and what reports
-// tabulate), and the JSON Merge Patch (RFC 7396) between two configs that "run again with changes" sends to runs:duplicate.
+// tabulate), the JSON Merge Patch (RFC 7396) between two configs that "run again with changes" sends to runs:duplicate,
+// and the changes a duplicated run made to its parent's config, path by path.
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -21,6 +22,19 @@ export function differingPaths(configs: readonly Record<string, unknown>[]): str
   const flat = configs.map((c) => flattenConfig(c));
   const paths = new Set(flat.flatMap((f) => Object.keys(f)));
   return [...paths].filter((path) => new Set(flat.map((f) => f[path] ?? '∅')).size > 1).sort();
+}
+
+export interface ConfigChange {
+  readonly path: string;
+  /** The leaf as flattenConfig shows it; '∅' where the config has no such path. */
+  readonly before: string;
+  readonly after: string;
+}
+
+/** The leaves that differ between a parent's config and its duplicate's, by path. */
+export function configChanges(from: Record<string, unknown>, to: Record<string, unknown>): ConfigChange[] {
+  const [a, b] = [flattenConfig(from), flattenConfig(to)];
+  return differingPaths([from, to]).map((path) => ({ path, before: a[path] ?? '∅', after: b[path] ?? '∅' }));
 }
 
 /** The merge patch that turns `from` into `to`: changed leaves, null for removed keys; {} when equal. */

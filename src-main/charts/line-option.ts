@@ -134,6 +134,30 @@ export function lineSeries(spec: LineChartSpec): ChartSeries[] {
   return series;
 }
 
+/** Id of the pinned-cursor series: a `mark` id, so point counts and CSV exports of plotted data leave it out. */
+export const PIN_SERIES_ID = 'mark-pin';
+
+/** A pinned cursor: a vertical line at x, a series of its own so a live chart merges it like any other. */
+export function pinSeries(x: number, label: string): ChartSeries {
+  return {
+    type: 'line',
+    id: PIN_SERIES_ID,
+    name: '',
+    data: [],
+    animation: false,
+    silent: true,
+    tooltip: { show: false },
+    markLine: {
+      silent: true,
+      symbol: 'none',
+      animation: false,
+      lineStyle: { type: 'solid', width: 1.25, color: '#868e96' },
+      label: { formatter: label, position: 'insideStartTop', fontSize: 10 },
+      data: [{ xAxis: x }],
+    },
+  };
+}
+
 /** Height of one legend row and the width a legend is laid out for (a panel's plot at a 1024 px window). */
 export const LEGEND_ROW_PX = 20;
 const LEGEND_WIDTH_PX = 440;
@@ -182,6 +206,8 @@ export function lineChartOption(spec: LineChartSpec): ChartOption {
       formatter: ((params: TooltipParam | TooltipParam[]) => tooltipNodes(lineTooltipContent(params, spec.x.meaning ?? 'value', spec.x.name, spec.x.categories))) as never,
     },
     xAxis: {
+      // Names what x means, so the plotted data's CSV can give the step back (plotted-csv.ts).
+      id: spec.x.meaning ?? 'value',
       type: spec.x.log ? 'log' : 'value',
       name: spec.x.name,
       nameLocation: 'middle',

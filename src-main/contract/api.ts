@@ -51,6 +51,7 @@ export const requestSchemas = {
     keepSoftmax: z.boolean().optional(),
     bind: z.record(z.string().min(1).max(512), z.union([z.string().min(1).max(4096), z.number().finite()])).optional().describe('values for the other graph inputs: zeros, a number, or a host .json/.npy/.csv file with the tensor'),
     inputName: z.string().min(1).max(512).optional().describe('the graph input that takes the probe samples (default the first unbound one)'),
+    probe: filePath.optional().describe('a probe set (.json/.npy/.csv on the host, or mnist:N[:seed]) to check against the model input'),
   }),
   'imports:start': importConfigSchema.extend({ projectId: id, name: name.optional() }),
   'uploads:write': z.strictObject({
@@ -160,9 +161,26 @@ export interface ImportParamDto {
   readonly fixedTransform?: boolean;
 }
 
-/** What an import would work on: the checkpoint files (folders expanded) and the first one's model, translated. */
+/** Whether the probe set's samples fit the first checkpoint's input (after the importer's reshape), and why. */
+export interface ImportProbeCheckDto {
+  readonly source: string;
+  readonly fits: boolean;
+  /** "probe samples are [784], the model takes [1, 28, 28] (784 values): ok", or what does not fit or load. */
+  readonly message: string;
+  /** The error code when the probe could not be read or did not fit. */
+  readonly code: string | null;
+  /** Samples and their shape, when the probe was read. */
+  readonly n: number | null;
+  readonly sampleShape: readonly number[] | null;
+}
+
+/**
+ * What an import would work on: the checkpoint files (folders expanded) and the first one's model, translated; with
+ * a probe in the request, whether its samples fit that model.
+ */
 export interface ImportInspectionDto {
   readonly files: readonly string[];
+  readonly probe: ImportProbeCheckDto | null;
   readonly model: {
     readonly identifier: string;
     readonly producer: string;

@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'onnx/missing-external-data'
   | 'onnx/validation-failed'
   | 'ntk/non-finite'
+  | 'ntk/insufficient-memory'
+  | 'ntk/resume-mismatch'
   | 'store/io'
   | 'store/busy'
   | 'store/corrupt'

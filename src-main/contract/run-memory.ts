@@ -112,3 +112,13 @@ export function formatBytes(bytes: number): string {
   }
   return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
+
+const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+
+/** '2GB' -> 2e9, '1.5GiB' -> 1.5 * 2^30, '512M' -> 512 * 2^20, '1000' -> 1000; null when it is not a size. */
+export function parseBytes(text: string): number | null {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
+  if (!match) return null;
+  const unit = BYTE_UNITS[(match[2] || 'b').toLowerCase()];
+  return unit === undefined ? null : Math.round(Number(match[1]) * unit);
+}

@@ -2,7 +2,7 @@
 // and bin/ntk-workbench.js runs a build only when it is newer than every source file, falling back to tsx otherwise.
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, symlink, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -44,6 +44,15 @@ describe('built CLI', () => {
       expect(await stdoutOf(['--input-type=module', '-e', direct, '--', ...args])).toBe(tsx);
       expect(tsx).toMatch(/ntk-workbench/);
     }
+  });
+
+  it.skipIf(!freshBuild)('requires its CommonJS engines instead of ESM-importing them (Node would lex each whole file first)', async () => {
+    const chunks = join(root, 'out', 'main', 'chunks');
+    const files = [built, ...readdirSync(chunks).map((f) => join(chunks, f))];
+    const sources = await Promise.all(files.map((f) => readFile(f, 'utf8')));
+    const esmImports = sources.flatMap((code) => [...code.matchAll(/^import .+ from "(@tensorflow\/tfjs-core|onnxruntime-node|protobufjs\/light\.js|ml-matrix|ws)";$/gm)].map((m) => m[1]));
+    expect(esmImports).toEqual([]);
+    expect(sources.some((code) => code.includes('__ntkRequire("@tensorflow/tfjs-core")'))).toBe(true);
   });
 
   it('falls back to tsx when out/ is missing', async () => {

@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { estimateRunMemory, formatBytes } from '../../src-main/contract/run-memory';
+import { estimateRunMemory, formatBytes, parseBytes } from '../../src-main/contract/run-memory';
 import type { MatmulEngine } from '../../src-main/core/linalg/gram-engine';
 import type { StepEngine } from '../../src-main/core/train/step-engine';
 import { runTraining } from '../../src-main/core/train/train-run';
@@ -108,5 +108,16 @@ describe('estimateRunMemory', () => {
     expect((full?.parts.kernels ?? 0) / (trace?.parts.kernels ?? 1)).toBeCloseTo(25, 6);
     const wide = estimateRunMemory({ ...base, model: { ...base.model, width: 128 } });
     expect((wide?.parts.parameters ?? 0) / (full?.parts.parameters ?? 1)).toBeCloseTo((4 * 128 + 128 * 128 + 128 * 5) / (4 * 64 + 64 * 64 + 64 * 5), 6);
+  });
+});
+
+describe('parseBytes', () => {
+  it('reads decimal and binary units, plain bytes, and refuses what is not a size', () => {
+    expect(parseBytes('2GB')).toBe(2e9);
+    expect(parseBytes('1.5GiB')).toBe(1.5 * 2 ** 30);
+    expect(parseBytes('512M')).toBe(512 * 2 ** 20);
+    expect(parseBytes('800 mb')).toBe(800e6);
+    expect(parseBytes('1000')).toBe(1000);
+    for (const bad of ['', 'GB', '2 parsecs', '-1GB', '1e9']) expect(parseBytes(bad)).toBeNull();
   });
 });

@@ -56,6 +56,13 @@ async function hoverChart(panel: string, at = 0.6): Promise<{ header: string; ro
   return result;
 }
 
+/** Seconds of a duration as the progress line writes it (formatDuration: "27s", "1m 05s", "1h 02m"). */
+function seconds(text: string): number {
+  const m = /^(?:(\d+)h )?(?:(\d+)m)? ?(?:(\d+)s)?$/.exec(text.trim());
+  if (!m) throw new Error(`not a duration: ${text}`);
+  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+}
+
 async function startPresetRun(presetId: string, edit?: (page: Page) => Promise<void>): Promise<number> {
   await page.getByTestId('new-run').click();
   await page.locator(`[data-preset="${presetId}"]`).click();
@@ -100,14 +107,15 @@ describe('workbench in the browser', () => {
 
   it('starts Fig. 1 (small) and the live charts gain points while it trains', async () => {
     firstRun = await startPresetRun('fig1-small');
-    // Sample the outputs chart's point count and the run status every 50 ms in the page while it trains.
+    // Sample the outputs chart's point count, the run status and the progress line every 50 ms in the page while it trains.
     await page.evaluate(() => {
-      const w = window as unknown as { samples: { status: string; points: number }[] };
+      const w = window as unknown as { samples: { status: string; points: number; progress: string }[] };
       w.samples = [];
       setInterval(() => {
         const status = document.querySelector('[data-testid="run-status"]')?.textContent ?? '';
         const points = Number(document.querySelector('[data-panel="outputs"] .echart')?.getAttribute('data-points') ?? 0);
-        w.samples.push({ status, points });
+        const progress = document.querySelector('[data-testid="progress"] .facts')?.textContent ?? '';
+        w.samples.push({ status, points, progress });
       }, 50);
     });
     await expect.poll(() => chartPoints('loss'), { timeout: 60_000 }).toBeGreaterThan(0);
@@ -117,7 +125,16 @@ describe('workbench in the browser', () => {
       .toBe(true);
     await shot('03-run-live');
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 180_000 }).toBe('done');
-    const samples = await page.evaluate(() => (window as unknown as { samples: { status: string; points: number }[] }).samples);
+    const samples = await page.evaluate(() => (window as unknown as { samples: { status: string; points: number; progress: string }[] }).samples);
+    // The ETA read early in the run (first quarter of the steps) predicts the run's real duration within 3x.
+    const real = seconds(/elapsed (\d+h \d+m|\d+m \d+s|\d+s)/.exec((await page.getByTestId('progress').textContent()) ?? '')?.[1] ?? '');
+    const early = samples
+      .map((x) => ({ status: x.status, step: /step ([\d,]+) \/ ([\d,]+)/.exec(x.progress), elapsed: /elapsed (\d+h \d+m|\d+m \d+s|\d+s)/.exec(x.progress), eta: /ETA (\d+h \d+m|\d+m \d+s|\d+s)/.exec(x.progress) }))
+      .find((x) => x.status === 'running' && x.step && x.elapsed && x.eta && Number(x.step[1].replace(/,/g, '')) <= 0.25 * Number(x.step[2].replace(/,/g, '')));
+    expect(early, 'an ETA in the first quarter of the run').toBeDefined();
+    const predicted = seconds(early!.elapsed![1]) + seconds(early!.eta![1]);
+    expect(predicted, `ETA at step ${early!.step![1]}: ${early!.eta![1]} after ${early!.elapsed![1]}; the run took ${real}s`).toBeLessThanOrEqual(3 * Math.max(real, 1));
+    expect(predicted).toBeGreaterThanOrEqual(real / 3);
     const whileRunning = samples.filter((x) => x.status === 'running' && x.points > 0).map((x) => x.points);
     expect(whileRunning.length).toBeGreaterThan(1);
     expect(Math.max(...whileRunning)).toBeGreaterThan(Math.min(...whileRunning));
@@ -146,7 +163,43 @@ describe('workbench in the browser', () => {
     await page.mouse.move(box!.x + box!.width * 0.6, box!.y + box!.height * 0.5, { steps: 4 });
     await page.waitForTimeout(200);
     await shot('04c-run-tooltip');
+    // One cursor across the panels: the hover on the outputs shows the crosshair and tooltip of the loss panel at the
+    // same step, and the step readout reads every metric there.
+    const lossTip = page.locator('[data-panel="loss"] .chart-tip').first();
+    await lossTip.waitFor({ state: 'visible', timeout: 10_000 });
+    const hoveredHeader = await page.locator('[data-panel="outputs"] .chart-tip-header').first().textContent();
+    expect(await lossTip.locator('.chart-tip-header').textContent()).toBe(hoveredHeader);
+    const hoveredStep = /^step (\d+)/.exec(hoveredHeader ?? '')?.[1];
+    const readout = page.getByTestId('step-readout');
+    await expect.poll(() => readout.getAttribute('data-step')).toBe(hoveredStep);
+    const readoutLabels = await readout.locator('.readout-label').allTextContents();
+    expect(readoutLabels).toEqual(expect.arrayContaining(['loss', 'f_t(x_0)', '‖θ_t‖₂']));
+    await shot('04e-run-synced-cursor');
+    // A click pins the step: the readout holds it while the mouse moves on, until Unpin.
+    await page.mouse.click(box!.x + box!.width * 0.6, box!.y + box!.height * 0.5);
+    await expect.poll(() => readout.getAttribute('data-pinned')).toBe('true');
+    const pinnedStep = await readout.getAttribute('data-step');
+    await page.mouse.move(box!.x + box!.width * 0.2, box!.y + box!.height * 0.5, { steps: 4 });
+    await page.waitForTimeout(200);
+    expect(await readout.getAttribute('data-step')).toBe(pinnedStep);
     await page.mouse.move(0, 0);
+    await page.waitForTimeout(200);
+    await shot('04f-run-pinned');
+    await page.getByTestId('readout-unpin').click();
+    await expect.poll(() => readout.getAttribute('data-pinned')).toBe('false');
+    // Copy CSV puts the panel's plotted data on the clipboard: on the log10-step axis each row gives its step back.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(workbench.url).origin });
+    await page.locator('[data-panel="loss"] [data-testid="copy-csv"]').click();
+    await expect.poll(() => page.locator('[data-panel="loss"] [data-testid="copy-csv"]').textContent()).toBe('Copied');
+    const copied = (await page.evaluate(() => navigator.clipboard.readText())).trim().split('\n');
+    expect(copied[0]).toBe('series,x,y,value,step');
+    const lossRows = copied.slice(1).map((r) => r.split(','));
+    expect(lossRows.length).toBeGreaterThan(10);
+    for (const [series, x, y, , step] of lossRows) {
+      expect(series).toBe('loss');
+      expect(Number(step)).toBe(Math.round(10 ** Number(x)));
+      expect(Number.isFinite(Number(y))).toBe(true);
+    }
     // At 1024 px the run's long title wraps whole instead of being cut.
     await page.setViewportSize({ width: 1024, height: 768 });
     await page.waitForTimeout(300);
@@ -161,11 +214,18 @@ describe('workbench in the browser', () => {
     const slider = page.getByTestId('kernel-step-slider');
     await slider.waitFor();
     const last = await page.getByTestId('kernel-step').textContent();
-    await expect.poll(() => page.locator('[data-panel="heatmaps"] .echart').count()).toBe(3);
+    // The shared 2-core machine can take more than poll's default second to fetch and draw the kernels.
+    await expect.poll(() => page.locator('[data-panel="heatmaps"] .echart').count(), { timeout: 15_000 }).toBe(3);
     await slider.focus();
     await page.keyboard.press('Home');
     await expect.poll(() => page.getByTestId('kernel-step').textContent()).toBe('0');
+    // One colour scale per heatmap, chosen once, holds while the slider moves.
+    await page.getByTestId('kernel-shared-scale').uncheck();
+    await slider.focus();
     for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowRight');
+    expect(await page.getByTestId('kernel-shared-scale').isChecked()).toBe(false);
+    await page.getByTestId('kernel-shared-scale').check();
+    await slider.focus();
     const middle = await page.getByTestId('kernel-step').textContent();
     expect(Number(middle)).toBeGreaterThan(0);
     expect(middle).not.toBe(last);
@@ -274,10 +334,30 @@ describe('workbench in the browser', () => {
     const compared = await hoverChart('compare');
     expect(compared.header).toMatch(/^step \d+/);
     expect(compared.rows.length).toBeGreaterThanOrEqual(2);
+    // A dashboard: a second metric beside it, one cursor over both and a readout of each run's values.
+    await page.getByTestId('compare-add-panel').selectOption('loss');
+    await expect.poll(() => chartPoints('compare-1'), { timeout: 30_000 }).toBeGreaterThan(0);
+    const comparedBox = await page.locator('[data-panel="compare"] .echart').first().boundingBox();
+    await page.mouse.move(comparedBox!.x + 2, comparedBox!.y + 2);
+    await page.mouse.move(comparedBox!.x + comparedBox!.width * 0.6, comparedBox!.y + comparedBox!.height * 0.5, { steps: 4 });
+    const secondTip = page.locator('[data-panel="compare-1"] .chart-tip').first();
+    await secondTip.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await secondTip.locator('.chart-tip-row').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.getByTestId('step-readout').locator('[data-testid="readout-row"]').count()).toBeGreaterThanOrEqual(4);
+    await page.waitForTimeout(200);
+    await shot('07b-compare-dashboard');
+    await page.mouse.move(0, 0);
     await page.getByTestId('mode-sweep').click();
     await expect.poll(() => chartPoints('compare-sweep'), { timeout: 30_000 }).toBeGreaterThan(0);
     await page.waitForTimeout(300);
     await shot('08-compare-sweep');
+    // Summaries against config, and every run in a table of the config values they differ in and their summaries.
+    await page.getByTestId('mode-summary').click();
+    await expect.poll(() => page.locator('[data-testid="summary-table"] tbody tr').count()).toBe(2);
+    expect(await page.locator('[data-testid="summary-table"] thead').textContent()).toContain('model.width');
+    await page.locator('[data-testid="summary-table"]').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await shot('08b-compare-summary-table');
   });
 
   it('imports a dropped series of PyTorch checkpoints, freezes a layer and charts the drift', async () => {
@@ -318,7 +398,25 @@ describe('workbench in the browser', () => {
     const firstParam = page.locator('[data-testid="import-model"] tbody tr').first();
     await firstParam.locator('input[type="checkbox"]').check();
     await expect.poll(() => page.getByTestId('import-param-count').textContent()).not.toContain(`${manifest.series[0].paramCount} trainable`);
-    await page.getByTestId('import-probe').fill(probe);
+    // The default probe (MNIST digits, 784 values a sample) cannot fit the MLP's 6 inputs: Start is blocked, with the reason.
+    const check = page.getByTestId('import-probe-check');
+    await expect.poll(() => check.textContent(), { timeout: 60_000 }).toBe('probe samples have 784 values ([784]), the model takes 6 ([6])');
+    expect(await page.getByTestId('start-import').isDisabled()).toBe(true);
+    // A mismatched probe file through the probe's file chooser: uploaded, read against the model, refused.
+    const shortProbe = join(workbench.workspace, 'probe-short.json');
+    writeFileSync(shortProbe, JSON.stringify({ inputs: [[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]] }));
+    await page.getByTestId('import-probe-chooser').setInputFiles(shortProbe);
+    await expect.poll(() => check.textContent(), { timeout: 60_000 }).toBe('probe samples have 10 values ([10]), the model takes 6 ([6])');
+    expect(await check.getAttribute('role')).toBe('alert');
+    expect(await page.getByTestId('start-import').isDisabled()).toBe(true);
+    expect(await page.getByTestId('import-blocked').textContent()).toContain('probe samples have 10 values');
+    await page.getByTestId('import-blocked').scrollIntoViewIfNeeded();
+    await shot('12a-import-probe-mismatch');
+    // The probe that fits: chosen the same way, Start is free again.
+    await page.getByTestId('import-probe-chooser').setInputFiles(probe);
+    await expect.poll(() => check.textContent(), { timeout: 60_000 }).toBe('probe samples are [6], the model takes [6]: ok');
+    expect(await page.getByTestId('start-import').isDisabled()).toBe(false);
+    expect(await page.getByTestId('import-probe').inputValue()).toMatch(/uploads\/.*probe\.json$/);
     await shot('12-import-form');
     await page.getByTestId('start-import').click();
     await page.waitForURL(/#\/runs\/\d+/);
@@ -359,13 +457,21 @@ describe('workbench in the browser', () => {
     await page.getByTestId('import-project').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/octet-stream', buffer: bytes });
     await page.waitForURL(/#\/projects\/\d+$/);
     await expect.poll(() => page.locator('h1').textContent()).toContain('Fig. 1 divergence');
-    await expect.poll(() => page.locator('[data-testid="runs-table"] tbody tr').count()).toBe(runCount);
+    await expect.poll(() => page.locator('[data-testid="runs-table"] tbody tr').count(), { timeout: 15_000 }).toBe(runCount);
     await shot('15-imported-project');
   });
 
   it('shows settings and switches to the dark theme', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await expect.poll(() => page.getByTestId('workspace').textContent()).toBe(workbench.workspace);
+    // Notifications are asked for from the setting; a browser that refuses leaves the box off, says why, logs nothing.
+    const errorsBefore = pageErrors.length;
+    await page.getByTestId('notify-runs').click();
+    await expect.poll(() => page.getByTestId('notify-permission').textContent()).not.toContain('asks for permission');
+    const permission = await page.evaluate(() => Notification.permission);
+    expect(await page.getByTestId('notify-runs').isChecked()).toBe(permission === 'granted');
+    if (permission === 'denied') expect(await page.getByTestId('notify-permission').textContent()).toContain('blocks notifications');
+    expect(pageErrors.slice(errorsBefore)).toEqual([]);
     await page.getByTestId('theme-dark').check();
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await shot('09-settings-dark');

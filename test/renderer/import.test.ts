@@ -148,6 +148,7 @@ describe('ImportView', () => {
 
   const inspection: ImportInspectionDto = {
     files: ['/ws/up/run1/step-3.onnx', '/ws/up/run1/step-20.onnx'],
+    probe: null,
     model: {
       identifier: 'step-3.onnx',
       producer: 'pytorch 2.1',
@@ -171,6 +172,42 @@ describe('ImportView', () => {
       structured: 'fcn',
     },
   };
+
+  it('blocks Start with the reason while the probe cannot fit the model, and checks a new probe at once', async () => {
+    const misfit = { source: '/ws/probe10.json', fits: false, message: 'probe samples have 10 values ([10]), the model takes 4 ([4])', code: 'data/shape-mismatch', n: 3, sampleShape: [10] };
+    const fit = { source: '/ws/probe4.json', fits: true, message: 'probe samples are [4], the model takes [4]: ok', code: null, n: 3, sampleShape: [4] };
+    const backend = fakeBackend({
+      'projects:list': () => [project],
+      'imports:inspect': ({ probe }) => ({ ...inspection, probe: probe === '/ws/probe4.json' ? fit : misfit }),
+      'imports:start': ({ projectId }) => runRecord(35, { projectId, kind: 'import', status: 'queued' }),
+    });
+    installBackend(backend);
+    const view = mount(ImportView, { props: { projectId: 1 }, attachTo: document.body });
+    await view.find('[data-testid="import-models"]').setValue('/m/a-0.onnx');
+    await view.find('[data-testid="import-probe"]').setValue('/ws/probe10.json');
+    await view.find('[data-testid="inspect-models"]').trigger('click');
+    await flushPromises();
+    expect(backend.calls.filter((c) => c.channel === 'imports:inspect').at(-1)?.request).toEqual({ models: ['/m/a-0.onnx'], probe: '/ws/probe10.json' });
+    const start = view.find('[data-testid="start-import"]');
+    expect(start.attributes('disabled')).toBeDefined();
+    expect(view.find('[data-testid="import-probe-check"]').text()).toBe(misfit.message);
+    expect(view.find('[data-testid="import-probe-check"]').attributes('role')).toBe('alert');
+    expect(view.find('[data-testid="import-blocked"]').text()).toContain(misfit.message);
+    await view.find('form').trigger('submit');
+    await flushPromises();
+    expect(backend.calls.some((c) => c.channel === 'imports:start')).toBe(false);
+    // Changing the probe reads the checkpoint again with it; a fitting probe frees Start.
+    await view.find('[data-testid="import-probe"]').setValue('/ws/probe4.json');
+    await view.find('[data-testid="import-probe"]').trigger('change');
+    await flushPromises();
+    expect(view.find('[data-testid="import-probe-check"]').text()).toBe(fit.message);
+    expect(view.find('[data-testid="start-import"]').attributes('disabled')).toBeUndefined();
+    expect(view.find('[data-testid="import-blocked"]').exists()).toBe(false);
+    await view.find('form').trigger('submit');
+    await flushPromises();
+    expect(backend.calls.find((c) => c.channel === 'imports:start')?.request).toMatchObject({ probe: '/ws/probe4.json' });
+    view.unmount();
+  });
 
   it('offers fixed transforms frozen, once', async () => {
     const spectral: ImportInspectionDto = {
@@ -207,7 +244,7 @@ describe('ImportView', () => {
     expect(view.find('[data-testid="import-bind-h"]').exists()).toBe(true);
     await view.find('[data-testid="import-bind-sr"]').setValue(' 16000 ');
     await flushPromises();
-    expect(backend.calls.filter((c) => c.channel === 'imports:inspect').at(-1)?.request).toEqual({ models: ['/m/rnn.onnx'], bind: { sr: '16000' } });
+    expect(backend.calls.filter((c) => c.channel === 'imports:inspect').at(-1)?.request).toEqual({ models: ['/m/rnn.onnx'], bind: { sr: '16000' }, probe: 'mnist:64' });
     await view.find('form').trigger('submit');
     await flushPromises();
     expect(backend.calls.find((c) => c.channel === 'imports:start')?.request).toMatchObject({ models: ['/m/rnn.onnx'], bind: { sr: '16000' } });
@@ -228,7 +265,7 @@ describe('ImportView', () => {
     await flushPromises();
     expect(backend.calls.filter((c) => c.channel === 'uploads:write').map((c) => (c.request as { path: string }).path)).toEqual(['run1/step-3.data', 'run1/step-3.onnx', 'run1/step-20.onnx']);
     expect((view.find('[data-testid="import-models"]').element as HTMLTextAreaElement).value).toBe('/ws/up/run1/step-3.onnx\n/ws/up/run1/step-20.onnx');
-    expect(backend.calls.find((c) => c.channel === 'imports:inspect')?.request).toEqual({ models: ['/ws/up/run1/step-3.onnx', '/ws/up/run1/step-20.onnx'] });
+    expect(backend.calls.find((c) => c.channel === 'imports:inspect')?.request).toEqual({ models: ['/ws/up/run1/step-3.onnx', '/ws/up/run1/step-20.onnx'], probe: 'mnist:64' });
     expect(view.find('[data-testid="import-param-count"]').text()).toContain('67 trainable of 67');
     await view.find('[data-param="fc1.weight"] input[type="checkbox"]').setValue(true);
     expect(view.find('[data-testid="import-param-count"]').text()).toContain('35 trainable of 67');

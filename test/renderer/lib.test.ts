@@ -90,6 +90,14 @@ describe('run rows', () => {
     const csv = rowsToCsv([runRow(listItem(runRecord(1, { name: 'a, "b"' })), runRecord(1))]);
     expect(csv.split('\n')[0]).toMatch(/^id,name,status/);
     expect(csv).toContain('"a, ""b"""');
+    expect(csv.split('\n')[0]).toMatch(/,created,from_run$/);
+  });
+
+  it('keeps the run a row was run again from (lineage) and writes it to the CSV', () => {
+    const child = runRow(listItem(runRecord(2, { sourceRunId: 1 })), runRecord(2, { sourceRunId: 1 }));
+    expect(child.sourceRunId).toBe(1);
+    expect(runRow(listItem(runRecord(1)), runRecord(1)).sourceRunId).toBeNull();
+    expect(rowsToCsv([child]).trim().split('\n')[1]).toMatch(/,1$/);
   });
 });
 

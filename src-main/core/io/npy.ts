@@ -41,25 +41,23 @@ const ALIGN = 64;
 // numpy leaves room for the leading axis to grow to this many digits so files can be appended to in place.
 const GROWTH_AXIS_MAX_DIGITS = 21;
 
-/** Bytes of a .npy file (version 1.0, or 2.0 if the header would not fit a uint16) for the array; byte-identical to numpy.save. */
-export function encodeNpy(array: NdArrayInput): Uint8Array {
-  const info = dtypeInfo[array.dtype];
-  if (!info) throw new CodedError('data/invalid', `cannot write dtype ${String(array.dtype)} to .npy`);
-  const count = checkShape(array.shape);
-  if (array.data.length !== count)
-    throw new CodedError('data/shape-mismatch', `shape (${array.shape.join(', ')}) holds ${count} values but data has ${array.data.length}`);
-
-  let header = `{'descr': '${info.descr}', 'fortran_order': False, 'shape': ${pythonTuple(array.shape)}, }`;
-  if (array.shape.length > 0) header += ' '.repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - String(array.shape[0]).length));
+/**
+ * The header of a .npy file for `shape` and `dtype` (magic, version, padded dict), as numpy.save writes it; the C-order
+ * little-endian values follow it. A file written in pieces (a kernel streamed in blocks) starts with these bytes.
+ */
+export function encodeNpyHeader(shape: readonly number[], dtype: NpyDtype): Uint8Array {
+  const info = dtypeInfo[dtype];
+  if (!info) throw new CodedError('data/invalid', `cannot write dtype ${String(dtype)} to .npy`);
+  checkShape(shape);
+  let header = `{'descr': '${info.descr}', 'fortran_order': False, 'shape': ${pythonTuple(shape)}, }`;
+  if (shape.length > 0) header += ' '.repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length));
   const headerBytes = new TextEncoder().encode(header);
   // Like numpy: version 1.0 unless the padded header overflows its uint16 length field.
   const paddedLength = (prefix: number): number => headerBytes.length + 1 + ALIGN - ((prefix + headerBytes.length + 1) % ALIGN);
   const major = paddedLength(10) > 0xffff ? 2 : 1;
   const prefixLength = major === 1 ? 10 : 12;
   const headerLength = paddedLength(prefixLength);
-  const dataOffset = prefixLength + headerLength;
-
-  const out = new Uint8Array(dataOffset + count * info.itemSize);
+  const out = new Uint8Array(prefixLength + headerLength);
   out.set(MAGIC, 0);
   out[6] = major;
   out[7] = 0;
@@ -67,15 +65,39 @@ export function encodeNpy(array: NdArrayInput): Uint8Array {
   if (major === 1) view.setUint16(8, headerLength, true);
   else view.setUint32(8, headerLength, true);
   out.set(headerBytes, prefixLength);
-  out.fill(0x20, prefixLength + headerBytes.length, dataOffset - 1);
-  out[dataOffset - 1] = 0x0a;
-  writeValues(view, dataOffset, array.dtype, array.data);
+  out.fill(0x20, prefixLength + headerBytes.length, out.length - 1);
+  out[out.length - 1] = 0x0a;
   return out;
 }
 
-/** Parses a .npy file (v1.0/2.0/3.0, little-endian, C order, the six dtypes of NdArray); throws `data/invalid` otherwise. */
-export function decodeNpy(input: Uint8Array | ArrayBuffer): NdArray {
-  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+/** Bytes per value of a dtype in .npy. */
+export function npyItemSize(dtype: NpyDtype): number {
+  return dtypeInfo[dtype].itemSize;
+}
+
+/** Bytes of a .npy file (version 1.0, or 2.0 if the header would not fit a uint16) for the array; byte-identical to numpy.save. */
+export function encodeNpy(array: NdArrayInput): Uint8Array {
+  const info = dtypeInfo[array.dtype];
+  if (!info) throw new CodedError('data/invalid', `cannot write dtype ${String(array.dtype)} to .npy`);
+  const count = checkShape(array.shape);
+  if (array.data.length !== count)
+    throw new CodedError('data/shape-mismatch', `shape (${array.shape.join(', ')}) holds ${count} values but data has ${array.data.length}`);
+  const header = encodeNpyHeader(array.shape, array.dtype);
+  const out = new Uint8Array(header.length + count * info.itemSize);
+  out.set(header, 0);
+  writeValues(new DataView(out.buffer), header.length, array.dtype, array.data);
+  return out;
+}
+
+/** What a .npy header says: the values' dtype and shape and the byte offset where they start. */
+export interface NpyHeader {
+  readonly dtype: NpyDtype;
+  readonly shape: number[];
+  readonly dataOffset: number;
+}
+
+/** Parses the header at the start of `bytes` (the first 64 KiB of a file suffice for any array we write); throws `data/invalid`. */
+export function decodeNpyHeader(bytes: Uint8Array): NpyHeader {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new CodedError('data/invalid', 'not a .npy file (missing the \\x93NUMPY magic)');
   const major = bytes[6];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -95,8 +117,13 @@ export function decodeNpy(input: Uint8Array | ArrayBuffer): NdArray {
   if (dataOffset > bytes.length) throw new CodedError('data/invalid', '.npy file is truncated inside its header');
   // v1/v2 headers are latin1 by spec; v3 is utf8. The keys and values we accept are ASCII either way.
   const headerText = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, dataOffset));
-  const { dtype, shape } = parseHeader(headerText);
+  return { ...parseHeader(headerText), dataOffset };
+}
 
+/** Parses a .npy file (v1.0/2.0/3.0, little-endian, C order, the six dtypes of NdArray); throws `data/invalid` otherwise. */
+export function decodeNpy(input: Uint8Array | ArrayBuffer): NdArray {
+  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+  const { dtype, shape, dataOffset } = decodeNpyHeader(bytes);
   const info = dtypeInfo[dtype];
   const count = shape.reduce((a, b) => a * b, 1);
   const expected = count * info.itemSize;

@@ -1,10 +1,11 @@
-// Eigenvalues of symmetric Gram matrices in float64: the full spectrum for moderate sizes (ml-matrix's symmetric
-// QL, O(N^3)) and lambda_min / lambda_max by Lanczos with full reorthogonalisation for large ones, where the full
-// decomposition would take minutes (6.7 s at 1024, ~100 s at 2560 here). Non-finite input is refused with a coded
-// error (ntk/non-finite) before it reaches ml-matrix, whose QL iteration crashes on NaN.
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+// Eigenvalues of symmetric Gram matrices in float64: the full spectrum for moderate sizes (Householder tridiagonal
+// reduction and Sturm bisection, tridiagonal.ts: 4-5x faster than ml-matrix's QL with eigenvectors, docs/performance.md)
+// and lambda_min / lambda_max by Lanczos with full reorthogonalisation for large ones, where an O(N^3) decomposition
+// costs more than the kernel. Non-finite input is refused with a coded error (ntk/non-finite): bisection on NaN
+// never converges to anything meaningful.
 import { CodedError } from '../../contract/result';
 import { firstNonFinite } from './norms';
+import { denseSymmetricEigenvalues, tridiagonalExtremes } from './tridiagonal';
 
 export interface Spectrum {
   readonly lambdaMin: number;
@@ -24,24 +25,23 @@ function assertFiniteSquare(a: Float64Array, n: number): void {
 }
 
 /** scale (a + a^T) / 2, halving first so entries near the float64 limit cannot overflow. */
-function symmetrised(a: Float64Array, n: number, scale: number): Matrix {
-  const m = new Matrix(n, n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m.set(i, j, scale * (0.5 * a[i * n + j] + 0.5 * a[j * n + i]));
+function symmetrised(a: Float64Array, n: number, scale: number): Float64Array {
+  const m = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m[i * n + j] = scale * (0.5 * a[i * n + j] + 0.5 * a[j * n + i]);
   return m;
 }
 
 /**
  * All eigenvalues of the symmetric matrix a [n, n] (row-major), ascending. Cost O(n^3). Throws ntk/non-finite.
- * Entries beyond 1e150 in magnitude are scaled down first (eigenvalues scale with the matrix): the QL iteration
- * squares them and would overflow, then crash.
+ * Entries beyond 1e150 in magnitude are scaled down first (eigenvalues scale with the matrix): the reduction
+ * squares them and would overflow.
  */
 export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
   assertFiniteSquare(a, n);
   let maxAbs = 0;
   for (let i = 0; i < a.length; i++) maxAbs = Math.max(maxAbs, Math.abs(a[i]));
   const scale = maxAbs > 1e150 ? 1 / maxAbs : 1;
-  const decomposition = new EigenvalueDecomposition(symmetrised(a, n, scale), { assumeSymmetric: true });
-  const eigenvalues = Float64Array.from(decomposition.realEigenvalues, (v) => v / scale).sort();
+  const eigenvalues = denseSymmetricEigenvalues(symmetrised(a, n, scale), n).map((v) => v / scale);
   if (firstNonFinite(eigenvalues) >= 0) throw new CodedError('ntk/non-finite', `the eigenvalues of this ${n} x ${n} matrix overflowed float64`);
   return eigenvalues;
 }
@@ -79,40 +79,6 @@ function matVec(a: Float64Array, v: Float64Array, w: Float64Array, n: number): v
     for (let j = 0; j < n; j++) s += a[row + j] * v[j];
     w[i] = s;
   }
-}
-
-/** Eigenvalues of the symmetric tridiagonal T (alpha on the diagonal, beta off it) below x: the Sturm count. */
-function countBelow(alpha: readonly number[], beta: readonly number[], x: number): number {
-  let count = 0;
-  let d = 1;
-  for (let i = 0; i < alpha.length; i++) {
-    const b2 = i > 0 ? beta[i - 1] * beta[i - 1] : 0;
-    d = alpha[i] - x - (i > 0 ? b2 / d : 0);
-    if (d === 0) d = -Number.EPSILON * (Math.abs(alpha[i]) + Math.abs(x) + Number.MIN_VALUE);
-    if (d < 0) count++;
-  }
-  return count;
-}
-
-/** The smallest and largest eigenvalue of a symmetric tridiagonal matrix by Sturm bisection: O(k) per halving. */
-export function tridiagonalExtremes(alpha: readonly number[], beta: readonly number[]): { min: number; max: number } {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < alpha.length; i++) {
-    const r = (i > 0 ? Math.abs(beta[i - 1]) : 0) + (i < beta.length ? Math.abs(beta[i]) : 0);
-    lo = Math.min(lo, alpha[i] - r);
-    hi = Math.max(hi, alpha[i] + r);
-  }
-  const kth = (k: number): number => {
-    let [a, b] = [lo, hi];
-    for (let step = 0; step < 200 && b - a > 4 * Number.EPSILON * Math.max(Math.abs(a), Math.abs(b), Number.MIN_VALUE); step++) {
-      const mid = 0.5 * (a + b);
-      if (countBelow(alpha, beta, mid) > k) b = mid;
-      else a = mid;
-    }
-    return 0.5 * (a + b);
-  };
-  return { min: kth(0), max: kth(alpha.length - 1) };
 }
 
 /**

@@ -1,7 +1,8 @@
 // The one entry to the empirical NTK, in the spirit of neural-tangents' `empirical_ntk_fn`: pick the algorithm, the
 // kernel layout and the trace normalisation once, get back `ntkFn(x1, x2?, params)`. Training (train-run.ts) and
 // imported models (node/onnx/import/imported-ntk.ts) both call it; the algorithms live in structured-ntk.ts,
-// generic-ntk.ts and models/reference-f64.ts and are checked against each other through it.
+// generic-ntk.ts and models/reference-f64.ts and are checked against each other through it. empiricalNtkParts is the
+// same kernel split into per-sample features and pairwise cross terms, for kernels computed in blocks.
 import { CodedError } from '../../contract/result';
 import type { MatmulEngine } from '../linalg/gram-engine';
 import type { Architecture } from '../models/architecture';
@@ -10,7 +11,7 @@ import type { ParamSet } from '../models/params';
 import { empiricalNtkF64 } from '../models/reference-f64';
 import { genericNtk } from './generic-ntk';
 import { classTrace, type KernelMode, type NtkImplementation, type TraceNormalization } from './kernel-types';
-import { structuredNtk } from './structured-ntk';
+import { fcnFeatureFloatsPerSample, structuredCross, structuredFeatures, type StructuredFeatures } from './structured-ntk';
 
 /** A model as the kernel algorithms see it: any differentiable model, and the paper's network when it is one. */
 export interface NtkModel {
@@ -44,11 +45,30 @@ export function architectureNtkModel(a: Architecture): NtkModel {
   return { differentiable: architectureModel(a), architecture: a };
 }
 
+/** One set of samples after its per-sample work (structured: layer inputs and cotangents; otherwise the inputs). */
+export interface SampleFeatures {
+  readonly n: number;
+  readonly value: StructuredFeatures | Float64Array;
+}
+
 /**
- * Builds ntkFn for `model`. Cost per call: structured O((n k)^2 width) per layer; generic n k backward passes plus
- * O((n k)^2 P); reference-f64 O(n1 n2 k^2 P) with O(n k P) memory (small networks only).
+ * The kernel split in two at fixed parameters: `features` does the per-sample work of a set of samples once, `cross`
+ * gives K between two such sets (f2 default f1) in the layout and normalisation of the options. A blocked kernel
+ * (blocked-ntk.ts) reuses one block's features against every other block; ntkFn is cross(features(x1), features(x2)).
  */
-export function empiricalNtkFn(model: NtkModel, options: EmpiricalNtkOptions): NtkFn {
+export interface NtkParts {
+  features(x: Float64Array): Promise<SampleFeatures>;
+  cross(f1: SampleFeatures, f2?: SampleFeatures): Promise<Float64Array>;
+  /** Bytes `features` keeps per sample: float32 layer inputs and cotangents (structured FCN), else the float64 input. */
+  readonly featureBytesPerSample: number;
+}
+
+/**
+ * The split kernel of `model` at `params`. Cost: structured O((n1 k)(n2 k) width) per layer in cross and
+ * O(n k m_in m_out) per layer in features; generic n1 k + n2 k backward passes plus O(n1 n2 k^2 P) in cross;
+ * reference-f64 O(n1 n2 k^2 P) with O(n k P) memory (small networks only).
+ */
+export function empiricalNtkParts(model: NtkModel, options: EmpiricalNtkOptions, params: ParamSet): NtkParts {
   const { implementation, kernel: mode, engine } = options;
   const k = model.differentiable.outputs;
   const sampleSize = model.differentiable.inputShape.reduce((s, v) => s * v, 1);
@@ -56,20 +76,39 @@ export function empiricalNtkFn(model: NtkModel, options: EmpiricalNtkOptions): N
   const a = model.architecture;
   if (implementation !== 'generic' && !a) throw new CodedError('config/invalid', `the ${implementation} kernel needs the paper's FCN or ResNet; use the generic implementation`);
   if (implementation !== 'reference-f64' && !engine) throw new CodedError('config/invalid', `the ${implementation} kernel needs a matmul engine`);
-  const native = (params: ParamSet) => (model.toNative ? model.toNative(params) : params);
+  const native = model.toNative ? model.toNative(params) : params;
+  const structured = implementation === 'structured';
 
-  const compute = async (x1: Float64Array, x2: Float64Array | undefined, params: ParamSet): Promise<Float64Array> => {
-    const n1 = x1.length / sampleSize;
-    const n2 = x2 ? x2.length / sampleSize : undefined;
-    if (implementation === 'structured') return structuredNtk(engine as MatmulEngine, a as Architecture, native(params), x1, n1, mode, x2, n2);
+  const compute = async (f1: SampleFeatures, f2: SampleFeatures | undefined): Promise<Float64Array> => {
+    if (structured) return structuredCross(engine as MatmulEngine, a as Architecture, native, f1.value as StructuredFeatures, f2?.value as StructuredFeatures | undefined, mode);
+    const [x1, n1, x2, n2] = [f1.value as Float64Array, f1.n, f2?.value as Float64Array | undefined, f2?.n];
     if (implementation === 'generic')
       return genericNtk(engine as MatmulEngine, model.differentiable, params, x1, n1, mode, x2, n2, { signal: options.signal, blockBytes: options.blockBytes });
-    const full = empiricalNtkF64(a as Architecture, native(params), x1, n1, x2, n2);
+    const full = empiricalNtkF64(a as Architecture, native, x1, n1, x2, n2);
     return mode === 'full' ? full : classTrace(full, n1, n2 ?? n1, k);
   };
+  return {
+    featureBytesPerSample: structured && a?.arch === 'fcn' ? 4 * fcnFeatureFloatsPerSample(a) : 8 * sampleSize,
+    async features(x) {
+      const n = x.length / sampleSize;
+      return { n, value: structured ? await structuredFeatures(engine as MatmulEngine, a as Architecture, native, x, n) : x };
+    },
+    async cross(f1, f2) {
+      const kernel = await compute(f1, f2);
+      if (mean) for (let i = 0; i < kernel.length; i++) kernel[i] /= k;
+      return kernel;
+    },
+  };
+}
+
+/** Builds ntkFn for `model` (the costs of empiricalNtkParts). */
+export function empiricalNtkFn(model: NtkModel, options: EmpiricalNtkOptions): NtkFn {
+  if (options.implementation !== 'generic' && !model.architecture)
+    throw new CodedError('config/invalid', `the ${options.implementation} kernel needs the paper's FCN or ResNet; use the generic implementation`);
+  if (options.implementation !== 'reference-f64' && !options.engine) throw new CodedError('config/invalid', `the ${options.implementation} kernel needs a matmul engine`);
   return async (x1, x2, params) => {
-    const kernel = await compute(x1, x2, params);
-    if (mean) for (let i = 0; i < kernel.length; i++) kernel[i] /= k;
-    return kernel;
+    const parts = empiricalNtkParts(model, options, params);
+    const f1 = await parts.features(x1);
+    return parts.cross(f1, x2 ? await parts.features(x2) : undefined);
   };
 }

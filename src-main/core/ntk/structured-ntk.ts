@@ -1,18 +1,12 @@
 // Structured (layer-wise) empirical NTK of the paper's FCN and ResNet: per dense layer the gradient factorises,
 // <dW f(x), dW f(x')> = wm^2 (delta(x).delta(x')) (a(x).a(x')), so the n x P Jacobian is never built
 // (Novak et al. 2022, "Fast finite width NTK", structured derivatives). Products go through a MatmulEngine;
-// layer terms are summed in float64.
+// layer terms are summed in float64. The per-sample work (forward pass, cotangents) is split from the pairwise
+// Grams so a blocked kernel (blocked-ntk.ts) computes it once per block of samples.
 import { type Architecture, type DenseLayer, fcnLayers, forwardMults, resnetLayers } from '../models/architecture';
 import { findParam, type ParamSet } from '../models/params';
 import { type MatmulEngine, type MatrixF32, matrix } from '../linalg/gram-engine';
-import { classRows, type KernelMode } from './kernel-types';
-
-/** Forward state of one input set: for every dense layer, its input (per sample) and, for ReLU layers, the mask. */
-interface LayerTrace {
-  readonly layer: DenseLayer;
-  /** [n, inDim] input of the layer. */
-  readonly input: MatrixF32;
-}
+import type { KernelMode } from './kernel-types';
 
 function weightMatrix(params: ParamSet, layer: DenseLayer): MatrixF32 {
   return matrix(layer.outDim, layer.inDim, findParam(params, layer.weight).values);
@@ -115,10 +109,10 @@ async function addLayerTerm(
     }
     return;
   }
-  for (let c = 0; c < k; c++) {
-    const dGram = await engine.crossGram(classRows(d1, k, c), classRows(d2, k, c));
-    for (let q = 0; q < n1 * n2; q++) kernel[q] += (w2 * aGram[q] + b2) * dGram[q];
-  }
+  // sum_c <d_c(x), d_c(x')> is one product: the rows i k + c of a sample are contiguous, so D [n k, m] read as
+  // [n, k m] has each sample's k cotangents side by side. One GEMM instead of k, and no per-class copies.
+  const dSum = await engine.crossGram(matrix(n1, k * d1.cols, d1.data), matrix(n2, k * d2.cols, d2.data));
+  for (let q = 0; q < n1 * n2; q++) kernel[q] += (w2 * aGram[q] + b2) * dSum[q];
 }
 
 /** Readout term: [c == e] (wm^2 A1 A2^T + bm^2), bm = 0 without a readout bias (d f_c / d bout_e = bm [c == e]). */
@@ -137,52 +131,59 @@ async function addReadoutTerm(engine: MatmulEngine, kernel: Float64Array, mode: 
   }
 }
 
-interface SideState {
-  traces: LayerTrace[];
-  readoutInput: MatrixF32;
-  /** Pre-activations (post-ReLU values suffice for the mask) per ReLU layer, aligned with traces. */
-  reluOutputs: MatrixF32[];
+/**
+ * Per-sample work of the FCN kernel for one set of samples, computed once and reused against any other set (the
+ * blocked kernel pairs a row block's features with every column block's): each dense hidden layer's input [n, inDim]
+ * and its ReLU-masked cotangents [n k, outDim] (row i k + c), and the readout's input [n, width]. Float32.
+ */
+export interface FcnFeatures {
+  readonly arch: 'fcn';
+  readonly n: number;
+  readonly inputs: readonly MatrixF32[];
+  readonly deltas: readonly MatrixF32[];
+  readonly readoutInput: MatrixF32;
 }
 
-async function fcnForward(engine: MatmulEngine, a: Architecture & { arch: 'fcn' }, params: ParamSet, x: MatrixF32): Promise<SideState> {
-  const layers = fcnLayers(a);
-  const traces: LayerTrace[] = [];
-  const reluOutputs: MatrixF32[] = [];
-  let h = x;
-  for (let l = 0; l < layers.length - 1; l++) {
-    traces.push({ layer: layers[l], input: h });
-    h = reluInPlace(await denseForward(engine, a, params, layers[l], h));
-    reluOutputs.push(h);
-  }
-  return { traces, readoutInput: h, reluOutputs };
+/** Float32 values held by FcnFeatures per sample: what a blocked kernel budgets for each cached sample. */
+export function fcnFeatureFloatsPerSample(a: Architecture & { arch: 'fcn' }): number {
+  const hidden = fcnLayers(a).slice(0, -1);
+  return hidden.reduce((s, l) => s + l.inDim + a.outputs * l.outDim, 0) + hidden[hidden.length - 1].outDim;
 }
 
-async function fcnKernel(engine: MatmulEngine, a: Architecture & { arch: 'fcn' }, params: ParamSet, x1: MatrixF32, x2: MatrixF32 | undefined, mode: KernelMode): Promise<Float64Array> {
+async function fcnFeatures(engine: MatmulEngine, a: Architecture & { arch: 'fcn' }, params: ParamSet, x: MatrixF32): Promise<FcnFeatures> {
   const k = a.outputs;
   const layers = fcnLayers(a);
-  const sides = [await fcnForward(engine, a, params, x1)];
-  if (x2) sides.push(await fcnForward(engine, a, params, x2));
-  const first = sides[0];
-  const last = sides[sides.length - 1];
-  const n1 = x1.rows;
-  const n2 = (x2 ?? x1).rows;
-  const kernel = new Float64Array(mode === 'full' ? n1 * k * n2 * k : n1 * n2);
+  const inputs: MatrixF32[] = [];
+  let h = x;
+  for (let l = 0; l < layers.length - 1; l++) {
+    inputs.push(h);
+    h = reluInPlace(await denseForward(engine, a, params, layers[l], h));
+  }
   const readout = layers[layers.length - 1];
-  const readoutMult = forwardMults(a, readout).weight;
-  await addReadoutTerm(engine, kernel, mode, k, forwardMults(a, readout), readout.bias !== undefined, first.readoutInput, last.readoutInput);
   // d f_c / d h_L = wm_out Wout[c, :]: the same seed row for every sample, masked by each sample's ReLU.
-  const seed = scale(matrix(k, readout.inDim, Float32Array.from(findParam(params, readout.weight).values)), readoutMult);
+  const seed = scale(matrix(k, readout.inDim, Float32Array.from(findParam(params, readout.weight).values)), forwardMults(a, readout).weight);
   const top = layers.length - 2;
-  let deltas = sides.map((s) => maskSeedRows(seed, s.reluOutputs[top], k));
-  for (let l = top; l >= 0; l--) {
+  const deltas: MatrixF32[] = new Array(top + 1);
+  deltas[top] = maskSeedRows(seed, h, k);
+  for (let l = top; l > 0; l--) {
+    const w = weightMatrix(params, layers[l]);
+    // The input of layer l is the ReLU output of layer l - 1: its mask.
+    deltas[l - 1] = maskRowsInPlace(scale(await engine.matmul(deltas[l], w, false), forwardMults(a, layers[l]).weight), inputs[l], k);
+  }
+  return { arch: 'fcn', n: x.rows, inputs, deltas, readoutInput: h };
+}
+
+/** K(f1, f2) from two feature sets (f2 default f1): the readout term, then each dense layer from the top down. */
+async function fcnCross(engine: MatmulEngine, a: Architecture & { arch: 'fcn' }, f1: FcnFeatures, f2: FcnFeatures | undefined, mode: KernelMode): Promise<Float64Array> {
+  const k = a.outputs;
+  const layers = fcnLayers(a);
+  const other = f2 ?? f1;
+  const kernel = new Float64Array(mode === 'full' ? f1.n * k * other.n * k : f1.n * other.n);
+  const readout = layers[layers.length - 1];
+  await addReadoutTerm(engine, kernel, mode, k, forwardMults(a, readout), readout.bias !== undefined, f1.readoutInput, other.readoutInput);
+  for (let l = layers.length - 2; l >= 0; l--) {
     const layer = layers[l];
-    await addLayerTerm(engine, kernel, mode, k, forwardMults(a, layer), layer.bias !== undefined, deltas[0], deltas[deltas.length - 1], first.traces[l].input, last.traces[l].input);
-    if (l === 0) break;
-    const mult = forwardMults(a, layer).weight;
-    const w = weightMatrix(params, layer);
-    const next: MatrixF32[] = [];
-    for (let s = 0; s < sides.length; s++) next.push(maskRowsInPlace(scale(await engine.matmul(deltas[s], w, false), mult), sides[s].reluOutputs[l - 1], k));
-    deltas = next;
+    await addLayerTerm(engine, kernel, mode, k, forwardMults(a, layer), layer.bias !== undefined, f1.deltas[l], other.deltas[l], f1.inputs[l], other.inputs[l]);
   }
   return kernel;
 }
@@ -255,23 +256,27 @@ async function resnetKernel(engine: MatmulEngine, a: Architecture & { arch: 'res
   return kernel;
 }
 
+/** What structuredFeatures keeps per sample set: the FCN's layer inputs and cotangents, or a ResNet's inputs alone. */
+export type StructuredFeatures = FcnFeatures | { readonly arch: 'resnet'; readonly n: number; readonly x: MatrixF32 };
+
 /**
- * Empirical NTK of the paper's FCN/ResNet on x1 (and x2, default x1), never forming the Jacobian.
- * Shapes: x1 [n1, d] float64 row-major. full: [n1 k, n2 k] sample-major (row i*k + c); trace: [n1, n2], the sum of
- * the k diagonal blocks. Float64 result; float32 products inside the engine. Cost per dense layer of width m:
- * O((n k)^2 m) for full, O(k n^2 m) for trace, plus O(n k m_in m_out) for the backward products.
+ * Per-sample work of the structured kernel on x [n, d] (float64, row-major): for the FCN the forward pass and the
+ * backpropagated cotangents of every layer, O(n k m_in m_out) per layer, O(n (d + k sum m)) float32 memory; a ResNet's
+ * inputs only (its kernel recomputes its sides in structuredCross).
  */
-export async function structuredNtk(
-  engine: MatmulEngine,
-  a: Architecture,
-  params: ParamSet,
-  x1: Float64Array,
-  n1: number,
-  mode: KernelMode,
-  x2?: Float64Array,
-  n2?: number,
-): Promise<Float64Array> {
-  const m1 = toF32(x1, n1, a.inputDim);
-  const m2 = x2 ? toF32(x2, n2 ?? x2.length / a.inputDim, a.inputDim) : undefined;
-  return a.arch === 'fcn' ? fcnKernel(engine, a, params, m1, m2, mode) : resnetKernel(engine, a, params, m1, m2, mode);
+export async function structuredFeatures(engine: MatmulEngine, a: Architecture, params: ParamSet, x: Float64Array, n: number): Promise<StructuredFeatures> {
+  const m = toF32(x, n, a.inputDim);
+  return a.arch === 'fcn' ? fcnFeatures(engine, a, params, m) : { arch: 'resnet', n, x: m };
+}
+
+/**
+ * Empirical NTK of the paper's FCN/ResNet between two feature sets (f2 default f1), never forming the Jacobian.
+ * full: [n1 k, n2 k] sample-major (row i*k + c); trace: [n1, n2], the sum of the k diagonal blocks. Float64 result;
+ * float32 products inside the engine. Cost per dense layer of width m: O((n k)^2 m) for full, O(k n^2 m) for trace
+ * (plus, for a ResNet, the forward and backward products of both sides).
+ */
+export async function structuredCross(engine: MatmulEngine, a: Architecture, params: ParamSet, f1: StructuredFeatures, f2: StructuredFeatures | undefined, mode: KernelMode): Promise<Float64Array> {
+  if (a.arch === 'fcn') return fcnCross(engine, a, f1 as FcnFeatures, f2 as FcnFeatures | undefined, mode);
+  const x2 = f2 as { x: MatrixF32 } | undefined;
+  return resnetKernel(engine, a, params, (f1 as { x: MatrixF32 }).x, x2?.x, mode);
 }

@@ -1,5 +1,7 @@
 // Float64 input Grams <x1_i, x2_j> on onnxruntime (double Gemm, transB = 1) for the analytic NTK: the one O(n^2 d)
-// step of that kernel, ~10x faster than scalar TypeScript for dense d = 784 inputs at n = 2000 (bench/).
+// step of that kernel, ~10x faster than scalar TypeScript for dense d = 784 inputs at n = 2000 (bench/). The same
+// double Gemm, with a MatMul beside it, is block Lanczos's DenseProducts (core/linalg/dense-products.ts).
+import type { DenseProducts } from '../../core/linalg/dense-products';
 import { ModelBuilder, attr } from '../onnx/model-builder';
 import { checkThreads, createSession, ort } from './ort-session';
 
@@ -9,13 +11,37 @@ export interface OrtF64Gram {
   dispose(): Promise<void>;
 }
 
-export async function createOrtF64Gram(threads?: number): Promise<OrtF64Gram> {
-  const model = new ModelBuilder({ graphName: 'gram-f64' });
+/** Gemm(A, B, transB = 1) or MatMul(A, B) in float64, dims symbolic. */
+function productModel(transposeB: boolean): Uint8Array {
+  const model = new ModelBuilder({ graphName: transposeB ? 'gram-f64' : 'matmul-f64' });
   const a = model.input('A', 'float64', ['p', 'm']);
-  const b = model.input('B', 'float64', ['q', 'm']);
-  model.op('Gemm', [a, b], { transB: attr.int(1) }, 'G');
+  const b = model.input('B', 'float64', transposeB ? ['q', 'm'] : ['m', 'q']);
+  if (transposeB) model.op('Gemm', [a, b], { transB: attr.int(1) }, 'G');
+  else model.op('MatMul', [a, b], {}, 'G');
   model.output('G', 'float64', ['p', 'q']);
-  const session = await createSession(model.encode(), checkThreads(threads));
+  return model.encode();
+}
+
+/** DenseProducts on onnxruntime's double Gemm and MatMul; sessions created once, reused for every shape. */
+export async function createOrtDenseProducts(threads?: number): Promise<DenseProducts & { dispose(): Promise<void> }> {
+  const [abT, ab] = await Promise.all([createSession(productModel(true), checkThreads(threads)), createSession(productModel(false), checkThreads(threads))]);
+  const run = async (session: ort.InferenceSession, a: Float64Array, aDims: number[], b: Float64Array, bDims: number[]): Promise<Float64Array> => {
+    if (a.length === 0 || b.length === 0) return new Float64Array(aDims[0] * (session === abT ? bDims[0] : bDims[1]));
+    const out = await session.run({ A: new ort.Tensor('float64', a, aDims), B: new ort.Tensor('float64', b, bDims) });
+    return out.G.data as Float64Array;
+  };
+  return {
+    name: 'onnxruntime-cpu-f64',
+    abT: (a, aRows, b, bRows, cols) => run(abT, a, [aRows, cols], b, [bRows, cols]),
+    ab: (a, aRows, inner, b, bCols) => run(ab, a, [aRows, inner], b, [inner, bCols]),
+    dispose: async () => {
+      await Promise.all([abT.release(), ab.release()]);
+    },
+  };
+}
+
+export async function createOrtF64Gram(threads?: number): Promise<OrtF64Gram> {
+  const session = await createSession(productModel(true), checkThreads(threads));
   return {
     async gram(x1, n1, d, x2, n2) {
       const rhs = x2 ?? x1;

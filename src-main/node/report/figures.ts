@@ -1,10 +1,9 @@
 // Each chart of a report alone, as a figure for a paper: SVG and PDF at a size in inches (the same option re-rendered
 // at 96 px per inch; the SVG declares its size in inches, the PDF page is 72 pt per inch), without UI chrome, and the
-// plotted data as CSV beside it (series, x, y, value; a heatmap's x and y are its column and row).
-import type { ChartOption } from '../../charts/chart-option';
+// plotted data as CSV beside it (charts/plotted-csv.ts, the same builder as the app's Copy CSV).
 import type { ExportFile } from './array-export';
 import { renderChartSvg } from './chart-svg';
-import { csvField } from './metrics-export';
+import { plottedCsv } from '../../charts/plotted-csv';
 import { figurePdf } from './pdf-report';
 import type { ReportChart } from './run-report';
 
@@ -14,21 +13,6 @@ export interface FigureSize {
 }
 
 export const DEFAULT_FIGURE_SIZE: FigureSize = { widthIn: 6, heightIn: 3.5 };
-
-/** The data the option plots, one row per point. */
-export function plottedCsv(option: ChartOption): string {
-  const series = (Array.isArray(option.series) ? option.series : option.series ? [option.series] : []) as { name?: unknown; id?: unknown; type?: string; data?: unknown[]; markLine?: { data?: { name?: string; xAxis?: number; yAxis?: number }[] } }[];
-  const lines = ['series,x,y,value'];
-  for (const s of series) {
-    const name = csvField(String(s.name ?? s.id ?? ''));
-    for (const point of s.data ?? []) {
-      if (!Array.isArray(point)) continue;
-      lines.push(s.type === 'heatmap' ? `${name},${point[0]},${point[1]},${point[2]}` : `${name},${point[0]},${point[1]},`);
-    }
-    for (const mark of s.markLine?.data ?? []) lines.push(`${csvField(mark.name ?? 'mark')},${mark.xAxis ?? ''},${mark.yAxis ?? ''},`);
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 export async function figureFiles(charts: readonly ReportChart[], size: FigureSize = DEFAULT_FIGURE_SIZE): Promise<ExportFile[]> {
   const files: ExportFile[] = [];

@@ -2,12 +2,11 @@
 // one row per point, like TensorBoard's scalar export), CSV in wide form (one row per step, one column per
 // metric) and JSON. Numbers are written in JavaScript's shortest round-trip form, so parsing gives the stored doubles
 // back exactly; NaN is written NaN in CSV and null in JSON.
+import { csvField } from '../../charts/plotted-csv';
 import { toJson } from '../run-output/run-writer';
 import type { MetricSeries } from '../store/types';
 import { type ReportRun, runLabel } from './report-run';
 
-/** RFC 4180 quoting, only when needed. */
-export const csvField = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 const csvNumber = (v: number): string => (Number.isNaN(v) ? 'NaN' : String(v));
 
 export function metricsLongCsv(runs: readonly { label: string; metrics: Record<string, MetricSeries> }[]): string {

@@ -1,6 +1,6 @@
 // The Import form (ONNX checkpoint series -> a drift run of kind 'import') as plain data: the draft the view edits,
 // its quick checks, and the 'imports:start' request built from it.
-import type { RequestOf } from '../../../src-main/contract/api';
+import type { ImportInspectionDto, RequestOf } from '../../../src-main/contract/api';
 
 export type ImportKernel = 'trace' | 'full';
 
@@ -67,9 +67,20 @@ export function importRequestFromDraft(projectId: number, draft: ImportDraft): R
   };
 }
 
-/** The imports:inspect request for the draft's current models and output choice (freeze left out: the list shows all). */
+/**
+ * The imports:inspect request for the draft's current models, output choice and probe (freeze left out: the list
+ * shows all); the probe goes along once it passes the quick checks, so the host can say whether it fits the model.
+ */
 export function inspectRequestFromDraft(draft: ImportDraft): RequestOf<'imports:inspect'> {
-  return { models: parseModelPaths(draft.models), ...(draft.keepSoftmax ? { keepSoftmax: true } : {}), ...bindRequest(draft) };
+  const probe = draft.probe.trim();
+  const probeOk = probe !== '' && probe.length <= 4096 && checkImportDraft(draft).probe === undefined;
+  return { models: parseModelPaths(draft.models), ...(draft.keepSoftmax ? { keepSoftmax: true } : {}), ...bindRequest(draft), ...(probeOk ? { probe } : {}) };
+}
+
+/** Why Start is blocked by the inspected probe check (null when it fits, or when nothing current was read). */
+export function probeBlock(inspection: ImportInspectionDto | null, current: boolean): string | null {
+  const probe = inspection?.probe;
+  return current && probe && !probe.fits ? probe.message : null;
 }
 
 /** The filled-in input bindings ({} when none): a field left empty binds zeros. */

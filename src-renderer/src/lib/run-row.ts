@@ -3,6 +3,7 @@
 import type { RunListItem, RunRecord } from '../../../src-main/contract/records';
 import type { RunConfig } from '../../../src-main/contract/run-config';
 import { formatDate } from '../../../src-main/charts/format';
+import { csvField } from '../../../src-main/charts/plotted-csv';
 
 export interface RunRow {
   readonly id: number;
@@ -24,9 +25,11 @@ export interface RunRow {
   readonly finalDrift: number | null;
   readonly tags: readonly string[];
   readonly created: number;
+  /** The run this one was run again from (lineage), while it exists. */
+  readonly sourceRunId: number | null;
 }
 
-export type SortKey = Exclude<keyof RunRow, 'tags' | 'stepsUnit'>;
+export type SortKey = Exclude<keyof RunRow, 'tags' | 'stepsUnit' | 'sourceRunId'>;
 
 const numberOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
@@ -55,6 +58,7 @@ function importRow(item: RunListItem, record?: RunRecord): RunRow {
     finalDrift: numberOrNull(summary.finalRelDrift),
     tags: item.tags,
     created: item.created,
+    sourceRunId: item.sourceRunId,
   };
 }
 
@@ -81,6 +85,7 @@ export function runRow(item: RunListItem, record?: RunRecord): RunRow {
     finalDrift: numberOrNull(summary.finalRelDrift),
     tags: item.tags,
     created: item.created,
+    sourceRunId: item.sourceRunId,
   };
 }
 
@@ -118,15 +123,12 @@ export function matchesFilter(row: RunRow, filter: string): boolean {
   });
 }
 
-const csvCell = (v: unknown): string => {
-  const text = v === null || v === undefined ? '' : String(v);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
+const csvCell = (v: unknown): string => csvField(v === null || v === undefined ? '' : String(v));
 
 export function rowsToCsv(rows: readonly RunRow[]): string {
-  const header = ['id', 'name', 'status', 'arch', 'width', 'depth', 'loss', 'lr', 'steps', 'backend', 'final_loss', 'final_rel_drift', 'tags', 'created'];
+  const header = ['id', 'name', 'status', 'arch', 'width', 'depth', 'loss', 'lr', 'steps', 'backend', 'final_loss', 'final_rel_drift', 'tags', 'created', 'from_run'];
   const lines = rows.map((r) =>
-    [r.id, r.name, r.status, r.arch, r.width, r.depth, r.loss, r.lr, r.steps, r.backend, r.finalLoss, r.finalDrift, r.tags.join(' '), formatDate(r.created)].map(csvCell).join(','),
+    [r.id, r.name, r.status, r.arch, r.width, r.depth, r.loss, r.lr, r.steps, r.backend, r.finalLoss, r.finalDrift, r.tags.join(' '), formatDate(r.created), r.sourceRunId].map(csvCell).join(','),
   );
   return [header.join(','), ...lines].join('\n') + '\n';
 }

@@ -5,6 +5,8 @@ import { ref, shallowRef } from 'vue';
 import type { AppInfoDto } from '../../../src-main/contract/api';
 import { describeError } from '../lib/result';
 import { backend, call } from '../services/backend';
+import { startRunNotifications } from '../services/run-notifications';
+import { useSettingsStore } from './settings';
 
 export interface Notice {
   readonly id: number;
@@ -37,6 +39,11 @@ export const useAppStore = defineStore('app', () => {
     backend().subscribe('runs:status', ({ status }) => {
       if (status === 'running') void loadInfo();
     });
+    // The desktop shell shows native notifications itself; the browser build asks the page's Notification API.
+    if (info.value?.transport === 'web') {
+      const settings = useSettingsStore();
+      startRunNotifications(() => settings.notifyRuns);
+    }
   }
 
   function dismiss(id: number): void {

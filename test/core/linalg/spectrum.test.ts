@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gramSpectrum, lanczosExtremes, symmetricEigenvalues, tridiagonalExtremes } from '../../../src-main/core/linalg/spectrum';
+import { gramSpectrum, lanczosExtremes, symmetricEigenvalues } from '../../../src-main/core/linalg/spectrum';
+import { tridiagonalExtremes } from '../../../src-main/core/linalg/tridiagonal';
 import { createRng } from '../../../src-main/core/random';
 
 /** Q diag(lambda) Q^T with Q from Gram-Schmidt on a seeded Gaussian matrix: a symmetric matrix of known spectrum. */

@@ -150,12 +150,15 @@ describe('figures', () => {
     expect(readFileSync(join(out, 'loss.svg'), 'utf8')).toMatch(/^<svg width="5in" height="3in"[^>]*viewBox="0 0 480 288"/);
     expect(readFileSync(join(out, 'loss.pdf')).toString('latin1')).toMatch(/\/MediaBox \[0 0 360 216\]/);
     const [header, ...rows] = parseCsv(readFileSync(join(out, 'loss.csv'), 'utf8'));
-    expect(header).toEqual(['series', 'x', 'y', 'value']);
+    expect(header).toEqual(['series', 'x', 'y', 'value', 'step']);
     const loss = store.metrics.read(runId).loss;
     const stored = new Map(Array.from(loss.steps, (step, i) => [step, loss.values[i]]));
     expect(rows.length).toBeGreaterThan(10);
     // x is log10 step (the report's axis), y the stored value at that step, exactly.
-    for (const [, x, y] of rows) expect(Number(y)).toBe(stored.get(Math.round(10 ** Number(x))));
+    for (const [, x, y, , step] of rows) {
+      expect(Number(step)).toBe(Math.round(10 ** Number(x)));
+      expect(Number(y)).toBe(stored.get(Number(step)));
+    }
   });
 });
 

@@ -153,6 +153,32 @@ describe('workbench service', () => {
     expect((await service.handlers['runs:list']({ projectId: project.id })).length).toBe(runsBefore + 1);
   });
 
+  it('checks the probe against the first checkpoint when it is read, under the importer\'s reshape rule', async () => {
+    const external = join(__dirname, '..', '..', 'fixtures', 'onnx', 'external');
+    const dir = await mkdtemp(join(tmpdir(), 'ntk-probe-check-'));
+    const cnn = join(external, 'torch-cnn.onnx');
+    // The CNN takes [1, 8, 8]: flat samples of 64 values fit it, as the run reshapes them.
+    const flat = join(dir, 'flat.json');
+    await writeFile(flat, JSON.stringify({ inputs: [Array.from({ length: 64 }, (_, i) => i / 64), Array.from({ length: 64 }, (_, i) => -i / 64)] }));
+    const fits = await service.handlers['imports:inspect']({ models: [cnn], probe: flat });
+    expect(fits.model.inputShape).toEqual([1, 8, 8]);
+    expect(fits.probe).toEqual({ source: flat, fits: true, message: 'probe samples are [64], the model takes [1, 8, 8] (64 values): ok', code: null, n: 2, sampleShape: [64] });
+    const short = join(dir, 'short.json');
+    await writeFile(short, JSON.stringify({ inputs: [Array.from({ length: 10 }, () => 0.5)] }));
+    const mismatch = await service.handlers['imports:inspect']({ models: [cnn], probe: short });
+    expect(mismatch.probe).toMatchObject({ fits: false, code: 'data/shape-mismatch', message: 'probe samples have 10 values ([10]), the model takes 64 ([1, 8, 8])', sampleShape: [10] });
+    expect(mismatch.model.inputShape).toEqual([1, 8, 8]);
+    // What the run would trip on later: a probe that cannot be read, and non-finite values.
+    const missing = await service.handlers['imports:inspect']({ models: [cnn], probe: join(dir, 'absent.json') });
+    expect(missing.probe).toMatchObject({ fits: false, code: 'data/not-found', n: null });
+    const series = join(external, 'series');
+    const nan = join(dir, 'nan.csv');
+    await writeFile(nan, '1,2,3,4,5,6\n1,2,nan,4,5,6\n');
+    const bad = await service.handlers['imports:inspect']({ models: [series], probe: nan });
+    expect(bad.probe).toMatchObject({ fits: false, code: expect.stringMatching(/^data\//) });
+    expect((await service.handlers['imports:inspect']({ models: [series] })).probe).toBeNull();
+  });
+
   it('takes a folder of checkpoints as its files in step order, and inspects the first off the service thread', async () => {
     const project = await service.handlers['projects:create']({ name: 'folder import' });
     const series = join(__dirname, '..', '..', 'fixtures', 'onnx', 'external', 'series');

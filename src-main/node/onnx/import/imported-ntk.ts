@@ -10,7 +10,7 @@ import { paramCount, type ParamSet } from '../../../core/models/params';
 import { empiricalNtkFn, type NtkModel } from '../../../core/ntk/empirical-ntk';
 import { classTrace, type KernelMode, type NtkImplementation } from '../../../core/ntk/kernel-types';
 import { matmulEngine } from '../../engines';
-import { matchFcn } from './fcn-chain';
+import { type FcnMatch, matchFcn } from './fcn-chain';
 import { fcnObstacle } from './fcn-obstacle';
 import type { ImportedModel } from './imported-model';
 import { translatedOutputs } from './ort-validation';
@@ -55,6 +55,28 @@ export interface ImportedNtk {
   readonly spectrumMs: number;
 }
 
+export interface ImportedNtkSetup {
+  readonly ntkModel: NtkModel;
+  readonly implementation: NtkImplementation;
+  readonly engine?: MatmulEngine;
+  readonly fcn?: FcnMatch;
+}
+
+/**
+ * The implementation an imported model's kernel runs on (structured for an FCN graph, the float64 reference with
+ * dtype float64, generic otherwise) and its engine; throws onnx/unsupported-model when the request cannot be met.
+ */
+export async function importedNtkSetup(model: ImportedModel, options: Pick<ImportedNtkOptions, 'dtype' | 'implementation' | 'engine'>): Promise<ImportedNtkSetup> {
+  const wanted = options.implementation ?? 'auto';
+  const fcn = wanted === 'generic' ? undefined : matchFcn(model);
+  if ((wanted === 'structured' || options.dtype === 'float64') && !fcn)
+    throw new CodedError('onnx/unsupported-model', `${model.summary.identifier}: the ${options.dtype === 'float64' ? 'float64 path' : 'structured kernel'} needs a plain MLP chain (Gemm/MatMul, Relu) with FCN multipliers, and ${fcnObstacle(model)}; use float32 and the generic kernel`);
+  const implementation: NtkImplementation = options.dtype === 'float64' ? 'reference-f64' : fcn ? 'structured' : 'generic';
+  const ntkModel: NtkModel = fcn ? { differentiable: model, architecture: fcn.architecture, toNative: fcn.toNative } : { differentiable: model };
+  const engine = implementation === 'reference-f64' ? undefined : (options.engine ?? (await matmulEngine()));
+  return { ntkModel, implementation, engine, fcn };
+}
+
 /**
  * eNTK of `model` on x [n, ...inputShape] (float64, flattened), through core's empiricalNtkFn. Cost: generic n k
  * backward passes plus O((n k)^2 P); structured O((n k)^2 width) per layer; float64 reference O(n k P) memory. The
@@ -64,13 +86,7 @@ export async function importedNtk(model: ImportedModel, x: Float64Array, n: numb
   const t0 = performance.now();
   const params = options.params ?? model.initialParams;
   const k = model.outputs;
-  const wanted = options.implementation ?? 'auto';
-  const fcn = wanted === 'generic' ? undefined : matchFcn(model);
-  if ((wanted === 'structured' || options.dtype === 'float64') && !fcn)
-    throw new CodedError('onnx/unsupported-model', `${model.summary.identifier}: the ${options.dtype === 'float64' ? 'float64 path' : 'structured kernel'} needs a plain MLP chain (Gemm/MatMul, Relu) with FCN multipliers, and ${fcnObstacle(model)}; use float32 and the generic kernel`);
-  const implementation: NtkImplementation = options.dtype === 'float64' ? 'reference-f64' : fcn ? 'structured' : 'generic';
-  const ntkModel: NtkModel = fcn ? { differentiable: model, architecture: fcn.architecture, toNative: fcn.toNative } : { differentiable: model };
-  const engine = implementation === 'reference-f64' ? undefined : (options.engine ?? (await matmulEngine()));
+  const { ntkModel, implementation, engine, fcn } = await importedNtkSetup(model, options);
   const ntkFn = empiricalNtkFn(ntkModel, { implementation, kernel: options.kernel, engine, signal: options.signal });
   const full = options.kernel === 'full' ? await ntkFn(x, undefined, params) : undefined;
   const trace = full ? classTrace(full, n, n, k) : await ntkFn(x, undefined, params);

@@ -23,8 +23,14 @@ async function inlineExternalData(model: ModelProto, context: ImportContext): Pr
   return { ...model, graph: { ...model.graph, initializer: inlined } };
 }
 
-/** Bytes of `model` whose only output is `outputName` (float32), so an intermediate value can be compared. */
-function withSingleOutput(model: ModelProto, outputName: string, identifier: string): Uint8Array {
+/**
+ * Bytes of `model` whose only output is `outputName` (float32), so an intermediate value can be compared. A file whose
+ * only output already is that float value is given to onnxruntime as read: re-encoding megabytes of weights would
+ * only copy them.
+ */
+function withSingleOutput(model: ModelProto, outputName: string, identifier: string, fileBytes?: Uint8Array): Uint8Array {
+  const outputs = model.graph?.output ?? [];
+  if (fileBytes && outputs.length === 1 && outputs[0].name === outputName && outputs[0].type?.tensorType?.elemType === TensorProtoDataType.FLOAT) return fileBytes;
   try {
     return encodeModel({ ...model, graph: { ...model.graph, output: [{ name: outputName, type: { tensorType: { elemType: TensorProtoDataType.FLOAT } } }] } });
   } catch (error) {
@@ -39,6 +45,8 @@ export const onnxImporter: ModelImporter = {
   async open(context: ImportContext, options: ImportOptions = {}): Promise<ImportedModel> {
     const { model, graph } = await readOnnx(context);
     const reference = await inlineExternalData(model, context);
-    return buildImportedModel({ graph, identifier: context.identifier, format: 'onnx', referenceFor: (name) => withSingleOutput(reference, name, context.identifier) }, options);
+    // The file's own bytes serve only when no external data had to be inlined into them.
+    const fileBytes = reference === model ? context.bytes : undefined;
+    return buildImportedModel({ graph, identifier: context.identifier, format: 'onnx', referenceFor: (name) => withSingleOutput(reference, name, context.identifier, fileBytes) }, options);
   },
 };

@@ -44,15 +44,34 @@ export function probeFromArray(x: ArrayLike<number>, n: number, sampleShape: rea
   return { x: Float64Array.from(x), n, sampleShape: [...sampleShape], source };
 }
 
+const shapeText = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
+
+/** Whether each probe sample fills the model's input, and the sentence the Import form shows either way. */
+export interface ProbeFit {
+  readonly fits: boolean;
+  readonly message: string;
+}
+
 /**
- * Throws data/shape-mismatch unless each probe sample fills the model's input ([784] fits [1, 28, 28]: the same
- * row-major values) and data/invalid for NaN or infinite values.
+ * Whether the probe's samples fit an input of `inputShape` under the importer's rule: a sample is reshaped to the
+ * input's shape, so only the number of values must agree ([784] fits [1, 28, 28]: the same row-major values).
+ */
+export function probeFit(sampleShape: readonly number[], inputShape: readonly number[]): ProbeFit {
+  const want = sizeOf(inputShape);
+  const have = sizeOf(sampleShape);
+  const same = sampleShape.length === inputShape.length && sampleShape.every((d, i) => d === inputShape[i]);
+  if (have === want) return { fits: true, message: `probe samples are ${shapeText(sampleShape)}, the model takes ${shapeText(inputShape)}${same ? '' : ` (${want} values)`}: ok` };
+  return { fits: false, message: `probe samples have ${have} values (${shapeText(sampleShape)}), the model takes ${want} (${shapeText(inputShape)})` };
+}
+
+/**
+ * Throws data/shape-mismatch unless each probe sample fills the model's input (probeFit) and data/invalid for NaN or
+ * infinite values.
  */
 export function checkProbeFits(probe: ProbeSet, inputShape: readonly number[], model: string): void {
-  const want = sizeOf(inputShape);
+  const fit = probeFit(probe.sampleShape, inputShape);
+  if (!fit.fits) throw new CodedError('data/shape-mismatch', `${probe.source}: ${fit.message}, so they do not fit ${model}`);
   const have = sizeOf(probe.sampleShape);
-  if (want !== have)
-    throw new CodedError('data/shape-mismatch', `${probe.source}: samples of shape [${probe.sampleShape.join(', ')}] (${have} values) do not fit ${model}, whose input takes [${inputShape.join(', ')}] (${want} values)`);
   for (let i = 0; i < probe.x.length; i++)
     if (!Number.isFinite(probe.x[i])) throw new CodedError('data/invalid', `${probe.source}: sample ${Math.floor(i / have)} value ${i % have} is ${probe.x[i]}`);
 }
