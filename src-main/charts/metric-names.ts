@@ -14,6 +14,13 @@ const LABELS: Readonly<Record<string, string>> = {
   lambdaMin: 'λ_min(K_t)',
   lambdaMax: 'λ_max(K_t)',
   condition: 'λ_max / λ_min',
+  // The NTK-dynamics gaps (core/train/dynamics.ts): x_i the training points, x the test points.
+  gapAnalytic: 'max_i |f_t(x_i) − f^ntk_t(x_i)|',
+  gapAnalyticTest: 'max_x |f_t(x) − f^ntk_t(x)| (test)',
+  gapLinear: 'max_i |f_t(x_i) − f^lin_t(x_i)|',
+  gapLinearTest: 'max_x |f_t(x) − f^lin_t(x)| (test)',
+  gapKernel0: 'max_i |f_t(x_i) − f^K₀_t(x_i)|',
+  gapKernel0Test: 'max_x |f_t(x) − f^K₀_t(x)| (test)',
   // Recorded only by checkpoint-series imports (src-main/node/jobs/import-job.ts).
   outputChange: '‖f_t − f₀‖_F / ‖f₀‖_F',
   maxAbsOutputChange: 'max |f_t − f₀|',

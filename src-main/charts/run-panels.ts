@@ -1,9 +1,10 @@
 // The charts of the run view's Training tab, as data: which metrics each panel draws, its title, axis name and the
-// marks (the paper's bound lambda_0/(2n^2) and its first crossing). An import run shows its drift quantities
-// against checkpoint step instead. TrainingTab.vue and node/report draw the same list.
+// marks (the paper's bound lambda_0/(2n^2) and its first crossing), and the NTK-dynamics gaps when the run has them.
+// An import run shows its drift quantities against checkpoint step instead. TrainingTab.vue and node/report draw the
+// same list.
 import type { MarkSpec } from './line-option';
 import type { MetricLine } from './metric-option';
-import { parseSampleMetric } from '../contract/metric-names';
+import { DYNAMICS_METRICS, parseSampleMetric } from '../contract/metric-names';
 import { metricLabel } from './metric-names';
 
 export interface RunPanel {
@@ -39,6 +40,7 @@ export const DEFAULT_PANEL_YLOG: Readonly<Record<string, boolean>> = {
   u: true,
   accuracy: false,
   'output-change': false,
+  dynamics: true,
 };
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -88,6 +90,13 @@ export function runPanels(input: RunPanelInput): RunPanel[] {
               : undefined,
     },
     { id: 'drift', title: 'Relative kernel drift', hint: '‖K_t − K₀‖_F / ‖K₀‖_F', lines: scalar('relDrift'), yName: '‖K_t − K₀‖_F / ‖K₀‖_F' },
+    {
+      id: 'dynamics',
+      title: 'Dynamics',
+      hint: 'the network against kernel GD with the analytic K (f^ntk), the linearised network (f^lin) and kernel GD with K₀, max over points and outputs; the paper: bounded under MSE, growing in t under CE',
+      lines: scalar(...DYNAMICS_METRICS),
+      yName: '|f_t − f*_t|',
+    },
     { id: 'spectrum', title: 'Extreme eigenvalues of K_t', hint: 'λ_min stays away from 0 ⇒ outputs diverge (Theorem)', lines: scalar('lambdaMin', 'lambdaMax'), yName: 'eigenvalue' },
     { id: 'distance', title: 'Distance from initialisation', hint: '‖θ_t − θ₀‖₂ and ‖θ_t − θ₀‖∞: the parameters diverge under CE', lines: scalar('paramDistance', 'paramDistanceInf'), yName: '' },
     { id: 'norms', title: 'Parameter norm', hint: '‖θ_t‖₂', lines: scalar('paramNorm'), yName: '‖θ_t‖₂' },

@@ -17,12 +17,18 @@ export const KERNEL_MODES = ['full', 'trace'] as const;
 export const TRACE_NORMALIZATIONS = ['sum', 'mean'] as const;
 export const NTK_IMPLEMENTATIONS = ['structured', 'generic'] as const;
 export const ANALYTIC_FORMS = ['derived', 'printed', 'none'] as const;
+/**
+ * What a run may evolve beside the network (core/train/dynamics.ts): kernel GD with the analytic kernel, the
+ * linearised network f_0 + J_0 (theta_t - theta_0), and kernel GD with the frozen empirical K_0.
+ */
+export const DYNAMICS_PARTS = ['analytic', 'linearised', 'kernel0'] as const;
 
 export type Backend = (typeof BACKENDS)[number];
 export type Arch = (typeof ARCHS)[number];
 export type LossKind = (typeof LOSS_KINDS)[number];
 export type MseTargets = (typeof MSE_TARGETS)[number];
 export type KernelMode = (typeof KERNEL_MODES)[number];
+export type DynamicsPart = (typeof DYNAMICS_PARTS)[number];
 
 /** Inclusive bounds the schema enforces (and the form checks while typing). */
 export const LIMITS = {
@@ -58,6 +64,8 @@ export const DEFAULTS = {
   mnist: { n: 1000, labels: 'parity', balanced: true },
   ntk: { kernel: 'full', traceNormalization: 'sum', implementation: 'structured', analytic: 'derived', circleSweep: 0 },
   logging: { metrics: { logSpaced: 200 }, kernels: { logSpaced: 30 }, saveKernels: true, fullSpectrumMax: 512 },
+  /** Each part of the optional `dynamics` block; an absent block is all false. */
+  dynamics: { analytic: false, linearised: false, kernel0: false },
   /** Without logging.trackSamples, the first this many training samples are tracked. */
   trackedSamples: 16,
 } as const;
@@ -154,4 +162,38 @@ export function paramCountFor(model: ModelShape, inputDim: number, outputs: numb
     previous = w;
   }
   return count + previous * outputs;
+}
+
+/** The parts of a run config the dynamics rules read. */
+export interface DynamicsConfigShape {
+  readonly dynamics?: { readonly [P in DynamicsPart]?: boolean };
+  readonly optimizer: { readonly kind?: (typeof OPTIMIZERS)[number] };
+  readonly model: { readonly parameterization?: (typeof PARAMETERIZATIONS)[number] };
+  readonly ntk?: { readonly analytic?: (typeof ANALYTIC_FORMS)[number] };
+}
+
+/** The dynamics parts a config enables, in DYNAMICS_PARTS order (none without a `dynamics` block). */
+export function dynamicsPartsOf(config: Pick<DynamicsConfigShape, 'dynamics'>): DynamicsPart[] {
+  return DYNAMICS_PARTS.filter((part) => config.dynamics?.[part] ?? DEFAULTS.dynamics[part]);
+}
+
+/**
+ * Why the config's dynamics block cannot run, as a path and a message per problem (none when it can). Kernel GD is
+ * the continuous-time limit of full-batch GD only, so SGD and Adam are refused; the analytic part needs the analytic
+ * kernel, which exists for the NTK parameterisation with ntk.analytic 'derived' or 'printed'.
+ */
+export function dynamicsProblems(config: DynamicsConfigShape): { path: string[]; message: string }[] {
+  const parts = dynamicsPartsOf(config);
+  const problems: { path: string[]; message: string }[] = [];
+  if (parts.length === 0) return problems;
+  const optimizer = config.optimizer.kind ?? DEFAULTS.optimizer.kind;
+  if (optimizer !== 'gd')
+    problems.push({ path: ['dynamics'], message: `the dynamics comparison follows full-batch gradient descent; optimizer ${optimizer} has no kernel-GD counterpart: use optimizer.kind "gd"` });
+  if (parts.includes('analytic')) {
+    if ((config.ntk?.analytic ?? DEFAULTS.ntk.analytic) === 'none')
+      problems.push({ path: ['dynamics', 'analytic'], message: 'dynamics.analytic needs the analytic kernel, but ntk.analytic is "none": set it to "derived" or "printed"' });
+    else if ((config.model.parameterization ?? DEFAULTS.model.parameterization) !== 'ntk')
+      problems.push({ path: ['dynamics', 'analytic'], message: 'dynamics.analytic needs the analytic kernel, which exists for the NTK parameterisation only' });
+  }
+  return problems;
 }

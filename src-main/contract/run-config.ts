@@ -9,6 +9,7 @@ import {
   BACKENDS,
   CIRCLE_LABELINGS,
   DEFAULTS,
+  dynamicsProblems,
   KERNEL_MODES,
   LIMITS,
   LOSS_KINDS,
@@ -27,9 +28,9 @@ const nonNegInt = z.number().int().nonnegative();
 /** Steps at which something is recorded: the union of every rule given; step 0 and the last step are always in. */
 export const scheduleSchema = z
   .strictObject({
-    every: posInt.optional().describe('record every N steps'),
-    logSpaced: posInt.max(LIMITS.logSpaced).optional().describe('about this many log-spaced steps between 1 and the last step'),
-    steps: z.array(nonNegInt).max(LIMITS.scheduleSteps).optional().describe('explicit list of steps'),
+      every: posInt.optional().describe('record every N steps'),
+      logSpaced: posInt.max(LIMITS.logSpaced).optional().describe('about this many log-spaced steps between 1 and the last step'),
+      steps: z.array(nonNegInt).max(LIMITS.scheduleSteps).optional().describe('explicit list of steps'),
   })
   .refine((s) => s.every !== undefined || s.logSpaced !== undefined || s.steps !== undefined, {
     message: 'give at least one of every, logSpaced or steps',
@@ -38,13 +39,13 @@ export type Schedule = z.infer<typeof scheduleSchema>;
 
 export const modelSchema = z
   .strictObject({
-    arch: z.enum(ARCHS),
-    depth: posInt.max(LIMITS.depth).describe('L: hidden layers (FCN) or residual blocks (ResNet)'),
-    width: posInt.max(LIMITS.width).optional().describe('m: one width for every hidden layer'),
-    widths: z.array(posInt.max(LIMITS.width)).min(1).max(LIMITS.depth).optional().describe('FCN only: a width per hidden layer'),
-    bias: z.boolean().default(DEFAULTS.model.bias).describe('FCN hidden biases, N(0,1) and trained; the paper figures are bias-free'),
-    alpha: z.number().positive().max(LIMITS.alpha).optional().describe('ResNet branch scale; default 1/L'),
-    parameterization: z.enum(PARAMETERIZATIONS).default(DEFAULTS.model.parameterization),
+      arch: z.enum(ARCHS),
+      depth: posInt.max(LIMITS.depth).describe('L: hidden layers (FCN) or residual blocks (ResNet)'),
+      width: posInt.max(LIMITS.width).optional().describe('m: one width for every hidden layer'),
+      widths: z.array(posInt.max(LIMITS.width)).min(1).max(LIMITS.depth).optional().describe('FCN only: a width per hidden layer'),
+      bias: z.boolean().default(DEFAULTS.model.bias).describe('FCN hidden biases, N(0,1) and trained; the paper figures are bias-free'),
+      alpha: z.number().positive().max(LIMITS.alpha).optional().describe('ResNet branch scale; default 1/L'),
+      parameterization: z.enum(PARAMETERIZATIONS).default(DEFAULTS.model.parameterization),
   })
   .superRefine((m, ctx) => {
     if (m.width === undefined && m.widths === undefined) ctx.addIssue({ code: 'custom', message: 'give width or widths' });
@@ -132,22 +133,35 @@ export const loggingSchema = z.strictObject({
 });
 export type LoggingConfig = z.infer<typeof loggingSchema>;
 
-export const runConfigSchema = z.strictObject({
-  name: z.string().max(LIMITS.nameLength).optional(),
-  seed: nonNegInt.max(LIMITS.seed).default(DEFAULTS.seed),
-  backend: z.enum(BACKENDS).default(DEFAULTS.backend),
-  steps: nonNegInt.max(LIMITS.steps),
-  model: modelSchema,
-  loss: lossSchema,
-  optimizer: optimizerSchema,
-  data: dataSchema,
-  ntk: ntkSchema.default(() => ({ ...DEFAULTS.ntk })),
-  logging: loggingSchema.default(() => ({
-    metrics: { ...DEFAULTS.logging.metrics },
-    kernels: { ...DEFAULTS.logging.kernels },
-    saveKernels: DEFAULTS.logging.saveKernels,
-    fullSpectrumMax: DEFAULTS.logging.fullSpectrumMax,
-  })),
+export const dynamicsSchema = z.strictObject({
+  analytic: z.boolean().default(DEFAULTS.dynamics.analytic).describe('kernel GD with the analytic (infinite-width) NTK, f^ntk_t'),
+  linearised: z.boolean().default(DEFAULTS.dynamics.linearised).describe('the linearised network f_0 + J_0 (theta_t - theta_0), f^lin_t'),
+  kernel0: z.boolean().default(DEFAULTS.dynamics.kernel0).describe('kernel GD with the frozen empirical K_0'),
 });
+export type DynamicsConfig = z.infer<typeof dynamicsSchema>;
+
+export const runConfigSchema = z
+  .strictObject({
+    name: z.string().max(LIMITS.nameLength).optional(),
+    seed: nonNegInt.max(LIMITS.seed).default(DEFAULTS.seed),
+    backend: z.enum(BACKENDS).default(DEFAULTS.backend),
+    steps: nonNegInt.max(LIMITS.steps),
+    model: modelSchema,
+    loss: lossSchema,
+    optimizer: optimizerSchema,
+    data: dataSchema,
+    ntk: ntkSchema.default(() => ({ ...DEFAULTS.ntk })),
+    logging: loggingSchema.default(() => ({
+      metrics: { ...DEFAULTS.logging.metrics },
+      kernels: { ...DEFAULTS.logging.kernels },
+      saveKernels: DEFAULTS.logging.saveKernels,
+      fullSpectrumMax: DEFAULTS.logging.fullSpectrumMax,
+    })),
+    // Optional without a default, so configs without it (every earlier one) parse, hash and store unchanged.
+    dynamics: dynamicsSchema.optional().describe('evolve kernel-GD and linearised predictions beside the network; gaps recorded as metrics'),
+  })
+  .superRefine((config, ctx) => {
+    for (const problem of dynamicsProblems(config)) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+  });
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 export type RunConfig = z.infer<typeof runConfigSchema>;

@@ -1,6 +1,7 @@
 // Training losses on outputs f [n, k] and integer labels: binary cross-entropy on one logit (the paper's l(z) =
 // ln(1 + e^-z), z = (2y-1) f), softmax cross-entropy on k logits, and MSE with 0/1, +/-1 or one-hot targets.
-// Reduction 'mean' follows PyTorch: BCE and CE divide by n, MSE by n*k. Also float64 versions for metrics.
+// Reduction 'mean' follows PyTorch: BCE and CE divide by n, MSE by n*k. Also float64 versions for metrics and the
+// float64 gradient dL/df that kernel gradient descent (train/kernel-flow.ts) follows.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossConfig } from '../contract/run-config';
 import { CodedError } from '../contract/result';
@@ -65,6 +66,41 @@ export function lossValue(loss: LossConfig, outputs: ArrayLike<number>, y: Int32
     return loss.reduction === 'mean' ? total / (n * k) : total;
   }
   return loss.reduction === 'mean' ? total / n : total;
+}
+
+/**
+ * dL/df [n * k] of the same loss (reduction included: mean divides by n, or n k for MSE) at outputs [n * k]
+ * sample-major, in float64. Cost O(n k).
+ */
+export function lossGradient(loss: LossConfig, outputs: ArrayLike<number>, y: Int32Array, k: number): Float64Array {
+  const n = y.length;
+  const g = new Float64Array(n * k);
+  const t = loss.kind === 'mse' ? mseTargets(loss, y, k) : undefined;
+  for (let i = 0; i < n; i++) {
+    if (loss.kind === 'bce') {
+      // d/df ln(1 + e^{-s f}) = -s sigmoid(-s f), written so that neither exp overflows.
+      const s = 2 * y[i] - 1;
+      g[i] = -s * sigmoid(-s * outputs[i]);
+    } else if (loss.kind === 'softmax-ce') {
+      let max = -Infinity;
+      for (let a = 0; a < k; a++) max = Math.max(max, outputs[i * k + a]);
+      let sum = 0;
+      for (let a = 0; a < k; a++) sum += Math.exp(outputs[i * k + a] - max);
+      for (let a = 0; a < k; a++) g[i * k + a] = Math.exp(outputs[i * k + a] - max) / sum - (a === y[i] ? 1 : 0);
+    } else {
+      for (let a = 0; a < k; a++) g[i * k + a] = 2 * (outputs[i * k + a] - (t as Float32Array)[i * k + a]);
+    }
+  }
+  if (loss.reduction === 'mean') {
+    const count = loss.kind === 'mse' ? n * k : n;
+    for (let j = 0; j < g.length; j++) g[j] /= count;
+  }
+  return g;
+}
+
+/** 1 / (1 + e^-x) without overflow. */
+export function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
 
 /** ln(1 + e^x) without overflow. */

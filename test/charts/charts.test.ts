@@ -186,5 +186,21 @@ describe('metric names', () => {
     const softmax = expectedMetricNames({ loss: { kind: 'softmax-ce' }, data: { kind: 'blobs', n: 60, dim: 2, classes: 3 } });
     expect(softmax).toContain('outputs/15/2');
     expect(softmax).not.toContain('u/0');
+    expect(names.filter((n) => n.startsWith('gap'))).toEqual([]);
+    const dynamics = { analytic: true, linearised: false, kernel0: true };
+    expect(expectedMetricNames({ loss: { kind: 'bce' }, data: { kind: 'circle', n: 6 }, dynamics }).filter((n) => n.startsWith('gap'))).toEqual(['gapAnalytic', 'gapKernel0']);
+    expect(expectedMetricNames({ loss: { kind: 'bce' }, data: { kind: 'circle', n: 6 }, ntk: { circleSweep: 21 }, dynamics }).filter((n) => n.startsWith('gap'))).toEqual([
+      'gapAnalytic',
+      'gapAnalyticTest',
+      'gapKernel0',
+      'gapKernel0Test',
+    ]);
+  });
+
+  it('labels the dynamics gaps in the paper notation and sorts them with the scalars', () => {
+    expect(metricLabel('gapAnalytic')).toBe('max_i |f_t(x_i) − f^ntk_t(x_i)|');
+    expect(metricLabel('gapLinearTest')).toBe('max_x |f_t(x) − f^lin_t(x)| (test)');
+    expect(metricLabel('gapKernel0')).toBe('max_i |f_t(x_i) − f^K₀_t(x_i)|');
+    expect(sortMetricNames(['outputs/0/0', 'gapLinear', 'loss', 'gapAnalytic'])).toEqual(['loss', 'gapAnalytic', 'gapLinear', 'outputs/0/0']);
   });
 });

@@ -117,4 +117,38 @@ describe('ntk-workbench CLI', () => {
       store.close();
     }
   });
+
+  it('train with a dynamics block writes the gaps into the run folder and the store, and refuses what kernel GD cannot follow', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ntk-cli-'));
+    // examples/dynamics-small.json made tiny: the same blocks, 20 steps at m = 16.
+    const example = JSON.parse(await readFile(join(__dirname, '..', '..', 'examples', 'dynamics-small.json'), 'utf8'));
+    const tiny = { ...example, steps: 20, model: { ...example.model, width: 16 }, ntk: { ...example.ntk, circleSweep: 9 }, logging: { ...example.logging, metrics: { every: 10 }, kernels: { steps: [0] } } };
+    const config = join(dir, 'run.json');
+    await writeFile(config, JSON.stringify(tiny));
+    const { code, stdout } = await cli(['train', '--config', config, '--out', join(dir, 'out'), '--quiet']);
+    expect(code).toBe(0);
+    const records = (await readFile(join(dir, 'out', 'metrics.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, number>);
+    const gaps = ['gapAnalytic', 'gapAnalyticTest', 'gapLinear', 'gapLinearTest', 'gapKernel0', 'gapKernel0Test'];
+    expect(records.map((r) => r.step)).toEqual([0, 10, 20]);
+    for (const name of gaps) {
+      expect(records[0][name]).toBe(0);
+      expect(records[2][name]).toBeGreaterThan(0);
+    }
+    const runId = Number(/recorded as run (\d+) in project "CLI runs"/.exec(stdout)?.[1]);
+    const store = openStore(storePathIn(workspace));
+    try {
+      const series = store.metrics.read(runId, { names: gaps });
+      for (const name of gaps) expect(Array.from(series[name].steps)).toEqual([0, 10, 20]);
+    } finally {
+      store.close();
+    }
+
+    await writeFile(config, JSON.stringify({ ...tiny, ntk: { ...tiny.ntk, analytic: 'none' } }));
+    const refused = await cli(['train', '--config', config, '--out', join(dir, 'refused')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/dynamics\.analytic: dynamics\.analytic needs the analytic kernel, but ntk\.analytic is "none"/);
+  });
 });

@@ -110,6 +110,8 @@ describe('expectedMetricNames', () => {
     ['bce on the circle, two tracked samples', { ...base, loss: { kind: 'bce' }, data: { kind: 'circle', n: 6 }, logging: { ...base.logging, trackSamples: [0, 1] } }],
     ['softmax-ce on three blobs, default tracking', { ...base, loss: { kind: 'softmax-ce' }, data: { kind: 'blobs', n: 20, dim: 2, classes: 3 } }],
     ['one-hot mse on a small sphere', { ...base, loss: { kind: 'mse', targets: 'one-hot' }, data: { kind: 'sphere', n: 5, dim: 3 } }],
+    ['bce with every dynamics part and test points (the circle sweep)', { ...base, loss: { kind: 'bce' }, data: { kind: 'circle', n: 6 }, ntk: { circleSweep: 5 }, dynamics: { analytic: true, linearised: true, kernel0: true } }],
+    ['softmax-ce with the linearised network and K_0, training points only', { ...base, loss: { kind: 'softmax-ce' }, data: { kind: 'blobs', n: 9, dim: 2, classes: 3 }, ntk: { kernel: 'trace' }, dynamics: { linearised: true, kernel0: true } }],
   ])('%s: the names a run records', async (_name, input) => {
     const expected = expectedMetricNames(parseRunConfig(input));
     // maxAbsDiffAnalytic is recorded only when the analytic kernel applies; every other name must match exactly.

@@ -39,3 +39,29 @@ describe('run config schema', () => {
     expect(issues({ ...minimal, data: { kind: 'torus' } })[0]).toMatch(/^data\.kind:/);
   });
 });
+
+describe('the dynamics block', () => {
+  it('is absent unless given, fills each part with false, and round-trips through JSON', () => {
+    expect('dynamics' in runConfigSchema.parse(minimal)).toBe(false);
+    const config = runConfigSchema.parse({ ...minimal, dynamics: { linearised: true } });
+    expect(config.dynamics).toEqual({ analytic: false, linearised: true, kernel0: false });
+    const full = runConfigSchema.parse({ ...minimal, ntk: { circleSweep: 21 }, dynamics: { analytic: true, linearised: true, kernel0: true } });
+    expect(runConfigSchema.parse(JSON.parse(JSON.stringify(full)))).toEqual(full);
+    expect(runConfigSchema.parse({ ...minimal, dynamics: {} }).dynamics).toEqual({ analytic: false, linearised: false, kernel0: false });
+  });
+
+  it('rejects unknown parts and refuses what kernel GD cannot follow, naming the field', () => {
+    expect(issues({ ...minimal, dynamics: { nngp: true } })[0]).toMatch(/^dynamics: .*nngp/);
+    expect(issues({ ...minimal, optimizer: { kind: 'adam', lr: 0.01 }, dynamics: { kernel0: true } })).toEqual([
+      'dynamics: the dynamics comparison follows full-batch gradient descent; optimizer adam has no kernel-GD counterpart: use optimizer.kind "gd"',
+    ]);
+    expect(issues({ ...minimal, optimizer: { kind: 'sgd', lr: 0.01 }, dynamics: { linearised: true } })[0]).toMatch(/^dynamics: .*optimizer sgd/);
+    expect(issues({ ...minimal, ntk: { analytic: 'none' }, dynamics: { analytic: true } })).toEqual([
+      'dynamics.analytic: dynamics.analytic needs the analytic kernel, but ntk.analytic is "none": set it to "derived" or "printed"',
+    ]);
+    expect(issues({ ...minimal, model: { arch: 'fcn', depth: 2, width: 8, parameterization: 'standard' }, dynamics: { analytic: true } })[0]).toMatch(/^dynamics\.analytic: .*NTK parameterisation/);
+    // Parts left off ask nothing: SGD and no analytic kernel are fine without a dynamics part.
+    expect(issues({ ...minimal, optimizer: { kind: 'sgd', lr: 0.01 }, ntk: { analytic: 'none' }, dynamics: { analytic: false } })).toEqual([]);
+    expect(issues({ ...minimal, ntk: { analytic: 'none' }, dynamics: { linearised: true, kernel0: true } })).toEqual([]);
+  });
+});

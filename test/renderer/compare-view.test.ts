@@ -1,6 +1,7 @@
 // The Compare view on a merged sweep: runs carrying axis:<path>=<value> tags open grouped by the sweep's axes other
 // than the seed (seeds pooled into a band), and the axes together are the first grouping offered. As a dashboard:
-// further metric panels, each run's own bound, the step readout; the summary table with config columns.
+// further metric panels, each run's own bound, the step readout; the summary table with config columns. Runs with a
+// dynamics block offer its gaps like any other metric.
 import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src-main/contract/records';
@@ -93,6 +94,20 @@ describe('CompareView as a dashboard', () => {
     await table.findAll('thead button.sort').find((b) => b.text() === 'final loss')!.trigger('click');
     expect(ids()).toEqual(['2', '1']);
     expect(table.find('tbody tr').findAll('td')[0].text()).toBe('128');
+    view.unmount();
+  });
+});
+
+describe('CompareView metric picker', () => {
+  it('offers the dynamics gaps of runs that recorded them, labelled in the paper notation', async () => {
+    const base = runRecord(3);
+    const withDynamics = runRecord(3, { config: { ...base.config, ntk: { circleSweep: 21 }, dynamics: { analytic: true, linearised: false, kernel0: false } } });
+    const view = await open([runRecord(2), withDynamics]);
+    const options = view.findAll('[data-testid="compare-y"] option').map((o) => [o.attributes('value'), o.text()]);
+    expect(options.filter(([value]) => value?.startsWith('gap'))).toEqual([
+      ['gapAnalytic', 'max_i |f_t(x_i) − f^ntk_t(x_i)|'],
+      ['gapAnalyticTest', 'max_x |f_t(x) − f^ntk_t(x)| (test)'],
+    ]);
     view.unmount();
   });
 });

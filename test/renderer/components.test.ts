@@ -1,12 +1,13 @@
 // Components and views in happy-dom against a scripted backend (charts stubbed in setup-dom.ts): the runs
 // table's sorting, filtering, selection and keys; the New-run form's presets, inline checks, memory estimate, the
 // server's config/invalid lines on their fields, and start; project creation and deletion; the run view's panels and
-// cancel; the kernels tab's on-demand circle sweep; the kernel heatmaps' step slider; the status line.
+// cancel, and its Dynamics panel; the kernels tab's on-demand circle sweep; the kernel heatmaps' step slider; the status line.
 import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import { nextTick } from 'vue';
 import CircleSweepChart from '../../src-renderer/src/charts/CircleSweepChart.vue';
 import KernelHeatmaps from '../../src-renderer/src/charts/KernelHeatmaps.vue';
+import MetricChart from '../../src-renderer/src/charts/MetricChart.vue';
 import KernelsTab from '../../src-renderer/src/components/run/KernelsTab.vue';
 import RunsTable from '../../src-renderer/src/components/RunsTable.vue';
 import OptionalNumberInput from '../../src-renderer/src/components/OptionalNumberInput.vue';
@@ -223,6 +224,33 @@ describe('RunView', () => {
     expect(view.find('[data-testid="run-status"]').text()).toBe('cancelled');
     view.unmount();
     expect(backend.listenerCount('runs:metrics')).toBe(0);
+  });
+});
+
+describe('RunView Dynamics panel', () => {
+  it('plots the recorded dynamics gaps against log10 t, on a log y axis, labelled in the paper notation', async () => {
+    const config = { steps: 100, model: { arch: 'fcn', depth: 3, width: 256 }, loss: { kind: 'bce' }, optimizer: { kind: 'gd', lr: 0.1 }, data: { kind: 'circle', n: 6 }, dynamics: { analytic: true, linearised: true, kernel0: false } };
+    const s = { steps: [0, 10, 100], wallTimes: [0, 0, 0], values: [0, 0.02, 0.2] };
+    const backend = fakeBackend({
+      'projects:list': () => [],
+      'runs:subscribe': () => ({ run: runRecord(12, { status: 'done', config }), series: { loss: s, gapAnalytic: s, gapAnalyticTest: s, gapLinear: s }, lastStep: 100, progress: null }),
+      'runs:kernels': () => [],
+    });
+    installBackend(backend);
+    const view = mount(RunView, { props: { runId: 12 }, attachTo: document.body });
+    await flushPromises();
+    expect(view.findAll('[data-panel]').map((p) => p.attributes('data-panel'))).toEqual(['loss', 'dynamics']);
+    const panel = view.find('[data-panel="dynamics"]');
+    expect(panel.text()).toContain('Dynamics');
+    const chart = panel.findComponent(MetricChart);
+    expect(chart.props('xMode')).toBe('log10');
+    expect(chart.props('yLog')).toBe(true);
+    expect(chart.props('lines')).toEqual([
+      { metric: 'gapAnalytic', label: 'max_i |f_t(x_i) − f^ntk_t(x_i)|' },
+      { metric: 'gapAnalyticTest', label: 'max_x |f_t(x) − f^ntk_t(x)| (test)' },
+      { metric: 'gapLinear', label: 'max_i |f_t(x_i) − f^lin_t(x_i)|' },
+    ]);
+    view.unmount();
   });
 });
 

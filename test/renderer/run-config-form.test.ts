@@ -86,6 +86,31 @@ describe('checkDraft', () => {
   });
 });
 
+describe('the dynamics parts', () => {
+  it('reach the config only when one is on, and come back from it', () => {
+    const draft = defaultDraft();
+    expect('dynamics' in configFromDraft(draft)).toBe(false);
+    draft.dynamics.linearised = true;
+    const config = configFromDraft(draft);
+    expect(config.dynamics).toEqual({ analytic: false, linearised: true, kernel0: false });
+    expect(draftFromConfig(config).dynamics).toEqual({ analytic: false, linearised: true, kernel0: false });
+    expect(runConfigSchema.parse(config).dynamics).toEqual(config.dynamics);
+  });
+
+  it('are checked by the same rule as the schema, on the field the server names', () => {
+    const draft = defaultDraft();
+    draft.dynamics.analytic = true;
+    draft.ntk.analytic = 'none';
+    draft.optimizer.kind = 'adam';
+    const errors = checkDraft(draft);
+    const server = runConfigSchema.safeParse(configFromDraft(draft));
+    expect(server.success).toBe(false);
+    const serverLines = server.success ? [] : server.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(serverLines).toEqual([`dynamics: ${errors.dynamics}`, `dynamics.analytic: ${errors['dynamics.analytic']}`]);
+    expect(errors.dynamics).toMatch(/optimizer adam/);
+  });
+});
+
 describe('server issues', () => {
   it('parses the config/invalid message onto form fields', () => {
     let message = '';

@@ -6,7 +6,7 @@ import { CodedError } from '../../contract/result';
 import { JACOBIAN_BLOCK_BYTES } from '../../contract/run-memory';
 import { macrotaskYielder } from '../macrotask';
 import { withConstantTransposes } from '../models/constant-transposes';
-import type { DifferentiableModel } from '../models/differentiable-model';
+import { type DifferentiableModel, paramTensors } from '../models/differentiable-model';
 import type { ParamSet } from '../models/params';
 import { type MatmulEngine, matrix, type MatrixF32 } from '../linalg/gram-engine';
 import { classRows, type KernelMode } from './kernel-types';
@@ -16,14 +16,6 @@ export interface GenericNtkOptions {
   readonly blockBytes?: number;
   /** Checked before every Jacobian row: a long kernel stops within one backward pass (CodedError train/cancelled). */
   readonly signal?: AbortSignal;
-}
-
-function paramTensors(model: DifferentiableModel, params: ParamSet): tf.Tensor[] {
-  return model.params.map((spec) => {
-    const p = params.find((q) => q.name === spec.name);
-    if (!p) throw new Error(`missing parameter ${spec.name}`);
-    return tf.tensor(p.values, [...spec.shape], 'float32');
-  });
 }
 
 /** Jacobian rows for samples [from, to) of x (n x sampleSize, float64): [(to-from) k, P] float32, sample-major. */

@@ -29,6 +29,17 @@ export function classTrace(full: Float64Array, n1: number, n2: number, k: number
   return out;
 }
 
+/**
+ * A per-sample kernel [n1, n2] as a full one [n1 k, n2 k] sample-major: K (x) I_k, how an analytic (infinite-width)
+ * kernel of k independent outputs is laid out. Cost O(n1 n2 k^2) memory.
+ */
+export function kronIdentity(kernel: Float64Array, n1: number, n2: number, k: number): Float64Array {
+  const cols = n2 * k;
+  const out = new Float64Array(n1 * k * cols);
+  for (let i = 0; i < n1; i++) for (let j = 0; j < n2; j++) for (let c = 0; c < k; c++) out[(i * k + c) * cols + j * k + c] = kernel[i * n2 + j];
+  return out;
+}
+
 /** The rows of class c: [n, cols] from a sample-major matrix [n k, cols] (row i*k + c). */
 export function classRows(rows: MatrixF32, k: number, c: number): MatrixF32 {
   const n = rows.rows / k;

@@ -31,6 +31,8 @@ export interface RunPlan {
   readonly rows: number;
   /** K_t on the training set, laid out as `mode`. */
   readonly kernelFn: NtkFn;
+  /** The analytic kernel K(x1, x2) [n1, n2] (K(x1, x1) without x2), when it applies to the run. */
+  readonly analyticKernelFn?: AnalyticKernelFn;
   /** Analytic kernel [n, n] on the training set, and laid out like the empirical one. */
   readonly analyticTrain?: Float64Array;
   readonly analyticLaid?: Float64Array;
@@ -44,6 +46,9 @@ export interface RunPlan {
   readonly recorded: readonly number[];
 }
 
+/** x1 [n1, d] and optional x2 [n2, d], float64 row-major, to the analytic kernel [n1, n2]. */
+export type AnalyticKernelFn = (x1: Float64Array, n1: number, x2?: Float64Array, n2?: number) => Float64Array;
+
 /** Which training samples have their outputs and diagonals logged. */
 function trackedSamples(config: RunConfig, n: number): number[] {
   const requested = config.logging.trackSamples ?? Array.from({ length: Math.min(n, DEFAULTS.trackedSamples) }, (_, i) => i);
@@ -52,7 +57,7 @@ function trackedSamples(config: RunConfig, n: number): number[] {
 }
 
 /** The analytic kernel applies to the NTK parameterisation only; its spec mirrors the architecture. */
-function analyticFor(config: RunConfig, a: Architecture): ((x1: Float64Array, n1: number, x2?: Float64Array, n2?: number) => Float64Array) | undefined {
+function analyticFor(config: RunConfig, a: Architecture): AnalyticKernelFn | undefined {
   if (config.ntk.analytic === 'none' || a.parameterization !== 'ntk') return undefined;
   const spec =
     a.arch === 'fcn'
@@ -93,7 +98,7 @@ export function planRun(config: RunConfig, data: Dataset, matmul: MatmulEngine):
   const metricSteps = new Set(scheduleSteps(config.logging.metrics, config.steps));
   const kernelSteps = new Set(scheduleSteps(config.logging.kernels, config.steps));
   const recorded = [...new Set([...metricSteps, ...kernelSteps])].sort((x, y) => x - y);
-  return { config, data, k, architecture, initialParams, tracked, mode, rows, kernelFn, analyticTrain, analyticLaid, lambda0, bound, sweep, metricSteps, kernelSteps, recorded };
+  return { config, data, k, architecture, initialParams, tracked, mode, rows, kernelFn, analyticKernelFn: analytic, analyticTrain, analyticLaid, lambda0, bound, sweep, metricSteps, kernelSteps, recorded };
 }
 
 /** What the run tells its host before the first step. */

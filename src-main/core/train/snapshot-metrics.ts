@@ -2,11 +2,11 @@
 // u_i, loss, accuracy, parameter distance) and per kernel snapshot (drift from K_0, distance to the analytic
 // kernel against the bound lambda_0 / (2 n^2), spectrum, diagonals).
 import type { LossConfig } from '../../contract/run-config';
-import { predictions } from '../losses';
+import { predictions, sigmoid } from '../losses';
 import { paramDistance, paramNorm, type ParamSet } from '../models/params';
 import { frobenius, maxAbsDiff } from '../linalg/norms';
 import { gramSpectrum } from '../linalg/spectrum';
-import type { KernelMode, TraceNormalization } from '../ntk/kernel-types';
+import { type KernelMode, kronIdentity, type TraceNormalization } from '../ntk/kernel-types';
 
 export interface StepMetrics {
   readonly step: number;
@@ -34,10 +34,6 @@ export interface KernelMetrics {
   /** K_t(x_i, x_i) of the tracked samples (full kernel: summed over the k outputs' diagonal entries). */
   readonly diagonal: number[];
   readonly spectrumMethod: 'full' | 'lanczos';
-}
-
-function sigmoid(z: number): number {
-  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }
 
 export function stepMetrics(step: number, loss: number, outputs: Float32Array, y: Int32Array, k: number, lossConfig: LossConfig, tracked: readonly number[], params: ParamSet, params0: ParamSet): StepMetrics {
@@ -93,8 +89,5 @@ export function layoutAnalytic(analytic: Float64Array, n: number, k: number, mod
     const factor = traceNormalization === 'sum' ? k : 1;
     return analytic.map((v) => v * factor);
   }
-  const rows = n * k;
-  const out = new Float64Array(rows * rows);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let c = 0; c < k; c++) out[(i * k + c) * rows + j * k + c] = analytic[i * n + j];
-  return out;
+  return kronIdentity(analytic, n, n, k);
 }

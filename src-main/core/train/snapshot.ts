@@ -1,10 +1,12 @@
 // One recorded step of a run: read the parameters and evaluate, refuse non-finite loss, outputs or parameters, take
 // the kernel snapshot when scheduled (refusing a non-finite kernel before its spectrum), and hand complete records to
 // the callbacks. A step that fails a check records nothing and names what overflowed, so a diverged run keeps every
-// metric it committed. Also keeps what the summary needs across snapshots (K_0, sup |K_t - K|, first crossing).
+// metric it committed. Also keeps what the summary needs across snapshots (K_0, sup |K_t - K|, first crossing), and
+// adds the NTK-dynamics gaps (dynamics.ts) when the run has them.
 import { CodedError } from '../../contract/result';
 import { firstNonFinite } from '../linalg/norms';
 import type { ParamSet } from '../models/params';
+import type { Dynamics } from './dynamics';
 import type { RunPlan } from './run-plan';
 import { type KernelMetrics, kernelMetrics, stepMetrics } from './snapshot-metrics';
 import type { StepEngine } from './step-engine';
@@ -28,14 +30,14 @@ function nonFiniteParam(params: ParamSet): string | undefined {
 }
 
 /** `started` is the run's performance.now() origin for wall times. */
-export function createSnapshots(plan: RunPlan, engine: StepEngine, callbacks: TrainCallbacks, started: number): Snapshots {
+export function createSnapshots(plan: RunPlan, engine: StepEngine, callbacks: TrainCallbacks, started: number, dynamics?: Dynamics): Snapshots {
   const { config, data, k, mode, rows, tracked } = plan;
   let kernel0: Float64Array | undefined;
   let lastChecked: number | undefined;
   const state: { -readonly [K in keyof SnapshotSummary]: SnapshotSummary[K] } = { finalLoss: NaN, finalAccuracy: NaN };
 
   /** The reason text: which quantity overflowed, the step, the first bad entry, and the last step checked finite. */
-  const diverged = (what: 'outputs' | 'parameters' | 'kernel' | 'sweep kernel', step: number, detail: string) =>
+  const diverged = (what: 'outputs' | 'parameters' | 'kernel' | 'sweep kernel' | 'dynamics', step: number, detail: string) =>
     `${what} non-finite at step ${step}: ${detail}${lastChecked !== undefined && lastChecked < step ? ` (all finite at the previous check, step ${lastChecked})` : ''}`;
 
   async function kernelPart(step: number, params: ParamSet): Promise<Partial<KernelMetrics> | string> {
@@ -74,13 +76,16 @@ export function createSnapshots(plan: RunPlan, engine: StepEngine, callbacks: Tr
       const badParam = nonFiniteParam(params);
       if (badParam) return diverged('parameters', step, badParam);
       const base = stepMetrics(step, evaluation.loss, evaluation.outputs, data.y, k, config.loss, tracked, params, plan.initialParams);
+      const gaps = dynamics ? await dynamics.measure(step, params, evaluation.outputs) : {};
+      const badGap = Object.entries(gaps).find(([, value]) => !Number.isFinite(value));
+      if (badGap) return diverged('dynamics', step, `${badGap[0]} = ${badGap[1]}`);
       const isKernel = plan.kernelSteps.has(step);
       const kernel = isKernel ? await kernelPart(step, params) : {};
       if (typeof kernel === 'string') return kernel;
       lastChecked = step;
       state.finalLoss = base.loss;
       state.finalAccuracy = base.accuracy;
-      await callbacks.onMetrics?.({ ...base, ...kernel, kernelStep: isKernel, wallTime: (performance.now() - started) / 1000 });
+      await callbacks.onMetrics?.({ ...base, ...gaps, ...kernel, kernelStep: isKernel, wallTime: (performance.now() - started) / 1000 });
       return undefined;
     },
     summary: () => ({ ...state }),

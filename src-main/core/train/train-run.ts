@@ -1,8 +1,10 @@
 // One training run from a validated config: plan it (run-plan.ts), then alternate recorded steps (snapshot.ts:
 // metrics, kernel snapshots, non-finite checks) with optimiser steps (step-loop.ts) until the last step, a cancel, or
-// divergence (a non-finite loss, output, parameter or kernel), and summarise. Engines and sinks come from the host.
+// divergence (a non-finite loss, output, parameter, kernel or dynamics gap), and summarise. Engines and sinks come
+// from the host. The NTK-dynamics comparison (dynamics.ts) starts from the network's outputs before the first step.
 import type { RunConfig } from '../../contract/run-config';
 import type { Dataset } from '../data/dataset';
+import { type Dynamics, startDynamics } from './dynamics';
 import { planRun, startInfo } from './run-plan';
 import { createSnapshots } from './snapshot';
 import { createStepLoop } from './step-loop';
@@ -11,10 +13,12 @@ import type { RunStatus, TrainCallbacks, TrainEngines, TrainResult } from './tra
 export async function runTraining(config: RunConfig, data: Dataset, engines: TrainEngines, callbacks: TrainCallbacks = {}, signal?: AbortSignal): Promise<TrainResult> {
   const plan = planRun(config, data, engines.matmul);
   const engine = await engines.createStepEngine({ architecture: plan.architecture, params: plan.initialParams, data, loss: config.loss, optimizer: config.optimizer, seed: config.seed });
+  let dynamics: Dynamics | undefined;
   try {
+    dynamics = await startDynamics(plan, engines.matmul, async () => (await engine.evaluate()).outputs);
     await callbacks.onStart?.(startInfo(plan, engine.name, engines.matmul.name));
     const started = performance.now();
-    const snapshots = createSnapshots(plan, engine, callbacks, started);
+    const snapshots = createSnapshots(plan, engine, callbacks, started, dynamics);
     const loop = createStepLoop(engine, config.steps, callbacks);
     let outcome: { status: RunStatus; reason?: string; divergedAt?: number } = { status: 'completed' };
     let stepsDone = 0;
@@ -50,6 +54,7 @@ export async function runTraining(config: RunConfig, data: Dataset, engines: Tra
       finalParams,
     };
   } finally {
+    dynamics?.dispose();
     engine.dispose();
   }
 }

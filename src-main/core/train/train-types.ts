@@ -4,6 +4,7 @@
 import type { KernelMode } from '../ntk/kernel-types';
 import type { MatmulEngine } from '../linalg/gram-engine';
 import type { ParamSet } from '../models/params';
+import type { DynamicsMetrics } from '../../contract/metric-names';
 import type { KernelMetrics, StepMetrics } from './snapshot-metrics';
 import type { StepEngine } from './step-engine';
 import type { StepEngineSpec } from './tfjs-step-engine';
@@ -13,7 +14,7 @@ export interface TrainEngines {
   createStepEngine(spec: StepEngineSpec): Promise<StepEngine>;
 }
 
-export type MetricsRecord = StepMetrics & Partial<KernelMetrics> & { readonly wallTime: number; readonly kernelStep: boolean };
+export type MetricsRecord = StepMetrics & Partial<KernelMetrics> & DynamicsMetrics & { readonly wallTime: number; readonly kernelStep: boolean };
 
 export interface KernelSnapshot {
   readonly step: number;

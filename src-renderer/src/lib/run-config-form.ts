@@ -2,7 +2,18 @@
 // Option lists, defaults and limits come from src-main/contract/run-config-rules.ts, the same values the schema is
 // built from; the server's validation stays the authority.
 import type { DataConfig, LossConfig, ModelConfig, NtkConfig, OptimizerConfig, RunConfigInput, Schedule } from '../../../src-main/contract/run-config';
-import { type Backend, CIRCLE_LABELINGS, DEFAULTS, datasetSizeOf, LIMITS, lossNeedsBinaryLabels, type MNIST_LABELINGS } from '../../../src-main/contract/run-config-rules';
+import {
+  type Backend,
+  CIRCLE_LABELINGS,
+  DEFAULTS,
+  datasetSizeOf,
+  type DynamicsPart,
+  dynamicsPartsOf,
+  dynamicsProblems,
+  LIMITS,
+  lossNeedsBinaryLabels,
+  type MNIST_LABELINGS,
+} from '../../../src-main/contract/run-config-rules';
 
 /** The circle's labelings, plus labels typed into the form. */
 export const CIRCLE_LABELS = [...CIRCLE_LABELINGS, 'custom'] as const;
@@ -50,6 +61,8 @@ export interface RunDraft {
   };
   ntk: { kernel: NtkConfig['kernel']; traceNormalization: NtkConfig['traceNormalization']; implementation: NtkConfig['implementation']; analytic: NtkConfig['analytic']; circleSweep: number | null };
   logging: { metrics: ScheduleDraft; kernels: ScheduleDraft; trackSamples: string; saveKernels: boolean; fullSpectrumMax: number | null };
+  /** The NTK-dynamics parts evolved beside the network; the config carries the block only when one is on. */
+  dynamics: Record<DynamicsPart, boolean>;
 }
 
 export function defaultDraft(backend: Backend = 'auto'): RunDraft {
@@ -83,6 +96,7 @@ export function defaultDraft(backend: Backend = 'auto'): RunDraft {
       saveKernels: DEFAULTS.logging.saveKernels,
       fullSpectrumMax: DEFAULTS.logging.fullSpectrumMax,
     },
+    dynamics: { ...DEFAULTS.dynamics },
   };
 }
 
@@ -160,6 +174,7 @@ export function draftFromConfig(config: RunConfigInput, backend: Backend = 'auto
       saveKernels: config.logging?.saveKernels ?? d.logging.saveKernels,
       fullSpectrumMax: config.logging?.fullSpectrumMax ?? d.logging.fullSpectrumMax,
     },
+    dynamics: { ...d.dynamics, ...config.dynamics },
   };
 }
 
@@ -221,6 +236,7 @@ export function configFromDraft(draft: RunDraft): RunConfigInput {
       saveKernels: logging.saveKernels,
       fullSpectrumMax: num(logging.fullSpectrumMax),
     },
+    ...(dynamicsPartsOf(draft).length > 0 ? { dynamics: { ...draft.dynamics } } : {}),
   };
 }
 
@@ -290,6 +306,7 @@ export function checkDraft(draft: RunDraft): Record<string, string> {
   int('ntk.circleSweep', draft.ntk.circleSweep, 0, LIMITS.circleSweep);
   const dim = datasetSizeOf(config.data)?.d;
   if ((draft.ntk.circleSweep ?? 0) > 0 && dim !== undefined && dim !== 2) errors['ntk.circleSweep'] = 'the circle sweep needs 2-d inputs (circle data, or sphere with dim 2)';
+  for (const problem of dynamicsProblems(draft)) errors[problem.path.join('.')] = problem.message;
   for (const key of ['metrics', 'kernels'] as const) {
     const s = draft.logging[key];
     const path = `logging.${key}`;
