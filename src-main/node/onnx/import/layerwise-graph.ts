@@ -99,6 +99,9 @@ export function matchLayerwise(model: ImportedModel): LayerwiseMatch {
       }
     }
   }
+  const dynamic = dynamicValues(model, params);
+  const folded = captures.find((c) => !dynamic.has(c.value));
+  if (folded) return { ok: false, obstacle: `layer input ${folded.value} depends on neither the model input nor a parameter (a bound input or a constant), so it is computed once on the host` };
   const covered = new Set(layers.map((l) => (l.kind === 'broadcast' ? l.param : l.weight)));
   const hidden = model.params.find((p) => !covered.has(p.name));
   if (hidden) return { ok: false, obstacle: `parameter ${hidden.name} is read inside a subgraph or through a view op` };
@@ -107,6 +110,14 @@ export function matchLayerwise(model: ImportedModel): LayerwiseMatch {
   for (const step of steps) for (const v of step.op === 'add' ? [] : [step.x]) if (!captures.some((c) => c.value === v && !('normalize' in c))) capture({ value: v });
   const names = captures.map((c) => ('normalize' in c ? `${c.value}\u0000normalized` : c.value));
   return { ok: true, graph: { layers, applyTapped: tappedRunner(model, taps, captures), backward: { steps, output: model.summary.outputName, captures: names, taps } } };
+}
+
+/** Values computed from the model input or a parameter: the ones a run passes through its value hook as tensors. */
+function dynamicValues(model: ImportedModel, params: ReadonlyMap<string, readonly number[]>): Set<string> {
+  const dynamic = new Set([model.summary.inputName, ...params.keys()]);
+  for (const node of neededNodes(model.graph, model.summary.outputName))
+    if (node.inputs.some((v) => dynamic.has(v))) for (const v of node.outputs) if (v !== '') dynamic.add(v);
+  return dynamic;
 }
 
 /** Backward steps for every node between the input and the output, or undefined when one has none (tfjs then). */
