@@ -7,7 +7,7 @@ import { JACOBIAN_BLOCK_BYTES } from '../../contract/run-memory';
 import { macrotaskYielder } from '../macrotask';
 import { withConstantTransposes } from '../models/constant-transposes';
 import { type DifferentiableModel, paramTensors } from '../models/differentiable-model';
-import type { ParamSet } from '../models/params';
+import { paramCount as countParams, type ParamSet } from '../models/params';
 import { type MatmulEngine, matrix, type MatrixF32 } from '../linalg/gram-engine';
 import { classRows, type KernelMode } from './kernel-types';
 
@@ -69,7 +69,7 @@ export async function genericNtk(
   options: GenericNtkOptions = {},
 ): Promise<Float64Array> {
   const k = model.outputs;
-  const paramCount = model.params.reduce((s, p) => s + p.shape.reduce((a, b) => a * b, 1), 0);
+  const paramCount = countParams(params);
   const tensors = paramTensors(model, params);
   const other = x2 ?? x1;
   const otherN = x2 ? (n2 as number) : n1;

@@ -51,16 +51,31 @@ export interface NtkReport extends ImportedNtk {
   readonly warnings: readonly string[];
 }
 
-/** eNTK of one model on a probe set, after the onnxruntime check (which refuses a bad translation). */
-export async function modelNtk(source: ModelSource, probe: ProbeSet, request: NtkRequest): Promise<NtkReport> {
+/**
+ * The model opened for this probe, after the probe-fit check and the onnxruntime check on the probe's first
+ * `checkSamples` samples (which refuses a bad translation), with the seconds of both. The caller disposes the model.
+ */
+async function openChecked(source: ModelSource, probe: ProbeSet, request: NtkRequest, checkSamples = probe.n) {
   let t0 = performance.now();
   const model = await openModel(source, withProbeBindings({ ...request, inputShape: request.inputShape ?? probe.sampleShape }, probe));
   try {
     const translate = secondsSince(t0);
     checkProbeFits(probe, model.inputShape, model.summary.identifier);
     t0 = performance.now();
-    const { outputs, ...validation } = await validateAgainstOrt(model, probe.x, probe.n, request.tolerance ?? DEFAULT_TOLERANCE);
-    const check = secondsSince(t0);
+    const checked = Math.min(probe.n, checkSamples);
+    const x = probe.x.subarray(0, checked * (probe.x.length / probe.n));
+    const { outputs, ...validation } = await validateAgainstOrt(model, x, checked, request.tolerance ?? DEFAULT_TOLERANCE);
+    return { model, outputs, validation, translate, check: secondsSince(t0) };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+/** eNTK of one model on a probe set, after the onnxruntime check (which refuses a bad translation). */
+export async function modelNtk(source: ModelSource, probe: ProbeSet, request: NtkRequest): Promise<NtkReport> {
+  const { model, outputs, validation, translate, check } = await openChecked(source, probe, request);
+  try {
     const ntk = await importedNtk(model, probe.x, probe.n, { kernel: request.kernel, dtype: request.dtype, outputs });
     const timings = { ...zeroTimings(), translate, check, kernel: (ntk.ms - ntk.spectrumMs) / 1000, spectrum: ntk.spectrumMs / 1000 };
     const warning = saturationWarning(model, ntk.outputs);
@@ -108,17 +123,9 @@ function kernelHash(parts: readonly (string | ArrayBufferView)[]): string {
  * the finished blocks; `resume` continues it) and ntk/resume-mismatch.
  */
 export async function modelNtkToFile(source: ModelSource, probe: ProbeSet, request: NtkFileRequest): Promise<NtkFileReport> {
-  let t0 = performance.now();
-  const model = await openModel(source, withProbeBindings({ ...request, inputShape: request.inputShape ?? probe.sampleShape }, probe));
+  const { model, outputs, validation, translate, check } = await openChecked(source, probe, request, FILE_CHECK_SAMPLES);
   try {
-    const translate = secondsSince(t0);
-    checkProbeFits(probe, model.inputShape, model.summary.identifier);
-    t0 = performance.now();
-    const checked = Math.min(probe.n, FILE_CHECK_SAMPLES);
-    const sampleSize = probe.x.length / probe.n;
-    const { outputs, ...validation } = await validateAgainstOrt(model, probe.x.subarray(0, checked * sampleSize), checked, request.tolerance ?? DEFAULT_TOLERANCE);
-    const check = secondsSince(t0);
-    t0 = performance.now();
+    const t0 = performance.now();
     const setup = await importedNtkSetup(model, { dtype: request.dtype });
     const params = model.initialParams;
     const parts = empiricalNtkParts(setup.ntkModel, { implementation: setup.implementation, kernel: request.kernel, engine: setup.engine, signal: request.signal }, params);
