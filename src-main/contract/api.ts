@@ -256,6 +256,8 @@ export interface ReportExportDto {
   readonly folder: boolean;
   /** Written where the request's `path` said (in the desktop app, where its save dialog chose): nothing left to download. */
   readonly delivered: boolean;
+  /** Files written beside `path` that belong to it (the CSV's wide form `name.wide.csv`); they travel with it. */
+  readonly also: readonly string[];
 }
 
 /** An experiment's figure as far as its runs have finished: panels as SVG (the report's figures) and the comparison. */

@@ -3,7 +3,7 @@
 // Chromium (webContents.printToPDF) from the report's HTML, so it is the HTML report on paper. Electron's side comes
 // in as DesktopShell (desktop-shell.ts), so this runs in plain node against a fake.
 import { rm } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import type { ApiHandlers, RequestOf } from '../contract/api';
 import { CodedError } from '../contract/result';
 import { copyFileAtomic, writeFileAtomic } from '../node/atomic-write';
@@ -40,6 +40,12 @@ export function saveDialogFor(format: ExportFormat, written: string): SaveDialog
   return { defaultName, filterName: FILTER_NAMES[format], extension: extname(defaultName).slice(1) };
 }
 
+/** Where a companion file of `written` goes when `written` is saved as `target` (run-4.wide.csv -> chosen.wide.csv). */
+function besideTarget(file: string, written: string, target: string): string {
+  const stem = (p: string) => p.slice(0, p.length - extname(p).length);
+  return file.startsWith(stem(written)) ? `${stem(target)}${file.slice(stem(written).length)}` : join(dirname(target), basename(file));
+}
+
 /** The service's handlers with 'reports:export' going through the save dialog when the request names no path. */
 export function withDesktopExports(handlers: ApiHandlers, shell: DesktopShell): ApiHandlers {
   const exportReport = handlers['reports:export'];
@@ -55,7 +61,13 @@ export function withDesktopExports(handlers: ApiHandlers, shell: DesktopShell): 
         if (!target) throw new CodedError('export/cancelled', 'the export was cancelled in the save dialog; nothing was saved');
         if (!printed) {
           await copyFileAtomic(written.path, target);
-          return { ...written, path: target, delivered: true };
+          const also = await Promise.all(written.also.map(async (file) => {
+            const beside = besideTarget(file, written.path, target);
+            await copyFileAtomic(file, beside);
+            await rm(file, { force: true });
+            return beside;
+          }));
+          return { ...written, path: target, delivered: true, also };
         }
         const pdf = await shell.printToPdf(written.path);
         await writeFileAtomic(target, pdf);

@@ -24,7 +24,10 @@ let page: Page;
 const ids = { train: 0, second: 0, import: 0, project: 0 };
 const pageErrors: string[] = [];
 
-/** Opens the Export dialog with `open`, ticks every format offered, exports, and returns the downloads by extension. */
+/**
+ * Opens the Export dialog with `open`, ticks every format offered, exports, and returns the downloads by kind (the
+ * extension; 'npy' and 'figures' for their zips; 'wide.csv' for the CSV's wide form, which comes with the long one).
+ */
 async function exportAll(open: () => Promise<void>, shotName: string): Promise<Map<string, Buffer>> {
   await open();
   const dialog = page.getByTestId('export-dialog');
@@ -36,7 +39,7 @@ async function exportAll(open: () => Promise<void>, shotName: string): Promise<M
   const onDownload = (d: Download) => downloads.push(d);
   page.on('download', onDownload);
   await dialog.getByRole('button', { name: 'Export', exact: true }).click();
-  await expect.poll(() => downloads.length, { timeout: 280_000, interval: 500 }).toBe(offered);
+  await expect.poll(() => downloads.length, { timeout: 280_000, interval: 500 }).toBe(offered + 1);
   page.off('download', onDownload);
   await expect.poll(() => dialog.getByTestId('export-saved').locator('li').count()).toBe(offered);
   await page.screenshot({ path: join(ARTIFACTS, `${shotName}.png`) });
@@ -44,7 +47,7 @@ async function exportAll(open: () => Promise<void>, shotName: string): Promise<M
   const files = new Map<string, Buffer>();
   for (const d of downloads) {
     const name = d.suggestedFilename();
-    const kind = name.endsWith('-arrays.zip') ? 'npy' : name.endsWith('-figures.zip') ? 'figures' : name.slice(name.lastIndexOf('.') + 1);
+    const kind = name.endsWith('-arrays.zip') ? 'npy' : name.endsWith('-figures.zip') ? 'figures' : name.endsWith('.wide.csv') ? 'wide.csv' : name.slice(name.lastIndexOf('.') + 1);
     files.set(kind, readFileSync(await d.path()));
   }
   return files;
@@ -106,10 +109,11 @@ describe('exports downloaded by the browser', () => {
   it('a training run: all seven formats, the npy zip read back to a kernel value', async () => {
     await go(`#/runs/${ids.train}`);
     const files = await exportAll(() => page.getByTestId('export-run').click(), 'exports-01-training-run');
-    expect([...files.keys()].sort()).toEqual(['csv', 'figures', 'html', 'json', 'npy', 'onnx', 'pdf']);
+    expect([...files.keys()].sort()).toEqual(['csv', 'figures', 'html', 'json', 'npy', 'onnx', 'pdf', 'wide.csv']);
     expect(text(files, 'html')).toContain('Run report: synthetic-small');
     expect(isPdf(files)).toBe(true);
     expect(text(files, 'csv').split('\n')[0]).toBe('run,step,wall_time,name,value');
+    expect(text(files, 'wide.csv').split('\n')[0]).toMatch(/^run,step,wall_time,.*\bloss\b/);
     expect(JSON.parse(text(files, 'json')).runs.map((r: { name: string }) => r.name)).toEqual(['synthetic-small']);
     const k0 = firstKernel(files.get('npy') as Buffer);
     expect(k0).toMatchObject({ descr: '<f8', shape: [SMALL.n, SMALL.n] });
@@ -124,7 +128,7 @@ describe('exports downloaded by the browser', () => {
   it('an import run: every format but ONNX', async () => {
     await go(`#/runs/${ids.import}`);
     const files = await exportAll(() => page.getByTestId('export-run').click(), 'exports-02-import-run');
-    expect([...files.keys()].sort()).toEqual(['csv', 'figures', 'html', 'json', 'npy', 'pdf']);
+    expect([...files.keys()].sort()).toEqual(['csv', 'figures', 'html', 'json', 'npy', 'pdf', 'wide.csv']);
     expect(text(files, 'html')).toContain('Import run report');
     expect(isPdf(files)).toBe(true);
     expect(text(files, 'csv')).toContain('relDrift');
@@ -136,7 +140,7 @@ describe('exports downloaded by the browser', () => {
   it('a comparison of two runs: every format but ONNX, one folder per run in the npy zip', async () => {
     await go(`#/compare?runs=${ids.train},${ids.second}`);
     const files = await exportAll(() => page.getByTestId('export-compare').click(), 'exports-03-comparison');
-    expect([...files.keys()].sort()).toEqual(['csv', 'figures', 'html', 'json', 'npy', 'pdf']);
+    expect([...files.keys()].sort()).toEqual(['csv', 'figures', 'html', 'json', 'npy', 'pdf', 'wide.csv']);
     expect(text(files, 'html')).toContain('Comparison');
     expect(isPdf(files)).toBe(true);
     expect(JSON.parse(text(files, 'json')).runs.map((r: { name: string }) => r.name)).toEqual(['synthetic-small', 'second']);
@@ -148,7 +152,7 @@ describe('exports downloaded by the browser', () => {
   it('a project: every format but ONNX', async () => {
     await go(`#/projects/${ids.project}`);
     const files = await exportAll(() => page.getByTestId('export-project-report').click(), 'exports-04-project');
-    expect([...files.keys()].sort()).toEqual(['csv', 'figures', 'html', 'json', 'npy', 'pdf']);
+    expect([...files.keys()].sort()).toEqual(['csv', 'figures', 'html', 'json', 'npy', 'pdf', 'wide.csv']);
     expect(text(files, 'html')).toContain(PROJECT);
     expect(isPdf(files)).toBe(true);
     expect(JSON.parse(text(files, 'json')).runs.map((r: { name: string }) => r.name).sort()).toEqual(['mlp checkpoints', 'second', 'synthetic-small']);

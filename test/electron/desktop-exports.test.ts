@@ -88,6 +88,17 @@ describe('desktop exports (save dialog, printToPDF)', () => {
     expect(leftInExports()).toEqual([]);
   });
 
+  it("saves a CSV's wide form beside the long one the dialog chose, and leaves neither under exports/", async () => {
+    const target = join(saveDir, 'my-metrics.csv');
+    const handlers = withDesktopExports(service.handlers, fakeShell([target]));
+    const csv = await exportWith(handlers, { runIds: [runId], format: 'csv' });
+    const wide = join(saveDir, 'my-metrics.wide.csv');
+    expect(csv).toMatchObject({ ok: true, value: { path: target, delivered: true, also: [wide] } });
+    expect(readFileSync(target, 'utf8').split('\n')[0]).toBe('run,step,wall_time,name,value');
+    expect(readFileSync(wide, 'utf8').split('\n')[0]).toMatch(/^run,step,wall_time,.*\bloss\b/);
+    expect(leftInExports()).toEqual([]);
+  });
+
   it('a cancelled dialog saves nothing and answers export/cancelled; a request with a path opens no dialog', async () => {
     const shell = fakeShell([null]);
     const handlers = withDesktopExports(service.handlers, shell);

@@ -40,7 +40,7 @@ describe('Export dialog', () => {
       'reports:export': (request): ReportExportDto => {
         requests.push(request);
         const suffix = request.format === 'npy' ? '-arrays.zip' : `.${request.format}`;
-        return { path: `/ws/exports/run-4${suffix}`, bytes: bytes.length, partial: false, folder: false, delivered: false };
+        return { path: `/ws/exports/run-4${suffix}`, bytes: bytes.length, partial: false, folder: false, delivered: false, also: [] };
       },
       'downloads:read': () => ({ data: btoa(String.fromCharCode(...bytes)), bytes: bytes.length }),
     });
@@ -58,7 +58,7 @@ describe('Export dialog', () => {
       'reports:export': (request) =>
         request.format === 'pdf'
           ? { ok: false, code: 'export/cancelled', message: 'the export was cancelled in the save dialog; nothing was saved' }
-          : { path: '/home/me/run-4.html', bytes: 10, partial: false, folder: false, delivered: true },
+          : { path: '/home/me/run-4.html', bytes: 10, partial: false, folder: false, delivered: true, also: [] },
     });
     installBackend(backend);
     const names = captureDownloads();

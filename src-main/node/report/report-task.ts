@@ -35,7 +35,7 @@ export async function exportReportTask(workspaceDir: string, request: RequestOf<
       options: { kernelSteps: request.kernelSteps },
       archive: request.archive,
     });
-    return { path: result.files[0], bytes: result.bytes, partial: result.partial, folder, delivered: request.path !== undefined };
+    return { path: result.files[0], bytes: result.bytes, partial: result.partial, folder, delivered: request.path !== undefined, also: result.files.slice(1) };
   } finally {
     store.close();
   }
