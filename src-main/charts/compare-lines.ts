@@ -87,7 +87,6 @@ export interface SummaryPoint {
   readonly series: string;
 }
 
-/** Points of one summary value against one numeric config value, a line per series value, sorted by x. */
 /** The categories of a non-numeric config field, in a stable order: x = index in this list. */
 export function summaryCategories(values: readonly unknown[]): string[] {
   return [...new Set(values.map((v) => String(v ?? '∅')))].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
@@ -106,7 +105,9 @@ export function summaryLines(points: readonly SummaryPoint[], options: { xLog: b
     lines.push({ id: `summary-${series}`, name: series, color: colorAt(i), symbols: true, pointsOnly: options.categorical, points: sorted.map((p) => [p.x, p.y]) });
     const bounds = sorted.filter((p) => p.bound !== undefined && Number.isFinite(p.bound) && (!options.yLog || (p.bound ?? 0) > 0));
     if (options.showBound && bounds.length > 0) {
-      lines.push({ id: `bound-${series}`, name: `${series}: bound λ₀/(2n²)`, color: colorAt(i), dashed: true, pointsOnly: options.categorical, points: bounds.map((p) => [p.x, p.bound as number]) });
+      // A bound at one x is a single point: drawn as a marker, since a dashed line through one point has no length.
+      const single = new Set(bounds.map((p) => p.x)).size < 2;
+      lines.push({ id: `bound-${series}`, name: `${series}: bound λ₀/(2n²)`, color: colorAt(i), dashed: true, symbols: single, pointsOnly: options.categorical, points: bounds.map((p) => [p.x, p.bound as number]) });
     }
   });
   return lines;

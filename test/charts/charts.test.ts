@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { samplePoints, xOfSteps } from '../../src-main/charts/chart-points';
 import { compareLines, summaryLines } from '../../src-main/charts/compare-lines';
+import { lineSeries } from '../../src-main/charts/line-option';
 import { formatDuration, formatNumber } from '../../src-main/charts/format';
 import { groupStats } from '../../src-main/charts/group-stats';
 import { lttbIndices } from '../../src-main/charts/lttb';
@@ -167,6 +168,16 @@ describe('compareLines', () => {
       [1024, 0.5],
     ]);
     expect(lines[2].points).toEqual([[64, 3]]);
+    expect(lines[1].symbols).toBe(false);
+  });
+
+  it('draws a bound known at one x as a marker (a one-point dashed line would not show)', () => {
+    const lines = summaryLines([{ x: 256, y: 0.4, bound: 0.018, series: 'bce' }], { xLog: false, yLog: true, showBound: true });
+    const bound = lines.find((l) => l.id === 'bound-bce');
+    expect(bound?.points).toEqual([[256, 0.018]]);
+    expect(bound?.symbols).toBe(true);
+    const drawn = lineSeries({ lines, x: { name: 'width' }, y: { name: 'drift', log: true } }).find((s) => s.name === 'bce: bound λ₀/(2n²)');
+    expect(drawn && 'showSymbol' in drawn && drawn.showSymbol).toBe(true);
   });
 });
 
