@@ -1,8 +1,10 @@
 // Agreement of the structured (layer-wise) eNTK of imported conv nets with the generic autodiff eNTK (one tfjs
 // backward pass per Jacobian row, an independent algorithm), full and class-trace, self and cross kernels, on every
 // conv fixture: small-cnn (BatchNorm, LogSoftmax), op-zoo (grouped dilated conv, asymmetric pads, average pooling),
-// fixed-batch-cnn, conv-geometry (strides, pads, groups, dilation, residual Add, BatchNorm, padded MaxPool) and the
-// PyTorch exports. Where the graph has backward steps, the tfjs-cotangent route is checked against them too.
+// fixed-batch-cnn, conv-geometry (strides, pads, groups, dilation, residual Add, BatchNorm, padded MaxPool),
+// conv-resnet (dilation 2 both ways, depthwise SAME_UPPER, the paper's residual block), conv-pools (AveragePool with
+// padded counts, ceil_mode MaxPool, Gemm alpha/beta) and the PyTorch exports. Where the graph has backward steps,
+// the tfjs-cotangent route is checked against them too. conv-entk-f64.test.ts holds both to a float64 reference.
 // Tolerance 1e-5 of max |K|: every path multiplies in float32 and sums layer terms in float64; float32 dot products
 // over the few thousand terms of a layer's Jacobian row lose ~1e-7..1e-6 relative (measured 1e-7..5e-7 here).
 import { join } from 'node:path';
@@ -16,7 +18,7 @@ import type { ImportedModel } from '../../../../src-main/node/onnx/import/import
 import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
 import { matchLayerwise } from '../../../../src-main/node/onnx/import/layerwise-graph';
 import { openModel } from '../../../../src-main/node/onnx/import/model-source';
-import { convGeometry, fixedBatchCnn, opZoo, preluCnn, smallCnn, type Fixture } from '../../../fixtures/onnx/make-fixtures';
+import { convGeometry, convPools, convResnet, fixedBatchCnn, opZoo, preluCnn, smallCnn, type Fixture } from '../../../fixtures/onnx/make-fixtures';
 import { EXTERNAL_DIR, externalManifest } from '../../../fixtures/onnx/manifest';
 import { openFixture, probeInputs } from './helpers';
 import { relErr } from '../../../helpers/rel-err';
@@ -28,6 +30,8 @@ const made: Record<string, { fixture: () => Fixture; backward: boolean }> = {
   'op-zoo': { fixture: opZoo, backward: false },
   'fixed-batch-cnn': { fixture: fixedBatchCnn, backward: true },
   'conv-geometry': { fixture: convGeometry, backward: true },
+  'conv-resnet': { fixture: convResnet, backward: true },
+  'conv-pools': { fixture: convPools, backward: false },
 };
 const external = [...externalManifest().models.filter((m) => /cnn|resmlp/.test(m.file)).map((m) => m.file), 'torch2/torch2-cnn.onnx', 'torch2/torch2-resmlp.onnx'];
 /** Exports with a parameter outside the layer-wise slots: BatchNorm statistics behind Identity nodes, LayerNorm. */

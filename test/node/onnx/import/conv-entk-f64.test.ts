@@ -1,0 +1,132 @@
+// The eNTK of every conv and residual fixture against an independent float64 reference: the file's own graph run by a
+// float64 interpreter (test/helpers/onnx-f64.ts, checked against onnxruntime here), the Jacobian by central finite
+// differences and K = J J^T in float64 (test/helpers/fd-entk.ts). Both float32 paths are held to it: the structured
+// (layer-wise) kernel, by backward steps and by tfjs cotangents where the graph has steps, and the generic autodiff
+// kernel; full and class-trace. Geometry covered: strides, symmetric/asymmetric/SAME pads, dilations, groups
+// (depthwise included), MaxPool with stride != kernel, padding and ceil_mode, AveragePool with and without padded
+// counts, GlobalAveragePool, residual Adds, inference BatchNorm, Flatten/Reshape, Gemm and MatMul heads.
+// Measured here on 3 samples: the float32 kernels differ from the float64 one by 3e-8..5e-7 of max |K| (generic
+// 4e-8..4.7e-7, structured 3e-8..3.7e-7), so TOL = 2e-6 keeps a 4x margin; the interpreter's f(x) is within 4e-7 of
+// onnxruntime's (float32); the finite differences agree with those at 4x the step to 5e-11..7e-10 of max |J| (bound
+// 1e-8, far below TOL); no ReLU, max or clip input is within 2e-5 of its kink relative to its tensor's scale (bound
+// 1e-6), so float32 rounding cannot flip one and the finite-difference steps cross none.
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import ort from 'onnxruntime-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { classTrace } from '../../../../src-main/core/ntk/kernel-types';
+import { layerwiseNtk } from '../../../../src-main/core/ntk/layerwise-ntk';
+import { initBackend } from '../../../../src-main/node/backend';
+import { matmulEngine } from '../../../../src-main/node/engines';
+import type { ImportedModel } from '../../../../src-main/node/onnx/import/imported-model';
+import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
+import { matchLayerwise } from '../../../../src-main/node/onnx/import/layerwise-graph';
+import { openModel } from '../../../../src-main/node/onnx/import/model-source';
+import { convGeometry, convPools, convResnet, fixedBatchCnn, opZoo, preluCnn, residualMlp, smallCnn, type Fixture } from '../../../fixtures/onnx/make-fixtures';
+import { EXTERNAL_DIR, externalManifest } from '../../../fixtures/onnx/manifest';
+import { fdEntkF64 } from '../../../helpers/fd-entk';
+import { f64Graph } from '../../../helpers/onnx-f64';
+import { relErr } from '../../../helpers/rel-err';
+import { openFixture, probeInputs } from './helpers';
+
+const TOL = 2e-6;
+const FD_TOL = 1e-8;
+const KINK_MARGIN = 1e-6;
+const N = 3;
+
+interface Case {
+  readonly open: () => Promise<{ model: ImportedModel; bytes: Uint8Array }>;
+  /** The graph is layer-wise (structured kernel), and with backward steps for every op. */
+  readonly structured: 'steps' | 'tfjs' | false;
+}
+
+const made = (fixture: () => Fixture, structured: Case['structured']): Case => ({
+  open: async () => {
+    const f = fixture();
+    return { model: await openFixture(f), bytes: f.bytes };
+  },
+  structured,
+});
+const file = (name: string, structured: Case['structured']): Case => ({
+  open: async () => ({ model: await openModel({ path: join(EXTERNAL_DIR, name) }), bytes: readFileSync(join(EXTERNAL_DIR, name)) }),
+  structured,
+});
+
+/** Exports with a parameter outside the layer-wise slots (BatchNorm statistics behind Identity nodes, LayerNorm). */
+const genericOnly = new Set(['torch-cnn-batchnorm.onnx', 'torch-resmlp-opset17.onnx']);
+/** Graphs with an op that has no backward step (AveragePool, LayerNorm's arithmetic, GELU): tfjs cotangents. */
+const tfjsRoute = new Set(['torch-resmlp.onnx', 'torch2/torch2-resmlp.onnx', 'torch2/torch2-cnn.onnx']);
+const external = [...externalManifest().models.filter((m) => /cnn|resmlp/.test(m.file)).map((m) => m.file), 'torch2/torch2-cnn.onnx', 'torch2/torch2-resmlp.onnx'];
+
+const cases: Record<string, Case> = {
+  'small-cnn': made(smallCnn, 'steps'),
+  'op-zoo': made(opZoo, 'tfjs'),
+  'fixed-batch-cnn': made(fixedBatchCnn, 'steps'),
+  'conv-geometry': made(convGeometry, 'steps'),
+  'conv-resnet': made(convResnet, 'steps'),
+  'conv-pools': made(convPools, 'tfjs'),
+  'prelu-cnn': made(preluCnn, false),
+  'residual-mlp': made(residualMlp, false),
+  ...Object.fromEntries(external.map((name) => [name, file(name, genericOnly.has(name) ? false : tfjsRoute.has(name) ? 'tfjs' : 'steps')])),
+};
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+const size = (model: ImportedModel) => model.inputShape.reduce((s, v) => s * v, 1);
+
+/** onnxruntime's f(x) [n k], one sample per run (fixed-batch files take batch 1). */
+async function ortOutputs(model: ImportedModel, x: Float64Array, n: number): Promise<Float64Array> {
+  const session = await ort.InferenceSession.create(model.referenceBytes, { intraOpNumThreads: 1, executionProviders: ['cpu'] });
+  try {
+    const d = size(model);
+    const out = new Float64Array(n * model.outputs);
+    for (let i = 0; i < n; i++) {
+      const feed = new ort.Tensor('float32', Float32Array.from(x.subarray(i * d, (i + 1) * d)), [1, ...model.inputShape]);
+      const result = await session.run({ [model.summary.inputName]: feed });
+      out.set(result[model.summary.outputName].data as Float32Array, i * model.outputs);
+    }
+    return out;
+  } finally {
+    await session.release();
+  }
+}
+
+describe('conv eNTK: structured and generic float32 paths equal a float64 finite-difference reference', () => {
+  for (const [name, c] of Object.entries(cases)) {
+    it(`${name}: ${c.structured ? `structured (${c.structured === 'steps' ? 'backward steps and tfjs cotangents' : 'tfjs cotangents'}) and generic` : 'generic'}, full and trace`, async () => {
+      const { model, bytes } = await c.open();
+      try {
+        const x = probeInputs(N, size(model)).map(Math.fround);
+        const reference = fdEntkF64(f64Graph(bytes, model.inputShape, model.summary.outputName), model.initialParams, x, N, model.outputs);
+        expect(relErr(reference.outputs, await ortOutputs(model, x, N))).toBeLessThan(TOL);
+        expect(reference.fdError).toBeLessThan(FD_TOL);
+        expect(Math.min(reference.margins.relu, reference.margins.maxPool, reference.margins.clip)).toBeGreaterThan(KINK_MARGIN);
+
+        const generic = await importedNtk(model, x, N, { kernel: 'full', implementation: 'generic' });
+        const genericTrace = await importedNtk(model, x, N, { kernel: 'trace', implementation: 'generic' });
+        expect(generic.implementation).toBe('generic');
+        expect(relErr(generic.ntk as Float64Array, reference.ntk)).toBeLessThan(TOL);
+        expect(relErr(genericTrace.trace, reference.trace)).toBeLessThan(TOL);
+
+        const match = matchLayerwise(model);
+        expect(match.ok && (match.graph.backward ? 'steps' : 'tfjs')).toBe(c.structured);
+        if (!match.ok) return;
+        const full = await importedNtk(model, x, N, { kernel: 'full', implementation: 'structured' });
+        const trace = await importedNtk(model, x, N, { kernel: 'trace', implementation: 'structured' });
+        expect([full.implementation, trace.implementation]).toEqual(['structured', 'structured']);
+        expect(relErr(full.ntk as Float64Array, reference.ntk)).toBeLessThan(TOL);
+        expect(relErr(trace.trace, reference.trace)).toBeLessThan(TOL);
+        expect(relErr(classTrace(full.ntk as Float64Array, N, N, model.outputs), reference.trace)).toBeLessThan(TOL);
+        if (match.graph.backward) {
+          const engine = await matmulEngine();
+          const byTfjs = await layerwiseNtk(engine, model, { ...match.graph, backward: undefined }, model.initialParams, x, N, 'full');
+          expect(relErr(byTfjs, reference.ntk)).toBeLessThan(TOL);
+        }
+      } finally {
+        model.dispose();
+      }
+    });
+  }
+});
