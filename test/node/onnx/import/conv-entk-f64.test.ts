@@ -2,9 +2,10 @@
 // float64 interpreter (test/helpers/onnx-f64.ts, checked against onnxruntime here), the Jacobian by central finite
 // differences and K = J J^T in float64 (test/helpers/fd-entk.ts). Both float32 paths are held to it: the structured
 // (layer-wise) kernel, by backward steps and by tfjs cotangents where the graph has steps, and the generic autodiff
-// kernel; full and class-trace. Geometry covered: strides, symmetric/asymmetric/SAME pads, dilations, groups
-// (depthwise included), MaxPool with stride != kernel, padding and ceil_mode, AveragePool with and without padded
-// counts, GlobalAveragePool, residual Adds, inference BatchNorm, Flatten/Reshape, Gemm and MatMul heads.
+// kernel; full and class-trace, and a cross kernel on the two newest fixtures. Geometry covered: strides,
+// symmetric/asymmetric/SAME pads, dilations, groups (depthwise included), MaxPool with stride != kernel, padding and
+// ceil_mode, AveragePool with and without padded counts, GlobalAveragePool, residual Adds, inference BatchNorm,
+// Flatten/Reshape, Gemm and MatMul heads.
 // Measured here on 3 samples: the float32 kernels differ from the float64 one by 3e-8..5e-7 of max |K| (generic
 // 4e-8..4.7e-7, structured 3e-8..3.7e-7), so TOL = 2e-6 keeps a 4x margin; the interpreter's f(x) is within 4e-7 of
 // onnxruntime's (float32); the finite differences agree with those at 4x the step to 5e-11..7e-10 of max |J| (bound
@@ -123,6 +124,30 @@ describe('conv eNTK: structured and generic float32 paths equal a float64 finite
           const engine = await matmulEngine();
           const byTfjs = await layerwiseNtk(engine, model, { ...match.graph, backward: undefined }, model.initialParams, x, N, 'full');
           expect(relErr(byTfjs, reference.ntk)).toBeLessThan(TOL);
+        }
+      } finally {
+        model.dispose();
+      }
+    });
+  }
+
+  for (const name of ['conv-resnet', 'conv-pools']) {
+    it(`${name}: a 3 x 2 cross kernel in small blocks, each structured route`, async () => {
+      const { model, bytes } = await cases[name].open();
+      try {
+        const match = matchLayerwise(model);
+        if (!match.ok) throw new Error(match.obstacle);
+        const x1 = probeInputs(3, size(model), 5).map(Math.fround);
+        const x2 = probeInputs(2, size(model), 9).map(Math.fround);
+        const k = model.outputs;
+        const reference = fdEntkF64(f64Graph(bytes, model.inputShape, model.summary.outputName), model.initialParams, Float64Array.from([...x1, ...x2]), 5, k);
+        expect(reference.fdError).toBeLessThan(FD_TOL);
+        expect(Math.min(reference.margins.relu, reference.margins.maxPool, reference.margins.clip)).toBeGreaterThan(KINK_MARGIN);
+        const block = Float64Array.from({ length: 3 * k * 2 * k }, (_, q) => reference.ntk[Math.floor(q / (2 * k)) * 5 * k + 3 * k + (q % (2 * k))]);
+        const engine = await matmulEngine();
+        for (const graph of match.graph.backward ? [match.graph, { ...match.graph, backward: undefined }] : [match.graph]) {
+          const cross = await layerwiseNtk(engine, model, graph, model.initialParams, x1, 3, 'full', x2, 2, { blockBytes: 1 << 12 });
+          expect(relErr(cross, block)).toBeLessThan(TOL);
         }
       } finally {
         model.dispose();
