@@ -5,7 +5,7 @@
 // kernel; full and class-trace, and a cross kernel on the two newest fixtures. Geometry covered: strides,
 // symmetric/asymmetric/SAME pads, dilations, groups (depthwise included), MaxPool with stride != kernel, padding and
 // ceil_mode, AveragePool with and without padded counts, GlobalAveragePool, residual Adds, inference BatchNorm,
-// Flatten/Reshape, Gemm and MatMul heads.
+// Flatten/Reshape, Gemm and MatMul heads. On MLP graphs the reference is checked against the exact float64 backprop one.
 // Measured here on 3 samples: the float32 kernels differ from the float64 one by 3e-8..5e-7 of max |K| (generic
 // 4e-8..4.7e-7, structured 3e-8..3.7e-7), so TOL = 2e-6 keeps a 4x margin; the interpreter's f(x) is within 4e-7 of
 // onnxruntime's (float32); the finite differences agree with those at 4x the step to 5e-11..7e-10 of max |J| (bound
@@ -23,7 +23,7 @@ import type { ImportedModel } from '../../../../src-main/node/onnx/import/import
 import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
 import { matchLayerwise } from '../../../../src-main/node/onnx/import/layerwise-graph';
 import { openModel } from '../../../../src-main/node/onnx/import/model-source';
-import { convGeometry, convPools, convResnet, fixedBatchCnn, opZoo, preluCnn, residualMlp, smallCnn, type Fixture } from '../../../fixtures/onnx/make-fixtures';
+import { convGeometry, convPools, convResnet, fixedBatchCnn, opZoo, preluCnn, residualMlp, smallCnn, tinyMlp, type Fixture } from '../../../fixtures/onnx/make-fixtures';
 import { EXTERNAL_DIR, externalManifest } from '../../../fixtures/onnx/manifest';
 import { fdEntkF64 } from '../../../helpers/fd-entk';
 import { f64Graph } from '../../../helpers/onnx-f64';
@@ -130,6 +130,23 @@ describe('conv eNTK: structured and generic float32 paths equal a float64 finite
       }
     });
   }
+
+  it('the reference itself: on MLP graphs it equals the exact float64 backprop kernel (reference-f64) to 1e-9', async () => {
+    // Measured 1.5e-11..2.5e-11 of max |K|: the finite differences, not float32, set the reference's accuracy.
+    for (const c of [made(() => tinyMlp(13), false), file('torch-mlp.onnx', false)]) {
+      const { model, bytes } = await c.open();
+      try {
+        const x = probeInputs(N, size(model)).map(Math.fround);
+        const exact = await importedNtk(model, x, N, { kernel: 'full', dtype: 'float64' });
+        expect(exact.implementation).toBe('reference-f64');
+        const reference = fdEntkF64(f64Graph(bytes, model.inputShape, model.summary.outputName), model.initialParams, x, N, model.outputs);
+        expect(relErr(reference.ntk, exact.ntk as Float64Array)).toBeLessThan(1e-9);
+        expect(relErr(reference.trace, exact.trace)).toBeLessThan(1e-9);
+      } finally {
+        model.dispose();
+      }
+    }
+  });
 
   for (const name of ['conv-resnet', 'conv-pools']) {
     it(`${name}: a 3 x 2 cross kernel in small blocks, each structured route`, async () => {
