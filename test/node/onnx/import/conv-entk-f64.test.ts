@@ -5,7 +5,8 @@
 // kernel; full and class-trace, and a cross kernel on the two newest fixtures. Geometry covered: strides,
 // symmetric/asymmetric/SAME pads, dilations, groups (depthwise included), MaxPool with stride != kernel, padding and
 // ceil_mode, AveragePool with and without padded counts, GlobalAveragePool, residual Adds, inference BatchNorm,
-// Flatten/Reshape, Gemm and MatMul heads. On MLP graphs the reference is checked against the exact float64 backprop one.
+// Flatten/Reshape, Gemm and MatMul heads. On MLP graphs the reference is checked against the exact float64 backprop
+// one (reference-f64.ts).
 // Measured here on 3 samples: the float32 kernels differ from the float64 one by 3e-8..5e-7 of max |K| (generic
 // 4e-8..4.7e-7, structured 3e-8..3.7e-7), so TOL = 2e-6 keeps a 4x margin; the interpreter's f(x) is within 4e-7 of
 // onnxruntime's (float32); the finite differences agree with those at 4x the step to 5e-11..7e-10 of max |J| (bound
