@@ -5,8 +5,8 @@
 // kernel; full and class-trace, and a cross kernel on the two newest fixtures. Geometry covered: strides,
 // symmetric/asymmetric/SAME pads, dilations, groups (depthwise included), MaxPool with stride != kernel, padding and
 // ceil_mode, AveragePool with and without padded counts, GlobalAveragePool, residual Adds, inference BatchNorm,
-// Flatten/Reshape, Gemm and MatMul heads. On MLP graphs the reference is checked against the exact float64 backprop
-// one (reference-f64.ts).
+// Flatten/Reshape, Gemm and MatMul heads. The reference itself is checked against the exact float64 backprop kernel
+// on MLP graphs (reference-f64.ts) and against torch.func's float64 eNTK of the PyTorch 2 CNN and residual MLP.
 // Measured here on 3 samples: the float32 kernels differ from the float64 one by 3e-8..5e-7 of max |K| (generic
 // 4e-8..4.7e-7, structured 3e-8..3.7e-7), so TOL = 2e-6 keeps a 4x margin; the interpreter's f(x) is within 4e-7 of
 // onnxruntime's (float32); the finite differences agree with those at 4x the step to 5e-11..7e-10 of max |J| (bound
@@ -25,7 +25,7 @@ import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk'
 import { matchLayerwise } from '../../../../src-main/node/onnx/import/layerwise-graph';
 import { openModel } from '../../../../src-main/node/onnx/import/model-source';
 import { convGeometry, convPools, convResnet, fixedBatchCnn, opZoo, preluCnn, residualMlp, smallCnn, tinyMlp, type Fixture } from '../../../fixtures/onnx/make-fixtures';
-import { EXTERNAL_DIR, externalManifest } from '../../../fixtures/onnx/manifest';
+import { EXTERNAL_DIR, externalManifest, type ExternalEntry } from '../../../fixtures/onnx/manifest';
 import { fdEntkF64 } from '../../../helpers/fd-entk';
 import { f64Graph } from '../../../helpers/onnx-f64';
 import { relErr } from '../../../helpers/rel-err';
@@ -143,6 +143,24 @@ describe('conv eNTK: structured and generic float32 paths equal a float64 finite
         const reference = fdEntkF64(f64Graph(bytes, model.inputShape, model.summary.outputName), model.initialParams, x, N, model.outputs);
         expect(relErr(reference.ntk, exact.ntk as Float64Array)).toBeLessThan(1e-9);
         expect(relErr(reference.trace, exact.trace)).toBeLessThan(1e-9);
+      } finally {
+        model.dispose();
+      }
+    }
+  });
+
+  it("the reference itself: on the PyTorch 2 CNN and residual MLP it equals torch.func's float64 eNTK", async () => {
+    const dir = join(EXTERNAL_DIR, 'torch2');
+    const entries = (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { models: (ExternalEntry & { ntk: number[][] })[] }).models;
+    for (const entry of entries.filter((e) => /cnn|resmlp/.test(e.file))) {
+      // torch.func differentiated the whole graph, the final Softmax included.
+      const model = await openModel({ path: join(dir, entry.file) }, { logits: false });
+      try {
+        const x = Float64Array.from((entry.probe as number[][]).flat(Infinity) as number[]);
+        const n = entry.probe.length;
+        const reference = fdEntkF64(f64Graph(readFileSync(join(dir, entry.file)), model.inputShape, model.summary.outputName), model.initialParams, x, n, model.outputs);
+        // Measured 3e-11 (CNN, piecewise linear) and 4e-10 (residual MLP: the differencing's truncation error).
+        expect(relErr(reference.ntk, entry.ntk.flat())).toBeLessThan(1e-8);
       } finally {
         model.dispose();
       }
