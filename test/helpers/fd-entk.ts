@@ -2,7 +2,7 @@
 // J[(i, c), j] = (f_c(x_i; theta + h e_j) - f_c(x_i; theta - h e_j)) / 2h with h = step max(1, |theta_j|), then
 // K = J J^T and its class trace, all in float64. The same Jacobian at step 4h estimates the differencing error
 // (zero truncation error between kinks of a piecewise-linear net, so what remains is rounding or a crossed kink).
-// Cost 4 P n forward passes: for fixtures of a few thousand parameters.
+// Cost 4 P n partial forward passes (the nodes downstream of the parameter): for fixtures of a few thousand parameters.
 import type { ParamSet } from '../../src-main/core/models/params';
 import type { F64Graph, KinkMargins } from './onnx-f64';
 
@@ -25,9 +25,9 @@ export function fdEntkF64(graph: F64Graph, params: ParamSet, x: ArrayLike<number
   const d = x.length / n;
   const samples = Array.from({ length: n }, (_, i) => Float64Array.from({ length: d }, (_, j) => x[i * d + j]));
   const margins: KinkMargins = { relu: Infinity, maxPool: Infinity, clip: Infinity };
+  const passes = samples.map((s) => graph.pass(s, theta, margins));
   const outputs = new Float64Array(n * k);
-  samples.forEach((s, i) => outputs.set(graph.run(s, theta, undefined, margins), i * k));
-  const statistics = samples.map((s) => graph.statistics(s, theta));
+  passes.forEach((p, i) => outputs.set(p.outputs, i * k));
   const jacobian = (scale: number): Float64Array => {
     const jac = new Float64Array(n * k * total);
     let col = 0;
@@ -37,9 +37,9 @@ export function fdEntkF64(graph: F64Graph, params: ParamSet, x: ArrayLike<number
         const at = values[e];
         const h = scale * step * Math.max(1, Math.abs(at));
         values[e] = at + h;
-        const plus = samples.map((s, i) => graph.run(s, theta, statistics[i]));
+        const plus = passes.map((pass) => pass.rerun(p.name));
         values[e] = at - h;
-        const minus = samples.map((s, i) => graph.run(s, theta, statistics[i]));
+        const minus = passes.map((pass) => pass.rerun(p.name));
         values[e] = at;
         for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) jac[(i * k + c) * total + col] = (plus[i][c] - minus[i][c]) / (2 * h);
       }

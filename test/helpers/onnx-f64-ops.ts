@@ -118,24 +118,32 @@ export function conv2d(x: T64, w: T64, b: T64 | undefined, group: number, win: W
   const ow = windowOut(wd, 1, win);
   const out = new Float64Array(n * m * oh * ow);
   const perGroup = m / group;
+  const [sy, sx] = win.strides;
+  const [dy, dx] = win.dilations;
+  // Per output element the sum runs bias, then (channel, kernel row, kernel column) in order; loops are arranged so
+  // each weight is read once per output plane.
   for (let s = 0; s < n; s++)
     for (let o = 0; o < m; o++) {
       const g = Math.floor(o / perGroup);
-      for (let oy = 0; oy < oh; oy++)
-        for (let ox = 0; ox < ow; ox++) {
-          let acc = b ? b.data[o] : 0;
-          for (let ci = 0; ci < cg; ci++)
-            for (let ky = 0; ky < kh; ky++) {
-              const iy = oy * win.strides[0] - win.pads[0] + ky * win.dilations[0];
+      const plane = (s * m + o) * oh * ow;
+      if (b) out.fill(b.data[o], plane, plane + oh * ow);
+      for (let ci = 0; ci < cg; ci++) {
+        const inPlane = (s * c + g * cg + ci) * h * wd;
+        for (let ky = 0; ky < kh; ky++)
+          for (let kx = 0; kx < kw; kx++) {
+            const wv = w.data[((o * cg + ci) * kh + ky) * kw + kx];
+            for (let oy = 0; oy < oh; oy++) {
+              const iy = oy * sy - win.pads[0] + ky * dy;
               if (iy < 0 || iy >= h) continue;
-              for (let kx = 0; kx < kw; kx++) {
-                const ix = ox * win.strides[1] - win.pads[1] + kx * win.dilations[1];
-                if (ix < 0 || ix >= wd) continue;
-                acc += w.data[((o * cg + ci) * kh + ky) * kw + kx] * x.data[((s * c + g * cg + ci) * h + iy) * wd + ix];
+              const rowIn = inPlane + iy * wd;
+              const rowOut = plane + oy * ow;
+              for (let ox = 0; ox < ow; ox++) {
+                const ix = ox * sx - win.pads[1] + kx * dx;
+                if (ix >= 0 && ix < wd) out[rowOut + ox] += wv * x.data[rowIn + ix];
               }
             }
-          out[((s * m + o) * oh + oy) * ow + ox] = acc;
-        }
+          }
+      }
     }
   return t64([n, m, oh, ow], out);
 }

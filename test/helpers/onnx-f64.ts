@@ -20,13 +20,20 @@ export interface KinkMargins {
   clip: number;
 }
 
+/** One forward pass of a sample, kept for reruns after a change to one parameter. */
+export interface F64Pass {
+  /** f(x) [k]. */
+  readonly outputs: Float64Array;
+  /**
+   * f(x) after the caller changed parameter `name` in place in the params map the pass was made with: reruns only
+   * the nodes downstream of it, with BatchNorm statistics held at the pass's values.
+   */
+  rerun(name: string): Float64Array;
+}
+
 export interface F64Graph {
-  /** f(x) [k] for one sample x (flat, the input's shape without the batch dim) at `params` (name -> values). */
-  run(x: Float64Array, params: ReadonlyMap<string, Float64Array>, constants?: ReadonlyMap<string, T64>, margins?: KinkMargins): Float64Array;
-  /** BatchNorm statistics computed at `params` for sample x: pass as `constants` to runs at perturbed parameters. */
-  statistics(x: Float64Array, params: ReadonlyMap<string, Float64Array>): Map<string, T64>;
-  /** Float initializers by name (float64 copies). */
-  readonly initializers: ReadonlyMap<string, T64>;
+  /** Runs sample x (flat, the input's shape without the batch dim) at `params` (name -> values), noting kink margins. */
+  pass(x: Float64Array, params: ReadonlyMap<string, Float64Array>, margins?: KinkMargins): F64Pass;
 }
 
 const utf8 = new TextDecoder();
@@ -120,18 +127,32 @@ export function f64Graph(bytes: Uint8Array, inputShape: readonly number[], outpu
   visit(outputName);
   const order = nodes.filter((n) => needed.has(n)).map((node) => ({ node, attrs: new Attrs(node), key: node.name || (node.output ?? [])[0] }));
 
-  function evaluate(x: Float64Array, params: ReadonlyMap<string, Float64Array>, constants: ReadonlyMap<string, T64> | undefined, margins: KinkMargins | undefined, stats?: Map<string, T64>): Float64Array {
-    const values = new Map<string, T64>(initializers);
-    for (const [name, data] of params) values.set(name, t64((initializers.get(name) as T64).dims, data));
-    values.set(inputName, t64([1, ...inputShape], x));
-    for (const { node, attrs: a, key } of order) {
+  const downstreamOf = new Map<string, typeof order>();
+  /** The nodes a change to value `name` reaches, in graph order. */
+  function downstream(name: string): typeof order {
+    let nodesOf = downstreamOf.get(name);
+    if (!nodesOf) {
+      const live = new Set([name]);
+      nodesOf = order.filter(({ node }) => {
+        if (!(node.input ?? []).some((v) => live.has(v))) return false;
+        for (const v of node.output ?? []) live.add(v);
+        return true;
+      });
+      downstreamOf.set(name, nodesOf);
+    }
+    return nodesOf;
+  }
+
+  /** Runs `steps` over `values` (updated in place); BatchNorm statistics from `held`, else recorded into it. */
+  function evaluate(steps: typeof order, values: Map<string, T64>, held: Map<string, T64>, record: boolean, margins: KinkMargins | undefined): Float64Array {
+    for (const { node, attrs: a, key } of steps) {
       const ins = (node.input ?? []).map((name) => (name ? values.get(name) : undefined));
       const y = apply(node, ins, a, (slot) => {
-        const held = constants?.get(`${key}:${slot}`);
-        if (held) return held;
-        // A copy: the value may alias a parameter array that the caller perturbs in place.
-        stats?.set(`${key}:${slot}`, t64((ins[slot] as T64).dims, Float64Array.from((ins[slot] as T64).data)));
-        return ins[slot] as T64;
+        if (!record) return held.get(`${key}:${slot}`) as T64;
+        // A copy: the value may alias a parameter array that the caller changes in place.
+        const t = ins[slot] as T64;
+        held.set(`${key}:${slot}`, t64(t.dims, Float64Array.from(t.data)));
+        return t;
       });
       values.set((node.output ?? [])[0], y);
     }
@@ -286,12 +307,16 @@ export function f64Graph(bytes: Uint8Array, inputShape: readonly number[], outpu
   }
 
   return {
-    initializers,
-    run: (x, params, constants, margins) => evaluate(x, params, constants, margins),
-    statistics(x, params) {
-      const stats = new Map<string, T64>();
-      evaluate(x, params, undefined, undefined, stats);
-      return stats;
+    pass(x, params, margins) {
+      const values = new Map<string, T64>(initializers);
+      for (const [name, data] of params) values.set(name, t64((initializers.get(name) as T64).dims, data));
+      values.set(inputName, t64([1, ...inputShape], x));
+      const held = new Map<string, T64>();
+      const outputs = Float64Array.from(evaluate(order, values, held, true, margins));
+      return {
+        outputs,
+        rerun: (name) => evaluate(downstream(name), new Map(values), held, false, undefined),
+      };
     },
   };
 }
