@@ -115,7 +115,8 @@ describe('conv eNTK: structured and generic float32 paths equal a float64 finite
         const match = matchLayerwise(model);
         expect(match.ok && (match.graph.backward ? 'steps' : 'tfjs')).toBe(c.structured);
         if (!match.ok) return;
-        const full = await importedNtk(model, x, N, { kernel: 'full', implementation: 'structured' });
+        // The default (auto) takes the structured path on a layer-wise graph, as the CLI's ntk command does.
+        const full = await importedNtk(model, x, N, { kernel: 'full' });
         const trace = await importedNtk(model, x, N, { kernel: 'trace', implementation: 'structured' });
         expect([full.implementation, trace.implementation]).toEqual(['structured', 'structured']);
         expect(relErr(full.ntk as Float64Array, reference.ntk)).toBeLessThan(TOL);
