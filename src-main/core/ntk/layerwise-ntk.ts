@@ -234,6 +234,7 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
   const indices = graph.layers.map((layer) => (layer.kind === 'broadcast' ? broadcastIndex((model.params.find((p) => p.name === layer.param) as { shape: readonly number[] }).shape, shapes.tapped[layer.tap], layer.param, layer.perChannel) : undefined));
   const backward = graph.backward;
   const values = backward ? forwardValues(graph, params, model, x, n, backward.captures) : undefined;
+  const tapNames = new Set(backward?.taps);
   const pause = macrotaskYielder();
   const checkpoint = async (r0: number) => {
     await pause();
@@ -246,7 +247,7 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
     let g: Float32Array[];
     let row: (capture: number, r: number) => Float32Array;
     if (backward && values) {
-      const cotangents = await backpropagate(engine, backward.steps, backward.output, values, params0, k, r0, r1, () => checkpoint(r0));
+      const cotangents = await backpropagate(engine, backward.steps, backward.output, values, params0, k, r0, r1, tapNames, () => checkpoint(r0));
       g = backward.taps.map((name, t) => cotangents.get(name) ?? new Float32Array(m * tapSizes[t]));
       row = (ci, r) => {
         const v = values.get(backward.captures[ci]) as Captured;
