@@ -96,6 +96,37 @@ function broadcastIndex(param: readonly number[], value: readonly number[], name
   return index;
 }
 
+// A bias's or scale's Jacobian row: dst[at + index[e]] += g[base + e] (times scale, or u[e]) for e < size. Runs of
+// one index (a channel's plane) are summed in a local first; each variant is its own function, one hot loop each.
+
+function addBroadcastRow(dst: Float32Array, at: number, g: Float32Array, base: number, size: number, index: Int32Array, scale: number): void {
+  let sum = 0;
+  let current = index[0];
+  for (let e = 0; e < size; e++) {
+    if (index[e] !== current) {
+      dst[at + current] += scale * sum;
+      sum = 0;
+      current = index[e];
+    }
+    sum += g[base + e];
+  }
+  if (size > 0) dst[at + current] += scale * sum;
+}
+
+function addScaledBroadcastRow(dst: Float32Array, at: number, g: Float32Array, base: number, size: number, index: Int32Array, u: Float32Array): void {
+  let sum = 0;
+  let current = index[0];
+  for (let e = 0; e < size; e++) {
+    if (index[e] !== current) {
+      dst[at + current] += sum;
+      sum = 0;
+      current = index[e];
+    }
+    sum += g[base + e] * u[e];
+  }
+  if (size > 0) dst[at + current] += sum;
+}
+
 /** Checks every layer against the probe's shapes; every parameter must be in exactly one layer. */
 function checkLayers(graph: LayerwiseGraph, model: DifferentiableModel, shapes: Shapes): void {
   const seen = new Map<string, number>();
@@ -276,10 +307,8 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
         const scale = typeof factor === 'number' ? factor : 1;
         const cols = f.j.cols;
         for (let r = 0; r < m; r++) {
-          const at = (r0 + r) * cols;
-          const base = r * outSize;
-          const u = typeof factor === 'number' ? undefined : row(factor.capture, r0 + r);
-          for (let e = 0; e < outSize; e++) f.j.data[at + index[e]] += scale * gl[base + e] * (u ? u[e] : 1);
+          if (typeof factor === 'number') addBroadcastRow(f.j.data, (r0 + r) * cols, gl, r * outSize, outSize, index, scale);
+          else addScaledBroadcastRow(f.j.data, (r0 + r) * cols, gl, r * outSize, outSize, index, row(factor.capture, r0 + r));
         }
       }
     }
