@@ -96,35 +96,43 @@ function broadcastIndex(param: readonly number[], value: readonly number[], name
   return index;
 }
 
-// A bias's or scale's Jacobian row: dst[at + index[e]] += g[base + e] (times scale, or u[e]) for e < size. Runs of
-// one index (a channel's plane) are summed in a local first; each variant is its own function, one hot loop each.
-
-function addBroadcastRow(dst: Float32Array, at: number, g: Float32Array, base: number, size: number, index: Int32Array, scale: number): void {
-  let sum = 0;
-  let current = index[0];
-  for (let e = 0; e < size; e++) {
-    if (index[e] !== current) {
-      dst[at + current] += scale * sum;
-      sum = 0;
-      current = index[e];
-    }
-    sum += g[base + e];
-  }
-  if (size > 0) dst[at + current] += scale * sum;
+/** A broadcast index as runs of equal entries: elements [start[q], start[q + 1]) all map to parameter target[q]. */
+interface IndexRuns {
+  readonly start: Int32Array;
+  readonly target: Int32Array;
 }
 
-function addScaledBroadcastRow(dst: Float32Array, at: number, g: Float32Array, base: number, size: number, index: Int32Array, u: Float32Array): void {
-  let sum = 0;
-  let current = index[0];
-  for (let e = 0; e < size; e++) {
-    if (index[e] !== current) {
-      dst[at + current] += sum;
-      sum = 0;
-      current = index[e];
+function indexRuns(index: Int32Array): IndexRuns {
+  const start = [0];
+  const target: number[] = [];
+  for (let e = 0; e < index.length; e++)
+    if (e === 0 || index[e] !== index[e - 1]) {
+      if (e > 0) start.push(e);
+      target.push(index[e]);
     }
-    sum += g[base + e] * u[e];
+  start.push(index.length);
+  return { start: Int32Array.from(start), target: Int32Array.from(target) };
+}
+
+// A bias's or scale's Jacobian row: dst[at + index[e]] += g[base + e] (times scale, or u[e]), each run (a channel's
+// plane) summed in a local first. Each variant is its own function: one hot loop each.
+
+function addBroadcastRow(dst: Float32Array, at: number, g: Float32Array, base: number, runs: IndexRuns, scale: number): void {
+  const { start, target } = runs;
+  for (let q = 0; q < target.length; q++) {
+    let sum = 0;
+    for (let e = base + start[q]; e < base + start[q + 1]; e++) sum += g[e];
+    dst[at + target[q]] += scale * sum;
   }
-  if (size > 0) dst[at + current] += sum;
+}
+
+function addScaledBroadcastRow(dst: Float32Array, at: number, g: Float32Array, base: number, runs: IndexRuns, u: Float32Array): void {
+  const { start, target } = runs;
+  for (let q = 0; q < target.length; q++) {
+    let sum = 0;
+    for (let e = start[q]; e < start[q + 1]; e++) sum += g[base + e] * u[e];
+    dst[at + target[q]] += sum;
+  }
 }
 
 /** Checks every layer against the probe's shapes; every parameter must be in exactly one layer. */
@@ -262,7 +270,7 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
     const cols = sizeOf((model.params.find((p) => p.name === (layer.kind === 'conv' ? layer.weight : layer.param)) as { shape: readonly number[] }).shape);
     return { kind: 'rows', j: matrix(rowsTotal, cols, new Float32Array(rowsTotal * cols)) };
   });
-  const indices = graph.layers.map((layer) => (layer.kind === 'broadcast' ? broadcastIndex((model.params.find((p) => p.name === layer.param) as { shape: readonly number[] }).shape, shapes.tapped[layer.tap], layer.param, layer.perChannel) : undefined));
+  const indices = graph.layers.map((layer) => (layer.kind === 'broadcast' ? indexRuns(broadcastIndex((model.params.find((p) => p.name === layer.param) as { shape: readonly number[] }).shape, shapes.tapped[layer.tap], layer.param, layer.perChannel)) : undefined));
   const backward = graph.backward;
   const values = backward ? forwardValues(graph, params, model, x, n, backward.captures) : undefined;
   const tapNames = new Set(backward?.taps);
@@ -302,13 +310,13 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
       } else if (layer.kind === 'conv' && f.kind === 'rows') {
         await convRows(engine, layer, f.j.data, gl, (r) => row(layer.input, r), shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1);
       } else if (layer.kind === 'broadcast' && f.kind === 'rows') {
-        const index = indices[l] as Int32Array;
+        const runs = indices[l] as IndexRuns;
         const factor = layer.factor;
         const scale = typeof factor === 'number' ? factor : 1;
         const cols = f.j.cols;
         for (let r = 0; r < m; r++) {
-          if (typeof factor === 'number') addBroadcastRow(f.j.data, (r0 + r) * cols, gl, r * outSize, outSize, index, scale);
-          else addScaledBroadcastRow(f.j.data, (r0 + r) * cols, gl, r * outSize, outSize, index, row(factor.capture, r0 + r));
+          if (typeof factor === 'number') addBroadcastRow(f.j.data, (r0 + r) * cols, gl, r * outSize, runs, scale);
+          else addScaledBroadcastRow(f.j.data, (r0 + r) * cols, gl, r * outSize, runs, row(factor.capture, r0 + r));
         }
       }
     }
