@@ -240,16 +240,17 @@ function tiledCotangents(graph: LayerwiseGraph, params: TensorParams, model: Dif
 }
 
 /** The captured values of x [n, ...inputShape] by name, from one forward pass without taps. */
-function forwardValues(graph: LayerwiseGraph, params: TensorParams, model: DifferentiableModel, x: Float64Array, n: number, names: readonly string[]): Map<string, Captured> {
+function forwardValues(graph: LayerwiseGraph, params: TensorParams, model: DifferentiableModel, x: Float64Array, n: number, names: readonly string[]): { values: Map<string, Captured>; shapes: Shapes } {
   const xt = tf.tensor(Float32Array.from(x), [n, ...model.inputShape]);
   const { output, tapped, captured } = graph.applyTapped(params, xt);
   const values = new Map(captured.map((t, i) => [names[i], { shape: t.shape.slice(1), data: t.dataSync() as Float32Array }] as const));
+  const shapes = { tapped: tapped.map((t) => t.shape.slice(1)), captured: captured.map((t) => t.shape.slice(1)) };
   tf.dispose([xt, output, ...tapped, ...captured]);
-  return values;
+  return { values, shapes };
 }
 
 /** Every layer's factors for the rows of x [n, ...inputShape]. Cost: one tiled forward/backward over n k rows. */
-async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: DifferentiableModel, params: TensorParams, params0: ParamSet, shapes: Shapes, x: Float64Array, n: number, options: LayerwiseNtkOptions): Promise<Feature[]> {
+async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: DifferentiableModel, params: TensorParams, params0: ParamSet, shapes: Shapes, x: Float64Array, n: number, options: LayerwiseNtkOptions, forward?: Map<string, Captured>): Promise<Feature[]> {
   const k = model.outputs;
   const rowsTotal = n * k;
   const size = sizeOf(model.inputShape);
@@ -272,7 +273,7 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
   });
   const indices = graph.layers.map((layer) => (layer.kind === 'broadcast' ? indexRuns(broadcastIndex((model.params.find((p) => p.name === layer.param) as { shape: readonly number[] }).shape, shapes.tapped[layer.tap], layer.param, layer.perChannel)) : undefined));
   const backward = graph.backward;
-  const values = backward ? forwardValues(graph, params, model, x, n, backward.captures) : undefined;
+  const values = backward ? (forward ?? forwardValues(graph, params, model, x, n, backward.captures).values) : undefined;
   const tapNames = new Set(backward?.taps);
   const pause = macrotaskYielder();
   const checkpoint = async (r0: number) => {
@@ -351,9 +352,11 @@ export async function layerwiseNtk(
     }),
   );
   try {
-    const shapes = probeShapes(graph, named, model, x1);
+    // With backward steps the forward over x1 is needed anyway and gives the shapes; else one sample is probed.
+    const forward1 = graph.backward ? forwardValues(graph, named, model, x1, n1, graph.backward.captures) : undefined;
+    const shapes = forward1?.shapes ?? probeShapes(graph, named, model, x1);
     checkLayers(graph, model, shapes);
-    const f1 = await features(engine, graph, model, named, params, shapes, x1, n1, options);
+    const f1 = await features(engine, graph, model, named, params, shapes, x1, n1, options, forward1?.values);
     const otherN = x2 ? (n2 as number) : n1;
     const f2 = x2 ? await features(engine, graph, model, named, params, shapes, x2, otherN, options) : f1;
     const kernel = new Float64Array(mode === 'full' ? n1 * k * otherN * k : n1 * otherN);
