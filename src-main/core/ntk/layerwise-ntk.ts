@@ -1,7 +1,8 @@
 // Structured empirical NTK of graphs whose parameters all sit in linear slots (conv and dense weights, biases, affine
-// scales), after Novak et al. 2022, "Fast Finite Width Neural Tangent Kernel" (structured derivatives). One tfjs
-// backward pass over a block of rows gives every layer's output cotangent for all those rows at once (rows are
-// independent along the batch, so per-row cotangents survive where per-row weight gradients would be summed). Each
+// scales), after Novak et al. 2022, "Fast Finite Width Neural Tangent Kernel" (structured derivatives). One backward
+// pass over a block of rows (the graph's backward steps, cotangent-program.ts, with each conv as one transposed conv
+// on the engine; else tfjs) gives every layer's output cotangent for all those rows at once (rows are independent
+// along the batch, so per-row cotangents survive where per-row weight gradients would be summed). Each
 // layer's term of Theta is then built from its input and those cotangents: dense layers as (G1 G2^T) . (A1 A2^T),
 // never forming their Jacobian; conv layers as J = G X^T from im2col patches, one GEMM per sample, contracted and
 // dropped; biases and scales as cotangents summed over their broadcast axes. Products go through the MatmulEngine.
@@ -249,7 +250,7 @@ function forwardValues(graph: LayerwiseGraph, params: TensorParams, model: Diffe
   return { values, shapes };
 }
 
-/** Every layer's factors for the rows of x [n, ...inputShape]. Cost: one tiled forward/backward over n k rows. */
+/** Every layer's factors for the rows of x [n, ...inputShape]. Cost: one backward over n k rows (see layerwiseNtk). */
 async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: DifferentiableModel, params: TensorParams, params0: ParamSet, shapes: Shapes, x: Float64Array, n: number, options: LayerwiseNtkOptions, forward?: Map<string, Captured>): Promise<Feature[]> {
   const k = model.outputs;
   const rowsTotal = n * k;
@@ -328,7 +329,8 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
 /**
  * Empirical NTK of a layer-wise graph on x1 (and x2, default x1), [n, ...inputShape] float64 flattened. full:
  * [n1 k, n2 k] sample-major; trace: [n1, n2] summed over classes. Float64 result, float32 products. Cost: one
- * tiled forward and backward over n k rows (tfjs), per conv layer n GEMMs of [k cout, P] x [P, cin kh kw] and a Gram
+ * forward over n samples and a backward over n k rows (backward steps: about one forward per row, convs on the
+ * engine's ConvEngine; else a tiled tfjs forward and backward), per conv layer n GEMMs of [k cout, P] x [P, cin kh kw] and a Gram
  * of [n k, weight size] rows, per dense layer the Grams of cotangents and inputs. Memory: the conv layers' Jacobian
  * rows for both input sets (at most the Jacobian without its dense layers).
  */
