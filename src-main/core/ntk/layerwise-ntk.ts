@@ -121,9 +121,21 @@ function indexRuns(index: Int32Array): IndexRuns {
 function addBroadcastRow(dst: Float32Array, at: number, g: Float32Array, base: number, runs: IndexRuns, scale: number): void {
   const { start, target } = runs;
   for (let q = 0; q < target.length; q++) {
-    let sum = 0;
-    for (let e = base + start[q]; e < base + start[q + 1]; e++) sum += g[e];
-    dst[at + target[q]] += scale * sum;
+    // Four partial sums: one chain of dependent adds runs at a quarter of the machine's add rate.
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    const end = base + start[q + 1];
+    let e = base + start[q];
+    for (; e + 3 < end; e += 4) {
+      s0 += g[e];
+      s1 += g[e + 1];
+      s2 += g[e + 2];
+      s3 += g[e + 3];
+    }
+    for (; e < end; e++) s0 += g[e];
+    dst[at + target[q]] += scale * (s0 + s1 + (s2 + s3));
   }
 }
 
