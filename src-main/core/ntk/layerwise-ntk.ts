@@ -15,7 +15,7 @@ import type { DifferentiableModel } from '../models/differentiable-model';
 import type { ParamSet } from '../models/params';
 import type { TensorParams } from '../models/tf-forward';
 import { backpropagate, type BackStep, type Captured } from './cotangent-program';
-import { type ConvWindow, im2col } from './im2col';
+import { type ConvWindow, im2colT } from './im2col';
 import { classRows, type KernelMode } from './kernel-types';
 import { addLayerTerm } from './structured-ntk';
 
@@ -194,7 +194,7 @@ function tiledRows(x: Float64Array, size: number, k: number, r0: number, r1: num
   return out;
 }
 
-/** Conv Jacobian rows for block rows [r0, r1): per sample and group, (G rows [m coutG, P]) x (patches [P, cg kh kw]). */
+/** Conv Jacobian rows for block rows [r0, r1): per sample and group, (G rows [m coutG, P]) x (patches [cg kh kw, P])^T. */
 async function convRows(engine: MatmulEngine, layer: LinearLayer & { kind: 'conv' }, j: Float32Array, g: Float32Array, input: (r: number) => Float32Array, inShape: number[], outShape: number[], k: number, r0: number, r1: number): Promise<void> {
   const [cin, h, w] = inShape;
   const [cout, oh, ow] = outShape;
@@ -211,14 +211,14 @@ async function convRows(engine: MatmulEngine, layer: LinearLayer & { kind: 'conv
     const m = rb - ra;
     const x = input(ra);
     for (let gi = 0; gi < groups; gi++) {
-      const patches = matrix(positions, pd, im2col(x, h, w, gi * cinG, cinG, win));
+      const patches = matrix(pd, positions, im2colT(x, h, w, gi * cinG, cinG, win));
       let rows: Float32Array;
       if (groups === 1) rows = g.subarray((ra - r0) * cout * positions, (rb - r0) * cout * positions);
       else {
         rows = new Float32Array(m * coutG * positions);
         for (let r = 0; r < m; r++) rows.set(g.subarray(((ra - r0 + r) * cout + gi * coutG) * positions, ((ra - r0 + r) * cout + (gi + 1) * coutG) * positions), r * coutG * positions);
       }
-      const prod = await engine.matmul(matrix(m * coutG, positions, rows), patches, false);
+      const prod = await engine.matmul(matrix(m * coutG, positions, rows), patches, true);
       // Row r's Jacobian is [cout, pd] with group gi's output channels at [gi coutG, (gi + 1) coutG).
       for (let r = 0; r < m; r++) j.set(prod.data.subarray(r * coutG * pd, (r + 1) * coutG * pd), (ra + r) * rowSize + gi * coutG * pd);
     }
