@@ -8,6 +8,7 @@ import { createTfjsStepEngine, type StepEngineSpec } from '../core/train/tfjs-st
 import type { StepEngine } from '../core/train/step-engine';
 import type { TrainEngines } from '../core/train/train-types';
 import { CodedError } from '../contract/result';
+import { withOrtConvBackward } from './ort/ort-conv-engine';
 import { createOrtGramEngine } from './ort/ort-gram-engine';
 import { createOrtStepEngine, ortSpecFromStepEngineSpec, ortStepEngineSupports } from './ort/ort-step-engine';
 
@@ -20,9 +21,9 @@ export interface EngineOptions {
 
 let sharedOrtMatmul: Promise<MatmulEngine> | undefined;
 
-/** One onnxruntime Gram engine per process: its sessions are created once and reused by every run. */
+/** One onnxruntime Gram engine (with its conv backward) per process: sessions are created once, reused by every run. */
 function ortMatmul(): Promise<MatmulEngine> {
-  sharedOrtMatmul ??= createOrtGramEngine();
+  sharedOrtMatmul ??= createOrtGramEngine().then((gram) => withOrtConvBackward(gram));
   return sharedOrtMatmul;
 }
 

@@ -1,7 +1,9 @@
 // Backpropagation of many output cotangents at once through a conv net, without tfjs: the layer-wise eNTK needs
 // d f_c(x_i) / d y for every layer output y and every row (i, c), and tfjs-wasm's im2col autodiff costs seconds per
-// row on a 20-layer CNN. Conv and dense steps are GEMMs on the MatmulEngine (col2im in JS); activations, pooling and
-// reshapes use the forward values captured once per sample. Rows are independent: row r reads sample floor(r / k).
+// row on a 20-layer CNN. Conv steps are one transposed convolution per block on the ConvEngine, dense steps GEMMs on
+// the MatmulEngine; activations, pooling and reshapes use the forward values captured once per sample. Rows are
+// independent: row r reads sample floor(r / k).
+import { convEngineOf } from '../linalg/conv-engine';
 import { type MatmulEngine, matrix } from '../linalg/gram-engine';
 import type { ParamSet } from '../models/params';
 import { findParam } from '../models/params';
@@ -40,8 +42,9 @@ function accumulate(g: Map<string, Float32Array>, name: string, add: Float32Arra
 
 /**
  * Cotangents of every value for rows [r0, r1) (row r = sample floor(r / k), output r % k), seeded with one-hot rows at
- * `output` ([k] per sample). Steps run in reverse order; a value's cotangent is complete when its producer runs.
- * Cost per row: about one forward pass (conv and dense as GEMMs), plus col2im.
+ * `output` ([k] per sample). Steps run in reverse order; a value's cotangent is complete when its producer runs. The
+ * graph input's cotangent is not computed (no step produces it, so no layer reads it). Cost per row: about one
+ * forward pass (conv steps on the engine's ConvEngine, see conv-engine.ts).
  */
 export async function backpropagate(
   engine: MatmulEngine,
@@ -52,6 +55,8 @@ export async function backpropagate(
   k: number,
   r0: number,
   r1: number,
+  /** The values whose cotangents the caller reads; the others are dropped once used, or overwritten in place. */
+  keep: ReadonlySet<string>,
   /** Awaited before every step: where a cancel is noticed. */
   between: () => Promise<void> = async () => undefined,
 ): Promise<Map<string, Float32Array>> {
@@ -62,113 +67,120 @@ export async function backpropagate(
   g.set(output, seed);
   const sample = (r: number) => Math.floor((r0 + r) / k);
   const value = (name: string) => values.get(name) ?? (() => { throw new Error(`no captured value ${name}`); })();
+  const produced = new Set(steps.map((step) => step.y));
+  const conv = convEngineOf(engine);
   for (let s = steps.length - 1; s >= 0; s--) {
     await between();
     const step = steps[s];
     const gy = g.get(step.y);
     if (!gy) continue;
+    const own = !keep.has(step.y);
+    if (own) g.delete(step.y);
     if (step.op === 'add') {
-      accumulate(g, step.a, step.a === step.b ? gy.map((v) => 2 * v) : gy.slice());
-      if (step.a !== step.b) accumulate(g, step.b, gy.slice());
+      if (step.a === step.b) {
+        if (produced.has(step.a)) accumulate(g, step.a, scaled(gy, 2, own ? gy : new Float32Array(gy.length)));
+        continue;
+      }
+      if (produced.has(step.a)) accumulate(g, step.a, own && !produced.has(step.b) ? gy : gy.slice());
+      if (produced.has(step.b)) accumulate(g, step.b, own ? gy : gy.slice());
       continue;
     }
+    if (!produced.has(step.x)) continue;
     const x = value(step.x);
     const xs = sizeOf(x.shape);
     const ys = gy.length / m;
-    const gx = new Float32Array(m * xs);
-    if (step.op === 'same') {
-      for (let i = 0; i < gx.length; i++) gx[i] = step.factor * gy[i];
-    } else if (step.op === 'leaky') {
-      for (let r = 0; r < m; r++) {
-        const xi = sample(r) * xs;
-        for (let e = 0; e < xs; e++) gx[r * xs + e] = x.data[xi + e] > 0 ? gy[r * xs + e] : step.alpha * gy[r * xs + e];
-      }
+    if (step.op === 'conv') {
+      const [cin, h, w] = x.shape;
+      accumulate(g, step.x, await conv.convBackward(gy, m, findParam(params, step.weight).values, { input: [cin, h, w], groups: step.groups, window: step.window([h, w]) }));
+      continue;
+    }
+    const first = sample(0);
+    const rowSample = (r: number) => sample(r) - first;
+    let gx: Float32Array;
+    if (step.op === 'same') gx = step.factor === 1 && own ? gy : scaled(gy, step.factor, own ? gy : new Float32Array(gy.length));
+    else if (step.op === 'leaky') {
+      const slope = leakySlopes(x.data.subarray(first * xs, (sample(m - 1) + 1) * xs), step.alpha);
+      gx = own ? gy : new Float32Array(gy.length);
+      for (let r = 0; r < m; r++) multiplyRow(gx, gy, r * xs, slope, rowSample(r) * xs, xs);
     } else if (step.op === 'channel-scale') {
-      const c = x.shape[0];
-      const plane = xs / c;
       const p = step.param ? findParam(params, step.param).values : undefined;
-      for (let r = 0; r < m; r++)
-        for (let ch = 0; ch < c; ch++) {
-          const f = step.perChannel[ch] * (p ? p[ch] : 1);
-          for (let e = ch * plane; e < (ch + 1) * plane; e++) gx[r * xs + e] = f * gy[r * ys + e];
-        }
+      gx = channelScaled(gy, Float32Array.from(step.perChannel, (f, ch) => f * (p ? p[ch] : 1)), xs / x.shape[0], own ? gy : new Float32Array(gy.length));
     } else if (step.op === 'maxpool') {
       const [c, h, w] = x.shape;
       const win = step.window([h, w]);
-      const [oh, ow] = win.output;
-      for (let r = 0; r < m; r++) {
-        const xi = sample(r) * xs;
-        for (let ch = 0; ch < c; ch++)
-          for (let oy = 0; oy < oh; oy++)
-            for (let ox = 0; ox < ow; ox++) {
-              let best = -1;
-              let bestValue = -Infinity;
-              for (let ki = 0; ki < win.kernel[0]; ki++) {
-                const iy = oy * win.strides[0] - win.begin[0] + ki * win.dilations[0];
-                if (iy < 0 || iy >= h) continue;
-                for (let kj = 0; kj < win.kernel[1]; kj++) {
-                  const ix = ox * win.strides[1] - win.begin[1] + kj * win.dilations[1];
-                  if (ix < 0 || ix >= w) continue;
-                  const at = (ch * h + iy) * w + ix;
-                  if (x.data[xi + at] > bestValue) {
-                    bestValue = x.data[xi + at];
-                    best = at;
-                  }
-                }
-              }
-              if (best >= 0) gx[r * xs + best] += gy[r * ys + (ch * oh + oy) * ow + ox];
-            }
-      }
-    } else if (step.op === 'dense') {
-      const w = findParam(params, step.weight);
-      const out = ys;
-      const prod = await engine.matmul(matrix(m, out, gy), matrix(step.transposed ? xs : out, step.transposed ? out : xs, w.values), step.transposed);
-      for (let i = 0; i < gx.length; i++) gx[i] = step.alpha * prod.data[i];
+      const argmax: Int32Array[] = [];
+      for (let i = first; i <= sample(m - 1); i++) argmax.push(poolArgmax(x.data.subarray(i * xs, (i + 1) * xs), c, h, w, win));
+      gx = new Float32Array(m * xs);
+      for (let r = 0; r < m; r++) scatterRow(gx, r * xs, gy, r * ys, argmax[rowSample(r)]);
     } else {
-      await convBackward(engine, step, x.shape, gy, gx, m, findParam(params, step.weight).values);
+      const w = findParam(params, step.weight);
+      const prod = await engine.matmul(matrix(m, ys, gy), matrix(step.transposed ? xs : ys, step.transposed ? ys : xs, w.values), step.transposed);
+      gx = step.alpha === 1 ? prod.data : scaled(prod.data, step.alpha, prod.data);
     }
     accumulate(g, step.x, gx);
   }
   return g;
 }
 
-/** dX for y = conv(x, W): per group, dPatches [m P, pd] = G^T [m P, coutG] x W_g [coutG, pd], then col2im. */
-async function convBackward(engine: MatmulEngine, step: BackStep & { op: 'conv' }, shape: readonly number[], gy: Float32Array, gx: Float32Array, m: number, weight: Float32Array): Promise<void> {
-  const [cin, h, w] = shape;
-  const win = step.window([h, w]);
+// The elementwise steps below are small functions so each loop is compiled for one array type (a hot loop inside the
+// dispatcher above ran ~20x slower).
+
+/** out = factor gy (out may be gy). */
+function scaled(gy: Float32Array, factor: number, out: Float32Array): Float32Array {
+  for (let i = 0; i < gy.length; i++) out[i] = factor * gy[i];
+  return out;
+}
+
+/** The leaky slope at each element of x: 1 where x > 0, else alpha (a multiply per row then has no branch to mispredict). */
+function leakySlopes(x: Float32Array, alpha: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? 1 : alpha;
+  return out;
+}
+
+/** out[at + e] = gy[at + e] slope[from + e] for e < size (out may be gy). */
+function multiplyRow(out: Float32Array, gy: Float32Array, at: number, slope: Float32Array, from: number, size: number): void {
+  for (let e = 0; e < size; e++) out[at + e] = gy[at + e] * slope[from + e];
+}
+
+/** gx = gy [m, c, plane] times factors [c] (gx may be gy). */
+function channelScaled(gy: Float32Array, factors: Float32Array, plane: number, gx: Float32Array): Float32Array {
+  const c = factors.length;
+  for (let at = 0, ch = 0; at < gy.length; at += plane, ch = (ch + 1) % c) {
+    const f = factors[ch];
+    for (let e = at; e < at + plane; e++) gx[e] = f * gy[e];
+  }
+  return gx;
+}
+
+/** For each output of a max pool over one sample x [c, h, w]: the input index of its window's first maximum, or -1. */
+function poolArgmax(x: Float32Array, c: number, h: number, w: number, win: ConvWindow): Int32Array {
   const [oh, ow] = win.output;
-  const positions = oh * ow;
-  const cout = gy.length / m / positions;
-  const groups = step.groups;
-  const coutG = cout / groups;
-  const cinG = cin / groups;
-  const [kh, kw] = win.kernel;
-  const pd = cinG * kh * kw;
-  const xs = cin * h * w;
-  for (let gi = 0; gi < groups; gi++) {
-    const gt = new Float32Array(m * positions * coutG);
-    for (let r = 0; r < m; r++)
-      for (let o = 0; o < coutG; o++) {
-        const src = (r * cout + gi * coutG + o) * positions;
-        for (let p = 0; p < positions; p++) gt[(r * positions + p) * coutG + o] = gy[src + p];
-      }
-    const wg = weight.subarray(gi * coutG * pd, (gi + 1) * coutG * pd);
-    const patches = (await engine.matmul(matrix(m * positions, coutG, gt), matrix(coutG, pd, wg), false)).data;
-    for (let r = 0; r < m; r++)
-      for (let ch = 0; ch < cinG; ch++) {
-        const plane = r * xs + (gi * cinG + ch) * h * w;
-        for (let ki = 0; ki < kh; ki++)
-          for (let kj = 0; kj < kw; kj++) {
-            const col = (ch * kh + ki) * kw + kj;
-            for (let oy = 0; oy < oh; oy++) {
-              const iy = oy * win.strides[0] - win.begin[0] + ki * win.dilations[0];
-              if (iy < 0 || iy >= h) continue;
-              for (let ox = 0; ox < ow; ox++) {
-                const ix = ox * win.strides[1] - win.begin[1] + kj * win.dilations[1];
-                if (ix >= 0 && ix < w) gx[plane + iy * w + ix] += patches[((r * positions) + oy * ow + ox) * pd + col];
-              }
+  const out = new Int32Array(c * oh * ow).fill(-1);
+  for (let ch = 0; ch < c; ch++)
+    for (let oy = 0; oy < oh; oy++)
+      for (let ox = 0; ox < ow; ox++) {
+        let best = -1;
+        let bestValue = -Infinity;
+        for (let ki = 0; ki < win.kernel[0]; ki++) {
+          const iy = oy * win.strides[0] - win.begin[0] + ki * win.dilations[0];
+          if (iy < 0 || iy >= h) continue;
+          for (let kj = 0; kj < win.kernel[1]; kj++) {
+            const ix = ox * win.strides[1] - win.begin[1] + kj * win.dilations[1];
+            if (ix < 0 || ix >= w) continue;
+            const at = (ch * h + iy) * w + ix;
+            if (x[at] > bestValue) {
+              bestValue = x[at];
+              best = at;
             }
           }
+        }
+        out[(ch * oh + oy) * ow + ox] = best;
       }
-  }
+  return out;
+}
+
+/** gx[xAt + index[o]] += gy[yAt + o] for every pool output o with a maximum. */
+function scatterRow(gx: Float32Array, xAt: number, gy: Float32Array, yAt: number, index: Int32Array): void {
+  for (let o = 0; o < index.length; o++) if (index[o] >= 0) gx[xAt + index[o]] += gy[yAt + o];
 }

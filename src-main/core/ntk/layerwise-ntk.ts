@@ -1,7 +1,8 @@
 // Structured empirical NTK of graphs whose parameters all sit in linear slots (conv and dense weights, biases, affine
-// scales), after Novak et al. 2022, "Fast Finite Width Neural Tangent Kernel" (structured derivatives). One tfjs
-// backward pass over a block of rows gives every layer's output cotangent for all those rows at once (rows are
-// independent along the batch, so per-row cotangents survive where per-row weight gradients would be summed). Each
+// scales), after Novak et al. 2022, "Fast Finite Width Neural Tangent Kernel" (structured derivatives). One backward
+// pass over a block of rows (the graph's backward steps, cotangent-program.ts, with each conv as one transposed conv
+// on the engine; else tfjs) gives every layer's output cotangent for all those rows at once (rows are independent
+// along the batch, so per-row cotangents survive where per-row weight gradients would be summed). Each
 // layer's term of Theta is then built from its input and those cotangents: dense layers as (G1 G2^T) . (A1 A2^T),
 // never forming their Jacobian; conv layers as J = G X^T from im2col patches, one GEMM per sample, contracted and
 // dropped; biases and scales as cotangents summed over their broadcast axes. Products go through the MatmulEngine.
@@ -14,7 +15,7 @@ import type { DifferentiableModel } from '../models/differentiable-model';
 import type { ParamSet } from '../models/params';
 import type { TensorParams } from '../models/tf-forward';
 import { backpropagate, type BackStep, type Captured } from './cotangent-program';
-import { type ConvWindow, im2col } from './im2col';
+import { type ConvWindow, im2colT } from './im2col';
 import { classRows, type KernelMode } from './kernel-types';
 import { addLayerTerm } from './structured-ntk';
 
@@ -96,6 +97,57 @@ function broadcastIndex(param: readonly number[], value: readonly number[], name
   return index;
 }
 
+/** A broadcast index as runs of equal entries: elements [start[q], start[q + 1]) all map to parameter target[q]. */
+interface IndexRuns {
+  readonly start: Int32Array;
+  readonly target: Int32Array;
+}
+
+function indexRuns(index: Int32Array): IndexRuns {
+  const start = [0];
+  const target: number[] = [];
+  for (let e = 0; e < index.length; e++)
+    if (e === 0 || index[e] !== index[e - 1]) {
+      if (e > 0) start.push(e);
+      target.push(index[e]);
+    }
+  start.push(index.length);
+  return { start: Int32Array.from(start), target: Int32Array.from(target) };
+}
+
+// A bias's or scale's Jacobian row: dst[at + index[e]] += g[base + e] (times scale, or u[e]), each run (a channel's
+// plane) summed in a local first. Each variant is its own function: one hot loop each.
+
+function addBroadcastRow(dst: Float32Array, at: number, g: Float32Array, base: number, runs: IndexRuns, scale: number): void {
+  const { start, target } = runs;
+  for (let q = 0; q < target.length; q++) {
+    // Four partial sums: one chain of dependent adds runs at a quarter of the machine's add rate.
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    const end = base + start[q + 1];
+    let e = base + start[q];
+    for (; e + 3 < end; e += 4) {
+      s0 += g[e];
+      s1 += g[e + 1];
+      s2 += g[e + 2];
+      s3 += g[e + 3];
+    }
+    for (; e < end; e++) s0 += g[e];
+    dst[at + target[q]] += scale * (s0 + s1 + (s2 + s3));
+  }
+}
+
+function addScaledBroadcastRow(dst: Float32Array, at: number, g: Float32Array, base: number, runs: IndexRuns, u: Float32Array): void {
+  const { start, target } = runs;
+  for (let q = 0; q < target.length; q++) {
+    let sum = 0;
+    for (let e = start[q]; e < start[q + 1]; e++) sum += g[base + e] * u[e];
+    dst[at + target[q]] += sum;
+  }
+}
+
 /** Checks every layer against the probe's shapes; every parameter must be in exactly one layer. */
 function checkLayers(graph: LayerwiseGraph, model: DifferentiableModel, shapes: Shapes): void {
   const seen = new Map<string, number>();
@@ -142,7 +194,7 @@ function tiledRows(x: Float64Array, size: number, k: number, r0: number, r1: num
   return out;
 }
 
-/** Conv Jacobian rows for block rows [r0, r1): per sample and group, (G rows [m coutG, P]) x (patches [P, cg kh kw]). */
+/** Conv Jacobian rows for block rows [r0, r1): per sample and group, (G rows [m coutG, P]) x (patches [cg kh kw, P])^T. */
 async function convRows(engine: MatmulEngine, layer: LinearLayer & { kind: 'conv' }, j: Float32Array, g: Float32Array, input: (r: number) => Float32Array, inShape: number[], outShape: number[], k: number, r0: number, r1: number): Promise<void> {
   const [cin, h, w] = inShape;
   const [cout, oh, ow] = outShape;
@@ -159,14 +211,14 @@ async function convRows(engine: MatmulEngine, layer: LinearLayer & { kind: 'conv
     const m = rb - ra;
     const x = input(ra);
     for (let gi = 0; gi < groups; gi++) {
-      const patches = matrix(positions, pd, im2col(x, h, w, gi * cinG, cinG, win));
+      const patches = matrix(pd, positions, im2colT(x, h, w, gi * cinG, cinG, win));
       let rows: Float32Array;
       if (groups === 1) rows = g.subarray((ra - r0) * cout * positions, (rb - r0) * cout * positions);
       else {
         rows = new Float32Array(m * coutG * positions);
         for (let r = 0; r < m; r++) rows.set(g.subarray(((ra - r0 + r) * cout + gi * coutG) * positions, ((ra - r0 + r) * cout + (gi + 1) * coutG) * positions), r * coutG * positions);
       }
-      const prod = await engine.matmul(matrix(m * coutG, positions, rows), patches, false);
+      const prod = await engine.matmul(matrix(m * coutG, positions, rows), patches, true);
       // Row r's Jacobian is [cout, pd] with group gi's output channels at [gi coutG, (gi + 1) coutG).
       for (let r = 0; r < m; r++) j.set(prod.data.subarray(r * coutG * pd, (r + 1) * coutG * pd), (ra + r) * rowSize + gi * coutG * pd);
     }
@@ -201,16 +253,17 @@ function tiledCotangents(graph: LayerwiseGraph, params: TensorParams, model: Dif
 }
 
 /** The captured values of x [n, ...inputShape] by name, from one forward pass without taps. */
-function forwardValues(graph: LayerwiseGraph, params: TensorParams, model: DifferentiableModel, x: Float64Array, n: number, names: readonly string[]): Map<string, Captured> {
+function forwardValues(graph: LayerwiseGraph, params: TensorParams, model: DifferentiableModel, x: Float64Array, n: number, names: readonly string[]): { values: Map<string, Captured>; shapes: Shapes } {
   const xt = tf.tensor(Float32Array.from(x), [n, ...model.inputShape]);
   const { output, tapped, captured } = graph.applyTapped(params, xt);
   const values = new Map(captured.map((t, i) => [names[i], { shape: t.shape.slice(1), data: t.dataSync() as Float32Array }] as const));
+  const shapes = { tapped: tapped.map((t) => t.shape.slice(1)), captured: captured.map((t) => t.shape.slice(1)) };
   tf.dispose([xt, output, ...tapped, ...captured]);
-  return values;
+  return { values, shapes };
 }
 
-/** Every layer's factors for the rows of x [n, ...inputShape]. Cost: one tiled forward/backward over n k rows. */
-async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: DifferentiableModel, params: TensorParams, params0: ParamSet, shapes: Shapes, x: Float64Array, n: number, options: LayerwiseNtkOptions): Promise<Feature[]> {
+/** Every layer's factors for the rows of x [n, ...inputShape]. Cost: one backward over n k rows (see layerwiseNtk). */
+async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: DifferentiableModel, params: TensorParams, params0: ParamSet, shapes: Shapes, x: Float64Array, n: number, options: LayerwiseNtkOptions, forward?: Map<string, Captured>): Promise<Feature[]> {
   const k = model.outputs;
   const rowsTotal = n * k;
   const size = sizeOf(model.inputShape);
@@ -231,9 +284,10 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
     const cols = sizeOf((model.params.find((p) => p.name === (layer.kind === 'conv' ? layer.weight : layer.param)) as { shape: readonly number[] }).shape);
     return { kind: 'rows', j: matrix(rowsTotal, cols, new Float32Array(rowsTotal * cols)) };
   });
-  const indices = graph.layers.map((layer) => (layer.kind === 'broadcast' ? broadcastIndex((model.params.find((p) => p.name === layer.param) as { shape: readonly number[] }).shape, shapes.tapped[layer.tap], layer.param, layer.perChannel) : undefined));
+  const indices = graph.layers.map((layer) => (layer.kind === 'broadcast' ? indexRuns(broadcastIndex((model.params.find((p) => p.name === layer.param) as { shape: readonly number[] }).shape, shapes.tapped[layer.tap], layer.param, layer.perChannel)) : undefined));
   const backward = graph.backward;
-  const values = backward ? forwardValues(graph, params, model, x, n, backward.captures) : undefined;
+  const values = backward ? (forward ?? forwardValues(graph, params, model, x, n, backward.captures).values) : undefined;
+  const tapNames = new Set(backward?.taps);
   const pause = macrotaskYielder();
   const checkpoint = async (r0: number) => {
     await pause();
@@ -246,7 +300,7 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
     let g: Float32Array[];
     let row: (capture: number, r: number) => Float32Array;
     if (backward && values) {
-      const cotangents = await backpropagate(engine, backward.steps, backward.output, values, params0, k, r0, r1, () => checkpoint(r0));
+      const cotangents = await backpropagate(engine, backward.steps, backward.output, values, params0, k, r0, r1, tapNames, () => checkpoint(r0));
       g = backward.taps.map((name, t) => cotangents.get(name) ?? new Float32Array(m * tapSizes[t]));
       row = (ci, r) => {
         const v = values.get(backward.captures[ci]) as Captured;
@@ -270,15 +324,13 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
       } else if (layer.kind === 'conv' && f.kind === 'rows') {
         await convRows(engine, layer, f.j.data, gl, (r) => row(layer.input, r), shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1);
       } else if (layer.kind === 'broadcast' && f.kind === 'rows') {
-        const index = indices[l] as Int32Array;
+        const runs = indices[l] as IndexRuns;
         const factor = layer.factor;
         const scale = typeof factor === 'number' ? factor : 1;
         const cols = f.j.cols;
         for (let r = 0; r < m; r++) {
-          const at = (r0 + r) * cols;
-          const base = r * outSize;
-          const u = typeof factor === 'number' ? undefined : row(factor.capture, r0 + r);
-          for (let e = 0; e < outSize; e++) f.j.data[at + index[e]] += scale * gl[base + e] * (u ? u[e] : 1);
+          if (typeof factor === 'number') addBroadcastRow(f.j.data, (r0 + r) * cols, gl, r * outSize, runs, scale);
+          else addScaledBroadcastRow(f.j.data, (r0 + r) * cols, gl, r * outSize, runs, row(factor.capture, r0 + r));
         }
       }
     }
@@ -289,7 +341,8 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
 /**
  * Empirical NTK of a layer-wise graph on x1 (and x2, default x1), [n, ...inputShape] float64 flattened. full:
  * [n1 k, n2 k] sample-major; trace: [n1, n2] summed over classes. Float64 result, float32 products. Cost: one
- * tiled forward and backward over n k rows (tfjs), per conv layer n GEMMs of [k cout, P] x [P, cin kh kw] and a Gram
+ * forward over n samples and a backward over n k rows (backward steps: about one forward per row, convs on the
+ * engine's ConvEngine; else a tiled tfjs forward and backward), per conv layer n GEMMs of [k cout, P] x [P, cin kh kw] and a Gram
  * of [n k, weight size] rows, per dense layer the Grams of cotangents and inputs. Memory: the conv layers' Jacobian
  * rows for both input sets (at most the Jacobian without its dense layers).
  */
@@ -313,9 +366,11 @@ export async function layerwiseNtk(
     }),
   );
   try {
-    const shapes = probeShapes(graph, named, model, x1);
+    // With backward steps the forward over x1 is needed anyway and gives the shapes; else one sample is probed.
+    const forward1 = graph.backward ? forwardValues(graph, named, model, x1, n1, graph.backward.captures) : undefined;
+    const shapes = forward1?.shapes ?? probeShapes(graph, named, model, x1);
     checkLayers(graph, model, shapes);
-    const f1 = await features(engine, graph, model, named, params, shapes, x1, n1, options);
+    const f1 = await features(engine, graph, model, named, params, shapes, x1, n1, options, forward1?.values);
     const otherN = x2 ? (n2 as number) : n1;
     const f2 = x2 ? await features(engine, graph, model, named, params, shapes, x2, otherN, options) : f1;
     const kernel = new Float64Array(mode === 'full' ? n1 * k * otherN * k : n1 * otherN);

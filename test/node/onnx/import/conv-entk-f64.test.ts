@@ -24,7 +24,7 @@ import type { ImportedModel } from '../../../../src-main/node/onnx/import/import
 import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
 import { matchLayerwise } from '../../../../src-main/node/onnx/import/layerwise-graph';
 import { openModel } from '../../../../src-main/node/onnx/import/model-source';
-import { convGeometry, convPools, convResnet, fixedBatchCnn, opZoo, preluCnn, residualMlp, smallCnn, tinyMlp, type Fixture } from '../../../fixtures/onnx/make-fixtures';
+import { convGeometry, convPools, convResnet, convStrides, fixedBatchCnn, opZoo, preluCnn, residualMlp, smallCnn, tinyMlp, type Fixture } from '../../../fixtures/onnx/make-fixtures';
 import { EXTERNAL_DIR, externalManifest, type ExternalEntry } from '../../../fixtures/onnx/manifest';
 import { fdEntkF64 } from '../../../helpers/fd-entk';
 import { f64Graph } from '../../../helpers/onnx-f64';
@@ -67,6 +67,7 @@ const cases: Record<string, Case> = {
   'conv-geometry': made(convGeometry, 'steps'),
   'conv-resnet': made(convResnet, 'steps'),
   'conv-pools': made(convPools, 'tfjs'),
+  'conv-strides': made(convStrides, 'steps'),
   'prelu-cnn': made(preluCnn, false),
   'residual-mlp': made(residualMlp, false),
   ...Object.fromEntries(external.map((name) => [name, file(name, genericOnly.has(name) ? false : tfjsRoute.has(name) ? 'tfjs' : 'steps')])),

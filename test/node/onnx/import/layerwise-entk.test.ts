@@ -3,8 +3,9 @@
 // conv fixture: small-cnn (BatchNorm, LogSoftmax), op-zoo (grouped dilated conv, asymmetric pads, average pooling),
 // fixed-batch-cnn, conv-geometry (strides, pads, groups, dilation, residual Add, BatchNorm, padded MaxPool),
 // conv-resnet (dilation 2 both ways, depthwise SAME_UPPER, the paper's residual block), conv-pools (AveragePool with
-// padded counts, ceil_mode MaxPool, Gemm alpha/beta) and the PyTorch exports. Where the graph has backward steps,
-// the tfjs-cotangent route is checked against them too. conv-entk-f64.test.ts holds both to a float64 reference.
+// padded counts, ceil_mode MaxPool, Gemm alpha/beta), conv-strides (every form of onnxruntime's transposed conv) and
+// the PyTorch exports. Where the graph has backward steps, the tfjs-cotangent route is checked against them too, and
+// the onnxruntime engine (its conv backward) as well. conv-entk-f64.test.ts holds both to a float64 reference.
 // Tolerance 1e-5 of max |K|: every path multiplies in float32 and sums layer terms in float64; float32 dot products
 // over the few thousand terms of a layer's Jacobian row lose ~1e-7..1e-6 relative (measured 1e-7..5e-7 here).
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import type { ImportedModel } from '../../../../src-main/node/onnx/import/import
 import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
 import { matchLayerwise } from '../../../../src-main/node/onnx/import/layerwise-graph';
 import { openModel } from '../../../../src-main/node/onnx/import/model-source';
-import { convGeometry, convPools, convResnet, fixedBatchCnn, opZoo, preluCnn, smallCnn, type Fixture } from '../../../fixtures/onnx/make-fixtures';
+import { convGeometry, convPools, convResnet, convStrides, fixedBatchCnn, opZoo, preluCnn, smallCnn, type Fixture } from '../../../fixtures/onnx/make-fixtures';
 import { EXTERNAL_DIR, externalManifest } from '../../../fixtures/onnx/manifest';
 import { openFixture, probeInputs } from './helpers';
 import { relErr } from '../../../helpers/rel-err';
@@ -32,6 +33,7 @@ const made: Record<string, { fixture: () => Fixture; backward: boolean }> = {
   'conv-geometry': { fixture: convGeometry, backward: true },
   'conv-resnet': { fixture: convResnet, backward: true },
   'conv-pools': { fixture: convPools, backward: false },
+  'conv-strides': { fixture: convStrides, backward: true },
 };
 const external = [...externalManifest().models.filter((m) => /cnn|resmlp/.test(m.file)).map((m) => m.file), 'torch2/torch2-cnn.onnx', 'torch2/torch2-resmlp.onnx'];
 /** Exports with a parameter outside the layer-wise slots: BatchNorm statistics behind Identity nodes, LayerNorm. */
@@ -113,16 +115,18 @@ describe('layer-wise structured eNTK of conv graphs equals the generic autodiff 
     }
   });
 
-  it('the onnxruntime engine gives the same structured kernel (conv-geometry)', async () => {
-    const model = await openFixture(convGeometry());
-    try {
-      const x = probeInputs(3, size(model));
-      const tfjs = await importedNtk(model, x, 3, { kernel: 'full', engine: createTfjsMatmulEngine() });
-      const ort = await importedNtk(model, x, 3, { kernel: 'full', engine: await matmulEngine('onnxruntime') });
-      expect(relErr(ort.ntk as Float64Array, tfjs.ntk as Float64Array)).toBeLessThan(TOL);
-    } finally {
-      model.dispose();
-    }
-  });
+  for (const fixture of [convGeometry, convStrides])
+    it(`the onnxruntime engine (GEMMs and conv backward ops) gives the generic kernel (${fixture().file})`, async () => {
+      const model = await openFixture(fixture());
+      try {
+        const x = probeInputs(3, size(model));
+        const generic = await importedNtk(model, x, 3, { kernel: 'full', implementation: 'generic' });
+        const ort = await importedNtk(model, x, 3, { kernel: 'full', engine: await matmulEngine('onnxruntime') });
+        expect(ort.implementation).toBe('structured');
+        expect(relErr(ort.ntk as Float64Array, generic.ntk as Float64Array)).toBeLessThan(TOL);
+      } finally {
+        model.dispose();
+      }
+    });
 });
 

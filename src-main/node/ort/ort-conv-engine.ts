@@ -1,0 +1,112 @@
+// ConvEngine on onnxruntime-node: a conv layer's cotangents go back through one op over the whole block of rows.
+// With strides 1 that is Conv on the transposed, flipped kernel (onnxruntime's MLAS conv, ~100 GFLOP/s here on 2
+// cores); with larger strides ConvTranspose on the kernel as it is (~20-30 GFLOP/s, still far above GEMM + JS col2im).
+// The kernel is a graph input, so one session per window (its attributes; all dims symbolic) serves every layer.
+import type { ConvEngine, ConvGeometry } from '../../core/linalg/conv-engine';
+import type { OrtGramEngine } from './ort-gram-engine';
+import type { ConvWindow } from '../../core/ntk/im2col';
+import { ModelBuilder, attr, type Attrs } from '../onnx/model-builder';
+import { checkThreads, createSession, f32Tensor, type ort } from './ort-session';
+
+export interface OrtConvEngine extends ConvEngine {
+  dispose(): Promise<void>;
+}
+
+/** The op that maps gy [m, cout, oh, ow] onto gx [m, cin, h, w], its attributes, and whether it reads the kernel flipped. */
+export interface TransposedConv {
+  readonly op: 'Conv' | 'ConvTranspose';
+  readonly attrs: { kernel_shape: number[]; strides: number[]; dilations: number[]; pads: number[]; group: number; output_padding?: number[] };
+}
+
+/**
+ * The ONNX op for the transposed convolution of a conv window on input [h, w]. The conv reads input rows up to
+ * s (oh - 1) + d (k - 1) - begin; the rest (`end` below, negative when trailing rows are never read) is padding.
+ * Strides 1: Conv with pads d (k - 1) - begin and d (k - 1) - end, when both are >= 0. Otherwise ConvTranspose with
+ * the conv's own pads and, where trailing rows are never read, output_padding for them.
+ */
+export function transposedConv(window: ConvWindow, spatial: readonly [number, number], groups: number): TransposedConv {
+  const extent = [0, 1].map((i) => window.dilations[i] * (window.kernel[i] - 1));
+  const end = [0, 1].map((i) => window.strides[i] * (window.output[i] - 1) + extent[i] - window.begin[i] - (spatial[i] - 1));
+  const common = { kernel_shape: [...window.kernel], dilations: [...window.dilations], group: groups };
+  const flippedPads = [0, 1].map((i) => extent[i] - window.begin[i]).concat([0, 1].map((i) => extent[i] - end[i]));
+  if (window.strides.every((s) => s === 1) && flippedPads.every((p) => p >= 0)) return { op: 'Conv', attrs: { ...common, strides: [1, 1], pads: flippedPads } };
+  return {
+    op: 'ConvTranspose',
+    attrs: { ...common, strides: [...window.strides], pads: [...window.begin, ...end.map((e) => Math.max(0, e))], output_padding: end.map((e) => Math.max(0, -e)) },
+  };
+}
+
+/** W [cout, cinG, kh, kw] (groups of coutG output channels) as Conv's kernel of the transpose: [cin, coutG, kh, kw] flipped. */
+export function flippedKernel(weight: Float32Array, cout: number, cinG: number, groups: number, kh: number, kw: number): Float32Array {
+  const coutG = cout / groups;
+  const area = kh * kw;
+  const out = new Float32Array(weight.length);
+  for (let gi = 0; gi < groups; gi++)
+    for (let o = 0; o < coutG; o++)
+      for (let c = 0; c < cinG; c++) {
+        const src = ((gi * coutG + o) * cinG + c) * area;
+        const dst = ((gi * cinG + c) * coutG + o) * area;
+        for (let a = 0; a < area; a++) out[dst + area - 1 - a] = weight[src + a];
+      }
+  return out;
+}
+
+function model(t: TransposedConv): Uint8Array {
+  const m = new ModelBuilder({ graphName: `${t.op}-back` });
+  m.input('G', 'float32', ['m', 'cout', 'oh', 'ow']);
+  m.input('W', 'float32', ['a', 'b', t.attrs.kernel_shape[0], t.attrs.kernel_shape[1]]);
+  const attrs: Attrs = Object.fromEntries(Object.entries(t.attrs).map(([key, value]) => [key, typeof value === 'number' ? attr.int(value) : attr.ints(value)]));
+  m.op(t.op, ['G', 'W'], attrs, 'X');
+  m.output('X', 'float32', ['m', 'cin', 'h', 'w']);
+  return m.encode();
+}
+
+/** Sessions are created on first use of each window and kept until dispose. */
+export function createOrtConvEngine(options: { readonly threads?: number; readonly spinning?: boolean } = {}): OrtConvEngine {
+  const threads = checkThreads(options.threads);
+  const sessions = new Map<string, Promise<ort.InferenceSession>>();
+  const session = (t: TransposedConv) => {
+    const key = JSON.stringify(t);
+    let s = sessions.get(key);
+    if (!s) {
+      s = createSession(model(t), threads, options.spinning);
+      sessions.set(key, s);
+    }
+    return s;
+  };
+  return {
+    async convBackward(gy: Float32Array, m: number, weight: Float32Array, geometry: ConvGeometry): Promise<Float32Array> {
+      const [cin, h, w] = geometry.input;
+      const { groups, window } = geometry;
+      const [kh, kw] = window.kernel;
+      const cinG = cin / groups;
+      const cout = weight.length / (cinG * kh * kw);
+      const [oh, ow] = window.output;
+      if (gy.length !== m * cout * oh * ow) throw new Error(`convBackward: ${gy.length} cotangent values for ${m} x ${cout} x ${oh} x ${ow}`);
+      if (m === 0) return new Float32Array(0);
+      const t = transposedConv(window, [h, w], groups);
+      const kernel = t.op === 'Conv' ? f32Tensor(flippedKernel(weight, cout, cinG, groups, kh, kw), [cin, cout / groups, kh, kw]) : f32Tensor(weight, [cout, cinG, kh, kw]);
+      const result = await (await session(t)).run({ G: f32Tensor(gy, [m, cout, oh, ow]), W: kernel });
+      const gx = result.X;
+      if (gx.dims.join() !== [m, cin, h, w].join()) throw new Error(`convBackward: onnxruntime gave [${gx.dims.join(', ')}] for [${[m, cin, h, w].join(', ')}]`);
+      return gx.data as Float32Array;
+    },
+    async dispose() {
+      const all = await Promise.all(sessions.values());
+      sessions.clear();
+      await Promise.all(all.map((s) => s.release()));
+    },
+  };
+}
+
+/** The onnxruntime Gram engine with this conv backward on the same thread count: what node/ hands core. */
+export function withOrtConvBackward(gram: OrtGramEngine, options: { readonly spinning?: boolean } = {}): OrtGramEngine & ConvEngine {
+  const conv = createOrtConvEngine({ threads: gram.threads, ...options });
+  return {
+    ...gram,
+    convBackward: conv.convBackward,
+    dispose: async () => {
+      await Promise.all([gram.dispose(), conv.dispose()]);
+    },
+  };
+}
