@@ -92,23 +92,44 @@ function cotangentGram(engine: MatmulEngine, mode: KernelMode, k: number, d1: Ma
   return engine.crossGram(matrix(d1.rows / k, k * d1.cols, d1.data), matrix(d2.rows / k, k * d2.cols, d2.data));
 }
 
+/** w2 aGram + b2, aGram read at its block's offset (a block of a larger input Gram). */
+interface InputTerm {
+  readonly aGram: Block<ArrayLike<number>>;
+  readonly w2: number;
+  readonly b2: number;
+}
+
+const inputTerm = (aGram: Block<ArrayLike<number>>, mults: { weight: number; bias: number }, hasBias: boolean): InputTerm => ({
+  aGram,
+  w2: mults.weight * mults.weight,
+  b2: hasBias ? mults.bias * mults.bias : 0,
+});
+
+const atBlock = (t: InputTerm, row0: number, col0: number): InputTerm => ({ ...t, aGram: { ...t.aGram, row0, col0 } });
+
 /**
  * kernel += (w2 aGram + b2) (.) dGram over n1 x n2 samples: full, entry (i k + c, j k + e) takes dGram's; trace, entry
- * (i, j). aGram is read at its block's offset (a block of a larger input Gram), dGram is dense [n1 k, n2 k] or [n1, n2].
+ * (i, j). dGram is dense [n1 k, n2 k] or [n1, n2]. With `readout` (the readout's term, [c == e] v, k v for the trace)
+ * the pass adds it too, into a kernel still zero there: 0 + (v + t) is the 0 + v + t of two passes, bit for bit, and
+ * the 52 MB kernel of the bench case is walked once instead of twice.
  */
-function accumulateTerm(out: Block<Float64Array>, mode: KernelMode, k: number, w2: number, b2: number, aGram: Block<ArrayLike<number>>, dGram: ArrayLike<number>, n1: number, n2: number): void {
+function accumulateTerm(out: Block<Float64Array>, mode: KernelMode, k: number, term: InputTerm, dGram: ArrayLike<number>, n1: number, n2: number, readout?: InputTerm): void {
   const { data: kernel, stride } = out;
+  const { aGram, w2, b2 } = term;
   const a = aGram.data;
+  const r = readout?.aGram.data;
   if (mode === 'full') {
     const cols = n2 * k;
     for (let i = 0; i < n1; i++) {
       const aRow = (aGram.row0 + i) * aGram.stride + aGram.col0;
+      const rRow = readout ? (readout.aGram.row0 + i) * readout.aGram.stride + readout.aGram.col0 : 0;
       for (let c = 0; c < k; c++) {
         const row = (i * k + c) * cols;
         const at = (out.row0 + i * k + c) * stride + out.col0;
         for (let j = 0; j < n2; j++) {
           const factor = w2 * a[aRow + j] + b2;
           for (let e = 0; e < k; e++) kernel[at + j * k + e] += factor * dGram[row + j * k + e];
+          if (readout && r) kernel[at + j * k + c] = readout.w2 * r[rRow + j] + readout.b2 + factor * dGram[row + j * k + c];
         }
       }
     }
@@ -117,7 +138,12 @@ function accumulateTerm(out: Block<Float64Array>, mode: KernelMode, k: number, w
   for (let i = 0; i < n1; i++) {
     const aRow = (aGram.row0 + i) * aGram.stride + aGram.col0;
     const at = (out.row0 + i) * stride + out.col0;
-    for (let j = 0; j < n2; j++) kernel[at + j] += (w2 * a[aRow + j] + b2) * dGram[i * n2 + j];
+    if (readout && r) {
+      const rRow = (readout.aGram.row0 + i) * readout.aGram.stride + readout.aGram.col0;
+      for (let j = 0; j < n2; j++) kernel[at + j] = k * (readout.w2 * r[rRow + j] + readout.b2) + (w2 * a[aRow + j] + b2) * dGram[i * n2 + j];
+    } else {
+      for (let j = 0; j < n2; j++) kernel[at + j] += (w2 * a[aRow + j] + b2) * dGram[i * n2 + j];
+    }
   }
 }
 
@@ -137,11 +163,15 @@ export async function addLayerTerm(
   a1: MatrixF32,
   a2: MatrixF32,
 ): Promise<void> {
-  const n2 = a2.rows;
-  const aGram = await engine.crossGram(a1, a2);
+  await addCrossLayerTerm(engine, kernel, mode, k, inputTerm(whole(await engine.crossGram(a1, a2), a2.rows), mults, hasBias), d1, d2);
+}
+
+/** addLayerTerm with the input Gram's term given, and the readout's folded into the same pass when given. */
+async function addCrossLayerTerm(engine: MatmulEngine, kernel: Float64Array, mode: KernelMode, k: number, term: InputTerm, d1: MatrixF32, d2: MatrixF32, readout?: InputTerm): Promise<void> {
+  const n1 = d1.rows / k;
+  const n2 = d2.rows / k;
   const dGram = await cotangentGram(engine, mode, k, d1, d2);
-  const w2 = mults.weight * mults.weight;
-  accumulateTerm(whole(kernel, mode === 'full' ? n2 * k : n2), mode, k, w2, hasBias ? mults.bias * mults.bias : 0, whole(aGram, n2), dGram, a1.rows, n2);
+  accumulateTerm(whole(kernel, mode === 'full' ? n2 * k : n2), mode, k, term, dGram, n1, n2, readout);
 }
 
 /** Readout term: [c == e] (wm^2 A1 A2^T + bm^2), bm = 0 without a readout bias (d f_c / d bout_e = bm [c == e]). */
@@ -208,7 +238,7 @@ function rowSlice(x: MatrixF32, start: number, end: number): MatrixF32 {
 }
 
 /** Kernel rows per sample block of a self kernel: below twice this the cotangent Gram is one product. */
-const SELF_BLOCK_ROWS = 128;
+const SELF_BLOCK_ROWS = 256;
 
 /**
  * Sample ranges splitting n samples into at most 4 blocks of at least SELF_BLOCK_ROWS kernel rows (k rows per sample
@@ -221,16 +251,13 @@ function selfBlocks(n: number, rowsPerSample: number): [number, number][] {
 }
 
 /**
- * Adds a dense layer's term to a self kernel [n r, n r] (r = k rows per sample for full, 1 for trace): the input Gram
- * whole (n x n, cheap), the cotangent Gram (the dominant cost) for the upper block triangle only. The lower blocks are
- * left for mirrorBlocks.
+ * Adds a dense layer's term (and the readout's, when given) to a self kernel [n r, n r] (r = k rows per sample for
+ * full, 1 for trace): the input Gram whole (n x n, cheap), the cotangent Gram (the dominant cost) for the upper block
+ * triangle only. The lower blocks are left for mirrorBlocks.
  */
-async function addSelfLayerTerm(engine: MatmulEngine, kernel: Float64Array, mode: KernelMode, k: number, mults: { weight: number; bias: number }, hasBias: boolean, d: MatrixF32, a: MatrixF32, blocks: readonly [number, number][]): Promise<void> {
-  const n = a.rows;
+async function addSelfLayerTerm(engine: MatmulEngine, kernel: Float64Array, mode: KernelMode, k: number, term: InputTerm, d: MatrixF32, blocks: readonly [number, number][], readout?: InputTerm): Promise<void> {
+  const n = d.rows / k;
   const r = mode === 'full' ? k : 1;
-  const aGram = whole(await engine.crossGram(a, a), n);
-  const w2 = mults.weight * mults.weight;
-  const b2 = hasBias ? mults.bias * mults.bias : 0;
   for (let bi = 0; bi < blocks.length; bi++) {
     const [r0, r1] = blocks[bi];
     const rows = rowSlice(d, r0 * k, r1 * k);
@@ -238,7 +265,7 @@ async function addSelfLayerTerm(engine: MatmulEngine, kernel: Float64Array, mode
       const [c0, c1] = blocks[bj];
       const dGram = await cotangentGram(engine, mode, k, rows, bj === bi ? rows : rowSlice(d, c0 * k, c1 * k));
       const out = { data: kernel, stride: n * r, row0: r0 * r, col0: c0 * r };
-      accumulateTerm(out, mode, k, w2, b2, { ...aGram, row0: r0, col0: c0 }, dGram, r1 - r0, c1 - c0);
+      accumulateTerm(out, mode, k, atBlock(term, r0, c0), dGram, r1 - r0, c1 - c0, readout && atBlock(readout, r0, c0));
     }
   }
 }
@@ -263,7 +290,7 @@ function mirrorBlocks(kernel: Float64Array, side: number, ranges: readonly [numb
 
 /**
  * K(f1, f2) from two feature sets (f2 default f1): the readout term, then each dense layer from the top down, summed
- * in float64 in that order. Without f2 (a self kernel) the cotangent Grams cover the upper block triangle and the lower
+ * in float64 in that order (an FCN here has a hidden layer, as fcnFeatures assumes). Without f2 (a self kernel) the cotangent Grams cover the upper block triangle and the lower
  * one is mirrored: an entry's products and their order are those of the whole product, so with an engine whose entries
  * do not depend on the block they are computed in, the result equals the unsplit kernel (and a blocked kernel's,
  * blocked-ntk.ts) bit for bit.
@@ -274,13 +301,17 @@ async function fcnCross(engine: MatmulEngine, a: Architecture & { arch: 'fcn' },
   const other = f2 ?? f1;
   const kernel = new Float64Array(mode === 'full' ? f1.n * k * other.n * k : f1.n * other.n);
   const readout = layers[layers.length - 1];
-  await addReadoutTerm(engine, kernel, mode, k, forwardMults(a, readout), readout.bias !== undefined, f1.readoutInput, other.readoutInput);
+  const top = layers.length - 2;
+  const readoutTerm = inputTerm(whole(await engine.crossGram(f1.readoutInput, other.readoutInput), other.n), forwardMults(a, readout), readout.bias !== undefined);
   const r = mode === 'full' ? k : 1;
   const blocks = f2 ? [] : selfBlocks(f1.n, r);
-  for (let l = layers.length - 2; l >= 0; l--) {
+  for (let l = top; l >= 0; l--) {
     const layer = layers[l];
-    if (blocks.length > 1) await addSelfLayerTerm(engine, kernel, mode, k, forwardMults(a, layer), layer.bias !== undefined, f1.deltas[l], f1.inputs[l], blocks);
-    else await addLayerTerm(engine, kernel, mode, k, forwardMults(a, layer), layer.bias !== undefined, f1.deltas[l], other.deltas[l], f1.inputs[l], other.inputs[l]);
+    const term = inputTerm(whole(await engine.crossGram(f1.inputs[l], other.inputs[l]), other.n), forwardMults(a, layer), layer.bias !== undefined);
+    // The readout's term rides on the top layer's pass (the first to write the kernel).
+    const withReadout = l === top ? readoutTerm : undefined;
+    if (blocks.length > 1) await addSelfLayerTerm(engine, kernel, mode, k, term, f1.deltas[l], blocks, withReadout);
+    else await addCrossLayerTerm(engine, kernel, mode, k, term, f1.deltas[l], other.deltas[l], withReadout);
   }
   if (blocks.length > 1)
     mirrorBlocks(
