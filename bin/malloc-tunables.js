@@ -6,6 +6,7 @@
 // desktop launcher and the PyTorch peers get it in their child's environment (tunedEnv). A user's own GLIBC_TUNABLES
 // is left alone; NTK_MALLOC_TUNABLES=0 turns all of it off.
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 
 export const MALLOC_TUNABLES = 'glibc.malloc.mmap_threshold=4294967296:glibc.malloc.trim_threshold=4294967296';
 
@@ -50,7 +51,8 @@ function endLike(code, signal) {
     for (const name of [...FORWARDED, 'SIGTSTP', 'SIGCONT']) process.removeAllListeners(name);
     process.kill(process.pid, signal);
   }
-  process.exit(code ?? 1);
+  // A signal whose default action does not end this process (node ignores SIGPIPE): the shell's 128 + number.
+  process.exit(code ?? 128 + (constants.signals[signal] ?? 0));
 }
 
 /**
