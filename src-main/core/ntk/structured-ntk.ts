@@ -163,13 +163,11 @@ export async function addLayerTerm(
   a1: MatrixF32,
   a2: MatrixF32,
 ): Promise<void> {
-  await addCrossLayerTerm(engine, kernel, mode, k, inputTerm(whole(await engine.crossGram(a1, a2), a2.rows), mults, hasBias), d1, d2);
+  await addCrossLayerTerm(engine, kernel, mode, k, inputTerm(whole(await engine.crossGram(a1, a2), a2.rows), mults, hasBias), d1, d2, a1.rows, a2.rows);
 }
 
-/** addLayerTerm with the input Gram's term given, and the readout's folded into the same pass when given. */
-async function addCrossLayerTerm(engine: MatmulEngine, kernel: Float64Array, mode: KernelMode, k: number, term: InputTerm, d1: MatrixF32, d2: MatrixF32, readout?: InputTerm): Promise<void> {
-  const n1 = d1.rows / k;
-  const n2 = d2.rows / k;
+/** addLayerTerm for n1 x n2 samples with the input Gram's term given, and the readout's folded into the same pass when given. */
+async function addCrossLayerTerm(engine: MatmulEngine, kernel: Float64Array, mode: KernelMode, k: number, term: InputTerm, d1: MatrixF32, d2: MatrixF32, n1: number, n2: number, readout?: InputTerm): Promise<void> {
   const dGram = await cotangentGram(engine, mode, k, d1, d2);
   accumulateTerm(whole(kernel, mode === 'full' ? n2 * k : n2), mode, k, term, dGram, n1, n2, readout);
 }
@@ -290,10 +288,10 @@ function mirrorBlocks(kernel: Float64Array, side: number, ranges: readonly [numb
 
 /**
  * K(f1, f2) from two feature sets (f2 default f1): the readout term, then each dense layer from the top down, summed
- * in float64 in that order (an FCN here has a hidden layer, as fcnFeatures assumes). Without f2 (a self kernel) the cotangent Grams cover the upper block triangle and the lower
- * one is mirrored: an entry's products and their order are those of the whole product, so with an engine whose entries
- * do not depend on the block they are computed in, the result equals the unsplit kernel (and a blocked kernel's,
- * blocked-ntk.ts) bit for bit.
+ * in float64 in that order (an FCN here has a hidden layer, as fcnFeatures assumes). Without f2 (a self kernel) the
+ * cotangent Grams cover the upper block triangle and the lower one is mirrored: an entry's products and their order
+ * are those of the whole product, so with an engine whose entries do not depend on the block they are computed in, the
+ * result equals the unsplit kernel (and a blocked kernel's, blocked-ntk.ts) bit for bit.
  */
 async function fcnCross(engine: MatmulEngine, a: Architecture & { arch: 'fcn' }, f1: FcnFeatures, f2: FcnFeatures | undefined, mode: KernelMode): Promise<Float64Array> {
   const k = a.outputs;
@@ -311,14 +309,9 @@ async function fcnCross(engine: MatmulEngine, a: Architecture & { arch: 'fcn' },
     // The readout's term rides on the top layer's pass (the first to write the kernel).
     const withReadout = l === top ? readoutTerm : undefined;
     if (blocks.length > 1) await addSelfLayerTerm(engine, kernel, mode, k, term, f1.deltas[l], blocks, withReadout);
-    else await addCrossLayerTerm(engine, kernel, mode, k, term, f1.deltas[l], other.deltas[l], withReadout);
+    else await addCrossLayerTerm(engine, kernel, mode, k, term, f1.deltas[l], other.deltas[l], f1.n, other.n, withReadout);
   }
-  if (blocks.length > 1)
-    mirrorBlocks(
-      kernel,
-      f1.n * r,
-      blocks.map(([start, end]) => [start * r, end * r]),
-    );
+  if (blocks.length > 1) mirrorBlocks(kernel, f1.n * r, blocks.map(([start, end]) => [start * r, end * r]));
   return kernel;
 }
 
