@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { launchEnv } from '../bin/malloc-tunables.js';
 import type { MatmulEngine } from '../src-main/core/linalg/gram-engine';
 import { gramSpectrum } from '../src-main/core/linalg/spectrum';
 import { initParams } from '../src-main/core/models/architecture';
@@ -59,7 +60,7 @@ async function benchFileKernel(n: number): Promise<Row[]> {
     const args = [bin, 'ntk', '--model', model, '--probe', `mnist:${n}`, '--kernel', 'trace', '--out', out, '--memory', '2GB', '--spectrum', '5'];
     const timed = existsSync('/usr/bin/time');
     const t0 = performance.now();
-    const { stderr } = timed ? await run('/usr/bin/time', ['-v', process.execPath, ...args], { maxBuffer: 16 << 20 }) : await run(process.execPath, args, { maxBuffer: 16 << 20 });
+    const { stderr } = timed ? await run('/usr/bin/time', ['-v', process.execPath, ...args], { maxBuffer: 16 << 20, env: launchEnv() }) : await run(process.execPath, args, { maxBuffer: 16 << 20, env: launchEnv() });
     const wall = (performance.now() - t0) / 1000;
     const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? NaN);
     const sidecar = JSON.parse(await readFile(`${out}.json`, 'utf8')) as KernelSidecar & { spectrum: { seconds: number; passes: number; lambdaMin: number; lambdaMax: number } };

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { launchEnv } from '../bin/malloc-tunables.js';
 import { medianSeconds, type Row } from './measure';
 
 const run = promisify(execFile);
@@ -11,7 +12,7 @@ const bin = fileURLToPath(new URL('../bin/ntk-workbench.js', import.meta.url));
 const built = fileURLToPath(new URL('../out/main/cli.js', import.meta.url));
 
 async function processSeconds(args: string[], env: Record<string, string> = {}): Promise<number> {
-  const { median } = await medianSeconds(() => run(process.execPath, args, { env: { ...process.env, ...env } }), { warmupSeconds: 0, minRuns: 7, budgetSeconds: 3 });
+  const { median } = await medianSeconds(() => run(process.execPath, args, { env: { ...launchEnv(), ...env } }), { warmupSeconds: 0, minRuns: 7, budgetSeconds: 3 });
   return median;
 }
 

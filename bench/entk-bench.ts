@@ -12,12 +12,16 @@ export function mlp(width: number): Architecture {
   return architectureFromConfig({ arch: 'fcn', depth: 2, width, bias: false, parameterization: 'ntk' }, 784, 10);
 }
 
-/** FLOPs of the structured full kernel: forward, backward products and the per-layer Grams. */
+/**
+ * FLOPs the structured full self kernel executes: forward, backward products, the input Grams and the cotangent Grams
+ * over the upper block triangle of b = min(4, floor(n k / 256)) sample blocks ((b + 1) / 2b of the whole product).
+ */
 export function structuredFlops(width: number, n: number, k = 10): number {
   const d = 784;
   const forward = 2 * n * (d * width + width * width);
   const backward = 2 * n * k * width * width;
-  const grams = 2 * (n * k) ** 2 * (2 * width) + 2 * n * n * (d + 2 * width);
+  const blocks = Math.max(1, Math.min(4, Math.floor((n * k) / 256)));
+  const grams = ((blocks + 1) / (2 * blocks)) * 2 * (n * k) ** 2 * (2 * width) + 2 * n * n * (d + 2 * width);
   return forward + backward + grams;
 }
 

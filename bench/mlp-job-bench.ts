@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { launchEnv } from '../bin/malloc-tunables.js';
 import { encodeNpy } from '../src-main/core/io/npy';
 import { loadMnist } from '../src-main/node/data/mnist';
 import type { Row } from './measure';
@@ -65,7 +66,7 @@ export async function benchMlpJobs(): Promise<Row[]> {
       let peerFailure: PeerOutcome | null = null;
       for (let r = 0; r < RUNS; r++) {
         const t0 = performance.now();
-        await run(process.execPath, args);
+        await run(process.execPath, args, { env: launchEnv() });
         const wall = (performance.now() - t0) / 1000;
         runs.push({ wall, timings: (JSON.parse(await readFile(ours, 'utf8')) as JobOutput).timings });
         for (const threads of peerFailure ? [] : peerThreadCounts()) {

@@ -41,7 +41,6 @@ function gramCases(threads: readonly number[], withTfjs: boolean): GramCase[] {
   for (const t of threads) {
     cases.push({ engine: `ort gemm transB, ${t} thr`, note: 'crossGram (f64 out)', f32Row: t === threads[0], make: () => createOrtGramEngine({ threads: t }) });
     cases.push({ engine: `ort matmul B^T, ${t} thr`, note: 'B transposed in JS', make: () => createOrtGramEngine({ threads: t, product: 'matmul' }) });
-    cases.push({ engine: `ort gemm sym-blocked, ${t} thr`, note: '3 of 4 blocks, mirrored', make: () => createOrtGramEngine({ threads: t, symmetric: 'blocked' }) });
   }
   if (withTfjs) {
     cases.push({

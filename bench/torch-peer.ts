@@ -1,12 +1,15 @@
 // PyTorch as the peer in `npm run bench`: runs a script from bench/peers/ under Debian's python3-torch, at each
 // thread count up to the machine's cores, and keeps the fastest. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed
-// from the peer's environment only (they slow a current OpenBLAS on these CPUs about 2.6x). The BLAS torch maps is
+// from the peer's environment only (they slow a current OpenBLAS on these CPUs about 2.6x), and the peer gets glibc's
+// malloc tunables as our own process does (bin/malloc-tunables.js; about 2x on torch's large temporaries); the bench's
+// header prints the peer's environment (peerEnvironmentNote). The BLAS torch maps is
 // named in the peer's rows: with Debian's reference BLAS alone torch's matmuls run at ~4 GFLOP/s. Absent torch gives
 // a note, never a failure: peers are for the printed comparison, not for tests or CI.
 import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { tunedEnv } from '../bin/malloc-tunables.js';
 import type { Row } from './measure';
 
 const run = promisify(execFile);
@@ -63,11 +66,21 @@ function peerScript(name: string): string {
   return fileURLToPath(new URL(`./peers/${name}.py`, import.meta.url));
 }
 
+/** Variables removed from the peer's environment: they slow a current OpenBLAS on these CPUs about 2.6x. */
+const PEER_UNSET = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'];
+
+/** The peer's environment: ours (with the malloc tunables where they apply) less PEER_UNSET, OMP_NUM_THREADS = threads. */
 function peerEnv(threads: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: String(threads) };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
+  const env: NodeJS.ProcessEnv = { ...(tunedEnv() ?? process.env), OMP_NUM_THREADS: String(threads) };
+  for (const name of PEER_UNSET) delete env[name];
   return env;
+}
+
+/** What the bench header says about the peer's environment: exactly what peerEnv sets and removes. */
+export function peerEnvironmentNote(): string {
+  const env = peerEnv(1);
+  const unset = PEER_UNSET.map((name) => (process.env[name] === undefined ? `${name} (not set here)` : `${name}=${process.env[name]}`));
+  return `GLIBC_TUNABLES=${env.GLIBC_TUNABLES ?? '(unset)'}, OMP_NUM_THREADS = torch threads, unset: ${unset.join(', ')}`;
 }
 
 const NO_TORCH = 'peer skipped: no python with torch (apt install python3-torch libopenblas0-pthread)';

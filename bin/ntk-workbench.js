@@ -3,8 +3,17 @@
 // file runs when it is at least as new as every file under src-main/ (and package.json), so no TypeScript is
 // transpiled at start-up. A bare checkout, or any source edited after the last build, runs the TypeScript through
 // tsx's loader (a runtime dependency) instead: a stale build is never used. NTK_CLI_SOURCE=1 forces the tsx path.
+// The kernel commands (ntk, drift, analytic) first re-run node once with glibc's malloc tunables
+// (bin/malloc-tunables.js). Not the commands that record runs in a workspace (train, serve, sweep, reproduce, ...):
+// a run's owner is judged alive by its pid, and a re-run child outlives a parent killed by SIGKILL by a moment, long
+// enough for the next start to find the run still 'running' (test/fault/kill.test.ts). Not --help either.
 import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { runTuned } from './malloc-tunables.js';
+
+const args = process.argv.slice(2);
+const TUNED = new Set(['ntk', 'drift', 'analytic']);
+if (TUNED.has(args[0]) && !args.includes('--help') && !args.includes('-h')) await runTuned();
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const built = `${root}out/main/cli.js`;
@@ -37,4 +46,4 @@ if (builtIsFresh()) {
   register();
   ({ main } = await import('../src-main/cli/main.ts'));
 }
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(args);

@@ -1,11 +1,13 @@
 // `npm start`: runs the desktop app. Electron's binary is not fetched at `npm install` (no downloads in CI), so it is
 // fetched here on first start with Electron's own `install-electron`; offline, this ends with a short message that
-// points to the browser mode and the CLI instead of a stack trace. Then it builds out/ if missing and previews it.
+// points to the browser mode and the CLI instead of a stack trace. Then it builds out/ if missing and previews it,
+// the app's processes started with glibc's malloc tunables as the CLI's are (bin/malloc-tunables.js).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tunedEnv } from '../bin/malloc-tunables.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -41,8 +43,8 @@ function firstLine(text) {
   return text.split('\n').map((line) => line.trim()).find((line) => line && !line.startsWith('at ')) ?? '';
 }
 
-function run(bin, args) {
-  const { status, error } = spawnSync(process.execPath, [bin, ...args], { cwd: root, stdio: 'inherit' });
+function run(bin, args, env = process.env) {
+  const { status, error } = spawnSync(process.execPath, [bin, ...args], { cwd: root, stdio: 'inherit', env });
   if (error) giveUp(error.message);
   if (status !== 0) process.exit(status ?? 1);
 }
@@ -63,4 +65,4 @@ const electronVite = packageBin('electron-vite', 'electron-vite');
 if (!electronVite) giveUp('the electron-vite package is not installed (run `npm install` with dev dependencies).');
 
 if (!existsSync(join(root, 'out'))) run(electronVite.bin, ['build']);
-run(electronVite.bin, ['preview', '--skipBuild']);
+run(electronVite.bin, ['preview', '--skipBuild'], tunedEnv() ?? process.env);

@@ -30,7 +30,7 @@ def step():
     grads = torch.autograd.grad(loss, weights)
     with torch.no_grad():
         for w, g in zip(weights, grads):
-            w -= args.lr * g
+            w.add_(g, alpha=-args.lr)
 
 
 def snapshot():

@@ -36,11 +36,14 @@ def layerwise_ntk(weights, biases, mults, x, kernel):
     # Cotangents [k, n, width]: d f_c / d z_l for every sample, starting from the readout's rows.
     delta = (mults[-1] * weights[-1])[:, None, :] * masks[-1][None, :, :]
     for l in range(len(weights) - 2, -1, -1):
+        # Sample-major rows [n, k, width]: row i*k + c is d f_c / d z_l of sample i.
+        rows = delta.transpose(0, 1).reshape(n, k * delta.shape[2])
         if kernel == 'full':
-            rows = delta.transpose(0, 1).reshape(n * k, -1)
-            ntk += ((rows @ rows.t()).view(n, k, n, k) * input_gram(l)[:, None, :, None]).view(n * k, n * k)
+            rows = rows.view(n * k, -1)
+            ntk.view(n, k, n, k).addcmul_((rows @ rows.t()).view(n, k, n, k), input_gram(l)[:, None, :, None])
         else:
-            ntk += torch.bmm(delta, delta.transpose(1, 2)).sum(0) * input_gram(l)
+            # sum_c <d_c(x), d_c(x')>: one product over the k cotangents side by side.
+            ntk.addcmul_(rows @ rows.t(), input_gram(l))
         if l > 0:
             delta = (mults[l] * (delta @ weights[l])) * masks[l - 1][None, :, :]
     return out, ntk

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { CLI_BIN, cliEnv } from '../helpers/cli';
@@ -25,7 +25,8 @@ async function stdoutOf(args: string[], env: Record<string, string> = {}): Promi
 async function checkout(fakeBuild?: { mtime: Date }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'ntk-cli-build-'));
   await mkdir(join(dir, 'bin'));
-  await copyFile(CLI_BIN, join(dir, 'bin', 'ntk-workbench.js'));
+  // The bin and the module it imports (bin/malloc-tunables.js), copied: the bin finds its root from where it lies.
+  for (const name of readdirSync(dirname(CLI_BIN))) await copyFile(join(dirname(CLI_BIN), name), join(dir, 'bin', name));
   for (const name of ['src-main', 'node_modules', 'package.json']) await symlink(join(root, name), join(dir, name));
   if (fakeBuild) {
     const cli = join(dir, 'out', 'main', 'cli.js');

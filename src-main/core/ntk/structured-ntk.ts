@@ -74,6 +74,79 @@ function scale(mat: MatrixF32, factor: number): MatrixF32 {
   return mat;
 }
 
+/** A block of a row-major matrix with `stride` columns whose top-left entry is (row0, col0). */
+interface Block<T extends ArrayLike<number>> {
+  readonly data: T;
+  readonly stride: number;
+  readonly row0: number;
+  readonly col0: number;
+}
+
+const whole = <T extends ArrayLike<number>>(data: T, stride: number): Block<T> => ({ data, stride, row0: 0, col0: 0 });
+
+/** The class-Gram of cotangents: D1 D2^T [n1 k, n2 k] (full), or its k diagonal blocks summed [n1, n2] (trace). */
+function cotangentGram(engine: MatmulEngine, mode: KernelMode, k: number, d1: MatrixF32, d2: MatrixF32): Promise<Float32Array | Float64Array> {
+  if (mode === 'full') return engine.crossGram(d1, d2);
+  // sum_c <d_c(x), d_c(x')> is one product: the rows i k + c of a sample are contiguous, so D [n k, m] read as
+  // [n, k m] has each sample's k cotangents side by side. One GEMM instead of k, and no per-class copies.
+  return engine.crossGram(matrix(d1.rows / k, k * d1.cols, d1.data), matrix(d2.rows / k, k * d2.cols, d2.data));
+}
+
+/** w2 aGram + b2, aGram read at its block's offset (a block of a larger input Gram). */
+interface InputTerm {
+  readonly aGram: Block<ArrayLike<number>>;
+  readonly w2: number;
+  readonly b2: number;
+}
+
+const inputTerm = (aGram: Block<ArrayLike<number>>, mults: { weight: number; bias: number }, hasBias: boolean): InputTerm => ({
+  aGram,
+  w2: mults.weight * mults.weight,
+  b2: hasBias ? mults.bias * mults.bias : 0,
+});
+
+const atBlock = (t: InputTerm, row0: number, col0: number): InputTerm => ({ ...t, aGram: { ...t.aGram, row0, col0 } });
+
+/**
+ * kernel += (w2 aGram + b2) (.) dGram over n1 x n2 samples: full, entry (i k + c, j k + e) takes dGram's; trace, entry
+ * (i, j). dGram is dense [n1 k, n2 k] or [n1, n2]. With `readout` (the readout's term, [c == e] v, k v for the trace)
+ * the pass adds it too, into a kernel still zero there: 0 + (v + t) is the 0 + v + t of two passes, bit for bit, and
+ * the 52 MB kernel of the bench case is walked once instead of twice.
+ */
+function accumulateTerm(out: Block<Float64Array>, mode: KernelMode, k: number, term: InputTerm, dGram: ArrayLike<number>, n1: number, n2: number, readout?: InputTerm): void {
+  const { data: kernel, stride } = out;
+  const { aGram, w2, b2 } = term;
+  const a = aGram.data;
+  const r = readout?.aGram.data;
+  if (mode === 'full') {
+    const cols = n2 * k;
+    for (let i = 0; i < n1; i++) {
+      const aRow = (aGram.row0 + i) * aGram.stride + aGram.col0;
+      const rRow = readout ? (readout.aGram.row0 + i) * readout.aGram.stride + readout.aGram.col0 : 0;
+      for (let c = 0; c < k; c++) {
+        const row = (i * k + c) * cols;
+        const at = (out.row0 + i * k + c) * stride + out.col0;
+        for (let j = 0; j < n2; j++) {
+          const factor = w2 * a[aRow + j] + b2;
+          for (let e = 0; e < k; e++) kernel[at + j * k + e] += factor * dGram[row + j * k + e];
+          if (readout && r) kernel[at + j * k + c] = readout.w2 * r[rRow + j] + readout.b2 + factor * dGram[row + j * k + c];
+        }
+      }
+    }
+    return;
+  }
+  for (let i = 0; i < n1; i++) {
+    const aRow = (aGram.row0 + i) * aGram.stride + aGram.col0;
+    const at = (out.row0 + i) * stride + out.col0;
+    if (readout && r) {
+      const rRow = (readout.aGram.row0 + i) * readout.aGram.stride + readout.aGram.col0;
+      for (let j = 0; j < n2; j++) kernel[at + j] = k * (readout.w2 * r[rRow + j] + readout.b2) + (w2 * a[aRow + j] + b2) * dGram[i * n2 + j];
+    } else {
+      for (let j = 0; j < n2; j++) kernel[at + j] += (w2 * a[aRow + j] + b2) * dGram[i * n2 + j];
+    }
+  }
+}
+
 /**
  * Adds one dense layer's term to the kernel: wm^2 (D1 D2^T) (.) (A1 A2^T) + bm^2 (D1 D2^T).
  * full: kernel [n1 k, n2 k]; trace: [n1, n2], summed over classes. Shared with the layer-wise graph kernel.
@@ -90,29 +163,13 @@ export async function addLayerTerm(
   a1: MatrixF32,
   a2: MatrixF32,
 ): Promise<void> {
-  const n1 = a1.rows;
-  const n2 = a2.rows;
-  const aGram = await engine.crossGram(a1, a2);
-  const w2 = mults.weight * mults.weight;
-  const b2 = hasBias ? mults.bias * mults.bias : 0;
-  if (mode === 'full') {
-    const dGram = await engine.crossGram(d1, d2);
-    const cols = n2 * k;
-    for (let i = 0; i < n1; i++) {
-      for (let c = 0; c < k; c++) {
-        const row = (i * k + c) * cols;
-        for (let j = 0; j < n2; j++) {
-          const factor = w2 * aGram[i * n2 + j] + b2;
-          for (let e = 0; e < k; e++) kernel[row + j * k + e] += factor * dGram[row + j * k + e];
-        }
-      }
-    }
-    return;
-  }
-  // sum_c <d_c(x), d_c(x')> is one product: the rows i k + c of a sample are contiguous, so D [n k, m] read as
-  // [n, k m] has each sample's k cotangents side by side. One GEMM instead of k, and no per-class copies.
-  const dSum = await engine.crossGram(matrix(n1, k * d1.cols, d1.data), matrix(n2, k * d2.cols, d2.data));
-  for (let q = 0; q < n1 * n2; q++) kernel[q] += (w2 * aGram[q] + b2) * dSum[q];
+  await addCrossLayerTerm(engine, kernel, mode, k, inputTerm(whole(await engine.crossGram(a1, a2), a2.rows), mults, hasBias), d1, d2, a1.rows, a2.rows);
+}
+
+/** addLayerTerm for n1 x n2 samples with the input Gram's term given, and the readout's folded into the same pass when given. */
+async function addCrossLayerTerm(engine: MatmulEngine, kernel: Float64Array, mode: KernelMode, k: number, term: InputTerm, d1: MatrixF32, d2: MatrixF32, n1: number, n2: number, readout?: InputTerm): Promise<void> {
+  const dGram = await cotangentGram(engine, mode, k, d1, d2);
+  accumulateTerm(whole(kernel, mode === 'full' ? n2 * k : n2), mode, k, term, dGram, n1, n2, readout);
 }
 
 /** Readout term: [c == e] (wm^2 A1 A2^T + bm^2), bm = 0 without a readout bias (d f_c / d bout_e = bm [c == e]). */
@@ -173,18 +230,91 @@ async function fcnFeatures(engine: MatmulEngine, a: Architecture & { arch: 'fcn'
   return { arch: 'fcn', n: x.rows, inputs, deltas, readoutInput: h };
 }
 
-/** K(f1, f2) from two feature sets (f2 default f1): the readout term, then each dense layer from the top down. */
+/** Rows [start, end) of a row-major matrix, without a copy. */
+function rowSlice(x: MatrixF32, start: number, end: number): MatrixF32 {
+  return matrix(end - start, x.cols, x.data.subarray(start * x.cols, end * x.cols));
+}
+
+/** Kernel rows per sample block of a self kernel: below twice this the cotangent Gram is one product. */
+const SELF_BLOCK_ROWS = 256;
+
+/**
+ * Sample ranges splitting n samples into at most 4 blocks of at least SELF_BLOCK_ROWS kernel rows (k rows per sample
+ * for the full kernel, 1 for the trace). A self kernel's cotangent Grams are computed for the block pairs i <= j only:
+ * 4 blocks cut their flops to 10/16, 2 to 3/4.
+ */
+function selfBlocks(n: number, rowsPerSample: number): [number, number][] {
+  const count = Math.max(1, Math.min(4, Math.floor((n * rowsPerSample) / SELF_BLOCK_ROWS)));
+  return Array.from({ length: count }, (_, b) => [Math.floor((b * n) / count), Math.floor(((b + 1) * n) / count)]);
+}
+
+/**
+ * Adds a dense layer's term (and the readout's, when given) to a self kernel [n r, n r] (r = k rows per sample for
+ * full, 1 for trace): the input Gram whole (n x n, cheap), the cotangent Gram (the dominant cost) for the upper block
+ * triangle only. The lower blocks are left for mirrorBlocks.
+ */
+async function addSelfLayerTerm(engine: MatmulEngine, kernel: Float64Array, mode: KernelMode, k: number, term: InputTerm, d: MatrixF32, blocks: readonly [number, number][], readout?: InputTerm): Promise<void> {
+  const n = d.rows / k;
+  const r = mode === 'full' ? k : 1;
+  for (let bi = 0; bi < blocks.length; bi++) {
+    const [r0, r1] = blocks[bi];
+    const rows = rowSlice(d, r0 * k, r1 * k);
+    for (let bj = bi; bj < blocks.length; bj++) {
+      const [c0, c1] = blocks[bj];
+      const dGram = await cotangentGram(engine, mode, k, rows, bj === bi ? rows : rowSlice(d, c0 * k, c1 * k));
+      const out = { data: kernel, stride: n * r, row0: r0 * r, col0: c0 * r };
+      accumulateTerm(out, mode, k, atBlock(term, r0, c0), dGram, r1 - r0, c1 - c0, readout && atBlock(readout, r0, c0));
+    }
+  }
+}
+
+/**
+ * Copies each block (i, j), i < j, of the square kernel [side, side] to (j, i) transposed, in 8 x 8 tiles written
+ * row by row (strided reads, contiguous writes: 4x faster than the other way round on the 2560-row kernel).
+ */
+function mirrorBlocks(kernel: Float64Array, side: number, ranges: readonly [number, number][]): void {
+  const tile = 8;
+  for (let bi = 0; bi < ranges.length; bi++) {
+    for (let bj = bi + 1; bj < ranges.length; bj++) {
+      const [r0, r1] = ranges[bi];
+      const [c0, c1] = ranges[bj];
+      for (let rt = r0; rt < r1; rt += tile) {
+        for (let ct = c0; ct < c1; ct += tile) {
+          const rEnd = Math.min(rt + tile, r1);
+          const cEnd = Math.min(ct + tile, c1);
+          for (let col = ct; col < cEnd; col++) for (let row = rt; row < rEnd; row++) kernel[col * side + row] = kernel[row * side + col];
+        }
+      }
+    }
+  }
+}
+
+/**
+ * K(f1, f2) from two feature sets (f2 default f1): the readout term, then each dense layer from the top down, summed
+ * in float64 in that order (an FCN here has a hidden layer, as fcnFeatures assumes). Without f2 (a self kernel) the
+ * cotangent Grams cover the upper block triangle and the lower one is mirrored: an entry's products and their order
+ * are those of the whole product, so with an engine whose entries do not depend on the block they are computed in, the
+ * result equals the unsplit kernel (and a blocked kernel's, blocked-ntk.ts) bit for bit.
+ */
 async function fcnCross(engine: MatmulEngine, a: Architecture & { arch: 'fcn' }, f1: FcnFeatures, f2: FcnFeatures | undefined, mode: KernelMode): Promise<Float64Array> {
   const k = a.outputs;
   const layers = fcnLayers(a);
   const other = f2 ?? f1;
   const kernel = new Float64Array(mode === 'full' ? f1.n * k * other.n * k : f1.n * other.n);
   const readout = layers[layers.length - 1];
-  await addReadoutTerm(engine, kernel, mode, k, forwardMults(a, readout), readout.bias !== undefined, f1.readoutInput, other.readoutInput);
-  for (let l = layers.length - 2; l >= 0; l--) {
+  const top = layers.length - 2;
+  const readoutTerm = inputTerm(whole(await engine.crossGram(f1.readoutInput, other.readoutInput), other.n), forwardMults(a, readout), readout.bias !== undefined);
+  const r = mode === 'full' ? k : 1;
+  const blocks = f2 ? [] : selfBlocks(f1.n, r);
+  for (let l = top; l >= 0; l--) {
     const layer = layers[l];
-    await addLayerTerm(engine, kernel, mode, k, forwardMults(a, layer), layer.bias !== undefined, f1.deltas[l], other.deltas[l], f1.inputs[l], other.inputs[l]);
+    const term = inputTerm(whole(await engine.crossGram(f1.inputs[l], other.inputs[l]), other.n), forwardMults(a, layer), layer.bias !== undefined);
+    // The readout's term rides on the top layer's pass (the first to write the kernel).
+    const withReadout = l === top ? readoutTerm : undefined;
+    if (blocks.length > 1) await addSelfLayerTerm(engine, kernel, mode, k, term, f1.deltas[l], blocks, withReadout);
+    else await addCrossLayerTerm(engine, kernel, mode, k, term, f1.deltas[l], other.deltas[l], f1.n, other.n, withReadout);
   }
+  if (blocks.length > 1) mirrorBlocks(kernel, f1.n * r, blocks.map(([start, end]) => [start * r, end * r]));
   return kernel;
 }
 

@@ -12,17 +12,11 @@ export interface OrtGramOptions {
   readonly spinning?: boolean;
   /** crossGram through 'gemm' (default): Gemm(A, B, transB = 1), or 'matmul': B transposed in JS, then MatMul(A, B^T). */
   readonly product?: 'gemm' | 'matmul';
-  /**
-   * For A A^T (b is a, or the same data): 'full' (default) multiplies as for any B; 'blocked' computes the upper block
-   * triangle of a 2 x 2 row split (3/4 of the flops, three runs) and mirrors it while widening.
-   */
-  readonly symmetric?: 'full' | 'blocked';
 }
 
 export interface OrtGramEngine extends MatmulEngine {
   readonly threads: number;
   readonly product: 'gemm' | 'matmul';
-  readonly symmetric: 'full' | 'blocked';
   /** A B^T as float32 [a.rows, b.rows], the array onnxruntime returns (no widening). Cost 2 a.rows b.rows a.cols flops. */
   crossGramF32(a: MatrixF32, b: MatrixF32): Promise<Float32Array>;
   dispose(): Promise<void>;
@@ -49,19 +43,14 @@ function transpose(x: MatrixF32): Float32Array {
   return out;
 }
 
-function rowBlock(x: MatrixF32, start: number, end: number): MatrixF32 {
-  return { rows: end - start, cols: x.cols, data: x.data.subarray(start * x.cols, end * x.cols) };
-}
-
 /**
  * A GramEngine on onnxruntime's CPU provider. The session is created once here; crossGram accepts any shapes.
- * Cost: 2 p q m flops for [p, m] x [q, m] (3/4 of that for blocked A A^T), plus the output copied twice (float32 out of
- * onnxruntime, float64 here).
+ * Cost: 2 p q m flops for [p, m] x [q, m]; the float32 product comes back without a widening copy. A self Gram's
+ * symmetry is used by the caller (structured-ntk.ts computes the upper block triangle of its cotangent Grams).
  */
 export async function createOrtGramEngine(options: OrtGramOptions = {}): Promise<OrtGramEngine> {
   const threads = checkThreads(options.threads);
   const product = options.product ?? 'gemm';
-  const symmetric = options.symmetric ?? 'full';
   const [abT, ab] = await Promise.all([
     createSession(productModel(true), threads, options.spinning),
     createSession(productModel(false), threads, options.spinning),
@@ -78,48 +67,19 @@ export async function createOrtGramEngine(options: OrtGramOptions = {}): Promise
   const multiply = (a: MatrixF32, b: MatrixF32): Promise<Float32Array> =>
     product === 'gemm' ? run(abT, a, b, true) : run(ab, a, { rows: b.cols, cols: b.rows, data: transpose(b) }, false);
 
-  const crossGramF32 = (a: MatrixF32, b: MatrixF32): Promise<Float32Array> => {
+  const crossGramF32 = async (a: MatrixF32, b: MatrixF32): Promise<Float32Array> => {
     checkMatrix('A', a);
     checkMatrix('B', b);
     if (a.cols !== b.cols) throw new Error(`A B^T needs equal column counts, got ${a.cols} and ${b.cols}`);
     return multiply(a, b);
   };
 
-  const blockedSelfGram = async (a: MatrixF32): Promise<Float64Array> => {
-    const p = a.rows;
-    const h = Math.ceil(p / 2);
-    const top = rowBlock(a, 0, h);
-    const bottom = rowBlock(a, h, p);
-    const out = new Float64Array(p * p);
-    const place = (block: Float32Array, r0: number, c0: number, rows: number, cols: number, mirror: boolean): void => {
-      for (let i = 0; i < rows; i++) {
-        for (let j = 0; j < cols; j++) {
-          const v = block[i * cols + j];
-          out[(r0 + i) * p + c0 + j] = v;
-          if (mirror) out[(c0 + j) * p + r0 + i] = v;
-        }
-      }
-    };
-    place(await multiply(top, top), 0, 0, h, h, false);
-    place(await multiply(top, bottom), 0, h, h, p - h, true);
-    place(await multiply(bottom, bottom), h, h, p - h, p - h, false);
-    return out;
-  };
-
   return {
     name: `onnxruntime-cpu-${product}`,
     threads,
     product,
-    symmetric,
     crossGramF32,
-    crossGram: async (a, b) => {
-      const same = a === b || (a.data === b.data && a.rows === b.rows && a.cols === b.cols);
-      if (same && symmetric === 'blocked' && a.rows >= 2 && a.cols > 0) {
-        checkMatrix('A', a);
-        return blockedSelfGram(a);
-      }
-      return crossGramF32(a, b);
-    },
+    crossGram: crossGramF32,
     matmul: async (a, b, transposeB) => {
       checkMatrix('A', a);
       checkMatrix('B', b);
