@@ -27,6 +27,8 @@ export const CHANNELS = [
   'runs:subscribe',
   'imports:inspect',
   'imports:start',
+  'imports:resume',
+  'imports:kernel-export',
   'uploads:write',
   'downloads:read',
   'sweeps:export-slurm',
