@@ -5,6 +5,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it, vi } from 'vitest';
 import type { KernelFileDto } from '../../src-main/contract/api';
+import { rankSpectrumOption } from '../../src-main/charts/kernel-options';
 import { memoryBudgetProblem } from '../../src-main/contract/run-memory';
 import KernelFilesPanel from '../../src-renderer/src/components/run/KernelFilesPanel.vue';
 import { checkImportDraft, defaultImportDraft, defaultMemoryBudget, importRequestFromDraft } from '../../src-renderer/src/lib/import-form';
@@ -62,6 +63,14 @@ describe('blocked kernel form', () => {
 });
 
 describe('kernel files panel', () => {
+  it('draws each file\'s top eigenvalues against their rank, positive ones on the log axis', () => {
+    const option = rankSpectrumOption([{ step: 0, eigenvalues: [9, 4, 1, 0] }, { step: 50, eigenvalues: [8, 3] }, { step: 60, eigenvalues: null }]);
+    const series = option.series as { name: string; data: [number, number][] }[];
+    expect(series.map((s) => s.name)).toEqual(['step 0', 'step 50']);
+    expect(series[0].data).toEqual([[1, 9], [2, 4], [3, 1]]);
+    expect((option.yAxis as { type: string }).type).toBe('log');
+  });
+
   const file: KernelFileDto = {
     step: 0,
     path: '/ws/kernels/run-7/step-0.npy',
@@ -104,7 +113,7 @@ describe('kernel files panel', () => {
     await flushPromises();
     expect(backend.calls.map((c) => c.channel)).toEqual(['imports:kernel-export', 'downloads:read']);
     expect(clicked).toHaveBeenCalledOnce();
-    expect(view.find('[data-testid="kernel-download-status"]').text()).toContain('drift-A-step-0.npy');
+    expect(view.find('[data-testid="kernel-download-status"]').text()).toContain('drift-a-step-0.npy');
     clicked.mockRestore();
   });
 });

@@ -55,7 +55,7 @@ describe('blocked import runs in the service', () => {
 
   it('cancels between blocks, resumes as a new run, exports the file and deletes folders with their runs', async () => {
     const project = await service.handlers['projects:create']({ name: 'blocked' });
-    const run = await service.handlers['imports:start']({ projectId: project.id, models: [model], probe: 'mnist:1000', kernel: 'trace', keepSoftmax: false, blocked: { blockSize: 25, memory: '2GB' } });
+    const run = await service.handlers['imports:start']({ projectId: project.id, models: [model], probe: 'mnist:1000', kernel: 'trace', keepSoftmax: false, blocked: { blockSize: 25, memory: '2GB', dtype: 'float64', spectrumTop: 8 } });
     const blockSteps: number[] = [];
     let cancelled = false;
     const off = service.subscribe('runs:progress', (p) => {
