@@ -1,13 +1,14 @@
 // The import job with a blocked kernel, against a real store: each checkpoint's kernel lands in
 // <workspace>/kernels/run-<id>/step-<step>.npy equal to the whole in-memory kernel (modelNtk), one progress notice
 // per block, metrics per checkpoint from the files (relDrift equal to the dense Frobenius drift); a cancel after the
-// first blocks ends the run cancelled with those blocks on disk, and a resumed run (blocked.resumeFrom) finishes it
-// byte for byte as an uninterrupted run, leaving the parent's files as they were; a budget too small for one block
-// fails the run with ntk/insufficient-memory.
+// first blocks ends the run cancelled with those blocks on disk; a resumed run (blocked.resumeFrom) of a cancelled or
+// failed run finishes the same bytes as an uninterrupted run, leaving the parent's files as they were; a budget too
+// small for one block fails the run with ntk/insufficient-memory.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ProgressDto } from '../../../src-main/contract/api';
+import { isResumableImport } from '../../../src-main/contract/records';
 import { decodeNpy } from '../../../src-main/core/io/npy';
 import { frobenius } from '../../../src-main/core/linalg/norms';
 import { initParams, type FcnArchitecture } from '../../../src-main/core/models/architecture';
@@ -108,6 +109,32 @@ describe('blocked import job', () => {
     for (const step of [0, 100]) expect((await readFile(checkpointKernelPath(workspace, resumed, step))).equals(await readFile(checkpointKernelPath(workspace, whole, step)))).toBe(true);
     expect((await readFile(partial)).equals(partialBytes)).toBe(true);
     expect(store.metrics.read(resumed).relDrift.values).toEqual(store.metrics.read(whole).relDrift.values);
+  });
+
+  it('resumes a run that failed mid-kernel, and tells which states are resumable', async () => {
+    const { workspace, store, create } = await setup();
+    const whole = create({});
+    await runImportJob(store, whole);
+    const failing = create({});
+    // A listener that throws mid-kernel stands for any failure between blocks (a full disk, a bad checkpoint).
+    await runImportJob(store, failing, {
+      listener: {
+        onProgress: (p) => {
+          if (p.total === 2 * BLOCKS && p.step === BLOCKS + 5) throw new Error('disk full');
+        },
+      },
+    });
+    const failed = store.runs.get(failing);
+    expect(failed).toMatchObject({ status: 'failed', error: { code: 'internal', message: 'disk full' } });
+    expect((failed.summary as { kernelFiles: { complete: boolean }[] }).kernelFiles.map((f) => f.complete)).toEqual([true]);
+    expect(isResumableImport(failed)).toBe(true);
+    for (const status of ['interrupted', 'cancelled'] as const) expect(isResumableImport({ ...failed, status })).toBe(true);
+    for (const status of ['done', 'running', 'queued'] as const) expect(isResumableImport({ ...failed, status })).toBe(false);
+    expect(isResumableImport({ ...failed, config: { ...failed.config, blocked: undefined } } as typeof failed)).toBe(false);
+    const resumed = store.runs.duplicate(failing, { configPatch: { blocked: { resumeFrom: failing } } }).id;
+    await runImportJob(store, resumed);
+    expect(store.runs.get(resumed).status).toBe('done');
+    for (const step of [0, 100]) expect((await readFile(checkpointKernelPath(workspace, resumed, step))).equals(await readFile(checkpointKernelPath(workspace, whole, step)))).toBe(true);
   });
 
   it('fails the run with ntk/insufficient-memory when one block cannot fit the budget', async () => {
