@@ -94,6 +94,10 @@ describe('blocked import runs in the service', () => {
     expect(Buffer.from(head.data, 'base64').equals((await readFile(file.path)).subarray(0, 1024))).toBe(true);
     expect(await dispatch(service.handlers, 'imports:kernel-export', { id: resumed.id, step: 7 })).toMatchObject({ ok: false, code: 'data/not-found' });
 
+    // The run's report takes a run without stored kernels.
+    const report = await service.handlers['reports:export']({ runIds: [resumed.id], format: 'html' });
+    expect(await readFile(report.path, 'utf8')).toContain('Import run report');
+
     // The worker posts its final status just before it exits; the queue holds the run until then.
     for (let tries = 0; tries < 200 && !(await dispatch(service.handlers, 'runs:delete', { id: resumed.id })).ok; tries++) await new Promise((r) => setTimeout(r, 25));
     expect(existsSync(runKernelDir(workspace, resumed.id))).toBe(false);
