@@ -108,6 +108,13 @@ describe('dataset-scale kernel in the browser', () => {
     expect(k[0]).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('kernel-download-status').textContent()).toContain('Downloaded');
     await shot('blocked-06-downloaded');
+    await page.getByTestId('tab-kernels').click();
+    await expect.poll(() => page.getByTestId('kernels-on-disk').isVisible()).toBe(true);
+    await page.getByTestId('tab-config').click();
+    const timings = page.getByLabel('Seconds per stage');
+    await expect.poll(() => timings.textContent()).toMatch(/kernel\s*\d+\.\d{3} s.*spectrum\s*\d+\.\d{3} s/s);
+    await timings.scrollIntoViewIfNeeded();
+    await shot('blocked-07-config-timings');
     expect(pageErrors).toEqual([]);
   });
 });
