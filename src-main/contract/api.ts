@@ -56,6 +56,7 @@ export const requestSchemas = {
   }),
   'imports:start': importConfigSchema.extend({ projectId: id, name: name.optional() }),
   'imports:resume': z.strictObject({ id: id.describe('a cancelled, failed or interrupted import run with a blocked kernel') }),
+  'imports:kernel-files': z.strictObject({ id }),
   'imports:kernel-export': z.strictObject({ id, step: z.number().int().nonnegative().describe("the checkpoint step whose kernel file to copy to <workspace>/exports/") }),
   'uploads:write': z.strictObject({
     uploadId: z.string().regex(/^[0-9a-f]{16,64}$/).optional().describe('absent on the first chunk of an upload; the answer names it'),
@@ -325,6 +326,8 @@ export interface Responses {
   'imports:start': RunRecord;
   /** A new import run, queued, that continues the given run's kernel files (its `sourceRunId` names that run). */
   'imports:resume': RunRecord;
+  /** The run's blocked kernel files as their sidecars say now (live while it writes blocks); [] for other runs. */
+  'imports:kernel-files': KernelFileDto[];
   /** The kernel file copied under exports/ (downloads:read fetches it). */
   'imports:kernel-export': { path: string; bytes: number };
   'uploads:write': UploadChunkDto;

@@ -28,6 +28,7 @@ export const CHANNELS = [
   'imports:inspect',
   'imports:start',
   'imports:resume',
+  'imports:kernel-files',
   'imports:kernel-export',
   'uploads:write',
   'downloads:read',

@@ -81,6 +81,8 @@ describe('dataset-scale kernel in the browser', () => {
 
     await expect.poll(() => progressText(), { timeout: 120_000 }).toContain(`/ ${BLOCKS.toLocaleString('en')}`);
     await expect.poll(async () => blockOf(await progressText()), { timeout: 120_000 }).toBeGreaterThan(20);
+    // The file is listed live from its sidecar while blocks are written.
+    await expect.poll(() => page.getByTestId('kernel-file-0').textContent(), { timeout: 30_000 }).toMatch(new RegExp(`\\d+ / ${BLOCKS} \\(unfinished\\)`));
     await shot('blocked-03-block-progress');
     await page.getByTestId('cancel-run').click();
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 60_000 }).toContain('cancelled');

@@ -99,6 +99,25 @@ describe('kernel files panel', () => {
     expect(done.find('[data-testid="resume-run"]').exists()).toBe(false);
   });
 
+  it('lists the files of a running run from the host, as their sidecars say, and refreshes them', async () => {
+    vi.useFakeTimers();
+    let done = 3;
+    const backend = fakeBackend({ 'imports:kernel-files': ({ id }) => (id === 11 ? [{ ...file, blocks: { done: done++, total: 820 } }] : []) });
+    installBackend(backend);
+    const view = mount(KernelFilesPanel, { props: { run: runRecord(11, { kind: 'import', status: 'running', config, summary: null }) } });
+    await flushPromises();
+    expect(view.find('[data-testid="kernel-file-0"]').text()).toContain('3 / 820');
+    expect(view.find('[data-testid="download-kernel-0"]').attributes('disabled')).toBeDefined();
+    await vi.advanceTimersByTimeAsync(2100);
+    await flushPromises();
+    expect(view.find('[data-testid="kernel-file-0"]').text()).toContain('4 / 820');
+    view.unmount();
+    const calls = backend.calls.length;
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(backend.calls.length).toBe(calls);
+    vi.useRealTimers();
+  });
+
   it('downloads a kernel file through exports/ and downloads:read', async () => {
     const bytes = new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]);
     const backend = fakeBackend({
@@ -111,7 +130,7 @@ describe('kernel files panel', () => {
     const view = mount(KernelFilesPanel, { props: { run } });
     await view.find('[data-testid="download-kernel-0"]').trigger('click');
     await flushPromises();
-    expect(backend.calls.map((c) => c.channel)).toEqual(['imports:kernel-export', 'downloads:read']);
+    expect(backend.calls.map((c) => c.channel).filter((c) => c !== 'imports:kernel-files')).toEqual(['imports:kernel-export', 'downloads:read']);
     expect(clicked).toHaveBeenCalledOnce();
     expect(view.find('[data-testid="kernel-download-status"]').text()).toContain('drift-a-step-0.npy');
     clicked.mockRestore();

@@ -6,7 +6,7 @@
 // never change after it ends, so the new run copies the parent's files into its folder (a reflink where the file
 // system has them) and continues the copies, hash-checked; the parent keeps its data, lineage, status and summary.
 import { constants, existsSync } from 'node:fs';
-import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { KernelFileDto, MetricPointDto } from '../../contract/api';
 import type { ImportConfig } from '../../contract/import-config';
@@ -14,10 +14,11 @@ import { CodedError, failureOf } from '../../contract/result';
 import { parseBytes } from '../../contract/run-memory';
 import { addTimings, secondsSince, zeroTimings } from '../../contract/stage-timings';
 import { paramDistance, paramNorm, type ParamSet } from '../../core/models/params';
-import { readKernelSidecar, sidecarPath, writeKernelSidecar } from '../kernel-file/blocked-kernel-file';
+import { sidecarPath, writeKernelSidecar } from '../kernel-file/blocked-kernel-file';
 import { npyRelativeDrift } from '../kernel-file/npy-drift';
 import { npyKernelSpectrum } from '../kernel-file/npy-spectrum';
 import { runKernelDir, workspaceOfStore } from '../kernel-file/run-kernel-dir';
+import { kernelFileDto } from '../kernel-file/run-kernel-files';
 import { orderCheckpoints } from '../onnx/import/checkpoint-drift';
 import { parseBindings } from '../onnx/import/input-binding';
 import { modelNtkToFile, type NtkFileReport } from '../onnx/import/import-service';
@@ -60,24 +61,6 @@ async function adoptParentKernel(parentDir: string | undefined, out: string): Pr
   await copyFile(parent, out, constants.COPYFILE_FICLONE);
   await copyFile(sidecarPath(parent), sidecarPath(out));
   return true;
-}
-
-/** What the summary and the run view say of one kernel file, read from its sidecar. */
-export async function kernelFileDto(step: number, path: string): Promise<KernelFileDto> {
-  const sidecar = await readKernelSidecar(path);
-  const spectrum = sidecar.spectrum as KernelFileDto['spectrum'] | undefined;
-  return {
-    step,
-    path,
-    shape: sidecar.shape,
-    dtype: sidecar.dtype,
-    bytes: (await stat(path)).size,
-    blockSize: sidecar.blockSize,
-    blocks: { done: sidecar.blocks.done.length, total: sidecar.blocks.total },
-    complete: sidecar.complete,
-    seconds: sidecar.seconds,
-    ...(spectrum ? { spectrum } : {}),
-  };
 }
 
 const isCancel = (error: unknown) => error instanceof CodedError && error.code === 'train/cancelled';

@@ -10,6 +10,7 @@ import { encodeTensor } from '../../contract/tensor-codec';
 import { parseRunConfig } from '../config-file';
 import { assertRunFits, availableMemory } from '../memory-guard';
 import { checkpointKernelPath, removeRunKernels } from '../kernel-file/run-kernel-dir';
+import { listRunKernelFiles } from '../kernel-file/run-kernel-files';
 import { exportKernelFile, resumableImport } from './kernel-runs';
 import { packageVersion } from '../package-info';
 import { openStore } from '../store/store';
@@ -178,6 +179,10 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
       const run = resumableImport(store.runs.get(id));
       const copy = store.runs.duplicate(id, { configPatch: { blocked: { resumeFrom: id } }, name: `${run.name} (resumed)` });
       return startRun(copy.id);
+    },
+    'imports:kernel-files': ({ id }) => {
+      store.runs.get(id);
+      return listRunKernelFiles(options.workspaceDir, id);
     },
     'imports:kernel-export': ({ id, step }) => exportKernelFile(options.workspaceDir, store.runs.get(id), checkpointKernelPath(options.workspaceDir, id, step), step),
     'uploads:write': ({ uploadId, path, offset, data }) => uploads.write({ uploadId, path, offset, bytes: Buffer.from(data, 'base64') }),

@@ -74,6 +74,7 @@ describe('blocked import runs in the service', () => {
     expect(partial.blocks.done).toBeGreaterThanOrEqual(2);
     expect(partial.blocks.done).toBeLessThan(820);
     expect(blockSteps.length).toBeGreaterThanOrEqual(2);
+    expect(await service.handlers['imports:kernel-files']({ id: run.id })).toEqual([partial]);
     const notResumable = await dispatch(service.handlers, 'imports:resume', { id: run.id + 1000 });
     expect(notResumable).toMatchObject({ ok: false, code: 'store/not-found' });
 
@@ -84,6 +85,7 @@ describe('blocked import runs in the service', () => {
     const [file] = (done.summary as { kernelFiles: KernelFileDto[] }).kernelFiles;
     expect(file).toMatchObject({ complete: true, blocks: { done: 820, total: 820 }, bytes: 128 + 8 * 1000 * 1000 });
     expect(file.spectrum?.lambdaMax).toBeGreaterThan(0);
+    expect(await service.handlers['imports:kernel-files']({ id: resumed.id })).toEqual([file]);
     const again = await dispatch(service.handlers, 'imports:resume', { id: resumed.id });
     expect(again).toMatchObject({ ok: false, code: 'store/invalid-state', message: expect.stringContaining('is done') });
 
