@@ -94,3 +94,16 @@ export function spectrumOption(snapshots: readonly SnapshotCurves[], xMode: XMod
   }
   return { ...base, tooltip: { ...(base.tooltip as object), trigger: count <= SPECTRUM_MAX_LINES ? ('axis' as const) : ('item' as const) }, series };
 }
+
+/**
+ * The largest eigenvalues of each kernel against their rank (1 = lambda_max), a line per step on a log scale: the
+ * spectrum a blocked kernel file keeps (its top k from block Lanczos), readable with one checkpoint as with many.
+ */
+export function rankSpectrumOption(snapshots: readonly Pick<SnapshotCurves, 'step' | 'eigenvalues'>[]): ChartOption {
+  const lines: LineSpec[] = snapshots.flatMap((s, i) =>
+    s.eigenvalues && s.eigenvalues.length > 0
+      ? [{ id: `step-${s.step}`, name: `step ${s.step}`, color: colorAt(i), symbols: true, points: Array.from(s.eigenvalues, (v, k) => [k + 1, v] as const).filter(([, v]) => v > 0) }]
+      : [],
+  );
+  return lineChartOption({ lines, x: { name: 'rank k (λ_k, largest first)' }, y: { name: 'eigenvalue', log: true }, legend: lines.length > 1 });
+}

@@ -55,6 +55,9 @@ export const requestSchemas = {
     probe: filePath.optional().describe('a probe set (.json/.npy/.csv on the host, or mnist:N[:seed]) to check against the model input'),
   }),
   'imports:start': importConfigSchema.extend({ projectId: id, name: name.optional() }),
+  'imports:resume': z.strictObject({ id: id.describe('a cancelled, failed or interrupted import run with a blocked kernel') }),
+  'imports:kernel-files': z.strictObject({ id }),
+  'imports:kernel-export': z.strictObject({ id, step: z.number().int().nonnegative().describe("the checkpoint step whose kernel file to copy to <workspace>/exports/") }),
   'uploads:write': z.strictObject({
     uploadId: z.string().regex(/^[0-9a-f]{16,64}$/).optional().describe('absent on the first chunk of an upload; the answer names it'),
     path: z.string().min(1).max(1024).describe('the file\'s relative path in the dropped set, e.g. run1/step-100.onnx'),
@@ -161,6 +164,8 @@ export interface AppInfoDto {
   readonly backend: Readonly<Record<string, unknown>> | null;
   readonly transport: 'ipc' | 'web';
   readonly jobConcurrency: number;
+  /** The host's memory now, in bytes (the default budget of a blocked kernel is 3/4 of `free`). */
+  readonly memory: { readonly free: number; readonly total: number };
 }
 
 export interface ImportParamDto {
@@ -214,6 +219,23 @@ export interface ImportInspectionDto {
     /** 'fcn' when the structured kernel and the float64 path apply to it. */
     readonly structured: 'fcn' | null;
   };
+}
+
+/** One checkpoint's blocked kernel file of an import run (its summary's `kernelFiles`), as far as it got. */
+export interface KernelFileDto {
+  readonly step: number;
+  /** The .npy on the host (under <workspace>/kernels/run-<id>/); its sidecar is `${path}.json`. */
+  readonly path: string;
+  readonly shape: readonly [number, number];
+  readonly dtype: 'float64' | 'float32';
+  readonly bytes: number;
+  readonly blockSize: number;
+  readonly blocks: { readonly done: number; readonly total: number };
+  readonly complete: boolean;
+  /** Compute seconds over every session that wrote blocks (a resumed kernel counts its parent's). */
+  readonly seconds: number;
+  /** The file's spectrum read back in blocks; absent until the file is complete. */
+  readonly spectrum?: { readonly lambdaMax: number; readonly lambdaMin: number; readonly top: readonly number[]; readonly method: string; readonly passes: number; readonly seconds: number };
 }
 
 /** One appended chunk: where the file lives on the host and how many bytes it has now. */
@@ -302,6 +324,12 @@ export interface Responses {
   'imports:inspect': ImportInspectionDto;
   /** A queued run of kind 'import': per checkpoint step, paramNorm, paramDistance, relDrift, lambdaMin/Max, outputChange. */
   'imports:start': RunRecord;
+  /** A new import run, queued, that continues the given run's kernel files (its `sourceRunId` names that run). */
+  'imports:resume': RunRecord;
+  /** The run's blocked kernel files as their sidecars say now (live while it writes blocks); [] for other runs. */
+  'imports:kernel-files': KernelFileDto[];
+  /** The kernel file copied under exports/ (downloads:read fetches it). */
+  'imports:kernel-export': { path: string; bytes: number };
   'uploads:write': UploadChunkDto;
   'downloads:read': DownloadChunkDto;
   'sweeps:export-slurm': SlurmBundleDto;

@@ -70,3 +70,11 @@ export interface RunRecordOf<K extends RunKind> extends RunListItem {
 
 /** A whole run, keyed on `kind`: narrowing on it types the config. */
 export type RunRecord = { [K in RunKind]: RunRecordOf<K> }[RunKind];
+
+/** Run states a blocked import can be resumed from (imports:resume): it ended without finishing its kernels. */
+export const RESUMABLE_STATES: readonly RunState[] = ['cancelled', 'failed', 'interrupted'];
+
+/** Whether imports:resume accepts the run: an import with a blocked (on-disk) kernel that ended unfinished. */
+export function isResumableImport(run: Pick<RunRecord, 'kind' | 'status' | 'config'>): boolean {
+  return run.kind === 'import' && (run.config as ImportConfig).blocked !== undefined && RESUMABLE_STATES.includes(run.status);
+}

@@ -122,3 +122,14 @@ export function parseBytes(text: string): number | null {
   const unit = BYTE_UNITS[(match[2] || 'b').toLowerCase()];
   return unit === undefined ? null : Math.round(Number(match[1]) * unit);
 }
+
+/**
+ * Why `text` is not a memory budget for a blocked kernel ('2GB', '1.5GiB', '800M', bytes), or null when it is one:
+ * the one rule the import config's schema and the Import view's field both apply.
+ */
+export function memoryBudgetProblem(text: string): string | null {
+  const bytes = parseBytes(text);
+  if (bytes === null) return `"${text}" is not a memory size: write a number with an optional unit (B, KB, MB, GB, KiB, MiB, GiB, K, M, G), e.g. 2GB or 512MiB`;
+  if (bytes < 2 ** 20) return `"${text}" is ${bytes} bytes: a kernel budget must be at least 1 MiB`;
+  return null;
+}

@@ -313,7 +313,7 @@ describe('KernelHeatmaps', () => {
 
 describe('StatusLine', () => {
   it('shows transport, backend and workspace from app:info', async () => {
-    installBackend(fakeBackend({ 'app:info': () => ({ version: '0.1.0', workspace: '/data/ws', backend: { name: 'wasm', tfjsVersion: '4.22.0' }, transport: 'web', jobConcurrency: 1 }) }));
+    installBackend(fakeBackend({ 'app:info': () => ({ version: '0.1.0', workspace: '/data/ws', backend: { name: 'wasm', tfjsVersion: '4.22.0' }, transport: 'web', jobConcurrency: 1, memory: { free: 2 ** 33, total: 2 ** 34 } }) }));
     const app = useAppStore();
     const view = mount(StatusLine);
     await app.connect();

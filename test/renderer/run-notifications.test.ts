@@ -35,7 +35,7 @@ afterEach(() => {
 describe('notification setting', () => {
   it('asks for permission only when ticked; a refusal leaves it off and says so', async () => {
     const { requestPermission } = stubNotifications('default', 'denied');
-    installBackend(fakeBackend({ 'app:info': () => ({ version: '0', workspace: '/ws', backend: null, transport: 'web', jobConcurrency: 1 }) }));
+    installBackend(fakeBackend({ 'app:info': () => ({ version: '0', workspace: '/ws', backend: null, transport: 'web', jobConcurrency: 1, memory: { free: 2 ** 33, total: 2 ** 34 } }) }));
     const view = mount(SettingsView, { attachTo: document.body });
     await flushPromises();
     expect(requestPermission).not.toHaveBeenCalled();
@@ -51,7 +51,7 @@ describe('notification setting', () => {
 
   it('keeps the setting when the browser allows it', async () => {
     stubNotifications('default', 'granted');
-    installBackend(fakeBackend({ 'app:info': () => ({ version: '0', workspace: '/ws', backend: null, transport: 'web', jobConcurrency: 1 }) }));
+    installBackend(fakeBackend({ 'app:info': () => ({ version: '0', workspace: '/ws', backend: null, transport: 'web', jobConcurrency: 1, memory: { free: 2 ** 33, total: 2 ** 34 } }) }));
     const view = mount(SettingsView, { attachTo: document.body });
     await view.find('[data-testid="notify-runs"]').setValue(true);
     await flushPromises();

@@ -1,8 +1,9 @@
 // One queued "import" run: a series of ONNX checkpoints and a probe set give, per checkpoint, parameter norm and
 // distance, kernel drift from the first, spectrum and output change, recorded as metrics keyed by checkpoint step.
 // Each checkpoint's metrics and kernel are committed (and streamed) as soon as it is measured, so charts and
-// heatmaps grow live and a cancelled series keeps what it finished. Runs in a worker thread like training; never
-// throws for a failed run (run-lifecycle.ts ends it).
+// heatmaps grow live and a cancelled series keeps what it finished. With `blocked` in the config the kernels go to
+// files instead (blocked-import.ts). Runs in a worker thread like training; never throws for a failed run
+// (run-lifecycle.ts ends it).
 import type { MetricPointDto } from '../../contract/api';
 import { addTimings, secondsSince, zeroTimings } from '../../contract/stage-timings';
 import { initBackend } from '../backend';
@@ -12,6 +13,7 @@ import { parseBindings } from '../onnx/import/input-binding';
 import { loadProbeSet } from '../onnx/import/probe-set';
 import type { Store } from '../store/store';
 import type { MetricRow, RunId } from '../store/types';
+import { runBlockedSeries } from './blocked-import';
 import { createProgressMeter } from './progress-meter';
 import { createRunLifecycle, guardRun, type RunListener } from './run-lifecycle';
 
@@ -44,10 +46,14 @@ export async function runImportJob(store: Store, runId: RunId, options: { signal
     lifecycle.running({ ...backend });
     const started = Date.now();
     const elapsed = () => (Date.now() - started) / 1000;
-    // Every checkpoint costs about the same (import, check, kernel), so each one is a step and each is reported.
-    const meter = createProgressMeter(lifecycle.progress, { total: config.models.length, throttleMs: 0, skipWarmup: false, minSamples: 1 });
     const probe = await loadProbeSet(config.probe);
     const read = secondsSince(readStart);
+    if (config.blocked) {
+      await runBlockedSeries({ store, runId, config: { ...config, blocked: config.blocked }, lifecycle, listener, signal, probe, read });
+      return;
+    }
+    // Every checkpoint costs about the same (import, check, kernel), so each one is a step and each is reported.
+    const meter = createProgressMeter(lifecycle.progress, { total: config.models.length, throttleMs: 0, skipWarmup: false, minSamples: 1 });
     meter.step(0, null);
     const report = await checkpointDrift(config.models.map((path) => ({ path })), probe, {
       kernel: config.kernel,

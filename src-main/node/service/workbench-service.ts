@@ -2,12 +2,16 @@
 // worker threads, and the event hub. Handlers receive validated requests (contract/dispatch.ts) and return plain
 // data; failures are CodedErrors with stable codes.
 import { mkdirSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type ApiHandlers, type ImportInspectionDto, type KernelDto, type MetricSeriesDto, UPLOAD_CHUNK_BYTES } from '../../contract/api';
 import { CodedError } from '../../contract/result';
 import { encodeTensor } from '../../contract/tensor-codec';
 import { parseRunConfig } from '../config-file';
-import { assertRunFits } from '../memory-guard';
+import { assertRunFits, availableMemory } from '../memory-guard';
+import { checkpointKernelPath, removeRunKernels } from '../kernel-file/run-kernel-dir';
+import { listRunKernelFiles } from '../kernel-file/run-kernel-files';
+import { exportKernelFile, resumableImport } from './kernel-runs';
 import { packageVersion } from '../package-info';
 import { openStore } from '../store/store';
 import { storePathIn } from '../store/workspace-dir';
@@ -84,15 +88,24 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
   };
 
   const handlers: ApiHandlers = {
-    'app:info': () => ({ version: packageVersion(), workspace: options.workspaceDir, backend: lastBackend, transport: options.transport, jobConcurrency: jobs.concurrency }),
+    'app:info': () => ({
+      version: packageVersion(),
+      workspace: options.workspaceDir,
+      backend: lastBackend,
+      transport: options.transport,
+      jobConcurrency: jobs.concurrency,
+      memory: { free: availableMemory(), total: totalmem() },
+    }),
     'projects:list': () => store.projects.list(),
     'projects:create': ({ name, notes }) => store.projects.create(name, notes),
     'projects:rename': ({ id, name }) => store.projects.rename(id, name),
     'projects:set-notes': ({ id, notes }) => store.projects.setNotes(id, notes),
-    'projects:delete': ({ id }) => {
-      const active = store.runs.list(id).filter((r) => jobs.isActive(r.id));
+    'projects:delete': async ({ id }) => {
+      const runs = store.runs.list(id);
+      const active = runs.filter((r) => jobs.isActive(r.id));
       if (active.length > 0) throw new CodedError('store/invalid-state', `project ${id} has ${active.length} queued or running run(s); cancel them first`);
       store.projects.delete(id);
+      await removeRunKernels(options.workspaceDir, runs.map((r) => r.id));
       pruneLater();
       return { deleted: true };
     },
@@ -123,9 +136,10 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
       const copy = store.runs.duplicate(id, { configPatch, name });
       return start ? startRun(copy.id) : copy;
     },
-    'runs:delete': ({ id }) => {
+    'runs:delete': async ({ id }) => {
       if (jobs.isActive(id)) throw new CodedError('store/invalid-state', `run ${id} is queued or running; cancel it first`);
       store.runs.delete(id);
+      await removeRunKernels(options.workspaceDir, [id]);
       pruneLater();
       return { deleted: true };
     },
@@ -161,6 +175,16 @@ export async function createWorkbenchService(options: WorkbenchServiceOptions): 
       const run = store.runs.create(projectId, { kind: 'import', config: { ...request, models: files }, name: name ?? importRunName(files) });
       return startRun(run.id);
     },
+    'imports:resume': ({ id }) => {
+      const run = resumableImport(store.runs.get(id));
+      const copy = store.runs.duplicate(id, { configPatch: { blocked: { resumeFrom: id } }, name: `${run.name} (resumed)` });
+      return startRun(copy.id);
+    },
+    'imports:kernel-files': ({ id }) => {
+      store.runs.get(id);
+      return listRunKernelFiles(options.workspaceDir, id);
+    },
+    'imports:kernel-export': ({ id, step }) => exportKernelFile(options.workspaceDir, store.runs.get(id), checkpointKernelPath(options.workspaceDir, id, step), step),
     'uploads:write': ({ uploadId, path, offset, data }) => uploads.write({ uploadId, path, offset, bytes: Buffer.from(data, 'base64') }),
     'downloads:read': async ({ path, offset, length }) => {
       const { bytes, size } = await readExportChunk(exportsDir(options.workspaceDir), path, offset, length ?? UPLOAD_CHUNK_BYTES);

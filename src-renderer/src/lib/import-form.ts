@@ -1,6 +1,7 @@
 // The Import form (ONNX checkpoint series -> a drift run of kind 'import') as plain data: the draft the view edits,
 // its quick checks, and the 'imports:start' request built from it.
 import type { ImportInspectionDto, RequestOf } from '../../../src-main/contract/api';
+import { memoryBudgetProblem } from '../../../src-main/contract/run-memory';
 
 export type ImportKernel = 'trace' | 'full';
 
@@ -18,9 +19,20 @@ export interface ImportDraft {
   steps: string;
   /** Values for the model's other graph inputs by name: zeros, a number, or a tensor file on the host; empty: zeros. */
   bind: Record<string, string>;
+  /** A dataset-scale kernel: blocks sized to `memory`, streamed into .npy files on the host. */
+  blocked: boolean;
+  /** The budget ('2GB', '512MiB'); empty: the host's default (3/4 of its free memory). */
+  memory: string;
+  /** Samples per block; empty: the budget chooses. */
+  blockSize: string;
 }
 
-export const defaultImportDraft = (): ImportDraft => ({ models: '', probe: 'mnist:64', kernel: 'trace', name: '', freeze: [], keepSoftmax: false, steps: '', bind: {} });
+export const defaultImportDraft = (): ImportDraft => ({ models: '', probe: 'mnist:64', kernel: 'trace', name: '', freeze: [], keepSoftmax: false, steps: '', bind: {}, blocked: false, memory: '', blockSize: '' });
+
+/** The budget field's default: 3/4 of the host's free memory, in whole MiB (what the host would take, written out). */
+export function defaultMemoryBudget(freeBytes: number): string {
+  return `${Math.max(1, Math.floor((0.75 * freeBytes) / 2 ** 20))}MiB`;
+}
 
 /** The non-empty lines of the textarea, trimmed, duplicates dropped (the order is the checkpoint order). */
 export function parseModelPaths(text: string): string[] {
@@ -49,6 +61,12 @@ export function checkImportDraft(draft: ImportDraft, fileCount?: number): Record
   const steps = parseSteps(draft.steps);
   if (steps?.some((v) => Number.isNaN(v))) errors.steps = ['steps are non-negative integers, separated by commas or spaces'];
   else if (steps && fileCount !== undefined && steps.length !== fileCount) errors.steps = [`${steps.length} steps for ${fileCount} checkpoint files: give one per file`];
+  if (draft.blocked) {
+    const problem = draft.memory.trim() === '' ? null : memoryBudgetProblem(draft.memory.trim());
+    if (problem) errors.memory = [problem];
+    const block = draft.blockSize.trim();
+    if (block !== '' && !/^[1-9]\d{0,5}$/.test(block)) errors.blockSize = ['a block size is a whole number of samples from 1 to 999999, or empty to let the budget choose'];
+  }
   return errors;
 }
 
@@ -63,8 +81,15 @@ export function importRequestFromDraft(projectId: number, draft: ImportDraft): R
     ...(draft.keepSoftmax ? { keepSoftmax: true } : {}),
     ...(parseSteps(draft.steps) ? { steps: parseSteps(draft.steps) } : {}),
     ...bindRequest(draft),
+    ...(draft.blocked ? { blocked: blockedRequest(draft) } : {}),
     ...(name ? { name } : {}),
   };
+}
+
+function blockedRequest(draft: ImportDraft): NonNullable<RequestOf<'imports:start'>['blocked']> {
+  const memory = draft.memory.trim();
+  const block = draft.blockSize.trim();
+  return { ...(memory ? { memory } : {}), ...(block ? { blockSize: Number(block) } : {}) };
 }
 
 /**

@@ -13,12 +13,25 @@ import { backend, call } from '../services/backend';
 
 /** Progress of a run that is not in the job queue (finished, or not started), from its record. */
 function progressOfRecord(run: RunRecord): ProgressDto | null {
+  const blocks = blockProgressOf(run);
+  if (blocks) return blocks;
   // An import counts checkpoints (its config lists the model files), a training run counts steps.
   const total = run.kind === 'import' ? run.config.models.length : run.kind === 'train' ? run.config.steps : null;
   if (total === null) return null;
   const done = typeof run.summary?.stepsDone === 'number' ? run.summary.stepsDone : typeof run.summary?.checkpoints === 'number' ? run.summary.checkpoints : run.status === 'done' ? total : 0;
   const elapsed = run.started !== null ? ((run.finished ?? Date.now()) - run.started) / 1000 : 0;
   return { runId: run.id, step: done, total, loss: typeof run.summary?.finalLoss === 'number' ? run.summary.finalLoss : null, elapsedSeconds: elapsed, etaSeconds: null };
+}
+
+/** A blocked import counts blocks (as its job reported them): those in its kernel files of all the checkpoints'. */
+function blockProgressOf(run: RunRecord): ProgressDto | null {
+  if (run.kind !== 'import' || !run.config.blocked) return null;
+  const files = (run.summary?.kernelFiles ?? []) as readonly { blocks: { done: number; total: number } }[];
+  if (files.length === 0) return null;
+  const total = run.config.models.length * files[0].blocks.total;
+  const done = files.reduce((sum, f) => sum + f.blocks.done, 0);
+  const elapsed = run.started !== null ? ((run.finished ?? Date.now()) - run.started) / 1000 : 0;
+  return { runId: run.id, step: done, total, loss: null, elapsedSeconds: elapsed, etaSeconds: null };
 }
 
 export const useLiveRunStore = defineStore('liveRun', () => {

@@ -89,7 +89,8 @@ export function stepFromName(file: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-function ordered(sources: readonly ModelSource[], options: DriftOptions): { source: ModelSource; step: number }[] {
+/** The series in measuring order with each checkpoint's step (the blocked import job orders its series the same way). */
+export function orderCheckpoints(sources: readonly ModelSource[], options: Pick<DriftOptions, 'steps' | 'order'>): { source: ModelSource; step: number }[] {
   if (options.steps && options.steps.length !== sources.length)
     throw new CodedError('config/invalid', `${options.steps.length} steps given for ${sources.length} checkpoints`);
   const parsed = sources.map((s) => stepFromName(sourceName(s)));
@@ -121,7 +122,7 @@ function rows(values: Float64Array, n: number, k: number): number[][] {
 export async function checkpointDrift(sources: readonly ModelSource[], probe: ProbeSet, options: DriftOptions = {}, onProgress?: (p: DriftProgress) => void): Promise<DriftReport> {
   if (sources.length === 0) throw new CodedError('config/invalid', 'a drift needs at least one checkpoint');
   const kernel = options.kernel ?? 'trace';
-  const items = ordered(sources, options);
+  const items = orderCheckpoints(sources, options);
   const entries: DriftEntry[] = [];
   let first: { model: ImportedModel; params: ParamSet; kernel: Float64Array; outputs: Float64Array } | undefined;
   let summary: DriftReport['model'] | undefined;

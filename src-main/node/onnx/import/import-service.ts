@@ -2,6 +2,7 @@
 // set (validated against onnxruntime first); drift across a checkpoint series is checkpoint-drift.ts. Plain-data results.
 import { secondsSince, zeroTimings, type StageTimings } from '../../../contract/stage-timings';
 import { createHash } from 'node:crypto';
+import type { ParamSet } from '../../../core/models/params';
 import type { KernelMode } from '../../../core/ntk/kernel-types';
 import { empiricalNtkParts } from '../../../core/ntk/empirical-ntk';
 import { availableMemory } from '../../memory-guard';
@@ -103,6 +104,8 @@ export interface NtkFileReport {
   readonly validation: Omit<ValidationReport, 'outputs'>;
   readonly implementation: string;
   readonly sidecar: KernelSidecar;
+  /** The model's parameters (plain float32 copies, valid after the model is released): norms and distances. */
+  readonly params: ParamSet;
   readonly timings: StageTimings;
   readonly warnings: readonly string[];
 }
@@ -156,7 +159,7 @@ export async function modelNtkToFile(source: ModelSource, probe: ProbeSet, reque
     });
     const timings = { ...zeroTimings(), translate, check, kernel: secondsSince(t0) };
     const warning = saturationWarning(model, Float64Array.from(outputs));
-    return { summary: model.summary, validation, implementation: setup.implementation, sidecar, timings, warnings: warning ? [warning] : [] };
+    return { summary: model.summary, validation, implementation: setup.implementation, sidecar, params, timings, warnings: warning ? [warning] : [] };
   } finally {
     model.dispose();
   }
