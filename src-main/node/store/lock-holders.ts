@@ -2,10 +2,11 @@
 // A writer locks a database by creating the directory `<db>.lock` (vfs-locks.ts) and removes it when its transaction
 // ends; a process killed inside a transaction leaves it behind, and every later write would fail "database is locked".
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { writeDirEntry } from './dir-entry';
 import { lockDirOf, processAlive, readersDirOf, WRITER_MARK } from './vfs-locks';
 
 export { lockDirOf, processAlive };
@@ -22,8 +23,7 @@ const holdersDir = (dbPath: string): string => `${dbPath}.holders`;
 export function registerHolder(dbPath: string): Holder {
   const dir = holdersDir(dbPath);
   const id = `${process.pid}-${threadId}-${randomBytes(4).toString('hex')}`;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, id), JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
+  writeDirEntry(dir, id, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
   return {
     id,
     release() {

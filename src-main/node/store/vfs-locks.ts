@@ -15,6 +15,7 @@ import { mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync, writeFileS
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { writeDirEntry } from './dir-entry';
 
 /** SQLite's lock levels and the result codes the VFS answers with. */
 const NONE = 0;
@@ -66,17 +67,7 @@ function writerState(dbPath: string): 'none' | 'reserved' | 'exclusive' {
 }
 
 function addReader(dbPath: string, token: string): void {
-  const dir = readersDirOf(dbPath);
-  // A reader that just left may remove the (then empty) folder between our mkdir and our write: try again.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, token), hostname());
-      return;
-    } catch (error) {
-      if (!isCode(error, 'ENOENT') || attempt >= 3) throw error;
-    }
-  }
+  writeDirEntry(readersDirOf(dbPath), token, hostname());
 }
 
 function removeReader(dbPath: string, token: string): void {

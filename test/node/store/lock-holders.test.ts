@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { clearStaleLock, liveHolders, lockDirOf, registerHolder, releaseThread } from '../../../src-main/node/store/lock-holders';
 import { tempDir } from './temp-store';
@@ -58,4 +59,22 @@ describe('lock holders', () => {
     expect(existsSync(lockDirOf(db))).toBe(false);
     expect(readdirSync(`${db}.holders`)).toEqual([]);
   });
+
+  it('processes registering and releasing at once never lose the folder under a registration', async () => {
+    // One process's release removes the emptied folder; another's registration may sit between its mkdir and its
+    // write. Three processes loop register/release on one database and must all finish without an error.
+    const db = join(tempDir(), 'w.sqlite');
+    const module = fileURLToPath(new URL('../../../src-main/node/store/lock-holders.ts', import.meta.url));
+    const loop = `import { registerHolder } from ${JSON.stringify(module)}; for (let i = 0; i < 1500; i++) registerHolder(${JSON.stringify(db)}).release();`;
+    const run = () =>
+      new Promise<{ code: number | null; stderr: string }>((done) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', loop], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => done({ code, stderr }));
+      });
+    const results = await Promise.all([run(), run(), run()]);
+    for (const r of results) expect(r, r.stderr).toEqual({ code: 0, stderr: '' });
+    expect(existsSync(`${db}.holders`)).toBe(false);
+  }, 60_000);
 });
