@@ -5,7 +5,7 @@
 // kernel; full and class-trace, and a cross kernel on conv-resnet, conv-pools and norm-prelu-net. Geometry covered:
 // strides, symmetric/asymmetric/SAME pads, dilations, groups (depthwise included), MaxPool with stride != kernel,
 // padding and ceil_mode, AveragePool with and without padded counts, GlobalAveragePool, residual Adds, inference
-// BatchNorm, LayerNormalization (over [H, W] and over features), PRelu ([C, 1, 1] and [C] slopes), Flatten/Reshape,
+// BatchNorm, LayerNormalization (over [H, W] and over features), PRelu ([C, 1, 1], [1] and [C] slopes), Flatten/Reshape,
 // Gemm and MatMul heads. The reference itself is checked against the exact float64 backprop kernel
 // on MLP graphs (reference-f64.ts) and against torch.func's float64 eNTK of the PyTorch 2 CNN and residual MLP.
 // Measured here on 3 samples: the float32 kernels differ from the float64 one by 3e-8..5e-7 of max |K| (generic

@@ -4,8 +4,8 @@
 // fixed-batch-cnn, conv-geometry (strides, pads, groups, dilation, residual Add, BatchNorm, padded MaxPool),
 // conv-resnet (dilation 2 both ways, depthwise SAME_UPPER, the paper's residual block), conv-pools (AveragePool with
 // padded counts, ceil_mode MaxPool, Gemm alpha/beta), conv-strides (every form of onnxruntime's transposed conv),
-// prelu-cnn (a [C, 1, 1] PRelu slope), norm-prelu-net (LayerNorm over [H, W] and over the features, a dense [C] PRelu
-// slope), residual-mlp (LayerNorm after GELU and Tanh) and the PyTorch exports (the opset-17 LayerNormalization
+// prelu-cnn (a [C, 1, 1] PRelu slope), norm-prelu-net (LayerNorm over [H, W] and over the features, shared [1] and
+// dense [C] PRelu slopes), residual-mlp (LayerNorm after GELU and Tanh) and the PyTorch exports (the opset-17 LayerNormalization
 // included). Where the graph has backward steps, the tfjs-cotangent route is checked against them too, and the
 // onnxruntime engine (its conv backward) as well. conv-entk-f64.test.ts holds both to a float64 reference.
 // Tolerance 1e-5 of max |K|: every path multiplies in float32 and sums layer terms in float64; float32 dot products
