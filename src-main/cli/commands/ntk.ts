@@ -30,8 +30,9 @@ export const ntkUsage = `ntk-workbench ntk --model M.onnx --probe P.json|P.npy|P
   --dtype   float32 (default); float64 uses the float64 reference and needs a plain Gemm/Relu MLP.
   --freeze  initializers to keep constant although they feed weights or biases.
   --keep-softmax  differentiate the final Softmax/LogSoftmax output (default: its logits).
-  Output JSON: {"paramCount", "outputs": [n][k], "trace": [n][n], "ntk": [n*k][n*k] (--kernel full),
-                "lambdaMin", "lambdaMax", "timings"} (eigenvalues of the full kernel when given, else of the trace;
+  Output JSON: {"paramCount", "implementation" (structured | generic | reference-f64), "outputs": [n][k],
+                "trace": [n][n], "ntk": [n*k][n*k] (--kernel full), "lambdaMin", "lambdaMax", "timings"}
+            (eigenvalues of the full kernel when given, else of the trace;
             timings: seconds per stage read, translate, check, kernel, spectrum, write, and their total).
   --out K.npy  a dataset-scale kernel: computed in blocks of samples sized to --memory, each block (and its mirror)
             written into K.npy as it finishes (float64 little-endian; float32 with --dtype float32; numpy can
@@ -104,6 +105,7 @@ export async function ntkCommand(argv: string[]): Promise<number> {
   const writeStart = performance.now();
   const fields = {
     paramCount: report.paramCount,
+    implementation: report.implementation,
     outputs: new JsonMatrix(report.outputs, n),
     trace: new JsonMatrix(report.trace, n),
     ntk: report.ntk ? new JsonMatrix(report.ntk, n * report.k) : undefined,

@@ -61,7 +61,7 @@ function expectStagesSumToTotal(timings: Record<string, number>, stages: readonl
 const torchMlp = external.models.find((m) => m.file === 'torch-mlp.onnx');
 
 describe('ntk-workbench ntk', () => {
-  it.skipIf(!torchMlp)('full kernel of a PyTorch export: {paramCount, outputs, trace, ntk, lambdaMin, lambdaMax}', async () => {
+  it.skipIf(!torchMlp)('full kernel of a PyTorch export: {paramCount, implementation, outputs, trace, ntk, lambdaMin, lambdaMax}', async () => {
     const entry = torchMlp!;
     const dir = await mkdtemp(join(tmpdir(), 'cli-ntk-'));
     const probe = join(dir, 'probe.json');
@@ -72,7 +72,9 @@ describe('ntk-workbench ntk', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/onnxruntime max abs error/);
     const result = JSON.parse(await readFile(out, 'utf8'));
-    expect(Object.keys(result)).toEqual(['paramCount', 'outputs', 'trace', 'ntk', 'lambdaMin', 'lambdaMax', 'timings']);
+    expect(Object.keys(result)).toEqual(['paramCount', 'implementation', 'outputs', 'trace', 'ntk', 'lambdaMin', 'lambdaMax', 'timings']);
+    expect(result.implementation).toBe('structured');
+    expect(stdout).toContain('structured full kernel');
     const n = entry.probe.length;
     const k = entry.outputs;
     expect(result.paramCount).toBe(entry.paramCount);
@@ -97,7 +99,8 @@ describe('ntk-workbench ntk', () => {
     await writeFile(join(dir, 'p.json'), JSON.stringify({ inputs }));
     expect((await inProcess(['ntk', '--model', model, '--probe', join(dir, 'p.json'), '--out', join(dir, 'r.json'), '--dtype', 'float64'])).code).toBe(0);
     const result = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8'));
-    expect(Object.keys(result)).toEqual(['paramCount', 'outputs', 'trace', 'lambdaMin', 'lambdaMax', 'timings']);
+    expect(Object.keys(result)).toEqual(['paramCount', 'implementation', 'outputs', 'trace', 'lambdaMin', 'lambdaMax', 'timings']);
+    expect(result.implementation).toBe('reference-f64');
     expectStagesSumToTotal(result.timings, STAGES);
     const reference = classTrace(empiricalNtkF64(a, params, inputs.flat(), 3), 3, 3, 2);
     expect(relErr(result.trace.flat(), reference)).toBeLessThan(1e-12);
