@@ -111,7 +111,7 @@ export function matchLayerwise(model: ImportedModel): LayerwiseMatch {
         case 'LayerNormalization': {
           // Scale and B have the normalised trailing dims' shape: numpy broadcasting puts them there.
           const axis = attrs(node).int('axis', -1);
-          // The importer refuses graphs that mix samples; axis 0 would, so it is refused here too.
+          // Axis 0 would mix samples (the importer refuses such graphs already; this keeps the matcher's rows per sample).
           if (axis === 0) return refuse(node, slot, ' (axis 0 normalises across the batch)');
           if (slot === 2) layers.push({ kind: 'broadcast', param: name, tap: tap(out), factor: 1 });
           else if (slot === 1) {
