@@ -259,7 +259,7 @@ export function reshape(x: T64, shape: readonly number[], allowZero: boolean): T
   );
 }
 
-/** Mean and 1/sqrt(var + eps) normalisation over the trailing axes from `axis` (LayerNormalization). */
+/** Mean and 1/sqrt(var + eps) normalisation over the trailing axes from `axis`, then Scale and B broadcast (LayerNormalization). */
 export function layerNorm(x: T64, scale: T64, bias: T64 | undefined, axis: number, epsilon: number): T64 {
   const ax = axisOf(axis, x.dims.length);
   const inner = size(x.dims.slice(ax));
@@ -268,9 +268,10 @@ export function layerNorm(x: T64, scale: T64, bias: T64 | undefined, axis: numbe
     const row = x.data.subarray(o * inner, (o + 1) * inner);
     const mean = row.reduce((a, v) => a + v, 0) / inner;
     const variance = row.reduce((a, v) => a + (v - mean) ** 2, 0) / inner;
-    for (let i = 0; i < inner; i++) out[o * inner + i] = ((row[i] - mean) / Math.sqrt(variance + epsilon)) * scale.data[i % scale.data.length] + (bias ? bias.data[i % bias.data.length] : 0);
+    for (let i = 0; i < inner; i++) out[o * inner + i] = (row[i] - mean) / Math.sqrt(variance + epsilon);
   }
-  return t64(x.dims, out);
+  const scaled = broadcast(t64(x.dims, out), scale, (v, s) => v * s);
+  return bias ? broadcast(scaled, bias, (v, b) => v + b) : scaled;
 }
 
 /** ReduceMean over `axes` (all when empty). */

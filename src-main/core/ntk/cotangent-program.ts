@@ -1,13 +1,17 @@
 // Backpropagation of many output cotangents at once through a conv net, without tfjs: the layer-wise eNTK needs
 // d f_c(x_i) / d y for every layer output y and every row (i, c), and tfjs-wasm's im2col autodiff costs seconds per
 // row on a 20-layer CNN. Conv steps are one transposed convolution per block on the ConvEngine, dense steps GEMMs on
-// the MatmulEngine; activations, pooling and reshapes use the forward values captured once per sample. Rows are
-// independent: row r reads sample floor(r / k).
+// the MatmulEngine; activations, pooling, LayerNorm and reshapes use the forward values captured once per sample.
+// Rows are independent: row r reads sample floor(r / k).
 import { convEngineOf } from '../linalg/conv-engine';
 import { type MatmulEngine, matrix } from '../linalg/gram-engine';
 import type { ParamSet } from '../models/params';
 import { findParam } from '../models/params';
+import { broadcastIndex } from './broadcast-index';
 import type { ConvWindow } from './im2col';
+
+/** A step's operand broadcast (numpy) into its input per sample: a parameter (read at the kernel's parameters) or a constant. */
+export type StepOperand = { readonly shape: readonly number[] } & ({ readonly param: string } | { readonly values: Float32Array });
 
 /** One op of the net, backwards: maps the cotangent of `y` onto its input(s). Shapes are per sample. */
 export type BackStep =
@@ -16,6 +20,13 @@ export type BackStep =
   | { readonly op: 'dense'; readonly x: string; readonly y: string; readonly weight: string; readonly transposed: boolean; readonly alpha: number }
   /** y = g(x) elementwise; leaky: g'(x) = 1 for x > 0 else alpha (relu: alpha 0). */
   | { readonly op: 'leaky'; readonly x: string; readonly y: string; readonly alpha: number }
+  /** y = x for x > 0, else slope x (PRelu): g'(x) = 1 or the slope broadcast into x. */
+  | { readonly op: 'prelu'; readonly x: string; readonly y: string; readonly slope: StepOperand }
+  /**
+   * y = (x - mean) / sqrt(var + epsilon) * scale + B with mean and var over each sample's axes [axis, rank) of the
+   * batch-first value (LayerNormalization; axis may be negative, never the batch axis).
+   */
+  | { readonly op: 'layer-norm'; readonly x: string; readonly y: string; readonly axis: number; readonly epsilon: number; readonly scale: StepOperand }
   /** Max pooling without padding: the cotangent goes to the first maximum of each window. */
   | { readonly op: 'maxpool'; readonly x: string; readonly y: string; readonly window: (spatial: readonly [number, number]) => ConvWindow }
   /** y = factor * x in a new shape (Reshape, Flatten, Identity, Dropout, a bias added to x). */
@@ -97,11 +108,21 @@ export async function backpropagate(
     const first = sample(0);
     const rowSample = (r: number) => sample(r) - first;
     let gx: Float32Array;
+    const xRows = () => x.data.subarray(first * xs, (sample(m - 1) + 1) * xs);
     if (step.op === 'same') gx = step.factor === 1 && own ? gy : scaled(gy, step.factor, own ? gy : new Float32Array(gy.length));
-    else if (step.op === 'leaky') {
-      const slope = leakySlopes(x.data.subarray(first * xs, (sample(m - 1) + 1) * xs), step.alpha);
+    else if (step.op === 'leaky' || step.op === 'prelu') {
+      const slope = step.op === 'leaky' ? leakySlopes(xRows(), step.alpha) : preluSlopes(xRows(), operandValues(step.slope, params, x.shape, step.x));
       gx = own ? gy : new Float32Array(gy.length);
       for (let r = 0; r < m; r++) multiplyRow(gx, gy, r * xs, slope, rowSample(r) * xs, xs);
+    } else if (step.op === 'layer-norm') {
+      const rank = x.shape.length + 1;
+      const axis = step.axis < 0 ? step.axis + rank : step.axis;
+      if (axis < 1 || axis >= rank) throw new Error(`LayerNormalization axis ${step.axis} of a rank-${rank} value is not a per-sample axis`);
+      const group = sizeOf(x.shape.slice(axis - 1));
+      const stats = layerNormStats(xRows(), group, step.epsilon);
+      gx = own ? gy : new Float32Array(gy.length);
+      const scale = operandValues(step.scale, params, x.shape, step.x);
+      for (let r = 0; r < m; r++) layerNormRow(gx, gy, r * xs, stats, rowSample(r) * xs, scale, group);
     } else if (step.op === 'channel-scale') {
       const p = step.param ? findParam(params, step.param).values : undefined;
       gx = channelScaled(gy, Float32Array.from(step.perChannel, (f, ch) => f * (p ? p[ch] : 1)), xs / x.shape[0], own ? gy : new Float32Array(gy.length));
@@ -136,6 +157,60 @@ function leakySlopes(x: Float32Array, alpha: number): Float32Array {
   const out = new Float32Array(x.length);
   for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? 1 : alpha;
   return out;
+}
+
+/** The PRelu slope at each element of x (samples of perSample.length elements): 1 where x > 0, else the slope there. */
+function preluSlopes(x: Float32Array, perSample: Float32Array): Float32Array {
+  const out = new Float32Array(x.length);
+  const size = perSample.length;
+  for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? 1 : perSample[i % size];
+  return out;
+}
+
+/** An operand's value at each element of one sample of shape `shape` [size of shape]. */
+function operandValues(operand: StepOperand, params: ParamSet, shape: readonly number[], of: string): Float32Array {
+  const values = 'param' in operand ? findParam(params, operand.param).values : operand.values;
+  const index = broadcastIndex(operand.shape, shape, `the operand of ${of}`);
+  return Float32Array.from(index, (at) => values[at]);
+}
+
+/** Per group of `group` consecutive elements of x: the normalised values and 1 / sqrt(var + epsilon) (float64 sums). */
+function layerNormStats(x: Float32Array, group: number, epsilon: number): { readonly normalized: Float32Array; readonly rstd: Float32Array } {
+  const normalized = new Float32Array(x.length);
+  const rstd = new Float32Array(x.length / group);
+  for (let q = 0; q < rstd.length; q++) {
+    const at = q * group;
+    let sum = 0;
+    for (let e = at; e < at + group; e++) sum += x[e];
+    const mean = sum / group;
+    let squares = 0;
+    for (let e = at; e < at + group; e++) squares += (x[e] - mean) * (x[e] - mean);
+    const r = 1 / Math.sqrt(squares / group + epsilon);
+    rstd[q] = r;
+    for (let e = at; e < at + group; e++) normalized[e] = (x[e] - mean) * r;
+  }
+  return { normalized, rstd };
+}
+
+/**
+ * One row's LayerNorm cotangent (out may be gy): with h = gy scale and xhat the normalised input, per group
+ * gx = rstd (h - mean(h) - xhat mean(h xhat)). `from` is the row's sample offset into the statistics.
+ */
+function layerNormRow(out: Float32Array, gy: Float32Array, at: number, stats: { readonly normalized: Float32Array; readonly rstd: Float32Array }, from: number, scale: Float32Array, group: number): void {
+  const size = scale.length;
+  for (let q = 0; q < size; q += group) {
+    let sumH = 0;
+    let sumHX = 0;
+    for (let e = q; e < q + group; e++) {
+      const h = gy[at + e] * scale[e];
+      sumH += h;
+      sumHX += h * stats.normalized[from + e];
+    }
+    const meanH = sumH / group;
+    const meanHX = sumHX / group;
+    const r = stats.rstd[(from + q) / group];
+    for (let e = q; e < q + group; e++) out[at + e] = r * (gy[at + e] * scale[e] - meanH - stats.normalized[from + e] * meanHX);
+  }
 }
 
 /** out[at + e] = gy[at + e] slope[from + e] for e < size (out may be gy). */

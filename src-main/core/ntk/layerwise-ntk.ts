@@ -14,6 +14,7 @@ import { macrotaskYielder } from '../macrotask';
 import type { DifferentiableModel } from '../models/differentiable-model';
 import type { ParamSet } from '../models/params';
 import type { TensorParams } from '../models/tf-forward';
+import { broadcastIndex } from './broadcast-index';
 import { backpropagate, type BackStep, type Captured } from './cotangent-program';
 import { type ConvWindow, im2colT } from './im2col';
 import { classRows, type KernelMode } from './kernel-types';
@@ -27,8 +28,9 @@ export type LinearLayer =
   | { readonly kind: 'conv'; readonly weight: string; readonly tap: number; readonly input: number; readonly groups: number; window(spatial: readonly [number, number]): ConvWindow }
   /**
    * y = ... + u * broadcast(theta): a bias (u a constant) or a scale (u a captured value shaped like y, e.g. the
-   * normalised input of a BatchNorm). d y / d theta sums over the broadcast axes: numpy broadcasting, or with
-   * perChannel a [C] parameter along the channel axis (Conv bias, BatchNorm).
+   * normalised input of a BatchNorm or LayerNorm, or min(x, 0) of a PRelu). d y / d theta sums over the broadcast
+   * axes: numpy broadcasting (LayerNorm's trailing-dims scale, PRelu's [C, 1, 1] or [C] slope), or with perChannel a
+   * [C] parameter along the channel axis (Conv bias, BatchNorm).
    */
   | { readonly kind: 'broadcast'; readonly param: string; readonly tap: number; readonly factor: number | { readonly capture: number }; readonly perChannel?: boolean };
 
@@ -70,31 +72,6 @@ const sizeOf = (shape: readonly number[]) => shape.reduce((s, v) => s * v, 1);
 
 function fail(message: string): never {
   throw new CodedError('config/invalid', `layer-wise eNTK: ${message}`);
-}
-
-/** For a parameter broadcast into a value of per-sample shape `value`: the parameter index of every value element. */
-function broadcastIndex(param: readonly number[], value: readonly number[], name: string, perChannel = false): Int32Array {
-  let p = perChannel && param.length === 1 ? [param[0], ...new Array<number>(Math.max(0, value.length - 1)).fill(1)] : [...param];
-  if (p.length === value.length + 1) {
-    if (p[0] !== 1) fail(`${name} [${param.join(', ')}] has a batch axis`);
-    p = p.slice(1);
-  }
-  if (p.length > value.length) fail(`${name} [${param.join(', ')}] does not broadcast into [${value.join(', ')}]`);
-  const aligned = [...new Array<number>(value.length - p.length).fill(1), ...p];
-  if (aligned.some((d, i) => d !== 1 && d !== value[i])) fail(`${name} [${param.join(', ')}] does not broadcast into [${value.join(', ')}]`);
-  const index = new Int32Array(sizeOf(value));
-  const strides = aligned.map((_, i) => sizeOf(aligned.slice(i + 1)));
-  for (let e = 0; e < index.length; e++) {
-    let rest = e;
-    let at = 0;
-    for (let d = value.length - 1; d >= 0; d--) {
-      const coord = rest % value[d];
-      rest = Math.floor(rest / value[d]);
-      if (aligned[d] !== 1) at += coord * strides[d];
-    }
-    index[e] = at;
-  }
-  return index;
 }
 
 /** A broadcast index as runs of equal entries: elements [start[q], start[q + 1]) all map to parameter target[q]. */

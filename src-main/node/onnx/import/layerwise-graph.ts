@@ -1,22 +1,36 @@
 // Recognises an imported graph whose every parameter sits in a linear slot (Conv W and B, Gemm/MatMul weights and
-// biases, bias Add/Sub, scale Mul, BatchNorm scale and B) and exposes it to core's layer-wise structured eNTK: taps
-// on those layers' outputs, captures of their inputs (and of BatchNorm's normalised input). Every other op (pooling,
-// activations, reshapes, residual Adds, concatenations) is differentiated by backward steps (cotangent-program.ts)
-// when each has one (Relu, LeakyRelu, MaxPool, reshapes, Add, scalar Mul, BatchNorm, Conv, Gemm), else by tfjs.
+// biases, bias Add/Sub, scale Mul, BatchNorm and LayerNormalization scale and B, PRelu slope) and exposes it to core's
+// layer-wise structured eNTK: taps on those layers' outputs, captures of their inputs or of what a scale multiplies
+// (BatchNorm's and LayerNorm's normalised input, PRelu's min(x, 0)). Every other op (pooling, activations, reshapes,
+// residual Adds, concatenations) is differentiated by backward steps (cotangent-program.ts) when each has one (Relu,
+// LeakyRelu, PRelu, MaxPool, reshapes, Add, scalar Mul, BatchNorm, LayerNorm, Conv, Gemm), else by tfjs.
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackStep } from '../../../core/ntk/cotangent-program';
+import type { BackStep, StepOperand } from '../../../core/ntk/cotangent-program';
 import type { ConvWindow } from '../../../core/ntk/im2col';
 import type { LayerwiseGraph, LinearLayer } from '../../../core/ntk/layerwise-ntk';
 import { AttrReader } from './attributes';
 import { neededNodes, type ValueHook } from './graph-program';
 import type { ImportedModel } from './imported-model';
 import type { IrNode } from './ir';
+import { negativePart } from './ops/activations';
+import { layerNormalized } from './ops/normalization';
 import type { OpContext } from './ops/op-types';
 import { readKey, selectParams } from './param-selection';
 import { windowGeometry } from './ops/window-geometry';
 
-/** What a capture holds: a value of the graph, or BatchNorm's (x - mean) / sqrt(var + eps) of its input. */
-type Capture = { readonly value: string } | { readonly value: string; readonly normalize: { readonly mean: Float32Array; readonly scale: Float32Array } };
+/** What a capture holds: a value of the graph, or what a scale slot multiplies, computed from that value. */
+interface Capture {
+  readonly value: string;
+  readonly derived?: Derived;
+}
+
+type Derived =
+  /** BatchNorm: (x - mean) scale per channel, the running statistics folded into mean and scale. */
+  | { readonly kind: 'batch-norm'; readonly mean: Float32Array; readonly scale: Float32Array }
+  /** LayerNormalization: (x - mean) / sqrt(var + epsilon) with each sample's own statistics over axes [axis, rank). */
+  | { readonly kind: 'layer-norm'; readonly axis: number; readonly epsilon: number }
+  /** PRelu: min(x, 0). */
+  | { readonly kind: 'negative-part' };
 
 export type LayerwiseMatch = { readonly ok: true; readonly graph: LayerwiseGraph } | { readonly ok: false; readonly obstacle: string };
 
@@ -90,10 +104,26 @@ export function matchLayerwise(model: ImportedModel): LayerwiseMatch {
           const variance = graph.initializers.get(node.inputs[4]);
           if (slot !== 1 || !mean || !variance) return refuse(node, slot, ' (statistics that are not initializers)');
           const eps = attrs(node).float('epsilon', 1e-5);
-          const normalize = { mean: Float32Array.from(mean.data), scale: Float32Array.from(variance.data, (v) => 1 / Math.sqrt(v + eps)) };
-          layers.push({ kind: 'broadcast', param: name, tap: tap(out), factor: { capture: capture({ value: node.inputs[0], normalize }) }, perChannel: true });
+          const derived: Derived = { kind: 'batch-norm', mean: Float32Array.from(mean.data), scale: Float32Array.from(variance.data, (v) => 1 / Math.sqrt(v + eps)) };
+          layers.push({ kind: 'broadcast', param: name, tap: tap(out), factor: { capture: capture({ value: node.inputs[0], derived }) }, perChannel: true });
           break;
         }
+        case 'LayerNormalization': {
+          // Scale and B have the normalised trailing dims' shape: numpy broadcasting puts them there.
+          const axis = attrs(node).int('axis', -1);
+          // Axis 0 would mix samples (the importer refuses such graphs already; this keeps the matcher's rows per sample).
+          if (axis === 0) return refuse(node, slot, ' (axis 0 normalises across the batch)');
+          if (slot === 2) layers.push({ kind: 'broadcast', param: name, tap: tap(out), factor: 1 });
+          else if (slot === 1) {
+            const derived: Derived = { kind: 'layer-norm', axis, epsilon: attrs(node).float('epsilon', 1e-5) };
+            layers.push({ kind: 'broadcast', param: name, tap: tap(out), factor: { capture: capture({ value: node.inputs[0], derived }) } });
+          } else return refuse(node, slot);
+          break;
+        }
+        case 'PRelu':
+          if (slot !== 1) return refuse(node, slot);
+          layers.push({ kind: 'broadcast', param: name, tap: tap(out), factor: { capture: capture({ value: node.inputs[0], derived: { kind: 'negative-part' } }) } });
+          break;
         default:
           return refuse(node, slot);
       }
@@ -107,8 +137,9 @@ export function matchLayerwise(model: ImportedModel): LayerwiseMatch {
   if (hidden) return { ok: false, obstacle: `parameter ${hidden.name} is read inside a subgraph or through a view op` };
   const steps = backwardSteps(model, params);
   if (!steps) return { ok: true, graph: { layers, applyTapped: tappedRunner(model, taps, captures) } };
-  for (const step of steps) for (const v of step.op === 'add' ? [] : [step.x]) if (!captures.some((c) => c.value === v && !('normalize' in c))) capture({ value: v });
-  const names = captures.map((c) => ('normalize' in c ? `${c.value}\u0000normalized` : c.value));
+  for (const step of steps) for (const v of step.op === 'add' ? [] : [step.x]) if (!captures.some((c) => c.value === v && !c.derived)) capture({ value: v });
+  // A derived capture is named apart from every graph value (and from another derived from the same value).
+  const names = captures.map((c, i) => (c.derived ? `${c.value}\u0000${c.derived.kind}\u0000${i}` : c.value));
   return { ok: true, graph: { layers, applyTapped: tappedRunner(model, taps, captures), backward: { steps, output: model.summary.outputName, captures: names, taps } } };
 }
 
@@ -128,6 +159,12 @@ function backwardSteps(model: ImportedModel, params: ReadonlyMap<string, readonl
   const scalar = (name: string) => {
     const t = graph.initializers.get(name);
     return t && t.data.length === 1 ? Number(t.data[0]) : undefined;
+  };
+  const operand = (name: string): StepOperand | undefined => {
+    const shape = params.get(name);
+    if (shape) return { shape, param: name };
+    const t = graph.initializers.get(name);
+    return t && { shape: t.shape, values: Float32Array.from(t.data) };
   };
   for (const node of neededNodes(graph, model.summary.outputName)) {
     const inputs = node.inputs.map((v) => live.has(v));
@@ -154,6 +191,17 @@ function backwardSteps(model: ImportedModel, params: ReadonlyMap<string, readonl
       case 'LeakyRelu':
         step = { op: 'leaky', x, y, alpha: node.opType === 'Relu' ? 0 : a.float('alpha', 0.01) };
         break;
+      case 'PRelu': {
+        const slope = operand(node.inputs[1]);
+        if (onlyFirst && slope) step = { op: 'prelu', x, y, slope };
+        break;
+      }
+      case 'LayerNormalization': {
+        const scale = operand(node.inputs[1]);
+        const axis = a.int('axis', -1);
+        if (onlyFirst && scale && axis !== 0) step = { op: 'layer-norm', x, y, axis, epsilon: a.float('epsilon', 1e-5), scale };
+        break;
+      }
       case 'MaxPool': {
         const kernel = a.ints('kernel_shape');
         if (kernel.length === 2 && node.outputs.length === 1) step = { op: 'maxpool', x, y, window: convWindow(node, graph.opset, [kernel[0], kernel[1]]) };
@@ -197,9 +245,12 @@ function backwardSteps(model: ImportedModel, params: ReadonlyMap<string, readonl
 }
 
 function derive(c: Capture, v: tf.Tensor): tf.Tensor {
-  if (!('normalize' in c)) return v;
+  const d = c.derived;
+  if (!d) return v;
+  if (d.kind === 'negative-part') return negativePart(v);
+  if (d.kind === 'layer-norm') return layerNormalized(v, d.axis < 0 ? d.axis + v.rank : d.axis, d.epsilon);
   const shape: number[] = [1, v.shape[1] as number, ...new Array<number>(v.rank - 2).fill(1)];
-  return tf.mul(tf.sub(v, tf.tensor(c.normalize.mean, shape)), tf.tensor(c.normalize.scale, shape));
+  return tf.mul(tf.sub(v, tf.tensor(d.mean, shape)), tf.tensor(d.scale, shape));
 }
 
 /** Runs the model in the batches its file accepts, adding taps and collecting the tapped and captured values. */

@@ -3,9 +3,11 @@
 // conv fixture: small-cnn (BatchNorm, LogSoftmax), op-zoo (grouped dilated conv, asymmetric pads, average pooling),
 // fixed-batch-cnn, conv-geometry (strides, pads, groups, dilation, residual Add, BatchNorm, padded MaxPool),
 // conv-resnet (dilation 2 both ways, depthwise SAME_UPPER, the paper's residual block), conv-pools (AveragePool with
-// padded counts, ceil_mode MaxPool, Gemm alpha/beta), conv-strides (every form of onnxruntime's transposed conv) and
-// the PyTorch exports. Where the graph has backward steps, the tfjs-cotangent route is checked against them too, and
-// the onnxruntime engine (its conv backward) as well. conv-entk-f64.test.ts holds both to a float64 reference.
+// padded counts, ceil_mode MaxPool, Gemm alpha/beta), conv-strides (every form of onnxruntime's transposed conv),
+// prelu-cnn (a [C, 1, 1] PRelu slope), norm-prelu-net (LayerNorm over [H, W] and over the features, shared [1] and
+// dense [C] PRelu slopes), residual-mlp (LayerNorm after GELU and Tanh) and the PyTorch exports (the opset-17 LayerNormalization
+// included). Where the graph has backward steps, the tfjs-cotangent route is checked against them too, and the
+// onnxruntime engine (its conv backward) as well. conv-entk-f64.test.ts holds both to a float64 reference.
 // Tolerance 1e-5 of max |K|: every path multiplies in float32 and sums layer terms in float64; float32 dot products
 // over the few thousand terms of a layer's Jacobian row lose ~1e-7..1e-6 relative (measured 1e-7..5e-7 here).
 import { join } from 'node:path';
@@ -19,7 +21,7 @@ import type { ImportedModel } from '../../../../src-main/node/onnx/import/import
 import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
 import { matchLayerwise } from '../../../../src-main/node/onnx/import/layerwise-graph';
 import { openModel } from '../../../../src-main/node/onnx/import/model-source';
-import { convGeometry, convPools, convResnet, convStrides, fixedBatchCnn, opZoo, preluCnn, smallCnn, type Fixture } from '../../../fixtures/onnx/make-fixtures';
+import { convGeometry, convPools, convResnet, convStrides, fixedBatchCnn, normPreluNet, opZoo, preluCnn, residualMlp, smallCnn, type Fixture } from '../../../fixtures/onnx/make-fixtures';
 import { EXTERNAL_DIR, externalManifest } from '../../../fixtures/onnx/manifest';
 import { openFixture, probeInputs } from './helpers';
 import { relErr } from '../../../helpers/rel-err';
@@ -34,10 +36,13 @@ const made: Record<string, { fixture: () => Fixture; backward: boolean }> = {
   'conv-resnet': { fixture: convResnet, backward: true },
   'conv-pools': { fixture: convPools, backward: false },
   'conv-strides': { fixture: convStrides, backward: true },
+  'prelu-cnn': { fixture: preluCnn, backward: true },
+  'norm-prelu-net': { fixture: normPreluNet, backward: true },
+  'residual-mlp': { fixture: residualMlp, backward: false },
 };
 const external = [...externalManifest().models.filter((m) => /cnn|resmlp/.test(m.file)).map((m) => m.file), 'torch2/torch2-cnn.onnx', 'torch2/torch2-resmlp.onnx'];
-/** Exports with a parameter outside the layer-wise slots: BatchNorm statistics behind Identity nodes, LayerNorm. */
-const genericOnly = new Set(['torch-cnn-batchnorm.onnx', 'torch-resmlp-opset17.onnx']);
+/** Exports with a parameter outside the layer-wise slots: BatchNorm statistics behind Identity nodes. */
+const genericOnly = new Set(['torch-cnn-batchnorm.onnx']);
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -95,18 +100,21 @@ describe('layer-wise structured eNTK of conv graphs equals the generic autodiff 
       const model = await openModel({ path: join(EXTERNAL_DIR, file) });
       try {
         if (genericOnly.has(file)) expect((await importedNtk(model, probeInputs(2, size(model)), 2, { kernel: 'trace' })).implementation).toBe('generic');
-        else await agree(model);
+        else {
+          await agree(model);
+          await crossAgree(model);
+        }
       } finally {
         model.dispose();
       }
     });
   }
 
-  it('a parameter outside a linear slot (PRelu slope) gets the generic kernel; asking for structured is a coded error', async () => {
-    const model = await openFixture(preluCnn());
+  it('a parameter outside a linear slot (BatchNorm scale with computed statistics) gets the generic kernel; asking for structured is a coded error', async () => {
+    const model = await openModel({ path: join(EXTERNAL_DIR, 'torch-cnn-batchnorm.onnx') });
     try {
       const match = matchLayerwise(model);
-      expect(match.ok ? '' : match.obstacle).toMatch(/PRelu .* prelu\.slope/);
+      expect(match.ok ? '' : match.obstacle).toMatch(/BatchNormalization .* bn1\.weight in input 1 \(statistics that are not initializers\)/);
       const x = probeInputs(2, size(model));
       expect((await importedNtk(model, x, 2, { kernel: 'trace' })).implementation).toBe('generic');
       await expect(importedNtk(model, x, 2, { kernel: 'trace', implementation: 'structured' })).rejects.toMatchObject({ code: 'onnx/unsupported-model' });

@@ -11,7 +11,7 @@ function pointwise(f: (x: tf.Tensor, ctx: OpContext) => tf.Tensor): OpTranslator
 }
 
 /** min(x, 0) = -relu(-x): built from Relu because tfjs has no gradient for the comparison inside tf.where. */
-function negativePart(x: tf.Tensor): tf.Tensor {
+export function negativePart(x: tf.Tensor): tf.Tensor {
   return tf.neg(tf.relu(tf.neg(x)));
 }
 

@@ -5,6 +5,14 @@ import { fail, normAxis, required } from './op-values';
 import type { OpTable } from './op-types';
 import { accurateMean } from './reductions';
 
+/** (x - mean) / sqrt(var + epsilon) over axes [axis, rank) of x (axis non-negative): LayerNormalization before its affine part. */
+export function layerNormalized(x: tf.Tensor, axis: number, epsilon: number): tf.Tensor {
+  const axes = Array.from({ length: x.rank - axis }, (_, i) => axis + i);
+  const centred = tf.sub(x, accurateMean(x, axes, true));
+  const variance = accurateMean(tf.square(centred), axes, true);
+  return tf.div(centred, tf.sqrt(tf.add(variance, epsilon)));
+}
+
 export const normalizationOps: OpTable = {
   BatchNormalization: {
     run(ctx, inputs) {
@@ -27,10 +35,7 @@ export const normalizationOps: OpTable = {
     run(ctx, inputs) {
       const x = ctx.tensor(required(ctx, inputs, 0));
       const axis = normAxis(ctx, ctx.attrs.int('axis', -1), x.rank);
-      const axes = Array.from({ length: x.rank - axis }, (_, i) => axis + i);
-      const centred = tf.sub(x, accurateMean(x, axes, true));
-      const variance = accurateMean(tf.square(centred), axes, true);
-      let y = tf.div(centred, tf.sqrt(tf.add(variance, ctx.attrs.float('epsilon', 1e-5))));
+      let y = layerNormalized(x, axis, ctx.attrs.float('epsilon', 1e-5));
       y = tf.mul(y, ctx.tensor(required(ctx, inputs, 1)));
       if (inputs[2] !== undefined) y = tf.add(y, ctx.tensor(inputs[2]));
       return [y];
