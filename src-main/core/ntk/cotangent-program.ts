@@ -1,7 +1,8 @@
 // Backpropagation of many output cotangents at once through a conv net, without tfjs: the layer-wise eNTK needs
 // d f_c(x_i) / d y for every layer output y and every row (i, c), and tfjs-wasm's im2col autodiff costs seconds per
 // row on a 20-layer CNN. Conv steps are one transposed convolution per block on the ConvEngine, dense steps GEMMs on
-// the MatmulEngine; activations, pooling, LayerNorm and reshapes use the forward values captured once per sample.
+// the MatmulEngine (a dense layer over positions, as in per-token layers, one row per position); activations,
+// pooling, LayerNorm, transposes and reshapes use the forward values captured once per sample.
 // Rows are independent: row r reads sample floor(r / k).
 import { convEngineOf } from '../linalg/conv-engine';
 import { type MatmulEngine, matrix } from '../linalg/gram-engine';
@@ -16,7 +17,7 @@ export type StepOperand = { readonly shape: readonly number[] } & ({ readonly pa
 /** One op of the net, backwards: maps the cotangent of `y` onto its input(s). Shapes are per sample. */
 export type BackStep =
   | { readonly op: 'conv'; readonly x: string; readonly y: string; readonly weight: string; readonly groups: number; window(spatial: readonly [number, number]): ConvWindow }
-  /** y = alpha x W^T with W [out, in] (or x W with W [in, out] when transposed). */
+  /** y = alpha x W^T with W [out, in] (or x W with W [in, out] when transposed) at every position: x [...positions, in]. */
   | { readonly op: 'dense'; readonly x: string; readonly y: string; readonly weight: string; readonly transposed: boolean; readonly alpha: number }
   /** y = g(x) elementwise; leaky: g'(x) = 1 for x > 0 else alpha (relu: alpha 0). */
   | { readonly op: 'leaky'; readonly x: string; readonly y: string; readonly alpha: number }
@@ -29,6 +30,8 @@ export type BackStep =
   | { readonly op: 'layer-norm'; readonly x: string; readonly y: string; readonly axis: number; readonly epsilon: number; readonly scale: StepOperand }
   /** Max pooling without padding: the cotangent goes to the first maximum of each window. */
   | { readonly op: 'maxpool'; readonly x: string; readonly y: string; readonly window: (spatial: readonly [number, number]) => ConvWindow }
+  /** y = x with its per-sample axes permuted: y axis a is x axis perm[a] (Transpose keeping the batch axis first). */
+  | { readonly op: 'transpose'; readonly x: string; readonly y: string; readonly perm: readonly number[] }
   /** y = factor * x in a new shape (Reshape, Flatten, Identity, Dropout, a bias added to x). */
   | { readonly op: 'same'; readonly x: string; readonly y: string; readonly factor: number }
   /** y = a + b (a residual join). */
@@ -133,9 +136,17 @@ export async function backpropagate(
       for (let i = first; i <= sample(m - 1); i++) argmax.push(poolArgmax(x.data.subarray(i * xs, (i + 1) * xs), c, h, w, win));
       gx = new Float32Array(m * xs);
       for (let r = 0; r < m; r++) scatterRow(gx, r * xs, gy, r * ys, argmax[rowSample(r)]);
+    } else if (step.op === 'transpose') {
+      const index = transposeIndex(x.shape, step.perm);
+      gx = new Float32Array(m * xs);
+      for (let r = 0; r < m; r++) scatterRow(gx, r * xs, gy, r * ys, index);
     } else {
       const w = findParam(params, step.weight);
-      const prod = await engine.matmul(matrix(m, ys, gy), matrix(step.transposed ? xs : ys, step.transposed ? ys : xs, w.values), step.transposed);
+      // Every position is a row of its own: [m P, in] and [m P, out].
+      const inDim = x.shape[x.shape.length - 1];
+      const rows = m * (xs / inDim);
+      const outDim = (m * ys) / rows;
+      const prod = await engine.matmul(matrix(rows, outDim, gy), matrix(step.transposed ? inDim : outDim, step.transposed ? outDim : inDim, w.values), step.transposed);
       gx = step.alpha === 1 ? prod.data : scaled(prod.data, step.alpha, prod.data);
     }
     accumulate(g, step.x, gx);
@@ -255,7 +266,24 @@ function poolArgmax(x: Float32Array, c: number, h: number, w: number, win: ConvW
   return out;
 }
 
-/** gx[xAt + index[o]] += gy[yAt + o] for every pool output o with a maximum. */
+/** For each element of x [shape] permuted by perm (output axis a is input axis perm[a]): its index in x. */
+function transposeIndex(shape: readonly number[], perm: readonly number[]): Int32Array {
+  const outShape = perm.map((a) => shape[a]);
+  const strides = shape.map((_, a) => sizeOf(shape.slice(a + 1)));
+  const index = new Int32Array(sizeOf(shape));
+  for (let o = 0; o < index.length; o++) {
+    let rest = o;
+    let at = 0;
+    for (let a = outShape.length - 1; a >= 0; a--) {
+      at += (rest % outShape[a]) * strides[perm[a]];
+      rest = Math.floor(rest / outShape[a]);
+    }
+    index[o] = at;
+  }
+  return index;
+}
+
+/** gx[xAt + index[o]] += gy[yAt + o] for every output o with an input (a pool's maximum, a transposed element). */
 function scatterRow(gx: Float32Array, xAt: number, gy: Float32Array, yAt: number, index: Int32Array): void {
   for (let o = 0; o < index.length; o++) if (index[o] >= 0) gx[xAt + index[o]] += gy[yAt + o];
 }

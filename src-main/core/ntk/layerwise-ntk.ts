@@ -5,7 +5,8 @@
 // along the batch, so per-row cotangents survive where per-row weight gradients would be summed). Each
 // layer's term of Theta is then built from its input and those cotangents: dense layers as (G1 G2^T) . (A1 A2^T),
 // never forming their Jacobian; conv layers as J = G X^T from im2col patches, one GEMM per sample, contracted and
-// dropped; biases and scales as cotangents summed over their broadcast axes. Products go through the MatmulEngine.
+// dropped, and so dense layers applied at several positions (per-token: x [n, T, d] W), a 1x1 conv over them;
+// biases and scales as cotangents summed over their broadcast axes. Products go through the MatmulEngine.
 import * as tf from '@tensorflow/tfjs-core';
 import { CodedError } from '../../contract/result';
 import { JACOBIAN_BLOCK_BYTES } from '../../contract/run-memory';
@@ -22,7 +23,10 @@ import { addLayerTerm } from './structured-ntk';
 
 /** A parameter in a linear slot. `tap` indexes the value the layer writes, `input` the captured value it reads. */
 export type LinearLayer =
-  /** y = alpha x W (W as [out, in] or [in, out]); x [n, in], y [n, out]. */
+  /**
+   * y = alpha x W (W as [out, in] or [in, out]) at every position: x [n, ...positions, in], y [n, ...positions, out]
+   * (positions none for a plain dense layer; a MatMul over tokens has some).
+   */
   | { readonly kind: 'dense'; readonly weight: string; readonly tap: number; readonly input: number; readonly alpha: number }
   /** y = conv(x, W) with W [cout, cin / groups, kh, kw]; x [n, cin, h, w], y [n, cout, oh, ow]. */
   | { readonly kind: 'conv'; readonly weight: string; readonly tap: number; readonly input: number; readonly groups: number; window(spatial: readonly [number, number]): ConvWindow }
@@ -142,7 +146,8 @@ function checkLayers(graph: LayerwiseGraph, model: DifferentiableModel, shapes: 
     const w = spec(layer.weight).shape;
     const x = shapes.captured[layer.input];
     if (layer.kind === 'dense') {
-      if (x.length !== 1 || out.length !== 1 || sizeOf(w) !== x[0] * out[0]) fail(`dense ${layer.weight} [${w.join(', ')}] on [${x.join(', ')}] -> [${out.join(', ')}]`);
+      const samePositions = x.length >= 1 && out.length === x.length && x.slice(0, -1).every((d, i) => d === out[i]);
+      if (!samePositions || sizeOf(w) !== x[x.length - 1] * out[out.length - 1]) fail(`dense ${layer.weight} [${w.join(', ')}] on [${x.join(', ')}] -> [${out.join(', ')}]`);
       continue;
     }
     const win = layer.window([x[1], x[2]]);
@@ -171,8 +176,41 @@ function tiledRows(x: Float64Array, size: number, k: number, r0: number, r1: num
   return out;
 }
 
+/** How many positions a dense layer applies its weight at (the product of its input's leading per-sample dims). */
+const densePositions = (inShape: readonly number[]) => sizeOf(inShape.slice(0, -1));
+
+/** A 1x1 convolution's window over `spatial`. */
+function pointwise(spatial: readonly [number, number]): ConvWindow {
+  return { kernel: [1, 1], strides: [1, 1], dilations: [1, 1], begin: [0, 0], output: [spatial[0], spatial[1]] };
+}
+
+/** factor src [rows, a, b] transposed per row into [rows, b, a]. */
+function transposeRows(src: Float32Array, rows: number, a: number, b: number, factor: number): Float32Array {
+  const out = new Float32Array(src.length);
+  for (let r = 0; r < rows; r++) {
+    const at = r * a * b;
+    for (let i = 0; i < a; i++) for (let q = 0; q < b; q++) out[at + q * a + i] = factor * src[at + i * b + q];
+  }
+  return out;
+}
+
+/**
+ * A dense layer's Jacobian rows over P positions, for block rows [r0, r1): J = alpha sum_p delta_p x_p^T, the weight
+ * gradient of a 1x1 conv whose spatial positions are the P positions, so convRows computes it on the channels-first
+ * views (x [P, in] -> [in, P, 1], cotangents [P, out] -> [out, P, 1]). Columns come out in [out, in] order whatever W's
+ * layout: a Gram of Jacobian rows does not depend on the order of their columns.
+ */
+async function denseRows(engine: MatmulEngine, alpha: number, j: Float32Array, g: Float32Array, input: (r: number) => Float32Array, inShape: number[], outShape: number[], k: number, r0: number, r1: number): Promise<void> {
+  const positions = densePositions(inShape);
+  const inDim = inShape[inShape.length - 1];
+  const outDim = outShape[outShape.length - 1];
+  const gT = transposeRows(g, r1 - r0, positions, outDim, alpha);
+  const xT = (r: number) => transposeRows(input(r), 1, positions, inDim, 1);
+  await convRows(engine, { groups: 1, window: pointwise }, j, gT, xT, [inDim, positions, 1], [outDim, positions, 1], k, r0, r1);
+}
+
 /** Conv Jacobian rows for block rows [r0, r1): per sample and group, (G rows [m coutG, P]) x (patches [cg kh kw, P])^T. */
-async function convRows(engine: MatmulEngine, layer: LinearLayer & { kind: 'conv' }, j: Float32Array, g: Float32Array, input: (r: number) => Float32Array, inShape: number[], outShape: number[], k: number, r0: number, r1: number): Promise<void> {
+async function convRows(engine: MatmulEngine, layer: Pick<LinearLayer & { kind: 'conv' }, 'groups' | 'window'>, j: Float32Array, g: Float32Array, input: (r: number) => Float32Array, inShape: number[], outShape: number[], k: number, r0: number, r1: number): Promise<void> {
   const [cin, h, w] = inShape;
   const [cout, oh, ow] = outShape;
   const positions = oh * ow;
@@ -253,12 +291,12 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
     : 4 * (8 * tapSizes.reduce((s, v) => s + v, 0) + 12 * captureSizes.reduce((s, v) => s + v, 0) + size);
   const block = Math.max(1, Math.min(rowsTotal, Math.floor((options.blockBytes ?? JACOBIAN_BLOCK_BYTES) / perRow)));
   const out: Feature[] = graph.layers.map((layer) => {
-    if (layer.kind === 'dense') {
+    if (layer.kind === 'dense' && densePositions(shapes.captured[layer.input]) === 1) {
       const inDim = captureSizes[layer.input];
       const outDim = tapSizes[layer.tap];
       return { kind: 'dense', alpha: layer.alpha, g: matrix(rowsTotal, outDim, new Float32Array(rowsTotal * outDim)), a: matrix(n, inDim, new Float32Array(n * inDim)) };
     }
-    const cols = sizeOf((model.params.find((p) => p.name === (layer.kind === 'conv' ? layer.weight : layer.param)) as { shape: readonly number[] }).shape);
+    const cols = sizeOf((model.params.find((p) => p.name === (layer.kind === 'broadcast' ? layer.param : layer.weight)) as { shape: readonly number[] }).shape);
     return { kind: 'rows', j: matrix(rowsTotal, cols, new Float32Array(rowsTotal * cols)) };
   });
   const indices = graph.layers.map((layer) => (layer.kind === 'broadcast' ? indexRuns(broadcastIndex((model.params.find((p) => p.name === layer.param) as { shape: readonly number[] }).shape, shapes.tapped[layer.tap], layer.param, layer.perChannel)) : undefined));
@@ -298,6 +336,8 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
         f.g.data.set(gl, r0 * outSize);
         const inDim = captureSizes[layer.input];
         for (let r = r0; r < r1; r++) if (r === r0 || r % k === 0) f.a.data.set(row(layer.input, r), Math.floor(r / k) * inDim);
+      } else if (layer.kind === 'dense' && f.kind === 'rows') {
+        await denseRows(engine, layer.alpha, f.j.data, gl, (r) => row(layer.input, r), shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1);
       } else if (layer.kind === 'conv' && f.kind === 'rows') {
         await convRows(engine, layer, f.j.data, gl, (r) => row(layer.input, r), shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1);
       } else if (layer.kind === 'broadcast' && f.kind === 'rows') {
@@ -320,8 +360,9 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
  * [n1 k, n2 k] sample-major; trace: [n1, n2] summed over classes. Float64 result, float32 products. Cost: one
  * forward over n samples and a backward over n k rows (backward steps: about one forward per row, convs on the
  * engine's ConvEngine; else a tiled tfjs forward and backward), per conv layer n GEMMs of [k cout, P] x [P, cin kh kw] and a Gram
- * of [n k, weight size] rows, per dense layer the Grams of cotangents and inputs. Memory: the conv layers' Jacobian
- * rows for both input sets (at most the Jacobian without its dense layers).
+ * of [n k, weight size] rows, per dense layer the Grams of cotangents and inputs, or over P positions the conv's cost
+ * with kernel 1x1. Memory: the conv and positional dense layers' Jacobian
+ * rows for both input sets (at most the Jacobian without its single-position dense layers).
  */
 export async function layerwiseNtk(
   engine: MatmulEngine,

@@ -1,9 +1,11 @@
 // Recognises an imported graph whose every parameter sits in a linear slot (Conv W and B, Gemm/MatMul weights and
-// biases, bias Add/Sub, scale Mul, BatchNorm and LayerNormalization scale and B, PRelu slope) and exposes it to core's
-// layer-wise structured eNTK: taps on those layers' outputs, captures of their inputs or of what a scale multiplies
-// (BatchNorm's and LayerNorm's normalised input, PRelu's min(x, 0)). Every other op (pooling, activations, reshapes,
-// residual Adds, concatenations) is differentiated by backward steps (cotangent-program.ts) when each has one (Relu,
-// LeakyRelu, PRelu, MaxPool, reshapes, Add, scalar Mul, BatchNorm, LayerNorm, Conv, Gemm), else by tfjs.
+// biases, a MatMul's 2-D right operand over any leading axes (per-token layers) included, bias Add/Sub, scale Mul,
+// BatchNorm and LayerNormalization scale and B, PRelu slope) and exposes it to core's layer-wise structured eNTK: taps
+// on those layers' outputs, captures of their inputs or of what a scale multiplies (BatchNorm's and LayerNorm's
+// normalised input, PRelu's min(x, 0)). A parameter elsewhere (a MatMul's left operand, a weight of rank > 2) is an
+// obstacle: the generic kernel runs. Every other op (pooling, activations, reshapes, residual Adds, concatenations) is
+// differentiated by backward steps (cotangent-program.ts) when each has one (Relu, LeakyRelu, PRelu, MaxPool, reshapes,
+// Transpose of the per-sample axes, Add, scalar Mul, BatchNorm, LayerNorm, Conv, Gemm, MatMul), else by tfjs.
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackStep, StepOperand } from '../../../core/ntk/cotangent-program';
 import type { ConvWindow } from '../../../core/ntk/im2col';
@@ -84,7 +86,10 @@ export function matchLayerwise(model: ImportedModel): LayerwiseMatch {
           else return refuse(node, slot);
           break;
         case 'MatMul':
-          if (slot !== 1 || shape.length !== 2) return refuse(node, slot);
+          // x [n, ..., d] W [d, m] is a dense layer at every position; W x (mixing rows by the parameter) or a batched
+          // weight is no linear slot of the structured kernel.
+          if (slot !== 1) return refuse(node, slot, ' (the parameter is the left operand)');
+          if (shape.length !== 2) return refuse(node, slot, ` (a weight of rank ${shape.length}; only 2-D weights)`);
           layers.push({ kind: 'dense', weight: name, tap: tap(out), input: capture({ value: node.inputs[0] }), alpha: 1 });
           break;
         case 'Add':
@@ -205,6 +210,12 @@ function backwardSteps(model: ImportedModel, params: ReadonlyMap<string, readonl
       case 'MaxPool': {
         const kernel = a.ints('kernel_shape');
         if (kernel.length === 2 && node.outputs.length === 1) step = { op: 'maxpool', x, y, window: convWindow(node, graph.opset, [kernel[0], kernel[1]]) };
+        break;
+      }
+      case 'Transpose': {
+        const perm = a.ints('perm', []);
+        // Only a permutation of the per-sample axes: the batch stays first (no perm reverses every axis).
+        if (onlyFirst && perm.length > 1 && perm[0] === 0) step = { op: 'transpose', x, y, perm: perm.slice(1).map((p) => p - 1) };
         break;
       }
       case 'Reshape':

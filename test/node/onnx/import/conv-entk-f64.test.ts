@@ -2,11 +2,13 @@
 // float64 interpreter (test/helpers/onnx-f64.ts, checked against onnxruntime here), the Jacobian by central finite
 // differences and K = J J^T in float64 (test/helpers/fd-entk.ts). Both float32 paths are held to it: the structured
 // (layer-wise) kernel, by backward steps and by tfjs cotangents where the graph has steps, and the generic autodiff
-// kernel; full and class-trace, and a cross kernel on conv-resnet, conv-pools and norm-prelu-net. Geometry covered:
+// kernel; full and class-trace, and a cross kernel on conv-resnet, conv-pools, norm-prelu-net, token-mlp and token-mixer.
+// Geometry covered:
 // strides, symmetric/asymmetric/SAME pads, dilations, groups (depthwise included), MaxPool with stride != kernel,
 // padding and ceil_mode, AveragePool with and without padded counts, GlobalAveragePool, residual Adds, inference
 // BatchNorm, LayerNormalization (over [H, W] and over features), PRelu ([C, 1, 1], [1] and [C] slopes), Flatten/Reshape,
-// Gemm and MatMul heads. The reference itself is checked against the exact float64 backprop kernel
+// Gemm and MatMul heads, MatMul weights applied per token of a [n, T, d] input (token-mlp; token-mixer over the token
+// axis after a Transpose, and with the weight as the left operand, which only the generic kernel takes). The reference itself is checked against the exact float64 backprop kernel
 // on MLP graphs (reference-f64.ts) and against torch.func's float64 eNTK of the PyTorch 2 CNN and residual MLP.
 // Measured here on 3 samples: the float32 kernels differ from the float64 one by 3e-8..5e-7 of max |K| (generic
 // 4e-8..4.7e-7, structured 3e-8..3.7e-7), so TOL = 2e-6 keeps a 4x margin; the interpreter's f(x) is within 4e-7 of
@@ -25,7 +27,7 @@ import type { ImportedModel } from '../../../../src-main/node/onnx/import/import
 import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
 import { matchLayerwise } from '../../../../src-main/node/onnx/import/layerwise-graph';
 import { openModel } from '../../../../src-main/node/onnx/import/model-source';
-import { convGeometry, convPools, convResnet, convStrides, fixedBatchCnn, normPreluNet, opZoo, preluCnn, residualMlp, smallCnn, tinyMlp, type Fixture } from '../../../fixtures/onnx/make-fixtures';
+import { convGeometry, convPools, convResnet, convStrides, fixedBatchCnn, normPreluNet, opZoo, preluCnn, residualMlp, smallCnn, tinyMlp, tokenMixer, tokenMlp, type Fixture } from '../../../fixtures/onnx/make-fixtures';
 import { EXTERNAL_DIR, externalManifest, type ExternalEntry } from '../../../fixtures/onnx/manifest';
 import { fdEntkF64 } from '../../../helpers/fd-entk';
 import { f64Graph } from '../../../helpers/onnx-f64';
@@ -72,6 +74,9 @@ const cases: Record<string, Case> = {
   'prelu-cnn': made(preluCnn, 'steps'),
   'norm-prelu-net': made(normPreluNet, 'steps'),
   'residual-mlp': made(residualMlp, 'tfjs'),
+  'token-mlp': made(tokenMlp, 'steps'),
+  'token-mixer': made(tokenMixer, 'steps'),
+  'token-mixer-left': made(() => tokenMixer(true), false),
   ...Object.fromEntries(external.map((name) => [name, file(name, genericOnly.has(name) ? false : tfjsRoute.has(name) ? 'tfjs' : 'steps')])),
 };
 
@@ -171,7 +176,7 @@ describe('conv eNTK: structured and generic float32 paths equal a float64 finite
     }
   });
 
-  for (const name of ['conv-resnet', 'conv-pools', 'norm-prelu-net']) {
+  for (const name of ['conv-resnet', 'conv-pools', 'norm-prelu-net', 'token-mlp', 'token-mixer']) {
     it(`${name}: a 3 x 2 cross kernel in small blocks, each structured route`, async () => {
       const { model, bytes } = await cases[name].open();
       try {

@@ -5,8 +5,9 @@
 // conv-resnet (dilation 2 both ways, depthwise SAME_UPPER, the paper's residual block), conv-pools (AveragePool with
 // padded counts, ceil_mode MaxPool, Gemm alpha/beta), conv-strides (every form of onnxruntime's transposed conv),
 // prelu-cnn (a [C, 1, 1] PRelu slope), norm-prelu-net (LayerNorm over [H, W] and over the features, shared [1] and
-// dense [C] PRelu slopes), residual-mlp (LayerNorm after GELU and Tanh) and the PyTorch exports (the opset-17 LayerNormalization
-// included). Where the graph has backward steps, the tfjs-cotangent route is checked against them too, and the
+// dense [C] PRelu slopes), residual-mlp (LayerNorm after GELU and Tanh), token-mlp and token-mixer (MatMul weights applied
+// per token of a [n, T, d] input, the mixer's over tokens after a Transpose) and the PyTorch exports (the opset-17
+// LayerNormalization included). Where the graph has backward steps, the tfjs-cotangent route is checked against them too, and the
 // onnxruntime engine (its conv backward) as well. conv-entk-f64.test.ts holds both to a float64 reference.
 // Tolerance 1e-5 of max |K|: every path multiplies in float32 and sums layer terms in float64; float32 dot products
 // over the few thousand terms of a layer's Jacobian row lose ~1e-7..1e-6 relative (measured 1e-7..5e-7 here).
@@ -21,7 +22,7 @@ import type { ImportedModel } from '../../../../src-main/node/onnx/import/import
 import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
 import { matchLayerwise } from '../../../../src-main/node/onnx/import/layerwise-graph';
 import { openModel } from '../../../../src-main/node/onnx/import/model-source';
-import { convGeometry, convPools, convResnet, convStrides, fixedBatchCnn, normPreluNet, opZoo, preluCnn, residualMlp, smallCnn, type Fixture } from '../../../fixtures/onnx/make-fixtures';
+import { convGeometry, convPools, convResnet, convStrides, fixedBatchCnn, normPreluNet, opZoo, preluCnn, residualMlp, smallCnn, tokenMixer, tokenMlp, type Fixture } from '../../../fixtures/onnx/make-fixtures';
 import { EXTERNAL_DIR, externalManifest } from '../../../fixtures/onnx/manifest';
 import { openFixture, probeInputs } from './helpers';
 import { relErr } from '../../../helpers/rel-err';
@@ -39,6 +40,8 @@ const made: Record<string, { fixture: () => Fixture; backward: boolean }> = {
   'prelu-cnn': { fixture: preluCnn, backward: true },
   'norm-prelu-net': { fixture: normPreluNet, backward: true },
   'residual-mlp': { fixture: residualMlp, backward: false },
+  'token-mlp': { fixture: tokenMlp, backward: true },
+  'token-mixer': { fixture: tokenMixer, backward: true },
 };
 const external = [...externalManifest().models.filter((m) => /cnn|resmlp/.test(m.file)).map((m) => m.file), 'torch2/torch2-cnn.onnx', 'torch2/torch2-resmlp.onnx'];
 /** Exports with a parameter outside the layer-wise slots: BatchNorm statistics behind Identity nodes. */
@@ -118,6 +121,28 @@ describe('layer-wise structured eNTK of conv graphs equals the generic autodiff 
       const x = probeInputs(2, size(model));
       expect((await importedNtk(model, x, 2, { kernel: 'trace' })).implementation).toBe('generic');
       await expect(importedNtk(model, x, 2, { kernel: 'trace', implementation: 'structured' })).rejects.toMatchObject({ code: 'onnx/unsupported-model' });
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('a MatMul whose parameter is the left operand (token mixing W x) is refused by the matcher and gets the generic kernel', async () => {
+    const model = await openFixture(tokenMixer(true));
+    try {
+      const match = matchLayerwise(model);
+      expect(match.ok ? '' : match.obstacle).toMatch(/MatMul .* mix\.token\.weight in input 0 \(the parameter is the left operand\)/);
+      // The left weight is a parameter with a gradient (tfjs's broadcast BatchMatMul gradient would drop it).
+      expect(model.params.map((p) => p.name)).toContain('mix.token.weight');
+      const x = probeInputs(3, size(model));
+      const trace = await importedNtk(model, x, 3, { kernel: 'trace' });
+      expect(trace.implementation).toBe('generic');
+      // Same function as token-mixer (the token weight transposed): the same kernel.
+      const right = await openFixture(tokenMixer());
+      try {
+        expect(relErr(trace.trace, (await importedNtk(right, x, 3, { kernel: 'trace' })).trace)).toBeLessThan(TOL);
+      } finally {
+        right.dispose();
+      }
     } finally {
       model.dispose();
     }

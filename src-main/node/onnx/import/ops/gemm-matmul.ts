@@ -52,6 +52,15 @@ function matmul(ctx: OpContext, inputs: readonly (Value | undefined)[]): tf.Tens
     const lead = a.shape.slice(0, -1);
     const flat = matmul2d(tf.reshape(a, [-1, k]) as tf.Tensor2D, b as tf.Tensor2D);
     y = tf.reshape(flat, [...lead, (b as tf.Tensor2D).shape[1]]);
+  } else if (a.rank === 2) {
+    // A 2-D left operand (a weight mixing tokens: W [p, k] times x [..., k, m]) as one 2-D product over k: tfjs's
+    // BatchMatMul gradient does not reduce a broadcast operand, so tf.matMul here would leave W without a gradient.
+    const r = b.rank;
+    const lead = b.shape.slice(0, -2);
+    const m = b.shape[r - 1];
+    const bk = tf.reshape(tf.transpose(b, [r - 2, ...lead.map((_, i) => i), r - 1]), [k, -1]) as tf.Tensor2D;
+    const flat = tf.reshape(matmul2d(a as tf.Tensor2D, bk), [a.shape[0], ...lead, m]);
+    y = tf.transpose(flat, [...lead.map((_, i) => i + 1), 0, r - 1]);
   } else {
     y = tf.matMul(a, b);
   }
