@@ -191,9 +191,22 @@ export function gemm(a: T64, b: T64, c: T64 | undefined, alpha: number, beta: nu
   return c ? broadcast(y, c, (u, v) => u + beta * v) : y;
 }
 
-/** MatMul of A [..., m, k] by a 2-D B [k, n]. */
+/** MatMul of A [..., m, k] by a 2-D B [k, n], or of a 2-D A [m, k] by B [..., k, n] (each matrix of B on its own). */
 export function matmul(a: T64, b: T64): T64 {
-  if (b.dims.length !== 2) throw new Error('MatMul: the reference takes a 2-D right operand only');
+  if (a.dims.length === 2 && b.dims.length > 2) {
+    const [m, k] = a.dims;
+    const nn = b.dims[b.dims.length - 1];
+    const out = new Float64Array((b.data.length / (k * nn)) * m * nn);
+    for (let at = 0, to = 0; at < b.data.length; at += k * nn, to += m * nn)
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < nn; j++) {
+          let s = 0;
+          for (let q = 0; q < k; q++) s += a.data[i * k + q] * b.data[at + q * nn + j];
+          out[to + i * nn + j] = s;
+        }
+    return t64([...b.dims.slice(0, -2), m, nn], out);
+  }
+  if (b.dims.length !== 2) throw new Error('MatMul: the reference takes a 2-D operand on one side only');
   const k = a.dims[a.dims.length - 1];
   const rows = a.data.length / k;
   const y = gemm(t64([rows, k], a.data), b, undefined, 1, 0, false, false);
