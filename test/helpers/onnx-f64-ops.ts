@@ -191,26 +191,40 @@ export function gemm(a: T64, b: T64, c: T64 | undefined, alpha: number, beta: nu
   return c ? broadcast(y, c, (u, v) => u + beta * v) : y;
 }
 
-/** MatMul of A [..., m, k] by a 2-D B [k, n], or of a 2-D A [m, k] by B [..., k, n] (each matrix of B on its own). */
+/** MatMul of A [..., m, k] by B [..., k, n], the leading (batch) dims broadcast numpy-style; no 1-D operands. */
 export function matmul(a: T64, b: T64): T64 {
-  if (a.dims.length === 2 && b.dims.length > 2) {
-    const [m, k] = a.dims;
-    const nn = b.dims[b.dims.length - 1];
-    const out = new Float64Array((b.data.length / (k * nn)) * m * nn);
-    for (let at = 0, to = 0; at < b.data.length; at += k * nn, to += m * nn)
-      for (let i = 0; i < m; i++)
-        for (let j = 0; j < nn; j++) {
-          let s = 0;
-          for (let q = 0; q < k; q++) s += a.data[i * k + q] * b.data[at + q * nn + j];
-          out[to + i * nn + j] = s;
-        }
-    return t64([...b.dims.slice(0, -2), m, nn], out);
+  if (a.dims.length < 2 || b.dims.length < 2) throw new Error('MatMul: the reference takes operands of rank 2 or more');
+  const [m, k] = a.dims.slice(-2);
+  const nn = b.dims[b.dims.length - 1];
+  if (b.dims[b.dims.length - 2] !== k) throw new Error(`MatMul: inner sizes ${k} and ${b.dims[b.dims.length - 2]}`);
+  const rank = Math.max(a.dims.length, b.dims.length) - 2;
+  // Each operand's batch dims padded to `rank` with leading 1s; a dim of 1 repeats its matrix.
+  const pad = (dims: readonly number[]) => [...new Array<number>(rank - (dims.length - 2)).fill(1), ...dims.slice(0, -2)];
+  const aBatch = pad(a.dims);
+  const bBatch = pad(b.dims);
+  const batch = aBatch.map((d, i) => Math.max(d, bBatch[i]));
+  if (batch.some((d, i) => (aBatch[i] !== 1 && aBatch[i] !== d) || (bBatch[i] !== 1 && bBatch[i] !== d))) throw new Error('MatMul: batch dims do not broadcast');
+  const out = new Float64Array(size(batch) * m * nn);
+  const idx = new Array<number>(rank).fill(0);
+  for (let t = 0; t < size(batch); t++) {
+    let aAt = 0;
+    let bAt = 0;
+    for (let d = 0; d < rank; d++) {
+      aAt = aAt * aBatch[d] + (aBatch[d] === 1 ? 0 : idx[d]);
+      bAt = bAt * bBatch[d] + (bBatch[d] === 1 ? 0 : idx[d]);
+    }
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < nn; j++) {
+        let s = 0;
+        for (let q = 0; q < k; q++) s += a.data[(aAt * m + i) * k + q] * b.data[(bAt * k + q) * nn + j];
+        out[(t * m + i) * nn + j] = s;
+      }
+    for (let d = rank - 1; d >= 0; d--) {
+      if (++idx[d] < batch[d]) break;
+      idx[d] = 0;
+    }
   }
-  if (b.dims.length !== 2) throw new Error('MatMul: the reference takes a 2-D operand on one side only');
-  const k = a.dims[a.dims.length - 1];
-  const rows = a.data.length / k;
-  const y = gemm(t64([rows, k], a.data), b, undefined, 1, 0, false, false);
-  return t64([...a.dims.slice(0, -1), b.dims[1]], y.data);
+  return t64([...batch, m, nn], out);
 }
 
 export function transpose(x: T64, perm: readonly number[]): T64 {

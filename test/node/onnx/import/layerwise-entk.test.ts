@@ -22,7 +22,7 @@ import type { ImportedModel } from '../../../../src-main/node/onnx/import/import
 import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
 import { matchLayerwise } from '../../../../src-main/node/onnx/import/layerwise-graph';
 import { openModel } from '../../../../src-main/node/onnx/import/model-source';
-import { convGeometry, convPools, convResnet, convStrides, fixedBatchCnn, normPreluNet, opZoo, preluCnn, residualMlp, smallCnn, tokenMixer, tokenMlp, type Fixture } from '../../../fixtures/onnx/make-fixtures';
+import { convGeometry, convPools, convResnet, convStrides, fixedBatchCnn, normPreluNet, opZoo, preluCnn, residualMlp, smallCnn, tokenHeads, tokenMixer, tokenMlp, type Fixture } from '../../../fixtures/onnx/make-fixtures';
 import { EXTERNAL_DIR, externalManifest } from '../../../fixtures/onnx/manifest';
 import { openFixture, probeInputs } from './helpers';
 import { relErr } from '../../../helpers/rel-err';
@@ -121,6 +121,21 @@ describe('layer-wise structured eNTK of conv graphs equals the generic autodiff 
       const x = probeInputs(2, size(model));
       expect((await importedNtk(model, x, 2, { kernel: 'trace' })).implementation).toBe('generic');
       await expect(importedNtk(model, x, 2, { kernel: 'trace', implementation: 'structured' })).rejects.toMatchObject({ code: 'onnx/unsupported-model' });
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('a MatMul weight of rank 3 (per-head weights) is refused by the matcher and gets the generic kernel', async () => {
+    const model = await openFixture(tokenHeads());
+    try {
+      const match = matchLayerwise(model);
+      expect(match.ok ? '' : match.obstacle).toMatch(/MatMul .* heads\.weight in input 1 \(a weight of rank 3; only 2-D weights\)/);
+      const x = probeInputs(3, size(model));
+      const trace = await importedNtk(model, x, 3, { kernel: 'trace' });
+      expect(trace.implementation).toBe('generic');
+      expect(trace.trace.every(Number.isFinite)).toBe(true);
+      await expect(importedNtk(model, x, 3, { kernel: 'trace', implementation: 'structured' })).rejects.toMatchObject({ code: 'onnx/unsupported-model' });
     } finally {
       model.dispose();
     }

@@ -119,6 +119,16 @@ const cases: Record<string, Case> = {
       return head(m, m.op('Sub', [mean, m.op('Sqrt', [sum])]), 5);
     },
   },
+  'MatMul of a 2-D weight by a batched value (token mixing W x; opset 13)': {
+    opset: 13,
+    input: [2, 4, 3],
+    build: (m) => head(m, m.op('Tanh', [m.op('MatMul', [m.initializer('wl', 'float32', [5, 4], w('wl', [5, 4])), 'x'])]), 30),
+  },
+  'MatMul of a batched value by a rank-3 weight broadcast over the batch (per-head weights; opset 13)': {
+    opset: 13,
+    input: [2, 4, 3],
+    build: (m) => head(m, m.op('Tanh', [m.op('MatMul', ['x', m.initializer('wh', 'float32', [2, 3, 5], w('wh', [2, 3, 5]))])]), 40),
+  },
   'ReduceMean with axes input (opset 18), Expand, ConstantOfShape, Cast, Gather on data': {
     opset: 18,
     input: [3, 4],

@@ -35,6 +35,17 @@ function gemm(ctx: OpContext, inputs: readonly (Value | undefined)[]): tf.Tensor
   return y;
 }
 
+/** numpy broadcasting of two batch shapes. */
+function broadcastShape(ctx: OpContext, a: readonly number[], b: readonly number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  return Array.from({ length: rank }, (_, i) => {
+    const da = a[i - rank + a.length] ?? 1;
+    const db = b[i - rank + b.length] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) fail(ctx, 'onnx/shape-mismatch', `batch dims [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
+    return da === 1 ? db : da;
+  });
+}
+
 /** numpy matmul: 1-D operands are promoted and the added dim dropped; a 2-D right operand is a weight (fast path). */
 function matmul(ctx: OpContext, inputs: readonly (Value | undefined)[]): tf.Tensor {
   let a = ctx.tensor(required(ctx, inputs, 0));
@@ -62,7 +73,11 @@ function matmul(ctx: OpContext, inputs: readonly (Value | undefined)[]): tf.Tens
     const flat = tf.reshape(matmul2d(a as tf.Tensor2D, bk), [a.shape[0], ...lead, m]);
     y = tf.transpose(flat, [...lead.map((_, i) => i + 1), 0, r - 1]);
   } else {
-    y = tf.matMul(a, b);
+    // Batch dims broadcast explicitly: tfjs's BatchMatMul gradient keeps the broadcast shape, which its engine rejects,
+    // while broadcastTo's gradient sums back over the broadcast axes.
+    const batch = broadcastShape(ctx, a.shape.slice(0, -2), b.shape.slice(0, -2));
+    const full = (t: tf.Tensor) => (t.rank - 2 === batch.length && t.shape.slice(0, -2).every((d, i) => d === batch[i]) ? t : tf.broadcastTo(t, [...batch, ...t.shape.slice(-2)]));
+    y = tf.matMul(full(a), full(b));
   }
   if (aVector) y = tf.squeeze(y, [y.rank - 2]);
   if (bVector) y = tf.squeeze(y, [y.rank - 1]);
