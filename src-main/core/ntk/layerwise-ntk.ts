@@ -4,8 +4,8 @@
 // on the engine; else tfjs) gives every layer's output cotangent for all those rows at once (rows are independent
 // along the batch, so per-row cotangents survive where per-row weight gradients would be summed). Each
 // layer's term of Theta is then built from its input and those cotangents: dense layers as (G1 G2^T) . (A1 A2^T),
-// never forming their Jacobian; conv layers as J = G X^T from im2col patches, one GEMM per sample, contracted and
-// dropped, and so dense layers applied at several positions (per-token: x [n, T, d] W), a 1x1 conv over them;
+// never forming their Jacobian; conv layers, and dense layers applied at several positions (per token: x [n, T, d] W)
+// as 1x1 convs over those positions, as J = G X^T from im2col patches, one GEMM per sample, contracted and dropped;
 // biases and scales as cotangents summed over their broadcast axes. Products go through the MatmulEngine.
 import * as tf from '@tensorflow/tfjs-core';
 import { CodedError } from '../../contract/result';
@@ -360,9 +360,9 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
  * [n1 k, n2 k] sample-major; trace: [n1, n2] summed over classes. Float64 result, float32 products. Cost: one
  * forward over n samples and a backward over n k rows (backward steps: about one forward per row, convs on the
  * engine's ConvEngine; else a tiled tfjs forward and backward), per conv layer n GEMMs of [k cout, P] x [P, cin kh kw] and a Gram
- * of [n k, weight size] rows, per dense layer the Grams of cotangents and inputs, or over P positions the conv's cost
- * with kernel 1x1. Memory: the conv and positional dense layers' Jacobian
- * rows for both input sets (at most the Jacobian without its single-position dense layers).
+ * of [n k, weight size] rows, per dense layer the Grams of cotangents and inputs (over P positions: a 1x1 conv's cost).
+ * Memory: the Jacobian rows of the conv layers and of the dense layers over positions, for both input sets (at most
+ * the Jacobian without its single-position dense layers).
  */
 export async function layerwiseNtk(
   engine: MatmulEngine,
