@@ -1,13 +1,12 @@
 // Spectrum of a kernel too large to hold: core's block Lanczos over the .npy on disk, read in row blocks of about
 // 64 MiB per product (one pass over the file per p Krylov vectors, not per vector), products on onnxruntime's double
 // Gemm. Memory: one row block plus the Lanczos basis (maxBasis x n float64).
-import { closeSync, openSync, readSync } from 'node:fs';
 import { CodedError } from '../../contract/result';
 import { blockLanczos, type SymmetricOperator } from '../../core/linalg/block-lanczos';
 import type { DenseProducts } from '../../core/linalg/dense-products';
 import { firstNonFinite } from '../../core/linalg/norms';
 import { createOrtDenseProducts } from '../ort/ort-f64-gram';
-import { readNpyFileHeader } from './npy-block-file';
+import { type NpyMatrixReader, openNpyMatrix } from './npy-matrix-reader';
 
 export interface FileSpectrum {
   readonly lambdaMin: number;
@@ -22,13 +21,10 @@ export interface FileSpectrum {
 
 const ROW_BLOCK_BYTES = 64 << 20;
 
-/** The .npy at `path` ([n, n] float64 or float32, symmetric) as a SymmetricOperator reading row blocks. */
-function npyOperator(fd: number, path: string, products: DenseProducts): SymmetricOperator {
-  const header = readNpyFileHeader(fd, path);
-  const [n, cols] = header.shape;
-  if (header.shape.length !== 2 || n !== cols || (header.dtype !== 'float64' && header.dtype !== 'float32'))
-    throw new CodedError('data/invalid', `${path}: a spectrum needs a square float64 or float32 matrix, not ${header.dtype} (${header.shape.join(', ')})`);
-  const item = header.dtype === 'float64' ? 8 : 4;
+/** The .npy opened in `file` ([n, n] float64 or float32, symmetric) as a SymmetricOperator reading row blocks. */
+function npyOperator(file: NpyMatrixReader, products: DenseProducts): SymmetricOperator {
+  const { rows: n, cols, item, path } = file;
+  if (n !== cols) throw new CodedError('data/invalid', `${path}: a spectrum needs a square matrix, not ${n} x ${cols}`);
   const rowsPerRead = Math.max(1, Math.min(n, Math.floor(ROW_BLOCK_BYTES / (n * item))));
   const raw = new Uint8Array(rowsPerRead * n * item);
   return {
@@ -37,10 +33,8 @@ function npyOperator(fd: number, path: string, products: DenseProducts): Symmetr
       const out = new Float64Array(p * n);
       for (let r0 = 0; r0 < n; r0 += rowsPerRead) {
         const rows = Math.min(rowsPerRead, n - r0);
-        const bytes = rows * n * item;
-        let got = 0;
-        while (got < bytes) got += readSync(fd, raw, got, bytes - got, header.dataOffset + r0 * n * item + got);
-        const block = item === 8 ? new Float64Array(raw.buffer, 0, rows * n) : Float64Array.from(new Float32Array(raw.buffer, 0, rows * n));
+        const read = file.readRows(raw, r0, rows);
+        const block = read instanceof Float64Array ? read : Float64Array.from(read);
         const bad = firstNonFinite(block);
         if (bad >= 0) throw new CodedError('ntk/non-finite', `${path}: entry (${r0 + Math.floor(bad / n)}, ${bad % n}) is ${block[bad]}; its spectrum is undefined`);
         // v A = sum over row blocks of v[:, r0..r1) A[r0..r1, :].
@@ -60,17 +54,15 @@ function npyOperator(fd: number, path: string, products: DenseProducts): Symmetr
  */
 export async function npyKernelSpectrum(path: string, top: number, products?: DenseProducts): Promise<FileSpectrum> {
   const engine = products ?? (await createOrtDenseProducts());
-  let fd: number;
   try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw new CodedError('data/not-found', `cannot open ${path}: ${(error as Error).message}`);
-  }
-  try {
-    const result = await blockLanczos(npyOperator(fd, path, engine), engine, { top });
-    return { ...result, method: 'block-lanczos' };
+    const file = openNpyMatrix(path, 'a spectrum');
+    try {
+      const result = await blockLanczos(npyOperator(file, engine), engine, { top });
+      return { ...result, method: 'block-lanczos' };
+    } finally {
+      file.close();
+    }
   } finally {
-    closeSync(fd);
     if (!products) await (engine as { dispose?: () => Promise<void> }).dispose?.();
   }
 }

@@ -7,28 +7,16 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Events, KernelFileDto } from '../../../src-main/contract/api';
+import type { KernelFileDto } from '../../../src-main/contract/api';
 import { dispatch } from '../../../src-main/contract/dispatch';
 import { initParams, type FcnArchitecture } from '../../../src-main/core/models/architecture';
 import { runKernelDir } from '../../../src-main/node/kernel-file/run-kernel-dir';
 import { createWorkbenchService } from '../../../src-main/node/service/workbench-service';
 import type { WorkbenchService } from '../../../src-main/node/service/workbench-service-types';
 import { fcnOnnx } from '../../fixtures/onnx/fcn-onnx';
+import { waitForStatus } from './wait-for-status';
 
 const arch: FcnArchitecture = { arch: 'fcn', inputDim: 784, outputs: 10, widths: [256, 256], bias: true, parameterization: 'ntk' };
-
-function waitForStatus(service: WorkbenchService, runId: number, statuses: string[], timeoutMs = 120_000): Promise<Events['runs:status']> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`run ${runId} did not reach ${statuses.join('/')}`)), timeoutMs);
-    const off = service.subscribe('runs:status', (event) => {
-      if (event.runId === runId && statuses.includes(event.status)) {
-        clearTimeout(timer);
-        off();
-        resolve(event);
-      }
-    });
-  });
-}
 
 describe('blocked import runs in the service', () => {
   let service: WorkbenchService;

@@ -7,6 +7,7 @@ import { dispatch } from '../../../src-main/contract/dispatch';
 import { decodeTensor } from '../../../src-main/contract/tensor-codec';
 import { createWorkbenchService } from '../../../src-main/node/service/workbench-service';
 import type { WorkbenchService } from '../../../src-main/node/service/workbench-service-types';
+import { waitForStatus } from './wait-for-status';
 
 const tiny = { steps: 40, model: { arch: 'fcn', depth: 1, width: 16 }, loss: { kind: 'bce' }, optimizer: { lr: 0.1 }, data: { kind: 'circle' }, logging: { metrics: { every: 5 }, kernels: { every: 20 } } };
 
@@ -14,19 +15,6 @@ function collect(service: WorkbenchService) {
   const seen: { event: EventName; payload: unknown }[] = [];
   for (const event of ['runs:progress', 'runs:metrics', 'runs:status', 'runs:kernel'] as const) service.subscribe(event, (payload) => seen.push({ event, payload }));
   return seen;
-}
-
-function waitForStatus(service: WorkbenchService, runId: number, statuses: string[], timeoutMs = 60_000): Promise<Events['runs:status']> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`run ${runId} did not reach ${statuses.join('/')}`)), timeoutMs);
-    const off = service.subscribe('runs:status', (event) => {
-      if (event.runId === runId && statuses.includes(event.status)) {
-        clearTimeout(timer);
-        off();
-        resolve(event);
-      }
-    });
-  });
 }
 
 describe('workbench service', () => {
