@@ -60,7 +60,8 @@ export function probe(program: GraphProgram, batch: BatchPolicy, params: TensorP
 let variableCounter = 0;
 
 /** Parameters the output actually depends on through differentiable ops (tf.grads refuses any other). */
-export function connectedParams(program: GraphProgram, batch: BatchPolicy, params: TensorParams, sampleShape: readonly number[]): Set<string> {
+export function connectedParams(program: GraphProgram, batch: BatchPolicy, params: TensorParams, sampleShape: readonly number[], identifier: string): Set<string> {
+  if (Object.keys(params).length === 0) return new Set();
   const variables = Object.entries(params).map(([name, t]) => tf.variable(t, true, `onnx-import/${variableCounter++}/${name}`));
   try {
     const named = Object.fromEntries(variables.map((v, i) => [Object.keys(params)[i], v]));
@@ -71,7 +72,11 @@ export function connectedParams(program: GraphProgram, batch: BatchPolicy, param
     return connected;
   } catch (error) {
     if (error instanceof CodedError) throw error;
-    return new Set();
+    const message = error instanceof Error ? error.message : String(error);
+    // tfjs refuses when no variable reaches the output: then no parameter is trainable. Any other failure
+    // (an op without a gradient) must not silently turn every weight into a constant.
+    if (/^Cannot find a connection between any variable|^Cannot compute gradient of y=f\(x\)/.test(message)) return new Set();
+    throw new CodedError('onnx/unsupported-op', `${identifier}: the output cannot be differentiated with respect to its weights (${message})`);
   } finally {
     tf.dispose(variables);
   }

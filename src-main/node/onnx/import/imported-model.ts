@@ -124,7 +124,7 @@ export function buildImportedModel(source: ImportedGraph, options: ImportOptions
       }
     }
     // Initializers in weight slots that the chosen output does not depend on (other outputs, shape-only uses) stay constant.
-    connected = connectedParams(program, batch, candidateTensors, input.sampleShape);
+    connected = connectedParams(program, batch, candidateTensors, input.sampleShape, identifier);
   } catch (error) {
     program.dispose();
     tf.dispose(Object.values(candidateTensors));
