@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initParams, type FcnArchitecture } from '../../src-main/core/models/architecture';
 import { openStore } from '../../src-main/node/store/store';
@@ -14,8 +14,8 @@ import { storePathIn } from '../../src-main/node/store/workspace-dir';
 import { fcnOnnx } from '../fixtures/onnx/fcn-onnx';
 import { float64s, readNpy } from '../helpers/npy-reader';
 import { serveWorkbench, type Workbench } from './serve-workbench';
+import { openBrowser } from './open-browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/e2e/', import.meta.url));
 const arch: FcnArchitecture = { arch: 'fcn', inputDim: 784, outputs: 10, widths: [256, 256], bias: true, parameterization: 'ntk' };
 const N = 1500;
@@ -44,16 +44,7 @@ describe('dataset-scale kernel in the browser', () => {
     } finally {
       store.close();
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
+    ({ browser, page } = await openBrowser(1280, pageErrors));
   });
 
   afterAll(async () => {

@@ -6,15 +6,15 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Download, type Page } from 'playwright-core';
+import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src-main/node/store/store';
 import { storePathIn } from '../../src-main/node/store/workspace-dir';
 import { float64s, readNpy, readZip } from '../helpers/npy-reader';
 import { createSyntheticImportRun, createSyntheticRun, SMALL } from '../helpers/report-runs';
 import { serveWorkbench, type Workbench } from './serve-workbench';
+import { openBrowser } from './open-browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/e2e/', import.meta.url));
 const PROJECT = 'exports';
 
@@ -84,16 +84,7 @@ describe('exports downloaded by the browser', () => {
     } finally {
       store.close();
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
+    ({ browser, page } = await openBrowser(1280, pageErrors));
   });
 
   afterAll(async () => {
