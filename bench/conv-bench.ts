@@ -1,7 +1,7 @@
 // The issue's CNN target: the full eNTK of 3 samples (288 rows) of the CNN20 fixture (20 Conv 3x3 + LeakyRelu,
 // MaxPool, 297k parameters, 76x32 input, 96 outputs) on the structured (layer-wise) path, beside PyTorch's per-sample
-// Jacobians + J J^T of the same layer shapes (bench/peers/cnn_jacobian.py). The generic path (one tfjs backward per
-// row) takes about 10 minutes here and runs only with --all.
+// Jacobians + J J^T of the same layer shapes (bench/peers/cnn_jacobian.py), and the generic path (one tfjs backward per
+// row, what a graph the structured path cannot take gets) once.
 import type { MatmulEngine } from '../src-main/core/linalg/gram-engine';
 import { importedNtk } from '../src-main/node/onnx/import/imported-ntk';
 import { openModel } from '../src-main/node/onnx/import/model-source';
@@ -10,7 +10,7 @@ import { cnn20 } from '../test/fixtures/onnx/make-fixtures';
 import { medianSeconds, type Row } from './measure';
 import { torchPeer, withPeer } from './torch-peer';
 
-export async function benchConv(engine: MatmulEngine, options: { all: boolean }): Promise<Row[]> {
+export async function benchConv(engine: MatmulEngine): Promise<Row[]> {
   const fixture = cnn20();
   const model = await openModel({ name: fixture.file, bytes: fixture.bytes });
   const n = 3;
@@ -28,11 +28,9 @@ export async function benchConv(engine: MatmulEngine, options: { all: boolean })
     );
     const ours: Row = { section: 'eNTK CNN', case: label, engine: `structured / ${engine.name}`, seconds: structured.median - spectrum, note: 'kernel only (spectrum excluded)' };
     rows.push(...withPeer(ours, await torchPeer('cnn_jacobian', { samples: n })));
-    if (options.all) {
-      const t0 = performance.now();
-      await importedNtk(model, x, n, { kernel: 'full', engine, implementation: 'generic' });
-      rows.push({ section: 'eNTK CNN', case: label, engine: `generic / ${engine.name}`, seconds: (performance.now() - t0) / 1000, note: 'one run' });
-    } else rows.push({ section: 'eNTK CNN', case: label, engine: `generic / ${engine.name}`, note: 'skipped (about 10 minutes; bench --all)' });
+    const t0 = performance.now();
+    await importedNtk(model, x, n, { kernel: 'full', engine, implementation: 'generic' });
+    rows.push({ section: 'eNTK CNN', case: label, engine: `generic / ${engine.name}`, seconds: (performance.now() - t0) / 1000, note: 'one run, spectrum included' });
   } finally {
     model.dispose();
   }

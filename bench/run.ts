@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   rows.push(...(await benchFig1Training(stepFactories, matmulEngines[0], new URL('../examples/fig1.json', import.meta.url).pathname)));
   rows.push(...(await benchAnalytic()));
   rows.push(...(await benchImport(matmulEngines[0], { all })));
-  rows.push(...(await benchConv(matmulEngines[0], { all })));
+  rows.push(...(await benchConv(matmulEngines[0])));
   rows.push(...(await benchBlocked(matmulEngines[0], { all })));
   rows.push(...(await benchReports()));
   rows.push(...(await benchStreamReads()));

@@ -1,5 +1,5 @@
 // im2col for NCHW inputs with pad + slice + reshape only, so the gradient exists on every tfjs backend: tfjs-wasm
-// has no Conv2DBackpropFilter kernel (stack-notes.md), and Conv built on these patches never needs one.
+// has no Conv2DBackpropFilter kernel, and Conv built on these patches never needs one.
 import * as tf from '@tensorflow/tfjs-core';
 import type { WindowGeometry } from './window-geometry';
 
@@ -27,14 +27,23 @@ export function extractPatches(x: tf.Tensor4D, g: WindowGeometry, padValue: numb
   const windows: tf.Tensor[] = [];
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
-      let win: tf.Tensor = tf.slice(padded, [0, 0, i * dh, j * dw], [n, c, sh * oh, sw * ow]);
-      if (sh !== 1 || sw !== 1) {
-        win = tf.reshape(win, [n, c, oh, sh, ow, sw]);
-        win = tf.slice(win, [0, 0, 0, 0, 0, 0], [n, c, oh, 1, ow, 1]);
-        win = tf.reshape(win, [n, c, oh, ow]);
-      }
-      windows.push(win);
+      windows.push(tf.reshape(everyStride(tf.slice(padded, [0, 0, i * dh, j * dw], [n, c, sh * oh, sw * ow]), [n, c, oh, ow], sh, sw), [n * c, 1, oh * ow]));
     }
   }
-  return tf.stack(windows, 2) as tf.Tensor5D;
+  // Concatenated at rank 3, not stacked at rank 5: the gradient of either slices it apart, and tfjs-wasm slices
+  // rank <= 4 in runs but rank 5 element by element (that was most of the backward pass of a strided pool).
+  return tf.reshape(tf.concat(windows, 1), [n, c, kh * kw, oh, ow]) as tf.Tensor5D;
+}
+
+/**
+ * Every sh-th row and sw-th column of win [n, c, sh oh, sw ow], as [n, c, oh, ow]: a rank-3 slice picks the rows and
+ * a rank-2 slice the columns. tfjs-wasm copies slices of rank <= 4 in runs; one of rank 6 (the obvious reshape to
+ * [n, c, oh, sh, ow, sw]) goes element by element through a TensorBuffer, which made the strided MaxPools of a 20-layer
+ * CNN cost 0.4 s of every forward pass.
+ */
+function everyStride(win: tf.Tensor, [n, c, oh, ow]: [number, number, number, number], sh: number, sw: number): tf.Tensor {
+  let t = win;
+  if (sh !== 1) t = tf.slice(tf.reshape(t, [n * c * oh, sh, sw * ow]), [0, 0, 0], [n * c * oh, 1, sw * ow]);
+  if (sw !== 1) t = tf.slice(tf.reshape(t, [n * c * oh * ow, sw]), [0, 0], [n * c * oh * ow, 1]);
+  return tf.reshape(t, [n, c, oh, ow]);
 }
