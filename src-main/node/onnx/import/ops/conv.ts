@@ -6,6 +6,7 @@ import { extractPatches } from './patches';
 import { fail, guardShape, required } from './op-values';
 import type { OpContext, OpTable, Value } from './op-types';
 import { windowGeometry } from './window-geometry';
+import { sliceAxis } from './slice-runs';
 
 /** Spatial attributes of a 1-D op lifted to 2-D (height 1, no padding on it). */
 function as2dContext(ctx: OpContext): OpContext {
@@ -46,7 +47,7 @@ export function conv2d(ctx: OpContext, x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Ten
   const perGroupOut = outChannels / groups;
   const outputs: tf.Tensor[] = [];
   for (let gi = 0; gi < groups; gi++) {
-    const part = groups === 1 ? patches : tf.slice(patches, [0, gi * groupChannels, 0, 0, 0], [n, groupChannels, kh * kw, oh, ow]);
+    const part = groups === 1 ? patches : sliceAxis(patches, 1, gi * groupChannels, groupChannels);
     // Rows are output pixels, columns (channel, kernel offset) in the order of the weight's flattening.
     const cols = tf.reshape(tf.transpose(part, [0, 3, 4, 1, 2]), [n * oh * ow, groupChannels * kh * kw]) as tf.Tensor2D;
     const wg = groups === 1 ? w : tf.slice(w, [gi * perGroupOut, 0, 0, 0], [perGroupOut, groupChannels, kh, kw]);

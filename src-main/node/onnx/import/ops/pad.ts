@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { constant, constantInts, fail, guardShape, normAxis, required } from './op-values';
 import type { OpContext, OpTable, Value } from './op-types';
+import { sliceBox } from './slice-runs';
 
 /** [before, after] per axis from ONNX's [b1, ..., bn, e1, ..., en] over `axes`. */
 function padsPerAxis(ctx: OpContext, inputs: readonly (Value | undefined)[], rank: number): [number, number][] {
@@ -26,7 +27,7 @@ export const padOps: OpTable = {
         const begin = pads.map(([b]) => Math.max(0, -b));
         const size = x.shape.map((d, i) => d - begin[i] - Math.max(0, -pads[i][1]));
         if (size.some((s) => s < 0)) fail(ctx, 'onnx/shape-mismatch', 'negative pads crop more than the input holds');
-        x = tf.slice(x, begin, size);
+        x = sliceBox(x, begin, size);
       }
       const positive = pads.map(([b, e]) => [Math.max(0, b), Math.max(0, e)] as [number, number]);
       if (mode === 'constant') {

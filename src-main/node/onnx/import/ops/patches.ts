@@ -2,6 +2,7 @@
 // has no Conv2DBackpropFilter kernel, and Conv built on these patches never needs one.
 import * as tf from '@tensorflow/tfjs-core';
 import type { WindowGeometry } from './window-geometry';
+import { sliceAxis } from './slice-runs';
 
 /**
  * Windows of x [n, c, h, w] as [n, c, kh * kw, oh, ow] (kernel offsets row-major), pads filled with padValue.
@@ -36,14 +37,14 @@ export function extractPatches(x: tf.Tensor4D, g: WindowGeometry, padValue: numb
 }
 
 /**
- * Every sh-th row and sw-th column of win [n, c, sh oh, sw ow], as [n, c, oh, ow]: a rank-3 slice picks the rows and
- * a rank-2 slice the columns. tfjs-wasm copies slices of rank <= 4 in runs; one of rank 6 (the obvious reshape to
- * [n, c, oh, sh, ow, sw]) goes element by element through a TensorBuffer, which made the strided MaxPools of a 20-layer
- * CNN cost 0.4 s of every forward pass.
+ * Every sh-th row and sw-th column of win [n, c, sh oh, sw ow], as [n, c, oh, ow]: the rows as runs (slice-runs.ts),
+ * the columns as a rank-2 slice of single values (picking every sw-th value is element-wise by nature). The obvious
+ * reshape to [n, c, oh, sh, ow, sw] and a rank-6 slice made the strided MaxPools of a 20-layer CNN cost 0.4 s of every
+ * forward pass on tfjs-wasm.
  */
 function everyStride(win: tf.Tensor, [n, c, oh, ow]: [number, number, number, number], sh: number, sw: number): tf.Tensor {
   let t = win;
-  if (sh !== 1) t = tf.slice(tf.reshape(t, [n * c * oh, sh, sw * ow]), [0, 0, 0], [n * c * oh, 1, sw * ow]);
+  if (sh !== 1) t = sliceAxis(tf.reshape(t, [n * c * oh, sh, sw * ow]), 1, 0, 1);
   if (sw !== 1) t = tf.slice(tf.reshape(t, [n * c * oh * ow, sw]), [0, 0], [n * c * oh * ow, 1]);
   return tf.reshape(t, [n, c, oh, ow]);
 }

@@ -7,6 +7,7 @@ import { hostTensor, isFloat, isHost, sizeOf, type HostDtype, type HostTensor } 
 import { stridesOf } from './host-math';
 import { constant, constantInts, fail, guardShape, normAxis, required, shapeOf } from './op-values';
 import type { OpContext, OpTable, OpTranslator, Value } from './op-types';
+import { sliceAxis, sliceBox } from './slice-runs';
 
 function shape(ctx: OpContext, inputs: readonly (Value | undefined)[]): HostTensor[] {
   const dims = shapeOf(required(ctx, inputs, 0));
@@ -45,7 +46,7 @@ const gather: OpTranslator = {
     const outShape = [...data.shape.slice(0, axis), ...indices.shape, ...data.shape.slice(axis + 1)];
     guardShape(ctx, outShape);
     // Slices, not tf.gather: Gather's gradient needs UnsortedSegmentSum, which tfjs-wasm does not have.
-    const rows = flat.map((i) => tf.slice(data, data.shape.map((_, d) => (d === axis ? i : 0)), data.shape.map((size, d) => (d === axis ? 1 : size))));
+    const rows = flat.map((i) => sliceAxis(data, axis, i, 1));
     const taken = rows.length === 1 ? rows[0] : rows.length === 0 ? tf.zeros(outShape) : tf.concat(rows, axis);
     return [tf.reshape(taken, outShape)];
   },
@@ -104,17 +105,16 @@ function hostSlice(x: HostTensor, spec: SliceSpec): HostTensor {
  * steps, then slice, pad to a multiple of the step, fold the step into its own axis and keep index 0.
  */
 function stridedAxis(x: tf.Tensor, axis: number, begin: number, step: number, size: number): tf.Tensor {
-  const along = (value: number, others: (dim: number) => number) => (t: tf.Tensor) => t.shape.map((dim, d) => (d === axis ? value : others(dim)));
-  if (size === 0) return tf.slice(x, along(0, () => 0)(x), along(0, (dim) => dim)(x));
+  if (size === 0) return sliceAxis(x, axis, 0, 0);
   const t0 = step < 0 ? tf.reverse(x, axis) : x;
   const b = step < 0 ? x.shape[axis] - 1 - begin : begin;
   const s = Math.abs(step);
   const span = (size - 1) * s + 1;
-  let t = tf.slice(t0, along(b, () => 0)(t0), along(span, (dim) => dim)(t0));
+  let t = sliceAxis(t0, axis, b, span);
   if (s === 1) return t;
   t = tf.pad(t, t.shape.map((_, d) => [0, d === axis ? size * s - span : 0] as [number, number]));
   const folded = [...t.shape.slice(0, axis), size, s, ...t.shape.slice(axis + 1)];
-  t = tf.slice(tf.reshape(t, folded), folded.map(() => 0), folded.map((dim, d) => (d === axis + 1 ? 1 : dim)));
+  t = sliceAxis(tf.reshape(t, folded), axis + 1, 0, 1);
   return tf.reshape(t, [...x.shape.slice(0, axis), size, ...x.shape.slice(axis + 1)]);
 }
 
@@ -123,10 +123,10 @@ const slice: OpTranslator = {
     const x = required(ctx, inputs, 0);
     const spec = sliceSpec(ctx, inputs);
     if (isHost(x)) return [hostSlice(x, spec)];
-    if (spec.step.every((s) => s === 1)) return [tf.slice(x, spec.begin, spec.size)];
+    if (spec.step.every((s) => s === 1)) return [sliceBox(x, spec.begin, spec.size)];
     let t: tf.Tensor = x;
     spec.step.forEach((step, axis) => {
-      t = step === 1 ? tf.slice(t, t.shape.map((_, d) => (d === axis ? spec.begin[axis] : 0)), t.shape.map((dim, d) => (d === axis ? spec.size[axis] : dim))) : stridedAxis(t, axis, spec.begin[axis], step, spec.size[axis]);
+      t = step === 1 ? sliceAxis(t, axis, spec.begin[axis], spec.size[axis]) : stridedAxis(t, axis, spec.begin[axis], step, spec.size[axis]);
     });
     return [t];
   },

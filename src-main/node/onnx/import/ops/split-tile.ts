@@ -5,6 +5,7 @@ import { hostTensor, isHost, sizeOf, type HostTensor } from '../ir';
 import { stridesOf } from './host-math';
 import { constantInts, fail, guardShape, normAxis, required, shapeOf } from './op-values';
 import type { OpContext, OpTable, OpTranslator, Value } from './op-types';
+import { sliceAxis } from './slice-runs';
 
 function splitSizes(ctx: OpContext, inputs: readonly (Value | undefined)[], dim: number): number[] {
   const parts = ctx.node.outputs.length;
@@ -41,7 +42,7 @@ const split: OpTranslator = {
       const at = begin;
       begin += size;
       if (isHost(x)) return hostSliceAxis(x, axis, at, size);
-      return tf.slice(x, shape.map((_, d) => (d === axis ? at : 0)), shape.map((dim, d) => (d === axis ? size : dim)));
+      return sliceAxis(x, axis, at, size);
     });
   },
   host: (ctx, inputs) => split.run(ctx, inputs) as HostTensor[],
