@@ -1,5 +1,5 @@
 // Timing helpers for the benchmark: time-based warm-up and medians, because onnxruntime-node and wasm timings
-// jump between a fast and a slow level from process to process here (stack-notes.md).
+// jump between a fast and a slow level from process to process here.
 
 /** Median seconds of `fn` after `warmupSeconds` of warm-up, over at least `minRuns` runs or `budgetSeconds`. */
 export async function medianSeconds(fn: () => Promise<unknown>, options: { warmupSeconds?: number; minRuns?: number; budgetSeconds?: number } = {}): Promise<{ median: number; runs: number }> {

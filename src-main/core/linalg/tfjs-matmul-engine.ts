@@ -1,5 +1,5 @@
 // MatmulEngine on the active tfjs backend: the default when no faster engine is passed in.
-// Transposes explicitly before matMul because tfjs-wasm's transpose flags are 10-25x slower (stack-notes.md).
+// Transposes explicitly before matMul because tfjs-wasm's transpose flags are 10-25x slower.
 import * as tf from '@tensorflow/tfjs-core';
 import { type MatmulEngine, type MatrixF32, matrix } from './gram-engine';
 

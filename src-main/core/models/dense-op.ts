@@ -1,5 +1,5 @@
 // A dense product x W^T with W stored [out, in], whose gradient uses explicit transposes: on tfjs-wasm, matMul
-// with transpose flags is 10-25x slower than transposing first (stack-notes.md), and backprop uses the flags.
+// with transpose flags is 10-25x slower than transposing first, and backprop uses the flags.
 // W^T comes from transposeOf, which reuses it while the parameters are fixed (constant-transposes.ts). The backward
 // pass multiplies by W itself while it is alive (a parameter): customGrad's save() clones, and on wasm a clone is a
 // new buffer that XNNPACK repacks on every backward pass (2.7 ms of a 784 x 256 layer's 3 ms). The saved copy

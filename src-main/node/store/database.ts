@@ -1,7 +1,7 @@
 // The store's SQLite connection: opens a workspace file, sets the pragmas the store relies on, runs transactions and
 // turns every SQLite failure into a CodedError ('store/...').
 // Why node-sqlite3-wasm: SQLite compiled to WebAssembly with a VFS over node:fs, so one package loads under node 20
-// and in Electron 45's main process with no native rebuild (better-sqlite3 is tied to one V8 ABI: stack-notes.md).
+// and in Electron 45's main process with no native rebuild (better-sqlite3 is tied to one V8 ABI).
 // sql.js was rejected: it keeps the database in memory and rewrites the whole file on export, so a crash loses all
 // work since the last export. WAL needs shared memory this VFS lacks (or exclusive locking: one process at a time, the
 // CLI locked out while the app runs), so we use the rollback journal with synchronous=FULL and SQLite's reader/writer

@@ -1,5 +1,5 @@
-// 2-D products whose gradients transpose explicitly: tfjs-wasm runs matMul with transpose flags 10-25x slower
-// (stack-notes.md), and tfjs's own matMul gradient uses the flags. x W^T comes from core's denseProduct. As there,
+// 2-D products whose gradients transpose explicitly: tfjs-wasm runs matMul with transpose flags 10-25x slower,
+// and tfjs's own matMul gradient uses the flags. x W^T comes from core's denseProduct. As there,
 // a weight still alive at backward time is used itself, through its cached transpose (constant-transposes.ts),
 // rather than the saved copy, which would be a new wasm buffer to repack.
 import * as tf from '@tensorflow/tfjs-core';
