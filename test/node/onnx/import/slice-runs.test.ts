@@ -1,8 +1,9 @@
-// Slices through a rank-3 view equal tf.slice, values and gradients, at every rank the importer produces.
+// Slices through a rank-3 view equal tf.slice, values and gradients, at every rank the importer produces; everyNth
+// picks every step-th entry.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../../src-main/node/backend';
-import { sliceAxis, sliceBox } from '../../../../src-main/node/onnx/import/ops/slice-runs';
+import { everyNth, sliceAxis, sliceBox } from '../../../../src-main/node/onnx/import/ops/slice-runs';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -32,6 +33,18 @@ describe('sliceAxis and sliceBox', () => {
       tf.dispose([x, weights, ours, reference, g, gRef]);
     });
   }
+
+  it('everyNth keeps indices 0, step, 2 step, ... of an axis, values and gradient as a strided pick', () => {
+    const x = ramp([2, 3, 6, 4]);
+    const picked = everyNth(x, 2, 3);
+    expect(picked.shape).toEqual([2, 3, 2, 4]);
+    const all = x.arraySync() as number[][][][];
+    expect(picked.arraySync()).toEqual(all.map((a) => a.map((b) => [b[0], b[3]])));
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(everyNth(t, 3, 2), 2)))(x);
+    const expected = Array.from({ length: x.size }, (_, i) => (i % 4) % 2 === 0 ? 2 : 0);
+    expect(Array.from(g.dataSync())).toEqual(expected);
+    tf.dispose([x, picked, g]);
+  });
 
   it('returns the tensor itself when the axis is not cut', () => {
     const x = ramp([2, 3]);

@@ -7,7 +7,7 @@ import { hostTensor, isFloat, isHost, sizeOf, type HostDtype, type HostTensor } 
 import { stridesOf } from './host-math';
 import { constant, constantInts, fail, guardShape, normAxis, required, shapeOf } from './op-values';
 import type { OpContext, OpTable, OpTranslator, Value } from './op-types';
-import { sliceAxis, sliceBox } from './slice-runs';
+import { everyNth, sliceAxis, sliceBox } from './slice-runs';
 
 function shape(ctx: OpContext, inputs: readonly (Value | undefined)[]): HostTensor[] {
   const dims = shapeOf(required(ctx, inputs, 0));
@@ -113,9 +113,7 @@ function stridedAxis(x: tf.Tensor, axis: number, begin: number, step: number, si
   let t = sliceAxis(t0, axis, b, span);
   if (s === 1) return t;
   t = tf.pad(t, t.shape.map((_, d) => [0, d === axis ? size * s - span : 0] as [number, number]));
-  const folded = [...t.shape.slice(0, axis), size, s, ...t.shape.slice(axis + 1)];
-  t = sliceAxis(tf.reshape(t, folded), axis + 1, 0, 1);
-  return tf.reshape(t, [...x.shape.slice(0, axis), size, ...x.shape.slice(axis + 1)]);
+  return everyNth(t, axis, s);
 }
 
 const slice: OpTranslator = {

@@ -12,11 +12,23 @@ export function sliceAxis(x: tf.Tensor, axis: number, begin: number, size: numbe
   if (begin === 0 && size === x.shape[axis]) return x;
   const outer = product(x.shape.slice(0, axis));
   const inner = product(x.shape.slice(axis + 1));
-  const cut = tf.slice(tf.reshape(x, [outer, x.shape[axis], inner]), [0, begin, 0], [outer, size, inner]);
+  // A last axis is cut as [outer, axis]: with a trailing 1 the generic CNN20 kernel of one sample took 21-22 s, not 14 s.
+  const cut =
+    inner === 1
+      ? tf.slice(tf.reshape(x, [outer, x.shape[axis]]), [0, begin], [outer, size])
+      : tf.slice(tf.reshape(x, [outer, x.shape[axis], inner]), [0, begin, 0], [outer, size, inner]);
   return tf.reshape(cut, x.shape.map((dim, d) => (d === axis ? size : dim)));
 }
 
 /** x cut to the box [begin, begin + size) on every axis (explicit sizes, no -1), one axis at a time. */
 export function sliceBox(x: tf.Tensor, begin: readonly number[], size: readonly number[]): tf.Tensor {
   return begin.reduce((t, b, axis) => sliceAxis(t, axis, b, size[axis]), x);
+}
+
+/** Every step-th entry of `axis` from index 0, whose length is a multiple of step: the step folded into its own axis, index 0 kept. */
+export function everyNth(x: tf.Tensor, axis: number, step: number): tf.Tensor {
+  if (step === 1) return x;
+  const kept = x.shape[axis] / step;
+  const folded = [...x.shape.slice(0, axis), kept, step, ...x.shape.slice(axis + 1)];
+  return tf.reshape(sliceAxis(tf.reshape(x, folded), axis + 1, 0, 1), x.shape.map((dim, d) => (d === axis ? kept : dim)));
 }
