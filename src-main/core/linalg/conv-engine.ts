@@ -12,12 +12,24 @@ export interface ConvGeometry {
   readonly window: ConvWindow;
 }
 
+/**
+ * Elementwise factors for the rows of gx, one table row per sample: row r of gx is multiplied by table row rows[r]
+ * (the slopes of a LeakyRelu or PRelu just before the conv, whose backward then rides on the conv's).
+ */
+export interface RowScale {
+  /** [samples, cin h w]. */
+  readonly table: Float32Array;
+  /** For each of the m rows, its table row. */
+  readonly rows: Int32Array;
+}
+
 export interface ConvEngine {
   /**
    * gx [m, cin, h, w] = (d y / d x)^T gy for y = conv(x, W), gy [m, cout, oh, ow] (m independent rows), W
-   * [cout, cin / groups, kh, kw]; float32, a fresh array. Cost 2 m cout oh ow (cin / groups) kh kw flops.
+   * [cout, cin / groups, kh, kw]; float32, a fresh array; with `scale`, each row then multiplied by its table row
+   * (float32 products, as a separate pass would give). Cost 2 m cout oh ow (cin / groups) kh kw flops.
    */
-  convBackward(gy: Float32Array, m: number, weight: Float32Array, geometry: ConvGeometry): Promise<Float32Array>;
+  convBackward(gy: Float32Array, m: number, weight: Float32Array, geometry: ConvGeometry, scale?: RowScale): Promise<Float32Array>;
 }
 
 export function hasConvBackward(engine: MatmulEngine): engine is MatmulEngine & ConvEngine {
@@ -26,7 +38,34 @@ export function hasConvBackward(engine: MatmulEngine): engine is MatmulEngine & 
 
 /** The engine's own conv backward when it has one (onnxruntime), else GEMMs on it plus col2im in JS. */
 export function convEngineOf(engine: MatmulEngine): ConvEngine {
-  return hasConvBackward(engine) ? engine : { convBackward: (gy, m, weight, geometry) => gemmConvBackward(engine, gy, m, weight, geometry) };
+  if (hasConvBackward(engine)) return engine;
+  return {
+    convBackward: async (gy, m, weight, geometry, scale) => {
+      const gx = await gemmConvBackward(engine, gy, m, weight, geometry);
+      if (scale) scaleRows(gx, m, scale);
+      return gx;
+    },
+  };
+}
+
+/** Throws unless `scale` has an index for each of m rows, within a table of whole rows of `size`; returns the table's rows. */
+export function checkRowScale(scale: RowScale, m: number, size: number): number {
+  if (scale.rows.length !== m || scale.table.length % size !== 0) throw new Error(`row scale: ${scale.rows.length} row indices and a table of ${scale.table.length} values for ${m} rows of ${size}`);
+  const samples = scale.table.length / size;
+  if (scale.rows.some((r) => !(r >= 0 && r < samples))) throw new Error(`row scale: a row index outside the ${samples} rows of its table`);
+  return samples;
+}
+
+/** gx [m, size] row r times scale.table row scale.rows[r], in place. */
+export function scaleRows(gx: Float32Array, m: number, scale: RowScale): void {
+  const size = gx.length / m;
+  checkRowScale(scale, m, size);
+  for (let r = 0; r < m; r++) multiplyRow(gx, r * size, scale.table, scale.rows[r] * size, size);
+}
+
+/** gx[at + e] *= table[from + e] for e < size (a loop of its own, compiled for Float32Array). */
+function multiplyRow(gx: Float32Array, at: number, table: Float32Array, from: number, size: number): void {
+  for (let e = 0; e < size; e++) gx[at + e] *= table[from + e];
 }
 
 /** Per group: dPatches [m P, pd] = G^T [m P, coutG] x W_g [coutG, pd] on the engine, then col2im. */

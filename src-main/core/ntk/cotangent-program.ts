@@ -4,7 +4,7 @@
 // the MatmulEngine (a dense layer over positions, as in per-token layers, one row per position); activations,
 // pooling, LayerNorm, transposes and reshapes use the forward values captured once per sample.
 // Rows are independent: row r reads sample floor(r / k).
-import { convEngineOf } from '../linalg/conv-engine';
+import { convEngineOf, type RowScale, scaleRows } from '../linalg/conv-engine';
 import { type MatmulEngine, matrix } from '../linalg/gram-engine';
 import type { ParamSet } from '../models/params';
 import { findParam } from '../models/params';
@@ -82,6 +82,9 @@ export async function backpropagate(
   const sample = (r: number) => Math.floor((r0 + r) / k);
   const value = (name: string) => values.get(name) ?? (() => { throw new Error(`no captured value ${name}`); })();
   const produced = new Set(steps.map((step) => step.y));
+  const producer = new Map(steps.map((step) => [step.y, step]));
+  const uses = new Map<string, number>();
+  for (const step of steps) for (const name of step.op === 'add' ? [step.a, step.b] : [step.x]) uses.set(name, (uses.get(name) ?? 0) + 1);
   const conv = convEngineOf(engine);
   for (let s = steps.length - 1; s >= 0; s--) {
     await between();
@@ -103,29 +106,40 @@ export async function backpropagate(
     const x = value(step.x);
     const xs = sizeOf(x.shape);
     const ys = gy.length / m;
+    const first = sample(0);
+    const rowIndex = () => Int32Array.from({ length: m }, (_, r) => sample(r) - first);
+    const rowsOf = (v: Captured) => v.data.subarray(first * sizeOf(v.shape), (sample(m - 1) + 1) * sizeOf(v.shape));
+    const slopesOf = (act: BackStep & { op: 'leaky' | 'prelu' }, v: Captured): RowScale => ({
+      table: act.op === 'leaky' ? leakySlopes(rowsOf(v), act.alpha) : preluSlopes(rowsOf(v), operandValues(act.slope, params, v.shape, act.x)),
+      rows: rowIndex(),
+    });
     if (step.op === 'conv') {
       const [cin, h, w] = x.shape;
-      accumulate(g, step.x, await conv.convBackward(gy, m, findParam(params, step.weight).values, { input: [cin, h, w], groups: step.groups, window: step.window([h, w]) }));
+      const geometry = { input: [cin, h, w] as const, groups: step.groups, window: step.window([h, w]) };
+      // An activation whose output only this conv reads (and nobody keeps) goes back with the conv: its slopes
+      // multiply the conv's result in the engine, and the activation's step then finds no cotangent and is skipped.
+      const act = producer.get(step.x);
+      if (act && (act.op === 'leaky' || act.op === 'prelu') && uses.get(step.x) === 1 && !keep.has(step.x) && produced.has(act.x)) {
+        accumulate(g, act.x, await conv.convBackward(gy, m, findParam(params, step.weight).values, geometry, slopesOf(act, value(act.x))));
+        continue;
+      }
+      accumulate(g, step.x, await conv.convBackward(gy, m, findParam(params, step.weight).values, geometry));
       continue;
     }
-    const first = sample(0);
-    const rowSample = (r: number) => sample(r) - first;
     let gx: Float32Array;
-    const xRows = () => x.data.subarray(first * xs, (sample(m - 1) + 1) * xs);
     if (step.op === 'same') gx = step.factor === 1 && own ? gy : scaled(gy, step.factor, own ? gy : new Float32Array(gy.length));
     else if (step.op === 'leaky' || step.op === 'prelu') {
-      const slope = step.op === 'leaky' ? leakySlopes(xRows(), step.alpha) : preluSlopes(xRows(), operandValues(step.slope, params, x.shape, step.x));
-      gx = own ? gy : new Float32Array(gy.length);
-      for (let r = 0; r < m; r++) multiplyRow(gx, gy, r * xs, slope, rowSample(r) * xs, xs);
+      gx = own ? gy : gy.slice();
+      scaleRows(gx, m, slopesOf(step, x));
     } else if (step.op === 'layer-norm') {
       const rank = x.shape.length + 1;
       const axis = step.axis < 0 ? step.axis + rank : step.axis;
       if (axis < 1 || axis >= rank) throw new Error(`LayerNormalization axis ${step.axis} of a rank-${rank} value is not a per-sample axis`);
       const group = sizeOf(x.shape.slice(axis - 1));
-      const stats = layerNormStats(xRows(), group, step.epsilon);
+      const stats = layerNormStats(rowsOf(x), group, step.epsilon);
       gx = own ? gy : new Float32Array(gy.length);
       const scale = operandValues(step.scale, params, x.shape, step.x);
-      for (let r = 0; r < m; r++) layerNormRow(gx, gy, r * xs, stats, rowSample(r) * xs, scale, group);
+      for (let r = 0; r < m; r++) layerNormRow(gx, gy, r * xs, stats, (sample(r) - first) * xs, scale, group);
     } else if (step.op === 'channel-scale') {
       const p = step.param ? findParam(params, step.param).values : undefined;
       gx = channelScaled(gy, Float32Array.from(step.perChannel, (f, ch) => f * (p ? p[ch] : 1)), xs / x.shape[0], own ? gy : new Float32Array(gy.length));
@@ -135,7 +149,7 @@ export async function backpropagate(
       const argmax: Int32Array[] = [];
       for (let i = first; i <= sample(m - 1); i++) argmax.push(poolArgmax(x.data.subarray(i * xs, (i + 1) * xs), c, h, w, win));
       gx = new Float32Array(m * xs);
-      for (let r = 0; r < m; r++) scatterRow(gx, r * xs, gy, r * ys, argmax[rowSample(r)]);
+      for (let r = 0; r < m; r++) scatterRow(gx, r * xs, gy, r * ys, argmax[sample(r) - first]);
     } else if (step.op === 'transpose') {
       const index = transposeIndex(x.shape, step.perm);
       gx = new Float32Array(m * xs);
@@ -222,11 +236,6 @@ function layerNormRow(out: Float32Array, gy: Float32Array, at: number, stats: { 
     const r = stats.rstd[(from + q) / group];
     for (let e = q; e < q + group; e++) out[at + e] = r * (gy[at + e] * scale[e] - meanH - stats.normalized[from + e] * meanHX);
   }
-}
-
-/** out[at + e] = gy[at + e] slope[from + e] for e < size (out may be gy). */
-function multiplyRow(out: Float32Array, gy: Float32Array, at: number, slope: Float32Array, from: number, size: number): void {
-  for (let e = 0; e < size; e++) out[at + e] = gy[at + e] * slope[from + e];
 }
 
 /** gx = gy [m, c, plane] times factors [c] (gx may be gy). */

@@ -2,11 +2,11 @@
 // With strides 1 that is Conv on the transposed, flipped kernel (onnxruntime's MLAS conv, ~100 GFLOP/s here on 2
 // cores); with larger strides ConvTranspose on the kernel as it is (~20-30 GFLOP/s, still far above GEMM + JS col2im).
 // The kernel is a graph input, so one session per window (its attributes; all dims symbolic) serves every layer.
-import type { ConvEngine, ConvGeometry } from '../../core/linalg/conv-engine';
+import { checkRowScale, type ConvEngine, type ConvGeometry, type RowScale } from '../../core/linalg/conv-engine';
 import type { OrtGramEngine } from './ort-gram-engine';
 import type { ConvWindow } from '../../core/ntk/im2col';
 import { ModelBuilder, attr, type Attrs } from '../onnx/model-builder';
-import { checkThreads, createSession, f32Tensor, type ort } from './ort-session';
+import { checkThreads, createSession, f32Tensor, ort } from './ort-session';
 
 export interface OrtConvEngine extends ConvEngine {
   dispose(): Promise<void>;
@@ -51,12 +51,22 @@ export function flippedKernel(weight: Float32Array, cout: number, cinG: number, 
   return out;
 }
 
-function model(t: TransposedConv): Uint8Array {
-  const m = new ModelBuilder({ graphName: `${t.op}-back` });
+/**
+ * The transposed conv of G by W into X; `scaled`: then X times S's rows picked by I (Gather, Mul), so an activation's
+ * slopes multiply the rows in onnxruntime's threads instead of a pass in JS.
+ */
+function model(t: TransposedConv, scaled: boolean): Uint8Array {
+  const m = new ModelBuilder({ graphName: `${t.op}-back${scaled ? '-scaled' : ''}` });
   m.input('G', 'float32', ['m', 'cout', 'oh', 'ow']);
   m.input('W', 'float32', ['a', 'b', t.attrs.kernel_shape[0], t.attrs.kernel_shape[1]]);
   const attrs: Attrs = Object.fromEntries(Object.entries(t.attrs).map(([key, value]) => [key, typeof value === 'number' ? attr.int(value) : attr.ints(value)]));
-  m.op(t.op, ['G', 'W'], attrs, 'X');
+  if (scaled) {
+    m.input('S', 'float32', ['s', 'cin', 'h', 'w']);
+    m.input('I', 'int64', ['m']);
+    m.op(t.op, ['G', 'W'], attrs, 'T');
+    m.op('Gather', ['S', 'I'], { axis: attr.int(0) }, 'R');
+    m.op('Mul', ['T', 'R'], {}, 'X');
+  } else m.op(t.op, ['G', 'W'], attrs, 'X');
   m.output('X', 'float32', ['m', 'cin', 'h', 'w']);
   return m.encode();
 }
@@ -65,17 +75,17 @@ function model(t: TransposedConv): Uint8Array {
 export function createOrtConvEngine(options: { readonly threads?: number; readonly spinning?: boolean } = {}): OrtConvEngine {
   const threads = checkThreads(options.threads);
   const sessions = new Map<string, Promise<ort.InferenceSession>>();
-  const session = (t: TransposedConv) => {
-    const key = JSON.stringify(t);
+  const session = (t: TransposedConv, scaled: boolean) => {
+    const key = JSON.stringify({ t, scaled });
     let s = sessions.get(key);
     if (!s) {
-      s = createSession(model(t), threads, options.spinning);
+      s = createSession(model(t, scaled), threads, options.spinning);
       sessions.set(key, s);
     }
     return s;
   };
   return {
-    async convBackward(gy: Float32Array, m: number, weight: Float32Array, geometry: ConvGeometry): Promise<Float32Array> {
+    async convBackward(gy: Float32Array, m: number, weight: Float32Array, geometry: ConvGeometry, scale?: RowScale): Promise<Float32Array> {
       const [cin, h, w] = geometry.input;
       const { groups, window } = geometry;
       const [kh, kw] = window.kernel;
@@ -86,7 +96,13 @@ export function createOrtConvEngine(options: { readonly threads?: number; readon
       if (m === 0) return new Float32Array(0);
       const t = transposedConv(window, [h, w], groups);
       const kernel = t.op === 'Conv' ? f32Tensor(flippedKernel(weight, cout, cinG, groups, kh, kw), [cin, cout / groups, kh, kw]) : f32Tensor(weight, [cout, cinG, kh, kw]);
-      const result = await (await session(t)).run({ G: f32Tensor(gy, [m, cout, oh, ow]), W: kernel });
+      const feeds: Record<string, ort.Tensor> = { G: f32Tensor(gy, [m, cout, oh, ow]), W: kernel };
+      if (scale) {
+        const samples = checkRowScale(scale, m, cin * h * w);
+        feeds.S = f32Tensor(scale.table, [samples, cin, h, w]);
+        feeds.I = new ort.Tensor('int64', BigInt64Array.from(scale.rows, (r) => BigInt(r)), [m]);
+      }
+      const result = await (await session(t, scale !== undefined)).run(feeds);
       const gx = result.X;
       if (gx.dims.join() !== [m, cin, h, w].join()) throw new Error(`convBackward: onnxruntime gave [${gx.dims.join(', ')}] for [${[m, cin, h, w].join(', ')}]`);
       return gx.data as Float32Array;

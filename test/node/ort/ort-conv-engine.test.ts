@@ -4,7 +4,7 @@
 // agreement with the generic autodiff kernel on fixtures with these windows is in layerwise-entk.test.ts.
 // Tolerance 1e-5 of max |gx|: float32 sums of at most cout kh kw products.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convEngineOf, type ConvGeometry } from '../../../src-main/core/linalg/conv-engine';
+import { convEngineOf, type ConvGeometry, type RowScale } from '../../../src-main/core/linalg/conv-engine';
 import { createTfjsMatmulEngine } from '../../../src-main/core/linalg/tfjs-matmul-engine';
 import type { ConvWindow } from '../../../src-main/core/ntk/im2col';
 import { createRng, normalArray } from '../../../src-main/core/random';
@@ -91,4 +91,49 @@ describe('conv backward: onnxruntime op and the GEMM + col2im fallback equal the
       expect(relErr(await ort.convBackward(gy, m, weight, g), want)).toBeLessThan(1e-5);
       expect(relErr(await fallback.convBackward(gy, m, weight, g), want)).toBeLessThan(1e-5);
     });
+});
+
+/** Rows r of gx times table row rows[r], written out here (the float32 products of a separate pass). */
+function scaledRows(gx: Float32Array, m: number, scale: RowScale): Float32Array {
+  const size = gx.length / m;
+  return Float32Array.from(gx, (v, at) => v * scale.table[scale.rows[Math.floor(at / size)] * size + (at % size)]);
+}
+
+describe('conv backward with a row scale (an activation\'s slopes riding on the conv): equals the backward, then the rows scaled', () => {
+  const ort = createOrtConvEngine({ threads: 1 });
+  const fallback = convEngineOf(createTfjsMatmulEngine());
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+  afterAll(() => ort.dispose());
+
+  for (const c of [cases[0], cases[2], cases[6]])
+    it(`${c.name}: bit for bit on both engines, rows of 3 samples in uneven runs`, async () => {
+      const g = geometry(c);
+      const m = 7;
+      const rng = createRng(5, c.name);
+      const weight = normalArray(rng, c.cout * (c.cin / g.groups) * c.kernel[0] * c.kernel[1]);
+      const gy = normalArray(rng, m * c.cout * g.window.output[0] * g.window.output[1]);
+      const plane = c.cin * c.hw[0] * c.hw[1];
+      // LeakyRelu-like slopes (1 or 0.2) per sample; the block starts mid-sample, as a row block of the kernel may.
+      const table = Float32Array.from({ length: 3 * plane }, () => (rng.uniform() > 0.5 ? 1 : 0.2));
+      const scale: RowScale = { table, rows: Int32Array.from([0, 0, 1, 1, 1, 2, 2]) };
+      for (const engine of [ort, fallback]) {
+        const plain = await engine.convBackward(gy, m, weight, g);
+        const got = await engine.convBackward(gy, m, weight, g, scale);
+        expect(Array.from(got)).toEqual(Array.from(scaledRows(plain, m, scale)));
+        expect(got.some((v, i) => v !== plain[i])).toBe(true);
+      }
+    });
+
+  it('refuses a row index outside the table and a table of the wrong size, naming them', async () => {
+    const g = geometry(cases[0]);
+    const plane = 3 * 7 * 5;
+    const gy = new Float32Array(2 * 4 * 7 * 5);
+    const weight = new Float32Array(4 * 3 * 9);
+    for (const engine of [ort, fallback]) {
+      await expect(engine.convBackward(gy, 2, weight, g, { table: new Float32Array(plane), rows: Int32Array.from([0, 1]) })).rejects.toThrow(/outside the 1 rows of its table/);
+      await expect(engine.convBackward(gy, 2, weight, g, { table: new Float32Array(plane + 1), rows: Int32Array.from([0, 0]) })).rejects.toThrow(/a table of 106 values for 2 rows of 105/);
+    }
+  });
 });

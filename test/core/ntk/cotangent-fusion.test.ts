@@ -1,0 +1,79 @@
+// An activation (LeakyRelu, PRelu) whose output only a conv reads goes back with that conv: the engine multiplies the
+// conv's backward by the activation's slopes (onnxruntime in its graph, core's fallback in JS) and the activation's
+// own step is skipped. The cotangents must equal those of the two steps run apart, bit for bit; that route is forced
+// here by asking to keep the activation's output (a kept value is never fused away). Rows start mid-sample, as a
+// row block of the kernel may.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { convEngineOf, type ConvEngine } from '../../../src-main/core/linalg/conv-engine';
+import type { MatmulEngine } from '../../../src-main/core/linalg/gram-engine';
+import { createTfjsMatmulEngine } from '../../../src-main/core/linalg/tfjs-matmul-engine';
+import { backpropagate, type BackStep, type Captured } from '../../../src-main/core/ntk/cotangent-program';
+import type { ConvWindow } from '../../../src-main/core/ntk/im2col';
+import { createRng, normalArray } from '../../../src-main/core/random';
+import { initBackend } from '../../../src-main/node/backend';
+
+const window3 = (spatial: readonly [number, number]): ConvWindow => ({ kernel: [3, 3], strides: [1, 1], dilations: [1, 1], begin: [1, 1], output: [spatial[0], spatial[1]] });
+
+/** in [2, 5, 4] -conv-> c1 [3, 5, 4] -act-> a1 -conv-> c2 [2, 5, 4] -flatten-> out [40]. */
+function net(act: 'leaky' | 'prelu'): BackStep[] {
+  return [
+    { op: 'conv', x: 'in', y: 'c1', weight: 'w1', groups: 1, window: window3 },
+    act === 'leaky' ? { op: 'leaky', x: 'c1', y: 'a1', alpha: 0.2 } : { op: 'prelu', x: 'c1', y: 'a1', slope: { shape: [3, 1, 1], param: 'slope' } },
+    { op: 'conv', x: 'a1', y: 'c2', weight: 'w2', groups: 1, window: window3 },
+    { op: 'same', x: 'c2', y: 'out', factor: 1 },
+  ];
+}
+
+/** The engine with its conv backward counted: calls with a row scale (fused) and without. */
+function counted(engine: MatmulEngine): { engine: MatmulEngine & ConvEngine; calls: { scaled: number; plain: number } } {
+  const conv = convEngineOf(engine);
+  const calls = { scaled: 0, plain: 0 };
+  return {
+    calls,
+    engine: {
+      ...engine,
+      convBackward: (gy, m, weight, geometry, scale) => {
+        calls[scale ? 'scaled' : 'plain']++;
+        return conv.convBackward(gy, m, weight, geometry, scale);
+      },
+    },
+  };
+}
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+describe('an activation before a conv rides on the conv backward', () => {
+  for (const act of ['leaky', 'prelu'] as const)
+    it(`${act}: the same cotangents at c1 as the steps run apart, with one conv backward fewer`, async () => {
+      const rng = createRng(4, act);
+      const n = 3;
+      const values = new Map<string, Captured>([
+        ['in', { shape: [2, 5, 4], data: normalArray(rng, n * 40) }],
+        ['c1', { shape: [3, 5, 4], data: normalArray(rng, n * 60) }],
+        ['a1', { shape: [3, 5, 4], data: normalArray(rng, n * 60) }],
+        ['c2', { shape: [2, 5, 4], data: normalArray(rng, n * 40) }],
+      ]);
+      const params = [
+        { name: 'w1', shape: [3, 2, 3, 3], values: normalArray(rng, 54) },
+        { name: 'w2', shape: [2, 3, 3, 3], values: normalArray(rng, 54) },
+        { name: 'slope', shape: [3, 1, 1], values: Float32Array.of(0.1, -0.3, 0.7) },
+      ];
+      const k = 40;
+      // Rows 30..95: the last 10 rows of sample 0, all of sample 1, 16 rows of sample 2.
+      const [r0, r1] = [30, 96];
+      const fused = counted(createTfjsMatmulEngine());
+      const apart = counted(createTfjsMatmulEngine());
+      const got = await backpropagate(fused.engine, net(act), 'out', values, params, k, r0, r1, new Set(['c1']));
+      const want = await backpropagate(apart.engine, net(act), 'out', values, params, k, r0, r1, new Set(['c1', 'a1']));
+      expect(fused.calls).toEqual({ scaled: 1, plain: 0 });
+      expect(apart.calls).toEqual({ scaled: 0, plain: 1 });
+      const c1 = got.get('c1') as Float32Array;
+      expect(c1.length).toBe((r1 - r0) * 60);
+      expect(Array.from(c1)).toEqual(Array.from(want.get('c1') as Float32Array));
+      expect(got.has('a1')).toBe(false);
+      // The slopes did something: some entries differ from the plain conv backward's.
+      expect(c1.some((v, i) => v !== (want.get('a1') as Float32Array)[i])).toBe(true);
+    });
+});
