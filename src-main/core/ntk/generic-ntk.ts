@@ -1,11 +1,13 @@
-// Generic empirical NTK for any DifferentiableModel: one reverse-mode pass per (sample, output) gives a Jacobian
-// row; rows are gathered in float32 blocks and contracted through the MatmulEngine. The reference for the
-// structured algorithm and the path imported ONNX models take. Cost: n k backward passes + O((n k)^2 P).
+// Generic empirical NTK for any DifferentiableModel: one forward per sample and one reverse-mode pass per (sample,
+// output) give a Jacobian row; rows are gathered in float32 blocks and contracted through the MatmulEngine. The
+// reference for the structured algorithm and the path imported ONNX models take. Cost: n forwards and n k backward
+// passes + O((n k)^2 P).
 import * as tf from '@tensorflow/tfjs-core';
 import { CodedError } from '../../contract/result';
 import { JACOBIAN_BLOCK_BYTES } from '../../contract/run-memory';
 import { macrotaskYielder } from '../macrotask';
 import { withConstantTransposes } from '../models/constant-transposes';
+import { gradientsPerSeed } from '../models/one-forward-gradients';
 import { type DifferentiableModel, paramTensors } from '../models/differentiable-model';
 import { paramCount as countParams, type ParamSet } from '../models/params';
 import { type MatmulEngine, matrix, type MatrixF32 } from '../linalg/gram-engine';
@@ -18,37 +20,41 @@ export interface GenericNtkOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Jacobian rows for samples [from, to) of x (n x sampleSize, float64): [(to-from) k, P] float32, sample-major. */
+/**
+ * Jacobian rows for samples [from, to) of x (n x sampleSize, float64): [(to-from) k, P] float32, sample-major. One
+ * forward per sample and one backward per row (gradientsPerSeed), the cancel checked before every row.
+ */
 async function jacobianRows(model: DifferentiableModel, tensors: tf.Tensor[], x: Float64Array, from: number, to: number, paramCount: number, signal?: AbortSignal): Promise<MatrixF32> {
   const k = model.outputs;
   const sampleSize = model.inputShape.reduce((s, v) => s * v, 1);
   const rows = new Float32Array((to - from) * k * paramCount);
+  const named = Object.fromEntries(model.params.map((spec, idx) => [spec.name, tensors[idx]]));
   // A cancel message (or a timer) reaches the signal while rows are computed.
   const pause = macrotaskYielder();
   for (let i = from; i < to; i++) {
     const xi = tf.tensor(Float32Array.from(x.subarray(i * sampleSize, (i + 1) * sampleSize)), [1, ...model.inputShape]);
-    for (let c = 0; c < k; c++) {
-      await pause();
-      if (signal?.aborted) {
-        xi.dispose();
-        throw new CodedError('train/cancelled', `the kernel was cancelled at Jacobian row ${i * k + c} of ${x.length / sampleSize} samples x ${k} outputs`);
-      }
-      const grads = tf.tidy(() => {
-        const g = tf.grads((...ps: tf.Tensor[]) => {
-          const named = Object.fromEntries(model.params.map((spec, idx) => [spec.name, ps[idx]]));
-          return tf.squeeze(tf.slice(model.apply(named, xi), [0, c], [1, 1])) as tf.Scalar;
-        });
-        return g(tensors);
-      });
-      let offset = ((i - from) * k + c) * paramCount;
-      for (const g of grads) {
-        const values = g.dataSync() as Float32Array;
-        rows.set(values, offset);
-        offset += values.length;
-      }
-      tf.dispose(grads);
+    try {
+      await gradientsPerSeed(
+        () => model.apply(named, xi),
+        tensors,
+        k,
+        (c) => tf.tensor2d(Float32Array.from({ length: k }, (_, e) => (e === c ? 1 : 0)), [1, k]),
+        (c, grads) => {
+          let offset = ((i - from) * k + c) * paramCount;
+          for (const g of grads) {
+            const values = g.dataSync() as Float32Array;
+            rows.set(values, offset);
+            offset += values.length;
+          }
+        },
+        async (c) => {
+          await pause();
+          if (signal?.aborted) throw new CodedError('train/cancelled', `the kernel was cancelled at Jacobian row ${i * k + c} of ${x.length / sampleSize} samples x ${k} outputs`);
+        },
+      );
+    } finally {
+      xi.dispose();
     }
-    xi.dispose();
   }
   return matrix((to - from) * k, paramCount, rows);
 }
