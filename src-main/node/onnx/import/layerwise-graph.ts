@@ -13,7 +13,7 @@ import type { LayerwiseGraph, LinearLayer } from '../../../core/ntk/layerwise-nt
 import { AttrReader } from './attributes';
 import { neededNodes, type ValueHook } from './graph-program';
 import type { ImportedModel } from './imported-model';
-import type { IrNode } from './ir';
+import type { HostTensor, IrGraph, IrNode } from './ir';
 import { negativePart } from './ops/activations';
 import { layerNormalized } from './ops/normalization';
 import type { OpContext } from './ops/op-types';
@@ -55,9 +55,27 @@ function convWindow(node: IrNode, opset: number, kernel: readonly [number, numbe
 }
 
 /** The layer-wise view of `model`, or why it has none (the generic kernel then applies). */
+/**
+ * The initializer behind a value: the value itself, or the input of the Identity nodes that pass it on (PyTorch
+ * exports a BatchNorm's running statistics that way). Undefined for a computed value.
+ */
+function initializerBehind(graph: IrGraph): (name: string) => HostTensor | undefined {
+  const identities = new Map(graph.nodes.filter((node) => node.opType === 'Identity').map((node) => [node.outputs[0], node.inputs[0]]));
+  return (name) => {
+    let value: string | undefined = name;
+    for (let hops = 0; value !== undefined && hops <= identities.size; hops++) {
+      const t = graph.initializers.get(value);
+      if (t) return t;
+      value = identities.get(value);
+    }
+    return undefined;
+  };
+}
+
 export function matchLayerwise(model: ImportedModel): LayerwiseMatch {
   const { graph } = model;
   const params = new Map(model.params.map((p) => [p.name, p.shape]));
+  const constant = initializerBehind(graph);
   const constantReads = selectParams(graph, model.summary.frozen).constantReads;
   const taps: string[] = [];
   const captures: Capture[] = [];
@@ -105,8 +123,8 @@ export function matchLayerwise(model: ImportedModel): LayerwiseMatch {
             layers.push({ kind: 'broadcast', param: name, tap: tap(out), factor: 1, perChannel: true });
             break;
           }
-          const mean = graph.initializers.get(node.inputs[3]);
-          const variance = graph.initializers.get(node.inputs[4]);
+          const mean = constant(node.inputs[3]);
+          const variance = constant(node.inputs[4]);
           if (slot !== 1 || !mean || !variance) return refuse(node, slot, ' (statistics that are not initializers)');
           const eps = attrs(node).float('epsilon', 1e-5);
           const derived: Derived = { kind: 'batch-norm', mean: Float32Array.from(mean.data), scale: Float32Array.from(variance.data, (v) => 1 / Math.sqrt(v + eps)) };
@@ -161,6 +179,7 @@ function backwardSteps(model: ImportedModel, params: ReadonlyMap<string, readonl
   const { graph } = model;
   const live = new Set([model.summary.inputName]);
   const steps: BackStep[] = [];
+  const constant = initializerBehind(graph);
   const scalar = (name: string) => {
     const t = graph.initializers.get(name);
     return t && t.data.length === 1 ? Number(t.data[0]) : undefined;
@@ -237,7 +256,7 @@ function backwardSteps(model: ImportedModel, params: ReadonlyMap<string, readonl
         break;
       }
       case 'BatchNormalization': {
-        const [scale, , mean, variance] = node.inputs.slice(1).map((v) => graph.initializers.get(v));
+        const [scale, , mean, variance] = node.inputs.slice(1).map(constant);
         const eps = a.float('epsilon', 1e-5);
         if (onlyFirst && scale && mean && variance) {
           const isParam = params.has(node.inputs[1]);

@@ -58,8 +58,6 @@ const file = (name: string, structured: Case['structured']): Case => ({
   structured,
 });
 
-/** Exports with a parameter outside the layer-wise slots (BatchNorm statistics behind Identity nodes). */
-const genericOnly = new Set(['torch-cnn-batchnorm.onnx']);
 /** Graphs with an op that has no backward step (AveragePool, LayerNorm's arithmetic, GELU): tfjs cotangents. */
 const tfjsRoute = new Set(['torch-resmlp.onnx', 'torch-resmlp-opset17.onnx', 'torch2/torch2-resmlp.onnx', 'torch2/torch2-cnn.onnx']);
 const external = [...externalManifest().models.filter((m) => /cnn|resmlp/.test(m.file)).map((m) => m.file), 'torch2/torch2-cnn.onnx', 'torch2/torch2-resmlp.onnx'];
@@ -79,7 +77,7 @@ const cases: Record<string, Case> = {
   'token-mixer': made(tokenMixer, 'steps'),
   'token-mixer-left': made(() => tokenMixer(true), false),
   'token-heads': made(tokenHeads, false),
-  ...Object.fromEntries(external.map((name) => [name, file(name, genericOnly.has(name) ? false : tfjsRoute.has(name) ? 'tfjs' : 'steps')])),
+  ...Object.fromEntries(external.map((name) => [name, file(name, tfjsRoute.has(name) ? 'tfjs' : 'steps')])),
 };
 
 beforeAll(async () => {

@@ -22,7 +22,7 @@ import type { ImportedModel } from '../../../../src-main/node/onnx/import/import
 import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
 import { matchLayerwise } from '../../../../src-main/node/onnx/import/layerwise-graph';
 import { openModel } from '../../../../src-main/node/onnx/import/model-source';
-import { convGeometry, convPools, convResnet, convStrides, fixedBatchCnn, normPreluNet, opZoo, preluCnn, residualMlp, smallCnn, tokenHeads, tokenMixer, tokenMlp, type Fixture } from '../../../fixtures/onnx/make-fixtures';
+import { computedStatsBn, convGeometry, convPools, convResnet, convStrides, fixedBatchCnn, normPreluNet, opZoo, preluCnn, residualMlp, smallCnn, tokenHeads, tokenMixer, tokenMlp, type Fixture } from '../../../fixtures/onnx/make-fixtures';
 import { EXTERNAL_DIR, externalManifest } from '../../../fixtures/onnx/manifest';
 import { openFixture, probeInputs } from './helpers';
 import { relErr } from '../../../helpers/rel-err';
@@ -44,8 +44,6 @@ const made: Record<string, { fixture: () => Fixture; backward: boolean }> = {
   'token-mixer': { fixture: tokenMixer, backward: true },
 };
 const external = [...externalManifest().models.filter((m) => /cnn|resmlp/.test(m.file)).map((m) => m.file), 'torch2/torch2-cnn.onnx', 'torch2/torch2-resmlp.onnx'];
-/** Exports with a parameter outside the layer-wise slots: BatchNorm statistics behind Identity nodes. */
-const genericOnly = new Set(['torch-cnn-batchnorm.onnx']);
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -99,14 +97,11 @@ describe('layer-wise structured eNTK of conv graphs equals the generic autodiff 
   }
 
   for (const file of external) {
-    it(`${file} (PyTorch export)${genericOnly.has(file) ? ': generic' : ''}`, async () => {
+    it(`${file} (PyTorch export)`, async () => {
       const model = await openModel({ path: join(EXTERNAL_DIR, file) });
       try {
-        if (genericOnly.has(file)) expect((await importedNtk(model, probeInputs(2, size(model)), 2, { kernel: 'trace' })).implementation).toBe('generic');
-        else {
-          await agree(model);
-          await crossAgree(model);
-        }
+        await agree(model);
+        await crossAgree(model);
       } finally {
         model.dispose();
       }
@@ -114,10 +109,10 @@ describe('layer-wise structured eNTK of conv graphs equals the generic autodiff 
   }
 
   it('a parameter outside a linear slot (BatchNorm scale with computed statistics) gets the generic kernel; asking for structured is a coded error', async () => {
-    const model = await openModel({ path: join(EXTERNAL_DIR, 'torch-cnn-batchnorm.onnx') });
+    const model = await openFixture(computedStatsBn());
     try {
       const match = matchLayerwise(model);
-      expect(match.ok ? '' : match.obstacle).toMatch(/BatchNormalization .* bn1\.weight in input 1 \(statistics that are not initializers\)/);
+      expect(match.ok ? '' : match.obstacle).toMatch(/BatchNormalization .* bn\.weight in input 1 \(statistics that are not initializers\)/);
       const x = probeInputs(2, size(model));
       expect((await importedNtk(model, x, 2, { kernel: 'trace' })).implementation).toBe('generic');
       await expect(importedNtk(model, x, 2, { kernel: 'trace', implementation: 'structured' })).rejects.toMatchObject({ code: 'onnx/unsupported-model' });
