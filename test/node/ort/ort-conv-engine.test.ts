@@ -71,14 +71,14 @@ function adjoint(gy: Float32Array, m: number, weight: Float32Array, cout: number
   return gx;
 }
 
-describe('conv backward: onnxruntime op and the GEMM + col2im fallback equal the adjoint of the convolution', () => {
-  const ort = createOrtConvEngine({ threads: 1 });
-  const fallback = convEngineOf(createTfjsMatmulEngine());
-  beforeAll(async () => {
-    await initBackend('wasm');
-  });
-  afterAll(() => ort.dispose());
+const ort = createOrtConvEngine({ threads: 1 });
+const fallback = convEngineOf(createTfjsMatmulEngine());
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+afterAll(() => ort.dispose());
 
+describe('conv backward: onnxruntime op and the GEMM + col2im fallback equal the adjoint of the convolution', () => {
   for (const c of cases)
     it(`${c.name}: ${c.op}`, async () => {
       const g = geometry(c);
@@ -100,13 +100,6 @@ function scaledRows(gx: Float32Array, m: number, scale: RowScale): Float32Array 
 }
 
 describe('conv backward with a row scale (an activation\'s slopes riding on the conv): equals the backward, then the rows scaled', () => {
-  const ort = createOrtConvEngine({ threads: 1 });
-  const fallback = convEngineOf(createTfjsMatmulEngine());
-  beforeAll(async () => {
-    await initBackend('wasm');
-  });
-  afterAll(() => ort.dispose());
-
   for (const c of [cases[0], cases[2], cases[6]])
     it(`${c.name}: bit for bit on both engines, rows of 3 samples in uneven runs`, async () => {
       const g = geometry(c);
