@@ -53,9 +53,14 @@ function backward(nodes: readonly TapeNode[], xs: readonly tf.Tensor[], y: tf.Te
     if (!node.gradient) throw new Error(`no gradient is registered for the op ${node.kernelName}`);
     const inputGradients = node.gradient(node.outputs.map((out) => grads.get(out.id) ?? null));
     for (const [name, x] of Object.entries(node.inputs)) {
-      const dx = inputGradients[name]();
+      // As tfjs's own backward: each gradient's temporaries freed at once, a summed-over gradient freed once added.
+      const dx = tf.tidy(() => inputGradients[name]());
       const have = grads.get(x.id);
-      grads.set(x.id, have ? tf.add(have, dx) : dx);
+      if (!have) grads.set(x.id, dx);
+      else {
+        grads.set(x.id, tf.add(have, dx));
+        tf.dispose([have, dx]);
+      }
     }
   }
   return xs.map((x) => grads.get(x.id) ?? tf.zerosLike(x));
