@@ -27,7 +27,18 @@ export type LinearLayer =
    * y = alpha x W (W as [out, in] or [in, out]) at every position: x [n, ...positions, in], y [n, ...positions, out]
    * (positions none for a plain dense layer; a MatMul over tokens has some).
    */
-  | { readonly kind: 'dense'; readonly weight: string; readonly tap: number; readonly input: number; readonly alpha: number }
+  | {
+      readonly kind: 'dense';
+      readonly weight: string;
+      readonly tap: number;
+      readonly input: number;
+      readonly alpha: number;
+      /**
+       * Per-head weights W [heads, in, out]: x [heads, T, in] -> y [heads, T, out] per sample, head h's tokens through
+       * W[h] (a MatMul broadcasting a rank-3 weight over the batch).
+       */
+      readonly heads?: number;
+    }
   /** y = conv(x, W) with W [cout, cin / groups, kh, kw]; x [n, cin, h, w], y [n, cout, oh, ow]. */
   | { readonly kind: 'conv'; readonly weight: string; readonly tap: number; readonly input: number; readonly groups: number; window(spatial: readonly [number, number]): ConvWindow }
   /**
@@ -147,7 +158,9 @@ function checkLayers(graph: LayerwiseGraph, model: DifferentiableModel, shapes: 
     const x = shapes.captured[layer.input];
     if (layer.kind === 'dense') {
       const samePositions = x.length >= 1 && out.length === x.length && x.slice(0, -1).every((d, i) => d === out[i]);
-      if (!samePositions || sizeOf(w) !== x[x.length - 1] * out[out.length - 1]) fail(`dense ${layer.weight} [${w.join(', ')}] on [${x.join(', ')}] -> [${out.join(', ')}]`);
+      const heads = layer.heads ?? 1;
+      const headAxis = layer.heads === undefined || (x.length === 3 && x[0] === heads);
+      if (!samePositions || !headAxis || sizeOf(w) !== heads * x[x.length - 1] * out[out.length - 1]) fail(`dense ${layer.weight} [${w.join(', ')}] on [${x.join(', ')}] -> [${out.join(', ')}]`);
       continue;
     }
     const win = layer.window([x[1], x[2]]);
@@ -184,12 +197,16 @@ function pointwise(spatial: readonly [number, number]): ConvWindow {
   return { kernel: [1, 1], strides: [1, 1], dilations: [1, 1], begin: [0, 0], output: [spatial[0], spatial[1]] };
 }
 
-/** factor src [rows, a, b] transposed per row into [rows, b, a]. */
-function transposeRows(src: Float32Array, rows: number, a: number, b: number, factor: number): Float32Array {
+/**
+ * factor src [rows, heads, tokens, c] rearranged per row into [rows, heads, c, tokens]: each head's channels first over
+ * its tokens (heads = 1: [positions, c] -> [c, positions]).
+ */
+function headsFirst(src: Float32Array, rows: number, heads: number, tokens: number, c: number, factor: number): Float32Array {
   const out = new Float32Array(src.length);
-  for (let r = 0; r < rows; r++) {
-    const at = r * a * b;
-    for (let i = 0; i < a; i++) for (let q = 0; q < b; q++) out[at + q * a + i] = factor * src[at + i * b + q];
+  const plane = tokens * c;
+  for (let r = 0; r < rows * heads; r++) {
+    const at = r * plane;
+    for (let t = 0; t < tokens; t++) for (let q = 0; q < c; q++) out[at + q * tokens + t] = factor * src[at + t * c + q];
   }
   return out;
 }
@@ -197,16 +214,19 @@ function transposeRows(src: Float32Array, rows: number, a: number, b: number, fa
 /**
  * A dense layer's Jacobian rows over P positions, for block rows [r0, r1): J = alpha sum_p delta_p x_p^T, the weight
  * gradient of a 1x1 conv whose spatial positions are the P positions, so convRows computes it on the channels-first
- * views (x [P, in] -> [in, P, 1], cotangents [P, out] -> [out, P, 1]). Columns come out in [out, in] order whatever W's
- * layout: a Gram of Jacobian rows does not depend on the order of their columns.
+ * views (x [P, in] -> [in, P, 1], cotangents [P, out] -> [out, P, 1]). With per-head weights it is a grouped 1x1
+ * conv, a group per head over that head's positions. Columns come out in [heads, out, in] order whatever W's layout:
+ * a Gram of Jacobian rows does not depend on the order of their columns.
  */
-async function denseRows(engine: MatmulEngine, alpha: number, j: Float32Array, g: Float32Array, input: (r: number) => Float32Array, inShape: number[], outShape: number[], k: number, r0: number, r1: number): Promise<void> {
+async function denseRows(engine: MatmulEngine, layer: LinearLayer & { kind: 'dense' }, j: Float32Array, g: Float32Array, input: (r: number) => Float32Array, inShape: number[], outShape: number[], k: number, r0: number, r1: number): Promise<void> {
   const positions = densePositions(inShape);
   const inDim = inShape[inShape.length - 1];
   const outDim = outShape[outShape.length - 1];
-  const gT = transposeRows(g, r1 - r0, positions, outDim, alpha);
-  const xT = (r: number) => transposeRows(input(r), 1, positions, inDim, 1);
-  await convRows(engine, { groups: 1, window: pointwise }, j, gT, xT, [inDim, positions, 1], [outDim, positions, 1], k, r0, r1);
+  const heads = layer.heads ?? 1;
+  const tokens = positions / heads;
+  const gT = headsFirst(g, r1 - r0, heads, tokens, outDim, layer.alpha);
+  const xT = (r: number) => headsFirst(input(r), 1, heads, tokens, inDim, 1);
+  await convRows(engine, { groups: heads, window: pointwise }, j, gT, xT, [heads * inDim, tokens, 1], [heads * outDim, tokens, 1], k, r0, r1);
 }
 
 /** Conv Jacobian rows for block rows [r0, r1): per sample and group, (G rows [m coutG, P]) x (patches [cg kh kw, P])^T. */
@@ -291,7 +311,7 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
     : 4 * (8 * tapSizes.reduce((s, v) => s + v, 0) + 12 * captureSizes.reduce((s, v) => s + v, 0) + size);
   const block = Math.max(1, Math.min(rowsTotal, Math.floor((options.blockBytes ?? JACOBIAN_BLOCK_BYTES) / perRow)));
   const out: Feature[] = graph.layers.map((layer) => {
-    if (layer.kind === 'dense' && densePositions(shapes.captured[layer.input]) === 1) {
+    if (layer.kind === 'dense' && layer.heads === undefined && densePositions(shapes.captured[layer.input]) === 1) {
       const inDim = captureSizes[layer.input];
       const outDim = tapSizes[layer.tap];
       return { kind: 'dense', alpha: layer.alpha, g: matrix(rowsTotal, outDim, new Float32Array(rowsTotal * outDim)), a: matrix(n, inDim, new Float32Array(n * inDim)) };
@@ -337,7 +357,7 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
         const inDim = captureSizes[layer.input];
         for (let r = r0; r < r1; r++) if (r === r0 || r % k === 0) f.a.data.set(row(layer.input, r), Math.floor(r / k) * inDim);
       } else if (layer.kind === 'dense' && f.kind === 'rows') {
-        await denseRows(engine, layer.alpha, f.j.data, gl, (r) => row(layer.input, r), shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1);
+        await denseRows(engine, layer, f.j.data, gl, (r) => row(layer.input, r), shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1);
       } else if (layer.kind === 'conv' && f.kind === 'rows') {
         await convRows(engine, layer, f.j.data, gl, (r) => row(layer.input, r), shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1);
       } else if (layer.kind === 'broadcast' && f.kind === 'rows') {

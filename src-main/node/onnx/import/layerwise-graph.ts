@@ -1,8 +1,8 @@
 // Recognises an imported graph whose every parameter sits in a linear slot (Conv W and B, Gemm/MatMul weights and
-// biases, a MatMul's 2-D right operand over any leading axes (per-token layers) included, bias Add/Sub, scale Mul,
+// biases, a MatMul's 2-D right operand over any leading axes (per-token layers) or 3-D per-head one, bias Add/Sub, scale Mul,
 // BatchNorm and LayerNormalization scale and B, PRelu slope) and exposes it to core's layer-wise structured eNTK: taps
 // on those layers' outputs, captures of their inputs or of what a scale multiplies (BatchNorm's and LayerNorm's
-// normalised input, PRelu's min(x, 0)). A parameter elsewhere (a MatMul's left operand, a weight of rank > 2) is an
+// normalised input, PRelu's min(x, 0)). A parameter elsewhere (a MatMul's left operand, a weight of rank > 3) is an
 // obstacle: the generic kernel runs. Every other op (pooling, activations, reshapes, residual Adds, concatenations) is
 // differentiated by backward steps (cotangent-program.ts) when each has one (Relu, LeakyRelu, PRelu, MaxPool, reshapes,
 // Transpose of the per-sample axes, Add, scalar Mul, BatchNorm, LayerNorm, Conv, Gemm, MatMul), else by tfjs.
@@ -82,6 +82,7 @@ export function matchLayerwise(model: ImportedModel): LayerwiseMatch {
   const tap = (value: string) => (taps.includes(value) ? taps.indexOf(value) : taps.push(value) - 1);
   const capture = (c: Capture) => captures.push(c) - 1;
   const layers: LinearLayer[] = [];
+  const perHead: { node: IrNode; slot: number; heads: number; inDim: number }[] = [];
   const refuse = (node: IrNode, slot: number, why = ''): LayerwiseMatch => ({ ok: false, obstacle: `${node.opType} node ${node.name} reads parameter ${node.inputs[slot]} in input ${slot}${why}` });
   const attrs = (node: IrNode) => new AttrReader(node);
   for (const node of neededNodes(graph, model.summary.outputName)) {
@@ -107,7 +108,13 @@ export function matchLayerwise(model: ImportedModel): LayerwiseMatch {
           // x [n, ..., d] W [d, m] is a dense layer at every position; W x (mixing rows by the parameter) or a batched
           // weight is no linear slot of the structured kernel.
           if (slot !== 1) return refuse(node, slot, ' (the parameter is the left operand)');
-          if (shape.length !== 2) return refuse(node, slot, ` (a weight of rank ${shape.length}; only 2-D weights)`);
+          if (shape.length === 3) {
+            // Per-head weights [H, d, m]: each sample's input must be [H, T, d] (head h's tokens through W[h]).
+            perHead.push({ node, slot, heads: shape[0], inDim: shape[1] });
+            layers.push({ kind: 'dense', weight: name, tap: tap(out), input: capture({ value: node.inputs[0] }), alpha: 1, heads: shape[0] });
+            break;
+          }
+          if (shape.length !== 2) return refuse(node, slot, ` (a weight of rank ${shape.length}; only 2-D weights and per-head 3-D ones)`);
           layers.push({ kind: 'dense', weight: name, tap: tap(out), input: capture({ value: node.inputs[0] }), alpha: 1 });
           break;
         case 'Add':
@@ -152,6 +159,14 @@ export function matchLayerwise(model: ImportedModel): LayerwiseMatch {
       }
     }
   }
+  if (perHead.length > 0) {
+    const shapes = probeValueShapes(model, perHead.map((p) => p.node.inputs[0]));
+    for (const { node, slot, heads, inDim } of perHead) {
+      const x = shapes.get(node.inputs[0]) ?? [];
+      if (x.length !== 3 || x[0] !== heads || x[2] !== inDim)
+        return refuse(node, slot, ` (a per-head weight [${heads}, ${inDim}, m] on an input of per-sample shape [${x.join(', ')}], not [${heads}, T, ${inDim}])`);
+    }
+  }
   const dynamic = dynamicValues(model, params);
   const folded = captures.find((c) => !dynamic.has(c.value));
   if (folded) return { ok: false, obstacle: `layer input ${folded.value} depends on neither the model input nor a parameter (a bound input or a constant), so it is computed once on the host` };
@@ -164,6 +179,20 @@ export function matchLayerwise(model: ImportedModel): LayerwiseMatch {
   // A derived capture is named apart from every graph value (and from another derived from the same value).
   const names = captures.map((c, i) => (c.derived ? `${c.value}\u0000${c.derived.kind}\u0000${i}` : c.value));
   return { ok: true, graph: { layers, applyTapped: tappedRunner(model, taps, captures), backward: { steps, output: model.summary.outputName, captures: names, taps } } };
+}
+
+/** The per-sample shapes of `names` in one forward of zero samples at the initial parameters. */
+function probeValueShapes(model: ImportedModel, names: readonly string[]): Map<string, number[]> {
+  const shapes = new Map<string, number[]>();
+  tf.tidy(() => {
+    const params = Object.fromEntries(model.initialParams.map((p) => [p.name, tf.tensor(p.values, [...p.shape])]));
+    const batch = model.summary.batch.kind === 'fixed' ? model.summary.batch.size : 1;
+    model.applyHooked(params, tf.zeros([batch, ...model.inputShape]), (name, value) => {
+      if (names.includes(name)) shapes.set(name, value.shape.slice(1));
+      return value;
+    });
+  });
+  return shapes;
 }
 
 /** Values computed from the model input or a parameter: the ones a run passes through its value hook as tensors. */

@@ -8,8 +8,9 @@
 // padding and ceil_mode, AveragePool with and without padded counts, GlobalAveragePool, residual Adds, inference
 // BatchNorm, LayerNormalization (over [H, W] and over features), PRelu ([C, 1, 1], [1] and [C] slopes), Flatten/Reshape,
 // Gemm and MatMul heads, MatMul weights applied per token of a [n, T, d] input (token-mlp; token-mixer over the token
-// axis after a Transpose, and with the weight as the left operand) and a rank-3 per-head MatMul weight broadcast over the
-// batch (token-heads); the last two only the generic kernel takes. The reference itself is checked against the exact float64 backprop kernel
+// axis after a Transpose, and with the weight as the left operand) and a rank-3 per-head MatMul weight on [n, H, T, d]
+// (token-heads) or broadcast from one token set to every head (token-heads-shared); the left operand and the shared
+// heads only the generic kernel takes. The reference itself is checked against the exact float64 backprop kernel
 // on MLP graphs (reference-f64.ts) and against torch.func's float64 eNTK of the PyTorch 2 CNN and residual MLP.
 // Measured here on 3 samples: the float32 kernels differ from the float64 one by 3e-8..5e-7 of max |K| (generic
 // 4e-8..4.7e-7, structured 3e-8..3.7e-7), so TOL = 2e-6 keeps a 4x margin; the interpreter's f(x) is within 4e-7 of
@@ -76,7 +77,8 @@ const cases: Record<string, Case> = {
   'token-mlp': made(tokenMlp, 'steps'),
   'token-mixer': made(tokenMixer, 'steps'),
   'token-mixer-left': made(() => tokenMixer(true), false),
-  'token-heads': made(tokenHeads, false),
+  'token-heads': made(() => tokenHeads(), 'tfjs'),
+  'token-heads-shared': made(() => tokenHeads('shared'), false),
   ...Object.fromEntries(external.map((name) => [name, file(name, tfjsRoute.has(name) ? 'tfjs' : 'steps')])),
 };
 

@@ -42,6 +42,7 @@ const made: Record<string, { fixture: () => Fixture; backward: boolean }> = {
   'residual-mlp': { fixture: residualMlp, backward: false },
   'token-mlp': { fixture: tokenMlp, backward: true },
   'token-mixer': { fixture: tokenMixer, backward: true },
+  'token-heads': { fixture: () => tokenHeads(), backward: false },
 };
 const external = [...externalManifest().models.filter((m) => /cnn|resmlp/.test(m.file)).map((m) => m.file), 'torch2/torch2-cnn.onnx', 'torch2/torch2-resmlp.onnx'];
 
@@ -121,11 +122,11 @@ describe('layer-wise structured eNTK of conv graphs equals the generic autodiff 
     }
   });
 
-  it('a MatMul weight of rank 3 (per-head weights) is refused by the matcher and gets the generic kernel', async () => {
-    const model = await openFixture(tokenHeads());
+  it('a per-head MatMul weight [H, d, m] on an input without its heads axis (one token set broadcast to every head) is refused by the matcher and gets the generic kernel', async () => {
+    const model = await openFixture(tokenHeads('shared'));
     try {
       const match = matchLayerwise(model);
-      expect(match.ok ? '' : match.obstacle).toMatch(/MatMul .* heads\.weight in input 1 \(a weight of rank 3; only 2-D weights\)/);
+      expect(match.ok ? '' : match.obstacle).toMatch(/MatMul .* heads\.weight in input 1 \(a per-head weight \[2, 3, m\] on an input of per-sample shape \[1, 8, 3\], not \[2, T, 3\]\)/);
       const x = probeInputs(3, size(model));
       const trace = await importedNtk(model, x, 3, { kernel: 'trace' });
       expect(trace.implementation).toBe('generic');
