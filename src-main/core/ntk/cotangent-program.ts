@@ -18,7 +18,16 @@ export type StepOperand = { readonly shape: readonly number[] } & ({ readonly pa
 export type BackStep =
   | { readonly op: 'conv'; readonly x: string; readonly y: string; readonly weight: string; readonly groups: number; window(spatial: readonly [number, number]): ConvWindow }
   /** y = alpha x W^T with W [out, in] (or x W with W [in, out] when transposed) at every position: x [...positions, in]. */
-  | { readonly op: 'dense'; readonly x: string; readonly y: string; readonly weight: string; readonly transposed: boolean; readonly alpha: number }
+  | {
+      readonly op: 'dense';
+      readonly x: string;
+      readonly y: string;
+      readonly weight: string;
+      readonly transposed: boolean;
+      readonly alpha: number;
+      /** Per-head weights [heads, ...] (MatMul on x [heads, T, in] per sample): head h's rows through weight h. */
+      readonly heads?: number;
+    }
   /** y = g(x) elementwise; leaky: g'(x) = 1 for x > 0 else alpha (relu: alpha 0). */
   | { readonly op: 'leaky'; readonly x: string; readonly y: string; readonly alpha: number }
   /** y = x for x > 0, else slope x (PRelu): g'(x) = 1 or the slope broadcast into x. */
@@ -155,13 +164,24 @@ export async function backpropagate(
       gx = new Float32Array(m * xs);
       for (let r = 0; r < m; r++) scatterRow(gx, r * xs, gy, r * ys, index);
     } else {
-      const w = findParam(params, step.weight);
-      // Every position is a row of its own: [m P, in] and [m P, out].
+      const w = findParam(params, step.weight).values;
+      // Every position is a row of its own: [m P, in] and [m P, out]; per head, head h's rows [m T, .] by weight h.
       const inDim = x.shape[x.shape.length - 1];
-      const rows = m * (xs / inDim);
-      const outDim = (m * ys) / rows;
-      const prod = await engine.matmul(matrix(rows, outDim, gy), matrix(step.transposed ? inDim : outDim, step.transposed ? outDim : inDim, w.values), step.transposed);
-      gx = step.alpha === 1 ? prod.data : scaled(prod.data, step.alpha, prod.data);
+      const heads = step.heads ?? 1;
+      const rows = (m * xs) / inDim / heads;
+      const outDim = (m * ys) / rows / heads;
+      const size = inDim * outDim;
+      const weight = (h: number) => matrix(step.transposed ? inDim : outDim, step.transposed ? outDim : inDim, w.subarray(h * size, (h + 1) * size));
+      if (heads === 1) {
+        const prod = await engine.matmul(matrix(rows, outDim, gy), weight(0), step.transposed);
+        gx = step.alpha === 1 ? prod.data : scaled(prod.data, step.alpha, prod.data);
+      } else {
+        gx = new Float32Array(m * xs);
+        for (let h = 0; h < heads; h++) {
+          const prod = await engine.matmul(matrix(rows, outDim, headRows(gy, m, heads, h, rows / m, outDim)), weight(h), step.transposed);
+          putHeadRows(gx, prod.data, m, heads, h, rows / m, inDim, step.alpha);
+        }
+      }
     }
     accumulate(g, step.x, gx);
   }
@@ -170,6 +190,23 @@ export async function backpropagate(
 
 // The elementwise steps below are small functions so each loop is compiled for one array type (a hot loop inside the
 // dispatcher above ran ~20x slower).
+
+/** Head h's rows of v [m, heads, tokens, c] as one [m tokens, c] block. */
+function headRows(v: Float32Array, m: number, heads: number, h: number, tokens: number, c: number): Float32Array {
+  const out = new Float32Array(m * tokens * c);
+  const plane = tokens * c;
+  for (let r = 0; r < m; r++) out.set(v.subarray((r * heads + h) * plane, (r * heads + h + 1) * plane), r * plane);
+  return out;
+}
+
+/** factor block [m tokens, c] into head h's rows of out [m, heads, tokens, c]. */
+function putHeadRows(out: Float32Array, block: Float32Array, m: number, heads: number, h: number, tokens: number, c: number, factor: number): void {
+  const plane = tokens * c;
+  for (let r = 0; r < m; r++) {
+    const at = (r * heads + h) * plane;
+    for (let e = 0; e < plane; e++) out[at + e] = factor * block[r * plane + e];
+  }
+}
 
 /** out = factor gy (out may be gy). */
 function scaled(gy: Float32Array, factor: number, out: Float32Array): Float32Array {

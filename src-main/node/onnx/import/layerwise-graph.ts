@@ -237,9 +237,13 @@ function backwardSteps(model: ImportedModel, params: ReadonlyMap<string, readonl
       case 'Gemm':
         if (onlyFirst && a.int('transA', 0) === 0 && params.get(node.inputs[1])?.length === 2) step = { op: 'dense', x, y, weight: node.inputs[1], transposed: a.int('transB', 0) === 0, alpha: a.float('alpha', 1) };
         break;
-      case 'MatMul':
-        if (onlyFirst && params.get(node.inputs[1])?.length === 2) step = { op: 'dense', x, y, weight: node.inputs[1], transposed: true, alpha: 1 };
+      case 'MatMul': {
+        // A 3-D weight is per head (the matcher has checked its input is [H, T, d] per sample).
+        const w = params.get(node.inputs[1]);
+        if (onlyFirst && w?.length === 2) step = { op: 'dense', x, y, weight: node.inputs[1], transposed: true, alpha: 1 };
+        else if (onlyFirst && w?.length === 3) step = { op: 'dense', x, y, weight: node.inputs[1], transposed: true, alpha: 1, heads: w[0] };
         break;
+      }
       case 'Relu':
       case 'LeakyRelu':
         step = { op: 'leaky', x, y, alpha: node.opType === 'Relu' ? 0 : a.float('alpha', 0.01) };

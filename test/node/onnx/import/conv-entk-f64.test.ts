@@ -77,7 +77,7 @@ const cases: Record<string, Case> = {
   'token-mlp': made(tokenMlp, 'steps'),
   'token-mixer': made(tokenMixer, 'steps'),
   'token-mixer-left': made(() => tokenMixer(true), false),
-  'token-heads': made(() => tokenHeads(), 'tfjs'),
+  'token-heads': made(() => tokenHeads(), 'steps'),
   'token-heads-shared': made(() => tokenHeads('shared'), false),
   ...Object.fromEntries(external.map((name) => [name, file(name, tfjsRoute.has(name) ? 'tfjs' : 'steps')])),
 };

@@ -42,7 +42,7 @@ const made: Record<string, { fixture: () => Fixture; backward: boolean }> = {
   'residual-mlp': { fixture: residualMlp, backward: false },
   'token-mlp': { fixture: tokenMlp, backward: true },
   'token-mixer': { fixture: tokenMixer, backward: true },
-  'token-heads': { fixture: () => tokenHeads(), backward: false },
+  'token-heads': { fixture: () => tokenHeads(), backward: true },
 };
 const external = [...externalManifest().models.filter((m) => /cnn|resmlp/.test(m.file)).map((m) => m.file), 'torch2/torch2-cnn.onnx', 'torch2/torch2-resmlp.onnx'];
 
