@@ -128,11 +128,8 @@ export async function backpropagate(
       // An activation whose output only this conv reads (and nobody keeps) goes back with the conv: its slopes
       // multiply the conv's result in the engine, and the activation's step then finds no cotangent and is skipped.
       const act = producer.get(step.x);
-      if (act && (act.op === 'leaky' || act.op === 'prelu') && uses.get(step.x) === 1 && !keep.has(step.x) && produced.has(act.x)) {
-        accumulate(g, act.x, await conv.convBackward(gy, m, findParam(params, step.weight).values, geometry, slopesOf(act, value(act.x))));
-        continue;
-      }
-      accumulate(g, step.x, await conv.convBackward(gy, m, findParam(params, step.weight).values, geometry));
+      const rides = act && (act.op === 'leaky' || act.op === 'prelu') && uses.get(step.x) === 1 && !keep.has(step.x) && produced.has(act.x) ? act : undefined;
+      accumulate(g, rides ? rides.x : step.x, await conv.convBackward(gy, m, findParam(params, step.weight).values, geometry, rides && slopesOf(rides, value(rides.x))));
       continue;
     }
     let gx: Float32Array;
