@@ -6,7 +6,7 @@ import { checkRowScale, type ConvEngine, type ConvGeometry, type RowScale } from
 import type { OrtGramEngine } from './ort-gram-engine';
 import type { ConvWindow } from '../../core/ntk/im2col';
 import { ModelBuilder, attr, type Attrs } from '../onnx/model-builder';
-import { checkThreads, createSession, f32Tensor, ort } from './ort-session';
+import { checkThreads, createSession, f32Tensor, ort, SPIN_BETWEEN_JS_PASSES } from './ort-session';
 
 export interface OrtConvEngine extends ConvEngine {
   dispose(): Promise<void>;
@@ -79,7 +79,7 @@ export function createOrtConvEngine(options: { readonly threads?: number; readon
     const key = JSON.stringify({ t, scaled });
     let s = sessions.get(key);
     if (!s) {
-      s = createSession(model(t, scaled), threads, options.spinning);
+      s = createSession(model(t, scaled), threads, options.spinning ?? SPIN_BETWEEN_JS_PASSES);
       sessions.set(key, s);
     }
     return s;
@@ -115,9 +115,9 @@ export function createOrtConvEngine(options: { readonly threads?: number; readon
   };
 }
 
-/** The onnxruntime Gram engine with this conv backward on the same thread count: what node/ hands core. */
-export function withOrtConvBackward(gram: OrtGramEngine, options: { readonly spinning?: boolean } = {}): OrtGramEngine & ConvEngine {
-  const conv = createOrtConvEngine({ threads: gram.threads, ...options });
+/** The onnxruntime Gram engine with this conv backward on the same threads and spinning: what node/ hands core. */
+export function withOrtConvBackward(gram: OrtGramEngine): OrtGramEngine & ConvEngine {
+  const conv = createOrtConvEngine({ threads: gram.threads, spinning: gram.spinning });
   return {
     ...gram,
     convBackward: conv.convBackward,

@@ -3,7 +3,7 @@
 // double Gemm, with a MatMul beside it, is block Lanczos's DenseProducts (core/linalg/dense-products.ts).
 import type { DenseProducts } from '../../core/linalg/dense-products';
 import { ModelBuilder, attr } from '../onnx/model-builder';
-import { checkThreads, createSession, ort } from './ort-session';
+import { checkThreads, createSession, ort, SPIN_BETWEEN_JS_PASSES } from './ort-session';
 
 export interface OrtF64Gram {
   /** [n1, n2] float64; x2 defaults to x1. */
@@ -24,7 +24,7 @@ function productModel(transposeB: boolean): Uint8Array {
 
 /** DenseProducts on onnxruntime's double Gemm and MatMul; sessions created once, reused for every shape. */
 export async function createOrtDenseProducts(threads?: number): Promise<DenseProducts & { dispose(): Promise<void> }> {
-  const [abT, ab] = await Promise.all([createSession(productModel(true), checkThreads(threads)), createSession(productModel(false), checkThreads(threads))]);
+  const [abT, ab] = await Promise.all([createSession(productModel(true), checkThreads(threads), SPIN_BETWEEN_JS_PASSES), createSession(productModel(false), checkThreads(threads), SPIN_BETWEEN_JS_PASSES)]);
   const run = async (session: ort.InferenceSession, a: Float64Array, aDims: number[], b: Float64Array, bDims: number[]): Promise<Float64Array> => {
     if (a.length === 0 || b.length === 0) return new Float64Array(aDims[0] * (session === abT ? bDims[0] : bDims[1]));
     const out = await session.run({ A: new ort.Tensor('float64', a, aDims), B: new ort.Tensor('float64', b, bDims) });
@@ -41,7 +41,7 @@ export async function createOrtDenseProducts(threads?: number): Promise<DensePro
 }
 
 export async function createOrtF64Gram(threads?: number): Promise<OrtF64Gram> {
-  const session = await createSession(productModel(true), checkThreads(threads));
+  const session = await createSession(productModel(true), checkThreads(threads), SPIN_BETWEEN_JS_PASSES);
   return {
     async gram(x1, n1, d, x2, n2) {
       const rhs = x2 ?? x1;

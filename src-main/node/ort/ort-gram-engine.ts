@@ -3,12 +3,12 @@
 // the float32 product comes back as a fresh array that crossGram hands on without widening (callers sum in float64).
 import { matrix, type MatmulEngine, type MatrixF32 } from '../../core/linalg/gram-engine';
 import { ModelBuilder, attr } from '../onnx/model-builder';
-import { checkThreads, createSession, f32Tensor, type ort } from './ort-session';
+import { checkThreads, createSession, f32Tensor, SPIN_BETWEEN_JS_PASSES, type ort } from './ort-session';
 
 export interface OrtGramOptions {
   /** Intra-op threads; default every core. */
   readonly threads?: number;
-  /** Busy-wait in onnxruntime's thread pool between parallel sections; default true (see ort-session). */
+  /** Busy-wait in onnxruntime's thread pool between parallel sections; default SPIN_BETWEEN_JS_PASSES (off, see ort-session). */
   readonly spinning?: boolean;
   /** crossGram through 'gemm' (default): Gemm(A, B, transB = 1), or 'matmul': B transposed in JS, then MatMul(A, B^T). */
   readonly product?: 'gemm' | 'matmul';
@@ -16,6 +16,8 @@ export interface OrtGramOptions {
 
 export interface OrtGramEngine extends MatmulEngine {
   readonly threads: number;
+  /** Whether its pool threads spin between runs (the conv backward built on it does the same). */
+  readonly spinning: boolean;
   readonly product: 'gemm' | 'matmul';
   /** A B^T as float32 [a.rows, b.rows], the array onnxruntime returns (no widening). Cost 2 a.rows b.rows a.cols flops. */
   crossGramF32(a: MatrixF32, b: MatrixF32): Promise<Float32Array>;
@@ -51,9 +53,10 @@ function transpose(x: MatrixF32): Float32Array {
 export async function createOrtGramEngine(options: OrtGramOptions = {}): Promise<OrtGramEngine> {
   const threads = checkThreads(options.threads);
   const product = options.product ?? 'gemm';
+  const spinning = options.spinning ?? SPIN_BETWEEN_JS_PASSES;
   const [abT, ab] = await Promise.all([
-    createSession(productModel(true), threads, options.spinning),
-    createSession(productModel(false), threads, options.spinning),
+    createSession(productModel(true), threads, spinning),
+    createSession(productModel(false), threads, spinning),
   ]);
 
   /** [p, m] times [m, q] (or [q, m] transposed): float32 [p, q]. */
@@ -77,6 +80,7 @@ export async function createOrtGramEngine(options: OrtGramOptions = {}): Promise
   return {
     name: `onnxruntime-cpu-${product}`,
     threads,
+    spinning,
     product,
     crossGramF32,
     crossGram: crossGramF32,

@@ -18,11 +18,18 @@ export function checkThreads(threads: number | undefined): number {
 }
 
 /**
- * Creates a session from model bytes; keep it and reuse it (creation plans memory and prepacks constant weights).
- * `spinning` lets pool threads busy-wait between parallel sections (onnxruntime's default): lower latency on a quiet
- * machine, wasted cores when other processes share them.
+ * Whether an engine's pool threads busy-wait between parallel sections and after a run (onnxruntime's own default):
+ * lower latency for runs that follow each other inside onnxruntime, a core taken from everything else meanwhile.
+ * The Gram, conv-backward and float64 Gram engines are called in turn with JavaScript passes over their outputs (the
+ * kernel's float64 sums, masks, Jacobian row copies), and a spinning thread takes the core those passes need: with it
+ * off, the MLP full eNTK (n = 256) went from 190-208 to 158-178 ms, its class trace from 86-99 to 52-76 ms and CNN20's
+ * from 2.25-2.57 to 1.98 s (docs/performance.md). The step engine runs its GD steps back to back inside one
+ * onnxruntime run and keeps spinning.
  */
-export function createSession(model: Uint8Array, threads: number, spinning = true): Promise<ort.InferenceSession> {
+export const SPIN_BETWEEN_JS_PASSES = false;
+
+/** Creates a session from model bytes; keep it and reuse it (creation plans memory and prepacks constant weights). */
+export function createSession(model: Uint8Array, threads: number, spinning: boolean): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(model, {
     executionProviders: ['cpu'],
     intraOpNumThreads: threads,

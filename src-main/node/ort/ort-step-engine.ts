@@ -33,7 +33,7 @@ export interface OrtStepSpec {
   readonly parameterization: 'ntk' | 'standard';
   /** Intra-op threads; default every core. */
   readonly threads?: number;
-  /** Busy-wait in onnxruntime's thread pool between parallel sections; default true (see ort-session). */
+  /** Busy-wait in onnxruntime's thread pool between parallel sections; default true: steps run back to back (see ort-session). */
   readonly spinning?: boolean;
   /** Only 'gd' (full batch) runs here. */
   readonly optimizer?: 'gd' | 'sgd' | 'adam';
@@ -118,20 +118,21 @@ export async function createOrtStepEngine(spec: OrtStepSpec): Promise<OrtStepEng
   const problem = ortStepEngineSupports(spec);
   if (problem) throw new Error(`ORT step engine: ${problem}`);
   const threads = checkThreads(spec.threads);
+  const spinning = spec.spinning ?? true;
   const outputs = spec.outputs ?? 'fresh';
   const net = netOf(spec);
   const order = expectedParams(net);
   const data: ModelData = { ...spec, x: Float32Array.from(spec.x) };
   const single = singleStepModel(data, net);
   const [singleSession, evalSession] = await Promise.all([
-    createSession(single.bytes, threads, spec.spinning),
-    createSession(evalModel(data, net), threads, spec.spinning),
+    createSession(single.bytes, threads, spinning),
+    createSession(evalModel(data, net), threads, spinning),
   ]);
   let loop: Promise<{ model: StepModel; session: ort.InferenceSession }> | undefined;
   const loopSession = () => {
     loop ??= (async () => {
       const model = loopStepModel(data, net);
-      return { model, session: await createSession(model.bytes, threads, spec.spinning) };
+      return { model, session: await createSession(model.bytes, threads, spinning) };
     })();
     return loop;
   };

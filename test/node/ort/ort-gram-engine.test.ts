@@ -86,9 +86,13 @@ describe.each(variants)('createOrtGramEngine($product)', (options) => {
   });
 });
 
-it('defaults to every core and reuses one session across shapes', async () => {
+it('defaults to every core, pool threads that do not spin, and one session across shapes', async () => {
   const engine = await createOrtGramEngine();
   expect(engine.threads).toBeGreaterThanOrEqual(1);
+  expect(engine.spinning).toBe(false);
+  const spinning = await createOrtGramEngine({ threads: 1, spinning: true });
+  expect(spinning.spinning).toBe(true);
+  await spinning.dispose();
   const a = randomMatrix(8, 3, 5);
   expectGram(await engine.crossGram(a, randomMatrix(9, 4, 5)), a, randomMatrix(9, 4, 5));
   const f32 = await engine.crossGramF32(a, a);

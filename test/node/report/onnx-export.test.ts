@@ -28,7 +28,7 @@ describe('ONNX export of a trained network', () => {
       const n = 5;
       const x = probeInputs(n, c.d, 4);
       const native = forwardF64(a, params, x, n);
-      const session = await createSession(bytes, 1);
+      const session = await createSession(bytes, 1, false);
       try {
         const out = await session.run({ x: f32Tensor(Float32Array.from(x), [n, c.d]) });
         expect(out[session.outputNames[0]].dims).toEqual([n, c.k]);
