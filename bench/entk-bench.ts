@@ -25,7 +25,11 @@ export function structuredFlops(width: number, n: number, k = 10): number {
   return forward + backward + grams;
 }
 
-export async function benchEntk(engines: MatmulEngine[], options: { all: boolean }): Promise<Row[]> {
+/**
+ * `contrast`: an engine timed beside the others on the peered case only, never the one a ratio is taken on (the
+ * onnxruntime engine with spinning pool threads, onnxruntime's own default).
+ */
+export async function benchEntk(engines: MatmulEngine[], options: { all: boolean; contrast?: MatmulEngine }): Promise<Row[]> {
   const rows: Row[] = [];
   for (const width of [256, 1024]) {
     const a = mlp(width);
@@ -45,9 +49,19 @@ export async function benchEntk(engines: MatmulEngine[], options: { all: boolean
       rows.push(...(peered ? await besidePeer(structured, { width, n, kernel: 'full' }) : structured));
       if (peered) {
         const engine = fastest(structured, engines);
-        const traceFn = empiricalNtkFn(architectureNtkModel(a), { implementation: 'structured', kernel: 'trace', engine });
-        const { median } = await medianSeconds(() => traceFn(x, undefined, params), { warmupSeconds: 0.3, minRuns: 3, budgetSeconds: 3 });
+        const timed = (kernel: 'full' | 'trace', e: MatmulEngine) => {
+          const fn = empiricalNtkFn(architectureNtkModel(a), { implementation: 'structured', kernel, engine: e });
+          return medianSeconds(() => fn(x, undefined, params), { warmupSeconds: 0.3, minRuns: 3, budgetSeconds: 3 });
+        };
+        const { median } = await timed('trace', engine);
         rows.push(...withPeer({ section: 'eNTK trace', case: label, engine: `structured / ${engine.name}`, seconds: median, note: `${n}x${n}, summed over 10 classes` }, await torchPeer('mlp_entk', { width, n, kernel: 'trace' })));
+        if (options.contrast) {
+          const contrast = options.contrast;
+          const full = await timed('full', contrast);
+          const note = 'contrast: pool threads spinning between runs (onnxruntime default; ours turn it off)';
+          rows.push({ section: 'eNTK full', case: label, engine: `structured / ${contrast.name}`, seconds: full.median, gflops: flops / full.median / 1e9, note });
+          rows.push({ section: 'eNTK trace', case: label, engine: `structured / ${contrast.name}`, seconds: (await timed('trace', contrast)).median, note });
+        }
       }
       const generic = engines[0];
       if (options.all || (width === 256 && n === 64)) {

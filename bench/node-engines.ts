@@ -1,7 +1,7 @@
 // The node-only engines the benchmark compares against tfjs: onnxruntime-node for Grams and for GD steps. The Gram
 // engine runs on every core (the CLI's and the app's default, first: the other benches use it) and, as the PyTorch
-// peers are tried at 1..cores threads, on one thread too: on a machine shared with other jobs onnxruntime's spinning
-// pool threads can lose to a single thread.
+// peers are tried at 1..cores threads, on one thread too. A contrast engine with onnxruntime's own default, pool
+// threads that spin between runs, shows in the eNTK rows what turning that off (ort-session.ts) is worth.
 import { availableParallelism } from 'node:os';
 import type { MatmulEngine } from '../src-main/core/linalg/gram-engine';
 import { withOrtConvBackward } from '../src-main/node/ort/ort-conv-engine';
@@ -15,9 +15,11 @@ async function named(engine: Promise<OrtGramEngine>): Promise<MatmulEngine> {
   return { ...e, name: `${e.name}, ${e.threads} thread${e.threads > 1 ? 's' : ''}` };
 }
 
-export async function nodeEngines(): Promise<{ matmul: MatmulEngine[]; step: StepEngineFactory[] }> {
+export async function nodeEngines(): Promise<{ matmul: MatmulEngine[]; spinning?: MatmulEngine; step: StepEngineFactory[] }> {
+  const spinning = await named(createOrtGramEngine({ spinning: true }));
   return {
     matmul: [await named(createOrtGramEngine()), ...(availableParallelism() > 1 ? [await named(createOrtGramEngine({ threads: 1 }))] : [])],
+    spinning: { ...spinning, name: `${spinning.name}, spinning` },
     step: [{ name: 'onnxruntime', create: (spec) => createOrtStepEngine(ortSpecFromStepEngineSpec(spec)) }],
   };
 }

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const matmulEngines: MatmulEngine[] = [...extra.matmul, createTfjsMatmulEngine()];
   const stepFactories: StepEngineFactory[] = [...extra.step, { name: 'tfjs', create: async (spec) => createTfjsStepEngine(spec) }];
   const rows: Row[] = [];
-  rows.push(...(await benchEntk(matmulEngines, { all })));
+  rows.push(...(await benchEntk(matmulEngines, { all, contrast: extra.spinning })));
   rows.push(...(await benchFig1Training(stepFactories, matmulEngines[0], new URL('../examples/fig1.json', import.meta.url).pathname)));
   rows.push(...(await benchAnalytic()));
   rows.push(...(await benchImport(matmulEngines[0], { all })));
