@@ -1,11 +1,13 @@
 // Core's ReLU masks (the fallback every engine without its own gets) against a direct reference: the masked seed row by
-// row, and factor (D W) computed entry by entry in float64 from the float32 inputs, scaled and rounded to float32.
+// row, and factor (D W) computed entry by entry in float64 from the float32 inputs (on the float64-sum test engine, whose
+// product is rounded once), scaled and rounded to float32.
 // The mask keeps a value only where the activation is > 0: 0, -0, negatives and NaN give +0, even over a NaN product.
 import { describe, expect, it } from 'vitest';
-import type { MatmulEngine, MatrixF32 } from '../../../src-main/core/linalg/gram-engine';
+import type { MatrixF32 } from '../../../src-main/core/linalg/gram-engine';
 import { hasReluMasks, reluMasksOf } from '../../../src-main/core/linalg/relu-mask-engine';
 import { createTfjsMatmulEngine } from '../../../src-main/core/linalg/tfjs-matmul-engine';
 import { createRng, normalArray } from '../../../src-main/core/random';
+import { f64Engine } from '../../helpers/f64-engine';
 
 const m = (rows: number, cols: number, data: ArrayLike<number>): MatrixF32 => ({ rows, cols, data: Float32Array.from(data) });
 
@@ -17,21 +19,6 @@ function activations(n: number, q: number, seed: number): MatrixF32 {
   return m(n, q, values);
 }
 
-/** An engine whose matmul is exact float64 sums of the float32 inputs, rounded once: no GEMM rounding to compare across. */
-function exactEngine(): MatmulEngine {
-  const matmul = async (a: MatrixF32, b: MatrixF32): Promise<MatrixF32> => {
-    const out = new Float32Array(a.rows * b.cols);
-    for (let i = 0; i < a.rows; i++)
-      for (let j = 0; j < b.cols; j++) {
-        let s = 0;
-        for (let t = 0; t < a.cols; t++) s += a.data[i * a.cols + t] * b.data[t * b.cols + j];
-        out[i * b.cols + j] = s;
-      }
-    return { rows: a.rows, cols: b.cols, data: out };
-  };
-  return { name: 'exact', crossGram: () => Promise.reject(new Error('not used')), matmul };
-}
-
 describe('reluMasksOf (core fallback)', () => {
   it('is used for an engine without masks of its own', () => {
     expect(hasReluMasks(createTfjsMatmulEngine())).toBe(false);
@@ -41,7 +28,7 @@ describe('reluMasksOf (core fallback)', () => {
     const k = 3;
     const seed = m(k, 7, normalArray(createRng(1, 'seed'), k * 7));
     const acts = activations(4, 7, 2);
-    const out = await reluMasksOf(exactEngine()).maskedSeed(seed, acts);
+    const out = await reluMasksOf(f64Engine).maskedSeed(seed, acts);
     expect([out.rows, out.cols]).toEqual([12, 7]);
     for (let i = 0; i < 4; i++)
       for (let c = 0; c < k; c++)
@@ -59,7 +46,7 @@ describe('reluMasksOf (core fallback)', () => {
     const w = m(6, 4, normalArray(createRng(4, 'w'), 24));
     const acts = activations(n, 4, 5);
     for (const factor of [1, Math.sqrt(2 / 1024)]) {
-      const out = await reluMasksOf(exactEngine()).maskedBackward(d, w, factor, acts, k);
+      const out = await reluMasksOf(f64Engine).maskedBackward(d, w, factor, acts, k);
       expect([out.rows, out.cols]).toEqual([n * k, 4]);
       for (let r = 0; r < n * k; r++)
         for (let j = 0; j < 4; j++) {
@@ -72,7 +59,7 @@ describe('reluMasksOf (core fallback)', () => {
   });
 
   it('refuses shapes that do not fit, naming them', async () => {
-    const masks = reluMasksOf(exactEngine());
+    const masks = reluMasksOf(f64Engine);
     await expect(masks.maskedBackward(m(4, 3, new Float32Array(12)), m(3, 2, new Float32Array(6)), 1, m(3, 2, new Float32Array(6)), 2)).rejects.toThrow(/rows 4x3, weight 3x2 and activations 3x2 do not fit with k = 2/);
     await expect(masks.maskedSeed(m(2, 3, new Float32Array(6)), m(4, 5, new Float32Array(20)))).rejects.toThrow(/seed 2x3 and activations 4x5 differ in columns/);
   });
