@@ -1,11 +1,12 @@
 // MatmulEngine on onnxruntime-node: G = A B^T (and A B) for float32 blocks through one-node models (Gemm transB = 1,
-// MatMul) with symbolic dims, each session created once and reused for every shape, and the structured eNTK's ReLU
-// masks (the masked seed rows; the masked, scaled backward product) each in one run. Inputs are wrapped without a copy; the float32 product comes
-// back as a fresh array that crossGram hands on without widening (callers sum in float64).
-import { matrix, type MatmulEngine, type MatrixF32 } from '../../core/linalg/gram-engine';
-import { checkMaskedBackward, checkMaskedSeed, type ReluMaskEngine } from '../../core/linalg/relu-mask-engine';
+// MatMul) with symbolic dims, each session created once and reused for every shape; with the structured eNTK's ReLU
+// masks on the same threads (ort-relu-masks.ts). Inputs are wrapped without a copy; the float32 product comes back as
+// a fresh array that crossGram hands on without widening (callers sum in float64).
+import { checkMatrix, matrix, type MatmulEngine, type MatrixF32 } from '../../core/linalg/gram-engine';
+import type { ReluMaskEngine } from '../../core/linalg/relu-mask-engine';
 import { ModelBuilder, attr } from '../onnx/model-builder';
-import { checkThreads, createSession, f32Tensor, ort, SPIN_BETWEEN_JS_PASSES } from './ort-session';
+import { createOrtReluMasks } from './ort-relu-masks';
+import { checkThreads, createSession, f32Tensor, SPIN_BETWEEN_JS_PASSES, type ort } from './ort-session';
 
 export interface OrtGramOptions {
   /** Intra-op threads; default every core. */
@@ -37,40 +38,6 @@ function productModel(transposeB: boolean): Uint8Array {
   return model.encode();
 }
 
-/**
- * Y [n, k, q] = Where(H > 0, float32(F * float64(D W)), 0) for D [n, k, m], W [m, q], H [n, 1, q], F a float64 scalar:
- * the scale as core's fallback does it (a float64 multiply rounded to float32), +0 where H is not > 0 (NaN included).
- * Moving these two passes over the 10 MB product of the bench's MLP into the run cost onnxruntime about 3 ms where
- * JavaScript took about 9 ms.
- */
-function maskedBackwardModel(): Uint8Array {
-  const model = new ModelBuilder({ graphName: 'masked-backward' });
-  const d = model.input('D', 'float32', ['n', 'k', 'm']);
-  const w = model.input('W', 'float32', ['m', 'q']);
-  const factor = model.input('F', 'float64', []);
-  const h = model.input('H', 'float32', ['n', 1, 'q']);
-  const product = model.op('Cast', [model.op('MatMul', [d, w])], { to: attr.int(11) });
-  const scaled = model.op('Cast', [model.op('Mul', [product, factor])], { to: attr.int(1) });
-  const zero = model.initializer('zero', 'float32', [], [0]);
-  model.op('Where', [model.op('Greater', [h, zero]), scaled, zero], {}, 'Y');
-  model.output('Y', 'float32', ['n', 'k', 'q']);
-  return model.encode();
-}
-
-/** Y [n, k, m] = Where(H > 0, S, 0) for S [1, k, m], H [n, 1, m]: each sample's copy of the seed rows, masked. */
-function maskedSeedModel(): Uint8Array {
-  const model = new ModelBuilder({ graphName: 'masked-seed' });
-  const seed = model.input('S', 'float32', [1, 'k', 'm']);
-  const h = model.input('H', 'float32', ['n', 1, 'm']);
-  const zero = model.initializer('zero', 'float32', [], [0]);
-  model.op('Where', [model.op('Greater', [h, zero]), seed, zero], {}, 'Y');
-  model.output('Y', 'float32', ['n', 'k', 'm']);
-  return model.encode();
-}
-
-function checkMatrix(label: string, x: MatrixF32): void {
-  if (x.data.length !== x.rows * x.cols) throw new Error(`${label}: ${x.data.length} values for ${x.rows} x ${x.cols}`);
-}
 
 function transpose(x: MatrixF32): Float32Array {
   const out = new Float32Array(x.rows * x.cols);
@@ -87,11 +54,10 @@ export async function createOrtGramEngine(options: OrtGramOptions = {}): Promise
   const threads = checkThreads(options.threads);
   const product = options.product ?? 'gemm';
   const spinning = options.spinning ?? SPIN_BETWEEN_JS_PASSES;
-  const [abT, ab, seeded, masked] = await Promise.all([
+  const [abT, ab, masks] = await Promise.all([
     createSession(productModel(true), threads, spinning),
     createSession(productModel(false), threads, spinning),
-    createSession(maskedSeedModel(), threads, spinning),
-    createSession(maskedBackwardModel(), threads, spinning),
+    createOrtReluMasks(threads, spinning),
   ]);
 
   /** [p, m] times [m, q] (or [q, m] transposed): float32 [p, q]. */
@@ -127,35 +93,10 @@ export async function createOrtGramEngine(options: OrtGramOptions = {}): Promise
       const data = await run(transposeB ? abT : ab, a, b, transposeB);
       return matrix(a.rows, transposeB ? b.rows : b.cols, data);
     },
-    maskedSeed: async (seed, activations) => {
-      checkMatrix('S', seed);
-      checkMatrix('H', activations);
-      checkMaskedSeed(seed, activations);
-      const n = activations.rows;
-      const m = seed.cols;
-      if (n === 0 || seed.rows === 0 || m === 0) return matrix(n * seed.rows, m, new Float32Array(n * seed.rows * m));
-      const result = await seeded.run({ S: f32Tensor(seed.data, [1, seed.rows, m]), H: f32Tensor(activations.data, [n, 1, m]) });
-      return matrix(n * seed.rows, m, result.Y.data as Float32Array);
-    },
-    maskedBackward: async (rows, weight, factor, activations, k) => {
-      checkMatrix('D', rows);
-      checkMatrix('W', weight);
-      checkMatrix('H', activations);
-      checkMaskedBackward(rows, weight, activations, k);
-      const n = activations.rows;
-      const q = weight.cols;
-      // No zero-sized run: the product is all zeros then (or empty), and so is its masked, scaled self.
-      if (n === 0 || k === 0 || q === 0 || weight.rows === 0) return matrix(rows.rows, q, new Float32Array(rows.rows * q));
-      const result = await masked.run({
-        D: f32Tensor(rows.data, [n, k, weight.rows]),
-        W: f32Tensor(weight.data, [weight.rows, q]),
-        F: new ort.Tensor('float64', Float64Array.of(factor), []),
-        H: f32Tensor(activations.data, [n, 1, q]),
-      });
-      return matrix(rows.rows, q, result.Y.data as Float32Array);
-    },
+    maskedSeed: masks.maskedSeed,
+    maskedBackward: masks.maskedBackward,
     dispose: async () => {
-      await Promise.all([abT.release(), ab.release(), seeded.release(), masked.release()]);
+      await Promise.all([abT.release(), ab.release(), masks.dispose()]);
     },
   };
 }
