@@ -2,7 +2,7 @@
 // activation is > 0 and are +0 elsewhere (NaN included). The top layer's rows are the readout's seed rows masked; each
 // layer below takes factor (D W), masked. Core ships both on the MatmulEngine (the GEMM on it, the scale and the masks
 // as JavaScript passes); node/ passes onnxruntime's in (each a single run, the passes vectorised inside it:
-// node/ort/ort-gram-engine.ts), as it does the conv backward. Both give the same bits: the scale is a float64 multiply
+// node/ort/ort-relu-masks.ts), as it does the conv backward. Both give the same bits: the scale is a float64 multiply
 // rounded to float32.
 import { type MatmulEngine, type MatrixF32, matrix } from './gram-engine';
 
