@@ -27,8 +27,3 @@ export function matrix(rows: number, cols: number, data: Float32Array): MatrixF3
   if (data.length !== rows * cols) throw new Error(`matrix ${rows}x${cols} given ${data.length} values`);
   return { rows, cols, data };
 }
-
-/** Throws unless x holds rows x cols values (a MatrixF32 built without matrix()). */
-export function checkMatrix(label: string, x: MatrixF32): void {
-  if (x.data.length !== x.rows * x.cols) throw new Error(`${label}: ${x.data.length} values for ${x.rows} x ${x.cols}`);
-}

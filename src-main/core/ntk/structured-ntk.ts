@@ -6,7 +6,6 @@
 import { type Architecture, type DenseLayer, fcnLayers, forwardMults, resnetLayers } from '../models/architecture';
 import { findParam, type ParamSet } from '../models/params';
 import { type MatmulEngine, type MatrixF32, matrix } from '../linalg/gram-engine';
-import { reluMasksOf, scaleInPlace } from '../linalg/relu-mask-engine';
 import type { KernelMode } from './kernel-types';
 
 function weightMatrix(params: ParamSet, layer: DenseLayer): MatrixF32 {
@@ -34,6 +33,45 @@ function reluInPlace(z: MatrixF32): MatrixF32 {
 
 function toF32(x: Float64Array, n: number, d: number): MatrixF32 {
   return matrix(n, d, Float32Array.from(x));
+}
+
+/** Delta rows (i*k + c) x width: per-output seed rows [k, width], the same for every sample, masked by each sample's ReLU. */
+function maskSeedRows(seed: MatrixF32, activations: MatrixF32, k: number): MatrixF32 {
+  const n = activations.rows;
+  const m = activations.cols;
+  const out = new Float32Array(n * k * m);
+  for (let i = 0; i < n; i++) {
+    const act = i * m;
+    for (let c = 0; c < k; c++) {
+      const src = c * m;
+      const dst = (i * k + c) * m;
+      for (let j = 0; j < m; j++) if (activations.data[act + j] > 0) out[dst + j] = seed.data[src + j];
+    }
+  }
+  return matrix(n * k, m, out);
+}
+
+/**
+ * Masks per-sample delta rows (i*k + c) by each sample's ReLU, in place: the rows are a fresh engine output, and
+ * writing a new 10 MB array per layer costs more in page faults than the masking itself.
+ */
+function maskRowsInPlace(rows: MatrixF32, activations: MatrixF32, k: number): MatrixF32 {
+  const m = activations.cols;
+  const data = rows.data;
+  for (let i = 0; i < activations.rows; i++) {
+    const act = i * m;
+    for (let c = 0; c < k; c++) {
+      const dst = (i * k + c) * m;
+      for (let j = 0; j < m; j++) if (!(activations.data[act + j] > 0)) data[dst + j] = 0;
+    }
+  }
+  return rows;
+}
+
+/** Scales the engine's output in place and returns it. */
+function scale(mat: MatrixF32, factor: number): MatrixF32 {
+  if (factor !== 1) for (let i = 0; i < mat.data.length; i++) mat.data[i] *= factor;
+  return mat;
 }
 
 /** A block of a row-major matrix with `stride` columns whose top-left entry is (row0, col0). */
@@ -180,14 +218,14 @@ async function fcnFeatures(engine: MatmulEngine, a: Architecture & { arch: 'fcn'
   }
   const readout = layers[layers.length - 1];
   // d f_c / d h_L = wm_out Wout[c, :]: the same seed row for every sample, masked by each sample's ReLU.
-  const seed = scaleInPlace(matrix(k, readout.inDim, Float32Array.from(findParam(params, readout.weight).values)), forwardMults(a, readout).weight);
+  const seed = scale(matrix(k, readout.inDim, Float32Array.from(findParam(params, readout.weight).values)), forwardMults(a, readout).weight);
   const top = layers.length - 2;
   const deltas: MatrixF32[] = new Array(top + 1);
-  deltas[top] = await reluMasksOf(engine).maskedSeed(seed, h);
+  deltas[top] = maskSeedRows(seed, h, k);
   for (let l = top; l > 0; l--) {
     const w = weightMatrix(params, layers[l]);
     // The input of layer l is the ReLU output of layer l - 1: its mask.
-    deltas[l - 1] = await reluMasksOf(engine).maskedBackward(deltas[l], w, forwardMults(a, layers[l]).weight, inputs[l], k);
+    deltas[l - 1] = maskRowsInPlace(scale(await engine.matmul(deltas[l], w, false), forwardMults(a, layers[l]).weight), inputs[l], k);
   }
   return { arch: 'fcn', n: x.rows, inputs, deltas, readoutInput: h };
 }
@@ -320,7 +358,7 @@ async function resnetKernel(engine: MatmulEngine, a: Architecture & { arch: 'res
   const kernel = new Float64Array(mode === 'full' ? n1 * k * n2 * k : n1 * n2);
   const outMult = forwardMults(a, readout).weight;
   await addReadoutTerm(engine, kernel, mode, k, forwardMults(a, readout), false, sides[0].streams[blocks.length], other.streams[blocks.length]);
-  const seed = scaleInPlace(matrix(k, readout.inDim, Float32Array.from(findParam(params, readout.weight).values)), outMult);
+  const seed = scale(matrix(k, readout.inDim, Float32Array.from(findParam(params, readout.weight).values)), outMult);
   // g = d f / d stream, rows (i*k + c): starts equal for every sample.
   let g = sides.map((s) => broadcastSeed(seed, s.x.rows));
   for (let l = blocks.length - 1; l >= 0; l--) {
@@ -331,7 +369,8 @@ async function resnetKernel(engine: MatmulEngine, a: Architecture & { arch: 'res
     const innerMult = forwardMults(a, inner).weight;
     const dz: MatrixF32[] = [];
     for (let s = 0; s < sides.length; s++) {
-      dz.push(await reluMasksOf(engine).maskedBackward(g[s], weightMatrix(params, outer), outerMult, sides[s].inner[l], k));
+      const dh = scale(await engine.matmul(g[s], weightMatrix(params, outer), false), outerMult);
+      dz.push(maskRowsInPlace(dh, sides[s].inner[l], k));
     }
     await addLayerTerm(engine, kernel, mode, k, forwardMults(a, inner), true, dz[0], dz[dz.length - 1], sides[0].streams[l], other.streams[l]);
     const nextG: MatrixF32[] = [];

@@ -1,11 +1,8 @@
 // MatmulEngine on onnxruntime-node: G = A B^T (and A B) for float32 blocks through one-node models (Gemm transB = 1,
-// MatMul) with symbolic dims, each session created once and reused for every shape; with the structured eNTK's ReLU
-// masks on the same threads (ort-relu-masks.ts). Inputs are wrapped without a copy; the float32 product comes back as
-// a fresh array that crossGram hands on without widening (callers sum in float64).
-import { checkMatrix, matrix, type MatmulEngine, type MatrixF32 } from '../../core/linalg/gram-engine';
-import type { ReluMaskEngine } from '../../core/linalg/relu-mask-engine';
+// MatMul) with symbolic dims, each session created once and reused for every shape. Inputs are wrapped without a copy;
+// the float32 product comes back as a fresh array that crossGram hands on without widening (callers sum in float64).
+import { matrix, type MatmulEngine, type MatrixF32 } from '../../core/linalg/gram-engine';
 import { ModelBuilder, attr } from '../onnx/model-builder';
-import { createOrtReluMasks } from './ort-relu-masks';
 import { checkThreads, createSession, f32Tensor, SPIN_BETWEEN_JS_PASSES, type ort } from './ort-session';
 
 export interface OrtGramOptions {
@@ -17,7 +14,7 @@ export interface OrtGramOptions {
   readonly product?: 'gemm' | 'matmul';
 }
 
-export interface OrtGramEngine extends MatmulEngine, ReluMaskEngine {
+export interface OrtGramEngine extends MatmulEngine {
   readonly threads: number;
   /** Whether its pool threads spin between runs (the conv backward built on it does the same). */
   readonly spinning: boolean;
@@ -38,6 +35,9 @@ function productModel(transposeB: boolean): Uint8Array {
   return model.encode();
 }
 
+function checkMatrix(label: string, x: MatrixF32): void {
+  if (x.data.length !== x.rows * x.cols) throw new Error(`${label}: ${x.data.length} values for ${x.rows} x ${x.cols}`);
+}
 
 function transpose(x: MatrixF32): Float32Array {
   const out = new Float32Array(x.rows * x.cols);
@@ -54,10 +54,9 @@ export async function createOrtGramEngine(options: OrtGramOptions = {}): Promise
   const threads = checkThreads(options.threads);
   const product = options.product ?? 'gemm';
   const spinning = options.spinning ?? SPIN_BETWEEN_JS_PASSES;
-  const [abT, ab, masks] = await Promise.all([
+  const [abT, ab] = await Promise.all([
     createSession(productModel(true), threads, spinning),
     createSession(productModel(false), threads, spinning),
-    createOrtReluMasks(threads, spinning),
   ]);
 
   /** [p, m] times [m, q] (or [q, m] transposed): float32 [p, q]. */
@@ -93,10 +92,8 @@ export async function createOrtGramEngine(options: OrtGramOptions = {}): Promise
       const data = await run(transposeB ? abT : ab, a, b, transposeB);
       return matrix(a.rows, transposeB ? b.rows : b.cols, data);
     },
-    maskedSeed: masks.maskedSeed,
-    maskedBackward: masks.maskedBackward,
     dispose: async () => {
-      await Promise.all([abT.release(), ab.release(), masks.dispose()]);
+      await Promise.all([abT.release(), ab.release()]);
     },
   };
 }

@@ -1,9 +1,7 @@
-// The ORT Gram engine against a float64 plain-JS A B^T on random float32 blocks, for both product variants; its ReLU
-// masks against core's fallback on the same engine's product, bit for bit.
+// The ORT Gram engine against a float64 plain-JS A B^T on random float32 blocks, for both product variants.
 // Tolerance (float32 sums of m products): |G - G64| <= 2 gamma_m sum_k |a_ik b_jk|, gamma_m = m u / (1 - m u), u = 2^-24.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MatrixF32 } from '../../../src-main/core/linalg/gram-engine';
-import { hasReluMasks, reluMasksOf } from '../../../src-main/core/linalg/relu-mask-engine';
 import { createRng, normalArray } from '../../../src-main/core/random';
 import { createOrtGramEngine, type OrtGramEngine } from '../../../src-main/node/ort/ort-gram-engine';
 
@@ -60,42 +58,6 @@ describe.each(variants)('createOrtGramEngine($product)', (options) => {
     const gram = await engine.crossGram(a, a);
     expectGram(gram, a, a);
     for (let i = 0; i < p; i++) for (let j = 0; j < i; j++) expect(gram[i * p + j]).toBe(gram[j * p + i]);
-  });
-
-  it.each([
-    [4, 3, 9, 5],
-    [1, 1, 300, 17],
-    [7, 10, 33, 64],
-  ])('ReLU masks for %i samples, k = %i, m = %i, q = %i equal core fallback on the same product, bit for bit', async (n, k, m, q) => {
-    expect(hasReluMasks(engine)).toBe(true);
-    const fallback = reluMasksOf({ name: 'fallback', crossGram: engine.crossGram, matmul: engine.matmul });
-    const acts = randomMatrix(20, n, q);
-    // Entries the mask must tell apart: 0, -0, NaN, tiny, infinite.
-    [0, -0, Number.NaN, -1e-30, 1e-30, Number.POSITIVE_INFINITY].forEach((v, i) => {
-      if (i * 5 < acts.data.length) acts.data[i * 5] = v;
-    });
-    const seed = randomMatrix(21, k, q);
-    const seeded = await engine.maskedSeed(seed, acts);
-    expect([seeded.rows, seeded.cols]).toEqual([n * k, q]);
-    const seededFallback = (await fallback.maskedSeed(seed, acts)).data;
-    expect(seeded.data.every((v, i) => Object.is(v, seededFallback[i]))).toBe(true);
-    const rows = randomMatrix(22, n * k, m);
-    rows.data[0] = Number.NaN;
-    const weight = randomMatrix(23, m, q);
-    for (const factor of [1, Math.sqrt(2 / 1024), -0.3]) {
-      const got = await engine.maskedBackward(rows, weight, factor, acts, k);
-      const want = await fallback.maskedBackward(rows, weight, factor, acts, k);
-      expect([got.rows, got.cols]).toEqual([n * k, q]);
-      expect(got.data.every((v, i) => Object.is(v, want.data[i]))).toBe(true);
-    }
-  });
-
-  it('ReLU masks: empty shapes give zeros of the right size, misfits are refused', async () => {
-    const empty = (rows: number, cols: number): MatrixF32 => ({ rows, cols, data: new Float32Array(rows * cols) });
-    expect(await engine.maskedSeed(empty(3, 4), empty(0, 4))).toEqual(empty(0, 4));
-    expect(await engine.maskedBackward(empty(6, 0), empty(0, 5), 2, randomMatrix(1, 2, 5), 3)).toEqual(empty(6, 5));
-    await expect(engine.maskedBackward(empty(6, 2), empty(2, 5), 1, empty(3, 5), 3)).rejects.toThrow(/do not fit with k = 3/);
-    await expect(engine.maskedSeed(empty(3, 4), empty(2, 5))).rejects.toThrow(/differ in columns/);
   });
 
   it.each([
