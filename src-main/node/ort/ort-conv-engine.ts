@@ -1,11 +1,13 @@
 // ConvEngine on onnxruntime-node: a conv layer's cotangents go back through one op over the whole block of rows.
-// With strides 1 that is Conv on the transposed, flipped kernel (onnxruntime's MLAS conv, ~100 GFLOP/s here on 2
-// cores); with larger strides ConvTranspose on the kernel as it is (~20-30 GFLOP/s, still far above GEMM + JS col2im).
-// The kernel is a graph input, so one session per window (its attributes; all dims symbolic) serves every layer.
+// With strides 1 that is Conv on the transposed, flipped kernel (onnxruntime's MLAS conv); with larger strides
+// ConvTranspose on the kernel as it is (~20-30 GFLOP/s, still far above GEMM + JS col2im). The kernel is baked into
+// its session as an initializer (baked-sessions.ts): prepacked once, and Conv then runs MLAS's blocked-channel
+// convolution, 1.3-1.9x the speed of the same op reading the kernel as an input (docs/performance.md).
 import { checkRowScale, type ConvEngine, type ConvGeometry, type RowScale } from '../../core/linalg/conv-engine';
 import type { OrtGramEngine } from './ort-gram-engine';
 import type { ConvWindow } from '../../core/ntk/im2col';
 import { ModelBuilder, attr, type Attrs } from '../onnx/model-builder';
+import { createBakedSessions } from './baked-sessions';
 import { checkThreads, createSession, f32Tensor, ort, SPIN_BETWEEN_JS_PASSES } from './ort-session';
 
 export interface OrtConvEngine extends ConvEngine {
@@ -51,14 +53,20 @@ export function flippedKernel(weight: Float32Array, cout: number, cinG: number, 
   return out;
 }
 
+/** A conv kernel as its transposed op reads it: [a, b, kh, kw] float32. */
+interface Kernel {
+  readonly dims: readonly [number, number, number, number];
+  readonly values: Float32Array;
+}
+
 /**
- * The transposed conv of G by W into X; `scaled`: then X times S's rows picked by I (Gather, Mul), so an activation's
- * slopes multiply the rows in onnxruntime's threads instead of a pass in JS.
+ * The transposed conv of G by the constant kernel W into X; `scaled`: then X times S's rows picked by I (Gather, Mul),
+ * so an activation's slopes multiply the rows in onnxruntime's threads instead of a pass in JS.
  */
-function model(t: TransposedConv, scaled: boolean): Uint8Array {
+function model(t: TransposedConv, kernel: Kernel, scaled: boolean): Uint8Array {
   const m = new ModelBuilder({ graphName: `${t.op}-back${scaled ? '-scaled' : ''}` });
   m.input('G', 'float32', ['m', 'cout', 'oh', 'ow']);
-  m.input('W', 'float32', ['a', 'b', t.attrs.kernel_shape[0], t.attrs.kernel_shape[1]]);
+  m.initializer('W', 'float32', kernel.dims, kernel.values);
   const attrs: Attrs = Object.fromEntries(Object.entries(t.attrs).map(([key, value]) => [key, typeof value === 'number' ? attr.int(value) : attr.ints(value)]));
   if (scaled) {
     m.input('S', 'float32', ['s', 'cin', 'h', 'w']);
@@ -71,19 +79,17 @@ function model(t: TransposedConv, scaled: boolean): Uint8Array {
   return m.encode();
 }
 
-/** Sessions are created on first use of each window and kept until dispose. */
+/** Kernels kept baked per engine: a few networks' conv layers (one session each, 1.5-4 ms to build). */
+const BAKED_KERNELS = 96;
+
+/**
+ * Sessions are built on first use of each (window, kernel) and kept, the least recently used beyond BAKED_KERNELS
+ * released. They run without an arena (createSession): dozens of per-layer arenas would add up.
+ */
 export function createOrtConvEngine(options: { readonly threads?: number; readonly spinning?: boolean } = {}): OrtConvEngine {
   const threads = checkThreads(options.threads);
-  const sessions = new Map<string, Promise<ort.InferenceSession>>();
-  const session = (t: TransposedConv, scaled: boolean) => {
-    const key = JSON.stringify({ t, scaled });
-    let s = sessions.get(key);
-    if (!s) {
-      s = createSession(model(t, scaled), threads, options.spinning ?? SPIN_BETWEEN_JS_PASSES);
-      sessions.set(key, s);
-    }
-    return s;
-  };
+  const spinning = options.spinning ?? SPIN_BETWEEN_JS_PASSES;
+  const sessions = createBakedSessions(BAKED_KERNELS);
   return {
     async convBackward(gy: Float32Array, m: number, weight: Float32Array, geometry: ConvGeometry, scale?: RowScale): Promise<Float32Array> {
       const [cin, h, w] = geometry.input;
@@ -95,23 +101,21 @@ export function createOrtConvEngine(options: { readonly threads?: number; readon
       if (gy.length !== m * cout * oh * ow) throw new Error(`convBackward: ${gy.length} cotangent values for ${m} x ${cout} x ${oh} x ${ow}`);
       if (m === 0) return new Float32Array(0);
       const t = transposedConv(window, [h, w], groups);
-      const kernel = t.op === 'Conv' ? f32Tensor(flippedKernel(weight, cout, cinG, groups, kh, kw), [cin, cout / groups, kh, kw]) : f32Tensor(weight, [cout, cinG, kh, kw]);
-      const feeds: Record<string, ort.Tensor> = { G: f32Tensor(gy, [m, cout, oh, ow]), W: kernel };
+      const feeds: Record<string, ort.Tensor> = { G: f32Tensor(gy, [m, cout, oh, ow]) };
       if (scale) {
         const samples = checkRowScale(scale, m, cin * h * w);
         feeds.S = f32Tensor(scale.table, [samples, cin, h, w]);
         feeds.I = new ort.Tensor('int64', BigInt64Array.from(scale.rows, (r) => BigInt(r)), [m]);
       }
-      const result = await (await session(t, scale !== undefined)).run(feeds);
+      const kernel = (): Kernel =>
+        t.op === 'Conv' ? { dims: [cin, cout / groups, kh, kw], values: flippedKernel(weight, cout, cinG, groups, kh, kw) } : { dims: [cout, cinG, kh, kw], values: weight };
+      const key = JSON.stringify({ t, scaled: scale !== undefined, dims: [cout, cinG, kh, kw] });
+      const result = await sessions.use(key, weight, () => createSession(model(t, kernel(), scale !== undefined), threads, spinning, false), (s) => s.run(feeds));
       const gx = result.X;
       if (gx.dims.join() !== [m, cin, h, w].join()) throw new Error(`convBackward: onnxruntime gave [${gx.dims.join(', ')}] for [${[m, cin, h, w].join(', ')}]`);
       return gx.data as Float32Array;
     },
-    async dispose() {
-      const all = await Promise.all(sessions.values());
-      sessions.clear();
-      await Promise.all(all.map((s) => s.release()));
-    },
+    dispose: () => sessions.dispose(),
   };
 }
 

@@ -28,16 +28,21 @@ export function checkThreads(threads: number | undefined): number {
  */
 export const SPIN_BETWEEN_JS_PASSES = false;
 
-/** Creates a session from model bytes; keep it and reuse it (creation plans memory and prepacks constant weights). */
-export function createSession(model: Uint8Array, threads: number, spinning: boolean): Promise<ort.InferenceSession> {
+/**
+ * Creates a session from model bytes; keep it and reuse it (creation plans memory and prepacks constant weights).
+ * `arena` (default true): the session keeps its own memory arena, grown to its largest run and never returned. Off for
+ * sessions kept by the dozen (one per conv layer, ort-conv-engine.ts): their buffers then come from malloc and go
+ * back after each run, so the arenas do not add up.
+ */
+export function createSession(model: Uint8Array, threads: number, spinning: boolean, arena = true): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(model, {
     executionProviders: ['cpu'],
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
-    enableCpuMemArena: true,
-    enableMemPattern: true,
+    enableCpuMemArena: arena,
+    enableMemPattern: arena,
     extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' } } },
   });
 }
