@@ -15,16 +15,18 @@ export interface ConvWindow {
  * Patches of x [c, h, w] (float32, one sample) for channels [c0, c0 + cg), transposed: [cg kh kw, oh ow] row-major,
  * rows ordered (channel, kernel row, kernel column) like a weight [cout, cg, kh, kw] flattened, so that J = G P^T.
  * Laid out this way every write runs along the output positions (contiguous; a plain copy of an input row where the
- * stride is 1). Cost O(oh ow cg kh kw).
+ * stride is 1). With `fill`, one more row after them, every entry fill (a bias's column of J = G P^T). Cost
+ * O(oh ow cg kh kw).
  */
-export function im2colT(x: Float32Array, h: number, w: number, c0: number, cg: number, win: ConvWindow): Float32Array {
+export function im2colT(x: Float32Array, h: number, w: number, c0: number, cg: number, win: ConvWindow, fill?: number): Float32Array {
   const [kh, kw] = win.kernel;
   const [sh, sw] = win.strides;
   const [dh, dw] = win.dilations;
   const [top, left] = win.begin;
   const [oh, ow] = win.output;
   const positions = oh * ow;
-  const out = new Float32Array(cg * kh * kw * positions);
+  const out = new Float32Array((cg * kh * kw + (fill === undefined ? 0 : 1)) * positions);
+  if (fill !== undefined) out.fill(fill, cg * kh * kw * positions);
   for (let ch = 0; ch < cg; ch++) {
     const plane = (c0 + ch) * h * w;
     for (let ki = 0; ki < kh; ki++)

@@ -76,7 +76,9 @@ export interface LayerwiseNtkOptions {
 type Feature =
   | { readonly kind: 'dense'; readonly alpha: number; readonly g: MatrixF32; readonly a: MatrixF32 }
   /** The layer's Jacobian rows [n k, param size]. */
-  | { readonly kind: 'rows'; readonly j: MatrixF32 };
+  | { readonly kind: 'rows'; readonly j: MatrixF32 }
+  /** A conv bias whose rows are columns of its conv's (foldedBiases): no term of its own. */
+  | { readonly kind: 'folded' };
 
 interface Shapes {
   readonly tapped: number[][];
@@ -138,6 +140,23 @@ function addScaledBroadcastRow(dst: Float32Array, at: number, g: Float32Array, b
     for (let e = start[q]; e < start[q + 1]; e++) sum += g[base + e] * u[e];
     dst[at + target[q]] += sum;
   }
+}
+
+/**
+ * Conv biases that ride on their conv's Jacobian GEMM: a per-channel bias with a constant factor on the conv's own
+ * output. `bias` maps the conv layer to the factor, `into` holds the bias layers so folded.
+ */
+function foldedBiases(layers: readonly LinearLayer[]): { bias: Map<number, number>; into: Set<number> } {
+  const bias = new Map<number, number>();
+  const into = new Set<number>();
+  for (const [l, layer] of layers.entries()) {
+    if (layer.kind !== 'conv') continue;
+    const b = layers.findIndex((other, at) => other.kind === 'broadcast' && other.perChannel === true && typeof other.factor === 'number' && other.tap === layer.tap && !into.has(at));
+    if (b < 0) continue;
+    bias.set(l, (layers[b] as { factor: number }).factor);
+    into.add(b);
+  }
+  return { bias, into };
 }
 
 /** Checks every layer against the probe's shapes; every parameter must be in exactly one layer. */
@@ -229,8 +248,13 @@ async function denseRows(engine: MatmulEngine, layer: LinearLayer & { kind: 'den
   await convRows(engine, { groups: heads, window: pointwise }, j, gT, xT, [heads * inDim, tokens, 1], [heads * outDim, tokens, 1], k, r0, r1);
 }
 
-/** Conv Jacobian rows for block rows [r0, r1): per sample and group, (G rows [m coutG, P]) x (patches [cg kh kw, P])^T. */
-async function convRows(engine: MatmulEngine, layer: Pick<LinearLayer & { kind: 'conv' }, 'groups' | 'window'>, j: Float32Array, g: Float32Array, input: (r: number) => Float32Array, inShape: number[], outShape: number[], k: number, r0: number, r1: number): Promise<void> {
+/**
+ * Conv Jacobian rows for block rows [r0, r1): per sample and group, (G rows [m coutG, P]) x (patches [cg kh kw, P])^T.
+ * With `biasFactor` the conv's per-channel bias rides along: the patches get one more row, every entry biasFactor,
+ * and each output channel's column after its weights is d f / d b = biasFactor sum_p G[o, p] (its rows come out of
+ * the same GEMM instead of a pass over the cotangents; a Gram of Jacobian rows does not depend on column order).
+ */
+async function convRows(engine: MatmulEngine, layer: Pick<LinearLayer & { kind: 'conv' }, 'groups' | 'window'>, j: Float32Array, g: Float32Array, input: (r: number) => Float32Array, inShape: number[], outShape: number[], k: number, r0: number, r1: number, biasFactor?: number): Promise<void> {
   const [cin, h, w] = inShape;
   const [cout, oh, ow] = outShape;
   const positions = oh * ow;
@@ -238,7 +262,7 @@ async function convRows(engine: MatmulEngine, layer: Pick<LinearLayer & { kind: 
   const coutG = cout / groups;
   const cinG = cin / groups;
   const win = layer.window([h, w]);
-  const pd = cinG * win.kernel[0] * win.kernel[1];
+  const pd = cinG * win.kernel[0] * win.kernel[1] + (biasFactor === undefined ? 0 : 1);
   const rowSize = cout * pd;
   for (let ra = r0; ra < r1; ) {
     const i = Math.floor(ra / k);
@@ -246,7 +270,7 @@ async function convRows(engine: MatmulEngine, layer: Pick<LinearLayer & { kind: 
     const m = rb - ra;
     const x = input(ra);
     for (let gi = 0; gi < groups; gi++) {
-      const patches = matrix(pd, positions, im2colT(x, h, w, gi * cinG, cinG, win));
+      const patches = matrix(pd, positions, im2colT(x, h, w, gi * cinG, cinG, win, biasFactor));
       let rows: Float32Array;
       if (groups === 1) rows = g.subarray((ra - r0) * cout * positions, (rb - r0) * cout * positions);
       else {
@@ -310,16 +334,20 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
     ? 4 * (2 * captureSizes.reduce((s, v) => s + v, 0) + 10 * Math.max(...captureSizes))
     : 4 * (8 * tapSizes.reduce((s, v) => s + v, 0) + 12 * captureSizes.reduce((s, v) => s + v, 0) + size);
   const block = Math.max(1, Math.min(rowsTotal, Math.floor((options.blockBytes ?? JACOBIAN_BLOCK_BYTES) / perRow)));
-  const out: Feature[] = graph.layers.map((layer) => {
+  const folds = foldedBiases(graph.layers);
+  const out: Feature[] = graph.layers.map((layer, l) => {
+    if (folds.into.has(l)) return { kind: 'folded' };
     if (layer.kind === 'dense' && layer.heads === undefined && densePositions(shapes.captured[layer.input]) === 1) {
       const inDim = captureSizes[layer.input];
       const outDim = tapSizes[layer.tap];
       return { kind: 'dense', alpha: layer.alpha, g: matrix(rowsTotal, outDim, new Float32Array(rowsTotal * outDim)), a: matrix(n, inDim, new Float32Array(n * inDim)) };
     }
     const cols = sizeOf((model.params.find((p) => p.name === (layer.kind === 'broadcast' ? layer.param : layer.weight)) as { shape: readonly number[] }).shape);
-    return { kind: 'rows', j: matrix(rowsTotal, cols, new Float32Array(rowsTotal * cols)) };
+    // A folded bias adds a column per output channel (convRows).
+    const biasCols = folds.bias.has(l) ? shapes.tapped[layer.tap][0] : 0;
+    return { kind: 'rows', j: matrix(rowsTotal, cols + biasCols, new Float32Array(rowsTotal * (cols + biasCols))) };
   });
-  const indices = graph.layers.map((layer) => (layer.kind === 'broadcast' ? indexRuns(broadcastIndex((model.params.find((p) => p.name === layer.param) as { shape: readonly number[] }).shape, shapes.tapped[layer.tap], layer.param, layer.perChannel)) : undefined));
+  const indices = graph.layers.map((layer, l) => (layer.kind === 'broadcast' && !folds.into.has(l) ? indexRuns(broadcastIndex((model.params.find((p) => p.name === layer.param) as { shape: readonly number[] }).shape, shapes.tapped[layer.tap], layer.param, layer.perChannel)) : undefined));
   const backward = graph.backward;
   const values = backward ? (forward ?? forwardValues(graph, params, model, x, n, backward.captures).values) : undefined;
   const tapNames = new Set(backward?.taps);
@@ -359,7 +387,7 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
       } else if (layer.kind === 'dense' && f.kind === 'rows') {
         await denseRows(engine, layer, f.j.data, gl, (r) => row(layer.input, r), shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1);
       } else if (layer.kind === 'conv' && f.kind === 'rows') {
-        await convRows(engine, layer, f.j.data, gl, (r) => row(layer.input, r), shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1);
+        await convRows(engine, layer, f.j.data, gl, (r) => row(layer.input, r), shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1, folds.bias.get(l));
       } else if (layer.kind === 'broadcast' && f.kind === 'rows') {
         const runs = indices[l] as IndexRuns;
         const factor = layer.factor;

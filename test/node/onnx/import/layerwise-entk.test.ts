@@ -159,6 +159,28 @@ describe('layer-wise structured eNTK of conv graphs equals the generic autodiff 
     }
   });
 
+  it('a conv bias rides on its conv: its rows are one more column per channel of the conv\'s Jacobian rows', async () => {
+    const model = await openFixture(convGeometry());
+    try {
+      const match = matchLayerwise(model);
+      if (!match.ok) throw new Error(match.obstacle);
+      const { layers } = match.graph;
+      const shape = (name: string) => (model.params.find((p) => p.name === name) as { shape: readonly number[] }).shape;
+      const biased = layers.flatMap((l) => (l.kind === 'conv' && layers.some((b) => b.kind === 'broadcast' && b.perChannel && b.tap === l.tap) ? [shape(l.weight)] : []));
+      expect(biased.length).toBeGreaterThan(1);
+      const base = createTfjsMatmulEngine();
+      const gramCols: number[] = [];
+      const engine = { ...base, crossGram: (a: Parameters<typeof base.crossGram>[0], b: Parameters<typeof base.crossGram>[1]) => (gramCols.push(a.cols), base.crossGram(a, b)) };
+      const x = probeInputs(3, size(model));
+      const kernel = await layerwiseNtk(engine, model, match.graph, model.initialParams, x, 3, 'full');
+      for (const w of biased) expect(gramCols).toContain(w[0] * (w[1] * w[2] * w[3] + 1));
+      const generic = await importedNtk(model, x, 3, { kernel: 'full', implementation: 'generic' });
+      expect(relErr(kernel, generic.ntk as Float64Array)).toBeLessThan(TOL);
+    } finally {
+      model.dispose();
+    }
+  });
+
   for (const fixture of [convGeometry, convStrides])
     it(`the onnxruntime engine (GEMMs and conv backward ops) gives the generic kernel (${fixture().file})`, async () => {
       const model = await openFixture(fixture());
