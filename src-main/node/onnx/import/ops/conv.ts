@@ -1,8 +1,10 @@
-// Conv (1-D and 2-D, groups, pads, strides, dilations, auto_pad) as im2col + a dense product, so its filter
-// gradient works on tfjs-wasm; 1-D inputs run as 2-D with height 1.
+// Conv (1-D and 2-D, groups, pads, strides, dilations, auto_pad): on the backend's own convolution where the window
+// allows (native-conv.ts), else as im2col + a dense product, so its filter gradient works on tfjs-wasm; 1-D inputs
+// run as 2-D with height 1.
 import * as tf from '@tensorflow/tfjs-core';
 import { denseProduct } from '../../../../core/models/dense-op';
-import { extractPatches } from './patches';
+import { extractPatches, patchRows } from './patches';
+import { nativeConvApplies, nativeConv2d } from './native-conv';
 import { fail, guardShape, required } from './op-values';
 import type { OpContext, OpTable, Value } from './op-types';
 import { windowGeometry } from './window-geometry';
@@ -43,23 +45,26 @@ export function conv2d(ctx: OpContext, x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Ten
   const [oh, ow] = g.output;
   guardShape(ctx, [n, c, x.shape[2] + g.begin[0] + g.end[0], x.shape[3] + g.begin[1] + g.end[1]]);
   guardShape(ctx, [n, c * kh * kw, oh, ow]);
+  if (nativeConvApplies(groups, g)) return withBias(ctx, nativeConv2d(x, w, g), b, outChannels);
   const patches = extractPatches(x, g, 0);
   const perGroupOut = outChannels / groups;
   const outputs: tf.Tensor[] = [];
   for (let gi = 0; gi < groups; gi++) {
     const part = groups === 1 ? patches : sliceAxis(patches, 1, gi * groupChannels, groupChannels);
     // Rows are output pixels, columns (channel, kernel offset) in the order of the weight's flattening.
-    const cols = tf.reshape(tf.transpose(part, [0, 3, 4, 1, 2]), [n * oh * ow, groupChannels * kh * kw]) as tf.Tensor2D;
+    const cols = patchRows(part as tf.Tensor5D);
     const wg = groups === 1 ? w : tf.slice(w, [gi * perGroupOut, 0, 0, 0], [perGroupOut, groupChannels, kh, kw]);
     outputs.push(denseProduct(cols, tf.reshape(wg, [perGroupOut, groupChannels * kh * kw]) as tf.Tensor2D));
   }
   const joined = outputs.length === 1 ? outputs[0] : tf.concat(outputs, 1);
-  let y = tf.transpose(tf.reshape(joined, [n, oh, ow, outChannels]), [0, 3, 1, 2]);
-  if (b) {
-    if (b.rank !== 1 || b.shape[0] !== outChannels) fail(ctx, 'onnx/shape-mismatch', `bias [${b.shape.join(', ')}] does not match ${outChannels} output channels`);
-    y = tf.add(y, tf.reshape(b, [1, outChannels, 1, 1]));
-  }
-  return y as tf.Tensor4D;
+  return withBias(ctx, tf.transpose(tf.reshape(joined, [n, oh, ow, outChannels]), [0, 3, 1, 2]) as tf.Tensor4D, b, outChannels);
+}
+
+/** y + b over the channel axis (b [outChannels]), or y without a bias. */
+function withBias(ctx: OpContext, y: tf.Tensor4D, b: tf.Tensor | undefined, outChannels: number): tf.Tensor4D {
+  if (!b) return y;
+  if (b.rank !== 1 || b.shape[0] !== outChannels) fail(ctx, 'onnx/shape-mismatch', `bias [${b.shape.join(', ')}] does not match ${outChannels} output channels`);
+  return tf.add(y, tf.reshape(b, [1, outChannels, 1, 1]));
 }
 
 function conv(ctx: OpContext, inputs: readonly (Value | undefined)[]): tf.Tensor {

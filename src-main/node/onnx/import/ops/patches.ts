@@ -38,3 +38,9 @@ export function extractPatches(x: tf.Tensor4D, g: WindowGeometry, padValue: numb
   // rank <= 4 in runs but rank 5 element by element (that was most of the backward pass of a strided pool).
   return tf.reshape(tf.concat(windows, 1), [n, c, kh * kw, oh, ow]) as tf.Tensor5D;
 }
+
+/** Patches [n, c, kh kw, oh, ow] as GEMM rows [n oh ow, c kh kw]: an output pixel per row, columns in a weight's order. */
+export function patchRows(patches: tf.Tensor5D): tf.Tensor2D {
+  const [n, c, area, oh, ow] = patches.shape;
+  return tf.reshape(tf.transpose(patches, [0, 3, 4, 1, 2]), [n * oh * ow, c * area]) as tf.Tensor2D;
+}
