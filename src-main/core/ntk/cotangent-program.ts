@@ -122,14 +122,28 @@ export async function backpropagate(
       table: act.op === 'leaky' ? leakySlopes(rowsOf(v), act.alpha) : preluSlopes(rowsOf(v), operandValues(act.slope, params, v.shape, act.x)),
       rows: rowIndex(),
     });
+    // An activation whose output only this step reads (and nobody keeps) goes back with a conv or a max pool: its
+    // slopes multiply the conv's result in the engine, or the pooled cotangents as they are scattered (a quarter of
+    // the elements of a 2 x 2 pool's input), and the activation's step then finds no cotangent and is skipped.
+    const act = producer.get(step.x);
+    const rides = act && (act.op === 'leaky' || act.op === 'prelu') && uses.get(step.x) === 1 && !keep.has(step.x) && produced.has(act.x) ? act : undefined;
     if (step.op === 'conv') {
       const [cin, h, w] = x.shape;
       const geometry = { input: [cin, h, w] as const, groups: step.groups, window: step.window([h, w]) };
-      // An activation whose output only this conv reads (and nobody keeps) goes back with the conv: its slopes
-      // multiply the conv's result in the engine, and the activation's step then finds no cotangent and is skipped.
-      const act = producer.get(step.x);
-      const rides = act && (act.op === 'leaky' || act.op === 'prelu') && uses.get(step.x) === 1 && !keep.has(step.x) && produced.has(act.x) ? act : undefined;
       accumulate(g, rides ? rides.x : step.x, await conv.convBackward(gy, m, findParam(params, step.weight).values, geometry, rides && slopesOf(rides, value(rides.x))));
+      continue;
+    }
+    if (step.op === 'maxpool') {
+      const [c, h, w] = x.shape;
+      const win = step.window([h, w]);
+      const argmax: Int32Array[] = [];
+      for (let i = first; i <= sample(m - 1); i++) argmax.push(poolArgmax(x.data.subarray(i * xs, (i + 1) * xs), c, h, w, win));
+      const gx = new Float32Array(m * xs);
+      if (rides) {
+        const slopes = slopesOf(rides, value(rides.x));
+        for (let r = 0; r < m; r++) scatterScaledRow(gx, r * xs, gy, r * ys, argmax[sample(r) - first], slopes.table, slopes.rows[r] * xs);
+      } else for (let r = 0; r < m; r++) scatterRow(gx, r * xs, gy, r * ys, argmax[sample(r) - first]);
+      accumulate(g, rides ? rides.x : step.x, gx);
       continue;
     }
     let gx: Float32Array;
@@ -149,13 +163,6 @@ export async function backpropagate(
     } else if (step.op === 'channel-scale') {
       const p = step.param ? findParam(params, step.param).values : undefined;
       gx = channelScaled(gy, Float32Array.from(step.perChannel, (f, ch) => f * (p ? p[ch] : 1)), xs / x.shape[0], own ? gy : new Float32Array(gy.length));
-    } else if (step.op === 'maxpool') {
-      const [c, h, w] = x.shape;
-      const win = step.window([h, w]);
-      const argmax: Int32Array[] = [];
-      for (let i = first; i <= sample(m - 1); i++) argmax.push(poolArgmax(x.data.subarray(i * xs, (i + 1) * xs), c, h, w, win));
-      gx = new Float32Array(m * xs);
-      for (let r = 0; r < m; r++) scatterRow(gx, r * xs, gy, r * ys, argmax[sample(r) - first]);
     } else if (step.op === 'transpose') {
       const index = transposeIndex(x.shape, step.perm);
       gx = new Float32Array(m * xs);
@@ -324,6 +331,14 @@ function transposeIndex(shape: readonly number[], perm: readonly number[]): Int3
     index[o] = at;
   }
   return index;
+}
+
+/** scatterRow with each value times the slope at its input: gx[xAt + i] += gy[yAt + o] slopes[sAt + i], i = index[o]. */
+function scatterScaledRow(gx: Float32Array, xAt: number, gy: Float32Array, yAt: number, index: Int32Array, slopes: Float32Array, sAt: number): void {
+  for (let o = 0; o < index.length; o++) {
+    const i = index[o];
+    if (i >= 0) gx[xAt + i] += gy[yAt + o] * slopes[sAt + i];
+  }
 }
 
 /** gx[xAt + index[o]] += gy[yAt + o] for every output o with an input (a pool's maximum, a transposed element). */

@@ -2,7 +2,7 @@
 // conv's backward by the activation's slopes (onnxruntime in its graph, core's fallback in JS) and the activation's
 // own step is skipped. The cotangents must equal those of the two steps run apart, bit for bit; that route is forced
 // here by asking to keep the activation's output (a kept value is never fused away). Rows start mid-sample, as a
-// row block of the kernel may.
+// row block of the kernel may. Before a max pool the activation rides on the pool's scatter the same way.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { convEngineOf, type ConvEngine } from '../../../src-main/core/linalg/conv-engine';
 import type { MatmulEngine } from '../../../src-main/core/linalg/gram-engine';
@@ -75,5 +75,46 @@ describe('an activation before a conv rides on the conv backward', () => {
       expect(got.has('a1')).toBe(false);
       // The slopes did something: some entries differ from the plain conv backward's.
       expect(c1.some((v, i) => v !== (want.get('a1') as Float32Array)[i])).toBe(true);
+    });
+});
+
+const pool2 = (spatial: readonly [number, number]): ConvWindow => ({ kernel: [2, 2], strides: [2, 2], dilations: [1, 1], begin: [0, 0], output: [spatial[0] / 2, spatial[1] / 2] });
+
+describe('an activation before a max pool rides on the pool\'s scatter', () => {
+  for (const act of ['leaky', 'prelu'] as const)
+    it(`${act}: the same cotangents at c1 as the steps run apart`, async () => {
+      const rng = createRng(6, act);
+      const n = 3;
+      // in [2, 4, 6] -conv-> c1 [3, 4, 6] -act-> a1 -maxpool 2x2-> p1 [3, 2, 3] -flatten-> out [18].
+      const steps: BackStep[] = [
+        { op: 'conv', x: 'in', y: 'c1', weight: 'w1', groups: 1, window: window3 },
+        act === 'leaky' ? { op: 'leaky', x: 'c1', y: 'a1', alpha: 0.2 } : { op: 'prelu', x: 'c1', y: 'a1', slope: { shape: [3, 1, 1], param: 'slope' } },
+        { op: 'maxpool', x: 'a1', y: 'p1', window: pool2 },
+        { op: 'same', x: 'p1', y: 'out', factor: 1 },
+      ];
+      const c1 = normalArray(rng, n * 72);
+      const values = new Map<string, Captured>([
+        ['in', { shape: [2, 4, 6], data: normalArray(rng, n * 48) }],
+        ['c1', { shape: [3, 4, 6], data: c1 }],
+        ['a1', { shape: [3, 4, 6], data: Float32Array.from(c1, (v) => (v > 0 ? v : 0.2 * v)) }],
+        ['p1', { shape: [3, 2, 3], data: normalArray(rng, n * 18) }],
+      ]);
+      const params = [
+        { name: 'w1', shape: [3, 2, 3, 3], values: normalArray(rng, 54) },
+        { name: 'slope', shape: [3, 1, 1], values: Float32Array.of(0.1, -0.3, 0.7) },
+      ];
+      const k = 18;
+      const [r0, r1] = [10, 50];
+      const engine = createTfjsMatmulEngine();
+      const got = await backpropagate(engine, steps, 'out', values, params, k, r0, r1, new Set(['c1']));
+      const want = await backpropagate(engine, steps, 'out', values, params, k, r0, r1, new Set(['c1', 'a1']));
+      const fused = got.get('c1') as Float32Array;
+      expect(got.has('a1')).toBe(false);
+      expect(fused.length).toBe((r1 - r0) * 72);
+      // Bit for bit but for the sign of zero: apart, a negative PRelu slope times an unpooled 0 gives -0.
+      const zeroSigned = (v: Float32Array) => Array.from(v, (e) => (e === 0 ? 0 : e));
+      expect(zeroSigned(fused)).toEqual(zeroSigned(want.get('c1') as Float32Array));
+      // The slopes did something: some entries differ from the pooled cotangents before the activation.
+      expect(fused.some((v, i) => v !== (want.get('a1') as Float32Array)[i])).toBe(true);
     });
 });
