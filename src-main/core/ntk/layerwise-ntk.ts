@@ -17,6 +17,7 @@ import type { ParamSet } from '../models/params';
 import type { TensorParams } from '../models/tf-forward';
 import { broadcastIndex } from './broadcast-index';
 import { backpropagate, type BackStep, type Captured } from './cotangent-program';
+import { addPatchTerm, patchRouteWins, patchRowsOf, type PatchFactors } from './conv-patch-term';
 import { type ConvWindow, im2colT } from './im2col';
 import { classRows, type KernelMode } from './kernel-types';
 import { addLayerTerm } from './structured-ntk';
@@ -78,7 +79,9 @@ type Feature =
   /** The layer's Jacobian rows [n k, param size]. */
   | { readonly kind: 'rows'; readonly j: MatrixF32 }
   /** A conv bias whose rows are columns of its conv's (foldedBiases): no term of its own. */
-  | { readonly kind: 'folded' };
+  | { readonly kind: 'folded' }
+  /** A conv layer whose term comes from its cotangents and patches (conv-patch-term.ts), where that is cheaper. */
+  | PatchFactors;
 
 interface Shapes {
   readonly tapped: number[][];
@@ -337,6 +340,12 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
   const folds = foldedBiases(graph.layers);
   const out: Feature[] = graph.layers.map((layer, l) => {
     if (folds.into.has(l)) return { kind: 'folded' };
+    if (layer.kind === 'conv' && layer.groups === 1) {
+      const [cout, oh, ow] = shapes.tapped[layer.tap];
+      const [cin, h, w] = shapes.captured[layer.input];
+      const pd = cin * sizeOf(layer.window([h, w]).kernel) + (folds.bias.has(l) ? 1 : 0);
+      if (patchRouteWins(k, cout, oh * ow, pd)) return { kind: 'patches', g: matrix(rowsTotal, cout * oh * ow, new Float32Array(rowsTotal * cout * oh * ow)), cout, patches: new Array<MatrixF32>(n) };
+    }
     if (layer.kind === 'dense' && layer.heads === undefined && densePositions(shapes.captured[layer.input]) === 1) {
       const inDim = captureSizes[layer.input];
       const outDim = tapSizes[layer.tap];
@@ -386,6 +395,16 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
         for (let r = r0; r < r1; r++) if (r === r0 || r % k === 0) f.a.data.set(row(layer.input, r), Math.floor(r / k) * inDim);
       } else if (layer.kind === 'dense' && f.kind === 'rows') {
         await denseRows(engine, layer, f.j.data, gl, (r) => row(layer.input, r), shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1);
+      } else if (layer.kind === 'conv' && f.kind === 'patches') {
+        f.g.data.set(gl, r0 * f.g.cols);
+        const [cin, h, w] = shapes.captured[layer.input];
+        for (let r = r0; r < r1; r++) {
+          const i = Math.floor(r / k);
+          if (f.patches[i]) continue;
+          const win = layer.window([h, w]);
+          const pd = cin * win.kernel[0] * win.kernel[1] + (folds.bias.has(l) ? 1 : 0);
+          f.patches[i] = patchRowsOf(matrix(pd, win.output[0] * win.output[1], im2colT(row(layer.input, r), h, w, 0, cin, win, folds.bias.get(l))));
+        }
       } else if (layer.kind === 'conv' && f.kind === 'rows') {
         await convRows(engine, layer, f.j.data, gl, (r) => row(layer.input, r), shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1, folds.bias.get(l));
       } else if (layer.kind === 'broadcast' && f.kind === 'rows') {
@@ -440,10 +459,17 @@ export async function layerwiseNtk(
     const otherN = x2 ? (n2 as number) : n1;
     const f2 = x2 ? await features(engine, graph, model, named, params, shapes, x2, otherN, options) : f1;
     const kernel = new Float64Array(mode === 'full' ? n1 * k * otherN * k : n1 * otherN);
+    const pause = macrotaskYielder();
+    const between = async () => {
+      await pause();
+      if (options.signal?.aborted) throw new CodedError('train/cancelled', 'the kernel was cancelled while its layer terms were summed');
+    };
     for (const [l, a] of f1.entries()) {
       const b = f2[l];
       if (a.kind === 'dense' && b.kind === 'dense') {
         await addLayerTerm(engine, kernel, mode, k, { weight: a.alpha, bias: 0 }, false, a.g, b.g, a.a, b.a);
+      } else if (a.kind === 'patches' && b.kind === 'patches') {
+        await addPatchTerm(engine, kernel, mode, k, a, b, f2 === f1, between);
       } else if (a.kind === 'rows' && b.kind === 'rows') {
         if (mode === 'full') {
           const gram = await engine.crossGram(a.j, b.j);
