@@ -15,7 +15,7 @@ import { macrotaskYielder } from '../macrotask';
 import type { DifferentiableModel } from '../models/differentiable-model';
 import type { ParamSet } from '../models/params';
 import type { TensorParams } from '../models/tf-forward';
-import { broadcastIndex } from './broadcast-index';
+import { broadcastIndex, alignedOperandShape } from './broadcast-index';
 import { backpropagate, type BackStep, type Captured } from './cotangent-program';
 import { addPatchTerm, patchRouteWins, patchRowsOf, type PatchFactors } from './conv-patch-term';
 import { type ConvWindow, im2colT } from './im2col';
@@ -171,7 +171,7 @@ function checkLayers(graph: LayerwiseGraph, model: DifferentiableModel, shapes: 
     const out = shapes.tapped[layer.tap];
     if (layer.kind === 'broadcast') {
       count(layer.param);
-      broadcastIndex(spec(layer.param).shape, out, layer.param, layer.perChannel);
+      alignedOperandShape(spec(layer.param).shape, out, layer.param, layer.perChannel);
       if (typeof layer.factor !== 'number' && sizeOf(shapes.captured[layer.factor.capture]) !== sizeOf(out)) fail(`the scale of ${layer.param} is not shaped like its output`);
       continue;
     }
