@@ -19,7 +19,9 @@ export async function medianSeconds(fn: () => Promise<unknown>, options: { warmu
     if (times.length >= 50) break;
   }
   times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)], runs: times.length };
+  // The mean of the middle two for an even count, as Python's statistics.median (the peers') takes it.
+  const mid = Math.floor(times.length / 2);
+  return { median: times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2, runs: times.length };
 }
 
 export interface Row {
