@@ -162,6 +162,11 @@ function foldedBiases(layers: readonly LinearLayer[]): { bias: Map<number, numbe
   return { bias, into };
 }
 
+/** Rows of a conv's patches (one group): cin kh kw, and one more for a folded bias. */
+function patchDepth(layer: LinearLayer & { kind: 'conv' }, inShape: readonly number[], folded: boolean): number {
+  return inShape[0] * sizeOf(layer.window([inShape[1], inShape[2]]).kernel) + (folded ? 1 : 0);
+}
+
 /** Checks every layer against the probe's shapes; every parameter must be in exactly one layer. */
 function checkLayers(graph: LayerwiseGraph, model: DifferentiableModel, shapes: Shapes): void {
   const seen = new Map<string, number>();
@@ -342,9 +347,7 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
     if (folds.into.has(l)) return { kind: 'folded' };
     if (layer.kind === 'conv' && layer.groups === 1) {
       const [cout, oh, ow] = shapes.tapped[layer.tap];
-      const [cin, h, w] = shapes.captured[layer.input];
-      const pd = cin * sizeOf(layer.window([h, w]).kernel) + (folds.bias.has(l) ? 1 : 0);
-      if (patchRouteWins(k, cout, oh * ow, pd)) return { kind: 'patches', g: matrix(rowsTotal, cout * oh * ow, new Float32Array(rowsTotal * cout * oh * ow)), cout, patches: new Array<MatrixF32>(n) };
+      if (patchRouteWins(k, cout, oh * ow, patchDepth(layer, shapes.captured[layer.input], folds.bias.has(l)))) return { kind: 'patches', g: matrix(rowsTotal, cout * oh * ow, new Float32Array(rowsTotal * cout * oh * ow)), cout, patches: new Array<MatrixF32>(n) };
     }
     if (layer.kind === 'dense' && layer.heads === undefined && densePositions(shapes.captured[layer.input]) === 1) {
       const inDim = captureSizes[layer.input];
@@ -397,14 +400,12 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
         await denseRows(engine, layer, f.j.data, gl, (r) => row(layer.input, r), shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1);
       } else if (layer.kind === 'conv' && f.kind === 'patches') {
         f.g.data.set(gl, r0 * f.g.cols);
-        const [cin, h, w] = shapes.captured[layer.input];
-        for (let r = r0; r < r1; r++) {
-          const i = Math.floor(r / k);
-          if (f.patches[i]) continue;
-          const win = layer.window([h, w]);
-          const pd = cin * win.kernel[0] * win.kernel[1] + (folds.bias.has(l) ? 1 : 0);
-          f.patches[i] = patchRowsOf(matrix(pd, win.output[0] * win.output[1], im2colT(row(layer.input, r), h, w, 0, cin, win, folds.bias.get(l))));
-        }
+        const inShape = shapes.captured[layer.input];
+        const win = layer.window([inShape[1], inShape[2]]);
+        const pd = patchDepth(layer, inShape, folds.bias.has(l));
+        // Each sample's patches once, from the first block that holds one of its rows.
+        for (let i = Math.floor(r0 / k); i <= Math.floor((r1 - 1) / k); i++)
+          f.patches[i] ??= patchRowsOf(matrix(pd, win.output[0] * win.output[1], im2colT(row(layer.input, Math.max(r0, i * k)), inShape[1], inShape[2], 0, inShape[0], win, folds.bias.get(l))));
       } else if (layer.kind === 'conv' && f.kind === 'rows') {
         await convRows(engine, layer, f.j.data, gl, (r) => row(layer.input, r), shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1, folds.bias.get(l));
       } else if (layer.kind === 'broadcast' && f.kind === 'rows') {
