@@ -4,7 +4,8 @@
 // (a, b), Theta[(a, c), (b, e)] = sum_o sum_{p, q} G_ac[o, p] (X_a^T X_b)[p, q] G_be[o, q]: the patch Gram
 // X_a^T X_b [P, P], then H = G_b (X_a^T X_b)^T and one [k, k] product with G_a. It wins where a layer's output has
 // few positions for its weight's size (CNN20's last two stages: 152 and 36 positions against 577 and 289 weights per
-// channel), and it keeps G [cout P] per row instead of J [cout pd].
+// channel), and it keeps G [cout P] per row instead of J [cout pd]. A dense layer applied at P positions (per-token
+// layers) is a 1x1 conv with its input rows [P, in] as patches, and takes the same route on the same test.
 import type { MatmulEngine, MatrixF32 } from '../linalg/gram-engine';
 import { matrix } from '../linalg/gram-engine';
 import type { KernelMode } from './kernel-types';

@@ -345,9 +345,17 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
   const folds = foldedBiases(graph.layers);
   const out: Feature[] = graph.layers.map((layer, l) => {
     if (folds.into.has(l)) return { kind: 'folded' };
+    const patchFactors = (cout: number, positions: number): PatchFactors => ({ kind: 'patches', g: matrix(rowsTotal, cout * positions, new Float32Array(rowsTotal * cout * positions)), cout, patches: new Array<MatrixF32>(n) });
     if (layer.kind === 'conv' && layer.groups === 1) {
       const [cout, oh, ow] = shapes.tapped[layer.tap];
-      if (patchRouteWins(k, cout, oh * ow, patchDepth(layer, shapes.captured[layer.input], folds.bias.has(l)))) return { kind: 'patches', g: matrix(rowsTotal, cout * oh * ow, new Float32Array(rowsTotal * cout * oh * ow)), cout, patches: new Array<MatrixF32>(n) };
+      if (patchRouteWins(k, cout, oh * ow, patchDepth(layer, shapes.captured[layer.input], folds.bias.has(l)))) return patchFactors(cout, oh * ow);
+    }
+    // A dense layer over P positions (one head) is a 1x1 conv: its patches are its input rows [P, in].
+    if (layer.kind === 'dense' && (layer.heads ?? 1) === 1) {
+      const inShape = shapes.captured[layer.input];
+      const positions = densePositions(inShape);
+      const outDim = tapSizes[layer.tap] / positions;
+      if (positions > 1 && patchRouteWins(k, outDim, positions, inShape[inShape.length - 1])) return patchFactors(outDim, positions);
     }
     if (layer.kind === 'dense' && layer.heads === undefined && densePositions(shapes.captured[layer.input]) === 1) {
       const inDim = captureSizes[layer.input];
@@ -396,6 +404,13 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
         f.g.data.set(gl, r0 * outSize);
         const inDim = captureSizes[layer.input];
         for (let r = r0; r < r1; r++) if (r === r0 || r % k === 0) f.a.data.set(row(layer.input, r), Math.floor(r / k) * inDim);
+      } else if (layer.kind === 'dense' && f.kind === 'patches') {
+        const inShape = shapes.captured[layer.input];
+        const positions = densePositions(inShape);
+        const inDim = inShape[inShape.length - 1];
+        // Cotangents channels first, [out, P] per row (times alpha), as the conv's; each sample's input rows copied.
+        f.g.data.set(headsFirst(gl, m, 1, positions, f.cout, layer.alpha), r0 * f.g.cols);
+        for (let i = Math.floor(r0 / k); i <= Math.floor((r1 - 1) / k); i++) f.patches[i] ??= matrix(positions, inDim, row(layer.input, Math.max(r0, i * k)).slice());
       } else if (layer.kind === 'dense' && f.kind === 'rows') {
         await denseRows(engine, layer, f.j.data, gl, (r) => row(layer.input, r), shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1);
       } else if (layer.kind === 'conv' && f.kind === 'patches') {

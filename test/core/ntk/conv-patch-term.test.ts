@@ -69,7 +69,7 @@ describe('conv term from cotangents and patches', () => {
     });
   }
 
-  it('is taken where it needs fewer multiply-adds: CNN20\'s last two stages, wide-head-cnn\'s conv2 and conv3', () => {
+  it('is taken where it needs fewer multiply-adds: CNN20\'s last two stages, wide-head-cnn\'s conv2 and conv3, wide-head-token-mlp\'s token layers', () => {
     expect(patchRouteWins(96, 16, 76 * 32, 16 * 9 + 1)).toBe(false);
     expect(patchRouteWins(96, 32, 38 * 16, 32 * 9 + 1)).toBe(false);
     expect(patchRouteWins(96, 64, 19 * 8, 64 * 9 + 1)).toBe(true);
@@ -77,5 +77,9 @@ describe('conv term from cotangents and patches', () => {
     expect(patchRouteWins(40, 8, 64, 10)).toBe(false);
     expect(patchRouteWins(40, 16, 16, 73)).toBe(true);
     expect(patchRouteWins(40, 8, 4, 144)).toBe(true);
+    // Per-token dense layers as 1x1 convs: wide-head-token-mlp's two (4 tokens), not token-mlp's (3 outputs).
+    expect(patchRouteWins(40, 24, 4, 16)).toBe(true);
+    expect(patchRouteWins(40, 8, 4, 24)).toBe(true);
+    expect(patchRouteWins(3, 64, 16, 32)).toBe(false);
   });
 });

@@ -7,8 +7,8 @@
 // prelu-cnn (a [C, 1, 1] PRelu slope), norm-prelu-net (LayerNorm over [H, W] and over the features, shared [1] and
 // dense [C] PRelu slopes), residual-mlp (LayerNorm after GELU and Tanh), token-mlp and token-mixer (MatMul weights applied
 // per token of a [n, T, d] input, the mixer's over tokens after a Transpose) and the PyTorch exports (the opset-17
-// LayerNormalization included), and wide-head-cnn (40 outputs on few positions: conv terms from cotangents and patches,
-// conv-patch-term.ts, beside one from Jacobian rows). Where the graph has backward steps, the tfjs-cotangent route is checked against them too, and the
+// LayerNormalization included), wide-head-cnn (40 outputs on few positions: conv terms from cotangents and patches,
+// conv-patch-term.ts, beside one from Jacobian rows) and wide-head-token-mlp (per-token layers on that route). Where the graph has backward steps, the tfjs-cotangent route is checked against them too, and the
 // onnxruntime engine (its conv backward) as well. conv-entk-f64.test.ts holds both to a float64 reference.
 // Tolerance 1e-5 of max |K|: every path multiplies in float32 and sums layer terms in float64; float32 dot products
 // over the few thousand terms of a layer's Jacobian row lose ~1e-7..1e-6 relative (measured 1e-7..5e-7 here).
@@ -23,7 +23,7 @@ import type { ImportedModel } from '../../../../src-main/node/onnx/import/import
 import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
 import { matchLayerwise } from '../../../../src-main/node/onnx/import/layerwise-graph';
 import { openModel } from '../../../../src-main/node/onnx/import/model-source';
-import { computedStatsBn, convGeometry, convPools, convResnet, convStrides, fixedBatchCnn, normPreluNet, opZoo, preluCnn, residualMlp, smallCnn, tokenHeads, tokenMixer, tokenMlp, wideHeadCnn, type Fixture } from '../../../fixtures/onnx/make-fixtures';
+import { computedStatsBn, convGeometry, convPools, convResnet, convStrides, fixedBatchCnn, normPreluNet, opZoo, preluCnn, residualMlp, smallCnn, tokenHeads, tokenMixer, tokenMlp, wideHeadCnn, wideHeadTokenMlp, type Fixture } from '../../../fixtures/onnx/make-fixtures';
 import { EXTERNAL_DIR, externalManifest } from '../../../fixtures/onnx/manifest';
 import { openFixture, probeInputs } from './helpers';
 import { relErr } from '../../../helpers/rel-err';
@@ -45,6 +45,7 @@ const made: Record<string, { fixture: () => Fixture; backward: boolean }> = {
   'token-mixer': { fixture: tokenMixer, backward: true },
   'token-heads': { fixture: () => tokenHeads(), backward: true },
   'wide-head-cnn': { fixture: wideHeadCnn, backward: true },
+  'wide-head-token-mlp': { fixture: wideHeadTokenMlp, backward: true },
 };
 const external = [...externalManifest().models.filter((m) => /cnn|resmlp/.test(m.file)).map((m) => m.file), 'torch2/torch2-cnn.onnx', 'torch2/torch2-resmlp.onnx'];
 
@@ -183,7 +184,7 @@ describe('layer-wise structured eNTK of conv graphs equals the generic autodiff 
     }
   });
 
-  for (const fixture of [convGeometry, convStrides, wideHeadCnn])
+  for (const fixture of [convGeometry, convStrides, wideHeadCnn, wideHeadTokenMlp])
     it(`the onnxruntime engine (GEMMs and conv backward ops) gives the generic kernel (${fixture().file})`, async () => {
       const model = await openFixture(fixture());
       try {
