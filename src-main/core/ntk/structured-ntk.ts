@@ -85,8 +85,8 @@ interface Block<T extends ArrayLike<number>> {
 const whole = <T extends ArrayLike<number>>(data: T, stride: number): Block<T> => ({ data, stride, row0: 0, col0: 0 });
 
 /**
- * A layer's cotangent factors: its term's Gram is left1 right2^T, `rowsPerSample` rows a sample (k for the full
- * kernel: D [n k, m] itself; 1 for the trace). Full: D1 D2^T [n1 k, n2 k]; trace: its k diagonal blocks summed.
+ * A layer's cotangent factors: its term's Gram is left1 right2^T, with k rows a sample for the full kernel (D [n k, m]
+ * itself: D1 D2^T [n1 k, n2 k]) and one for the trace (its k diagonal blocks summed, [n1, n2]).
  */
 interface CotangentSides {
   readonly left: MatrixF32;
