@@ -25,7 +25,7 @@ export async function benchFig1Training(factories: StepEngineFactory[], matmul: 
   const snapshot = await medianSeconds(
     async () => {
       const kernel = await ntkFn(data.x, undefined, params);
-      gramSpectrum(kernel, 6);
+      await gramSpectrum(kernel, 6);
     },
     { warmupSeconds: 0.3, minRuns: 3, budgetSeconds: 2 },
   );

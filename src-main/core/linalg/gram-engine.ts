@@ -18,9 +18,21 @@ export interface GramEngine {
   crossGram(a: MatrixF32, b: MatrixF32): Promise<Float32Array | Float64Array>;
 }
 
+/** A fixed matrix M held where an engine computes, for many products with it (a Krylov method's matvecs). */
+export interface HeldMatrix {
+  /** V M^T: [v.rows, M.rows], float32. */
+  times(v: MatrixF32): Promise<Float32Array>;
+  release(): void;
+}
+
 export interface MatmulEngine extends GramEngine {
   /** A B ([a.rows, a.cols] x [a.cols, b.cols]) or, with transposeB, A B^T; float32. */
   matmul(a: MatrixF32, b: MatrixF32, transposeB: boolean): Promise<MatrixF32>;
+  /**
+   * Keeps M for repeated products without handing it over each time (an engine that would copy M into its own memory
+   * per call copies it once here). Optional: Lanczos without it runs its products in float64 JavaScript.
+   */
+  hold?(m: MatrixF32): HeldMatrix;
 }
 
 export function matrix(rows: number, cols: number, data: Float32Array): MatrixF32 {

@@ -1,11 +1,13 @@
 // Eigenvalues of symmetric Gram matrices in float64: the full spectrum for moderate sizes (Householder tridiagonal
 // reduction and Sturm bisection, tridiagonal.ts: 4-5x faster than ml-matrix's QL with eigenvectors, docs/performance.md)
-// and lambda_min / lambda_max by Lanczos with full reorthogonalisation for large ones, where an O(N^3) decomposition
-// costs more than the kernel. Non-finite input is refused with a coded error (ntk/non-finite): bisection on NaN
-// never converges to anything meaningful.
+// and lambda_min / lambda_max by Lanczos (lanczos.ts) for large ones, where an O(N^3) decomposition costs more than
+// the kernel; its products run on the caller's engine when it can hold the matrix. Non-finite input is refused with a
+// coded error (ntk/non-finite): bisection on NaN never converges to anything meaningful.
 import { CodedError } from '../../contract/result';
 import { firstNonFinite } from './norms';
-import { denseSymmetricEigenvalues, tridiagonalExtremes } from './tridiagonal';
+import type { MatmulEngine } from './gram-engine';
+import { denseOperator, heldOperator, lanczosExtremes, type LanczosExtremes } from './lanczos';
+import { denseSymmetricEigenvalues } from './tridiagonal';
 
 export interface Spectrum {
   readonly lambdaMin: number;
@@ -46,89 +48,28 @@ export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
   return eigenvalues;
 }
 
-/**
- * w = A v for a row-major [n, n] A. Four rows share each load of v[j] and keep four independent sums, which runs
- * about twice as fast as the one-row loop in V8 (the matvec is nearly all of Lanczos's time).
- */
-function matVec(a: Float64Array, v: Float64Array, w: Float64Array, n: number): void {
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    const r0 = i * n;
-    const r1 = r0 + n;
-    const r2 = r1 + n;
-    const r3 = r2 + n;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let j = 0; j < n; j++) {
-      const vj = v[j];
-      s0 += a[r0 + j] * vj;
-      s1 += a[r1 + j] * vj;
-      s2 += a[r2 + j] * vj;
-      s3 += a[r3 + j] * vj;
-    }
-    w[i] = s0;
-    w[i + 1] = s1;
-    w[i + 2] = s2;
-    w[i + 3] = s3;
-  }
-  for (; i < n; i++) {
-    let s = 0;
-    const row = i * n;
-    for (let j = 0; j < n; j++) s += a[row + j] * v[j];
-    w[i] = s;
-  }
+export interface SpectrumOptions {
+  /** Largest n for the full spectrum (default 512); Lanczos extremes above it. */
+  readonly fullMax?: number;
+  /** Runs the Lanczos products on this engine when it can hold the matrix (float32); float64 TypeScript otherwise. */
+  readonly engine?: MatmulEngine;
 }
 
-/**
- * Extreme eigenvalues by Lanczos (full reorthogonalisation, deterministic start vector). Converges fast for
- * lambda_max; lambda_min of a clustered NTK spectrum is an upper estimate that tightens with `iterations`. Stops
- * early once both extreme Ritz values have moved less than `tolerance` lambda_max over the last 8 steps (a
- * negative tolerance runs every step).
- * Cost O(steps * n^2).
- */
-export function lanczosExtremes(a: Float64Array, n: number, iterations = Math.min(n, 160), tolerance = 1e-11): { lambdaMin: number; lambdaMax: number; steps: number } {
-  const basis: Float64Array[] = [];
-  const alpha: number[] = [];
-  const beta: number[] = [];
-  let v = Float64Array.from({ length: n }, (_, i) => 1 + 0.5 * Math.sin(1.7 * i + 0.3));
-  let norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
-  v = v.map((x) => x / norm);
-  let previous: { min: number; max: number } | undefined;
-  for (let it = 0; it < iterations; it++) {
-    basis.push(v);
-    const w = new Float64Array(n);
-    matVec(a, v, w, n);
-    let dot = 0;
-    for (let i = 0; i < n; i++) dot += w[i] * v[i];
-    alpha.push(dot);
-    for (let pass = 0; pass < 2; pass++) {
-      for (const q of basis) {
-        let proj = 0;
-        for (let i = 0; i < n; i++) proj += w[i] * q[i];
-        for (let i = 0; i < n; i++) w[i] -= proj * q[i];
-      }
-    }
-    norm = 0;
-    for (let i = 0; i < n; i++) norm += w[i] * w[i];
-    norm = Math.sqrt(norm);
-    if (norm < 1e-12 * Math.max(1, Math.abs(dot)) || it === iterations - 1) break;
-    if ((it + 1) % 8 === 0 && it + 1 >= 24) {
-      const now = tridiagonalExtremes(alpha, beta);
-      const scale = Math.max(Math.abs(now.max), Math.abs(now.min));
-      if (previous && Math.abs(now.min - previous.min) <= tolerance * scale && Math.abs(now.max - previous.max) <= tolerance * scale) break;
-      previous = now;
-    }
-    beta.push(norm);
-    v = w.map((x) => x / norm);
+/** Extremes by Lanczos on the engine's held float32 copy when it has one, else on float64 TypeScript products. */
+async function extremes(a: Float64Array, n: number, engine: MatmulEngine | undefined): Promise<LanczosExtremes> {
+  const hold = engine?.hold?.bind(engine);
+  if (!hold) return lanczosExtremes(denseOperator(a, n));
+  const operator = heldOperator(a, n, hold);
+  try {
+    return await lanczosExtremes(operator);
+  } finally {
+    operator.release();
   }
-  const ritz = tridiagonalExtremes(alpha, beta.slice(0, alpha.length - 1));
-  return { lambdaMin: ritz.min, lambdaMax: ritz.max, steps: alpha.length };
 }
 
 /** Spectrum of a symmetric Gram [n, n]: the full eigenvalues when n <= fullMax, else Lanczos extremes. Throws ntk/non-finite. */
-export function gramSpectrum(a: Float64Array, n: number, fullMax = 512): Spectrum {
+export async function gramSpectrum(a: Float64Array, n: number, options: SpectrumOptions = {}): Promise<Spectrum> {
+  const fullMax = options.fullMax ?? 512;
   assertFiniteSquare(a, n);
   if (n <= fullMax) {
     const eigenvalues = symmetricEigenvalues(a, n);
@@ -136,7 +77,7 @@ export function gramSpectrum(a: Float64Array, n: number, fullMax = 512): Spectru
     const lambdaMax = eigenvalues[n - 1];
     return { lambdaMin, lambdaMax, condition: lambdaMin > 0 ? lambdaMax / lambdaMin : Infinity, eigenvalues, method: 'full' };
   }
-  const { lambdaMin, lambdaMax } = lanczosExtremes(a, n);
+  const { lambdaMin, lambdaMax } = await extremes(a, n, options.engine);
   if (!Number.isFinite(lambdaMin) || !Number.isFinite(lambdaMax)) throw new CodedError('ntk/non-finite', `the extreme eigenvalues of this ${n} x ${n} matrix overflowed float64`);
   return { lambdaMin, lambdaMax, condition: lambdaMin > 0 ? lambdaMax / lambdaMin : Infinity, method: 'lanczos' };
 }

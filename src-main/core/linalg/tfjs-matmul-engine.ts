@@ -29,5 +29,18 @@ export function createTfjsMatmulEngine(): MatmulEngine {
       out.dispose();
       return matrix(a.rows, transposeB ? b.rows : b.cols, data);
     },
+    hold(m) {
+      const heldT = tf.tidy(() => tf.transpose(tf.tensor2d(m.data, [m.rows, m.cols])));
+      return {
+        async times(v) {
+          if (v.cols !== m.cols) throw new Error(`times: ${v.rows}x${v.cols} by ${m.rows}x${m.cols}^T`);
+          const out = tf.tidy(() => tf.matMul(tf.tensor2d(v.data, [v.rows, v.cols]), heldT));
+          const data = (await out.data()) as Float32Array;
+          out.dispose();
+          return data;
+        },
+        release: () => heldT.dispose(),
+      };
+    },
   };
 }

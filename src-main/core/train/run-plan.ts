@@ -31,6 +31,8 @@ export interface RunPlan {
   readonly rows: number;
   /** K_t on the training set, laid out as `mode`. */
   readonly kernelFn: NtkFn;
+  /** The run's contraction engine: its kernels, and the Lanczos products of spectra beyond the full-spectrum limit. */
+  readonly matmul: MatmulEngine;
   /** The analytic kernel K(x1, x2) [n1, n2] (K(x1, x1) without x2), when it applies to the run. */
   readonly analyticKernelFn?: AnalyticKernelFn;
   /** Analytic kernel [n, n] on the training set, and laid out like the empirical one. */
@@ -67,7 +69,7 @@ function analyticFor(config: RunConfig, a: Architecture): AnalyticKernelFn | und
 }
 
 /** The plan of a validated config on its data. Cost: the analytic kernel and its spectrum, O(n^2 d + rows^3). */
-export function planRun(config: RunConfig, data: Dataset, matmul: MatmulEngine): RunPlan {
+export async function planRun(config: RunConfig, data: Dataset, matmul: MatmulEngine): Promise<RunPlan> {
   const k = outputsForLoss(config.loss, data.classes);
   const architecture = architectureFromConfig(config.model, data.d, k);
   const initialParams = initParams(architecture, config.seed);
@@ -81,7 +83,7 @@ export function planRun(config: RunConfig, data: Dataset, matmul: MatmulEngine):
   const analytic = analyticFor(config, architecture);
   const analyticTrain = analytic?.(data.x, data.n);
   const analyticLaid = analyticTrain ? layoutAnalytic(analyticTrain, data.n, k, mode, config.ntk.traceNormalization) : undefined;
-  const lambda0 = analyticLaid ? gramSpectrum(analyticLaid, rows, config.logging.fullSpectrumMax).lambdaMin : undefined;
+  const lambda0 = analyticLaid ? (await gramSpectrum(analyticLaid, rows, { fullMax: config.logging.fullSpectrumMax, engine: matmul })).lambdaMin : undefined;
   const bound = lambda0 !== undefined ? lambda0 / (2 * data.n * data.n) : undefined;
 
   const sweepCount = config.ntk.circleSweep;
@@ -98,7 +100,7 @@ export function planRun(config: RunConfig, data: Dataset, matmul: MatmulEngine):
   const metricSteps = new Set(scheduleSteps(config.logging.metrics, config.steps));
   const kernelSteps = new Set(scheduleSteps(config.logging.kernels, config.steps));
   const recorded = [...new Set([...metricSteps, ...kernelSteps])].sort((x, y) => x - y);
-  return { config, data, k, architecture, initialParams, tracked, mode, rows, kernelFn, analyticKernelFn: analytic, analyticTrain, analyticLaid, lambda0, bound, sweep, metricSteps, kernelSteps, recorded };
+  return { config, data, k, architecture, initialParams, tracked, mode, rows, kernelFn, matmul, analyticKernelFn: analytic, analyticTrain, analyticLaid, lambda0, bound, sweep, metricSteps, kernelSteps, recorded };
 }
 
 /** What the run tells its host before the first step. */

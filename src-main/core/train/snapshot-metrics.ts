@@ -5,7 +5,7 @@ import type { LossConfig } from '../../contract/run-config';
 import { predictions, sigmoid } from '../losses';
 import { paramDistance, paramNorm, type ParamSet } from '../models/params';
 import { frobenius, maxAbsDiff } from '../linalg/norms';
-import { gramSpectrum } from '../linalg/spectrum';
+import { gramSpectrum, type SpectrumOptions } from '../linalg/spectrum';
 import { type KernelMode, kronIdentity, type TraceNormalization } from '../ntk/kernel-types';
 
 export interface StepMetrics {
@@ -60,8 +60,16 @@ export function stepMetrics(step: number, loss: number, outputs: Float32Array, y
  * Metrics of a kernel K_t [rows, rows] against K_0 and the analytic kernel laid out the same way.
  * `samplesPerRow` is k for a full kernel (rows = n k) and 1 for a trace kernel.
  */
-export function kernelMetrics(kernel: Float64Array, rows: number, kernel0: Float64Array, analytic: Float64Array | undefined, tracked: readonly number[], samplesPerRow: number, fullSpectrumMax: number): KernelMetrics & { eigenvalues?: Float64Array } {
-  const spectrum = gramSpectrum(kernel, rows, fullSpectrumMax);
+export async function kernelMetrics(
+  kernel: Float64Array,
+  rows: number,
+  kernel0: Float64Array,
+  analytic: Float64Array | undefined,
+  tracked: readonly number[],
+  samplesPerRow: number,
+  spectrumOptions: SpectrumOptions,
+): Promise<KernelMetrics & { eigenvalues?: Float64Array }> {
+  const spectrum = await gramSpectrum(kernel, rows, spectrumOptions);
   const diagonal = tracked.map((i) => {
     let s = 0;
     for (let c = 0; c < samplesPerRow; c++) {

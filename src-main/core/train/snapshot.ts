@@ -47,9 +47,10 @@ export function createSnapshots(plan: RunPlan, engine: StepEngine, callbacks: Tr
     const sweep = plan.sweep ? await plan.sweep.kernelFn(plan.sweep.x1, plan.sweep.x2, params) : undefined;
     const badSweep = sweep ? firstNonFinite(sweep) : -1;
     if (sweep && badSweep >= 0) return diverged('sweep kernel', step, `entry ${badSweep} = ${sweep[badSweep]}`);
-    let measured: ReturnType<typeof kernelMetrics>;
+    let measured: Awaited<ReturnType<typeof kernelMetrics>>;
     try {
-      measured = kernelMetrics(kernel, rows, kernel0 ?? kernel, plan.analyticLaid, tracked, mode === 'full' ? k : 1, config.logging.fullSpectrumMax);
+      const spectrumOptions = { fullMax: config.logging.fullSpectrumMax, engine: plan.matmul };
+      measured = await kernelMetrics(kernel, rows, kernel0 ?? kernel, plan.analyticLaid, tracked, mode === 'full' ? k : 1, spectrumOptions);
     } catch (error) {
       // A finite kernel whose eigenvalues overflow float64 diverged as surely as one with an Infinity entry.
       if (error instanceof CodedError && error.code === 'ntk/non-finite') return diverged('kernel', step, error.message);

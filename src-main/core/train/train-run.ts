@@ -11,7 +11,7 @@ import { createStepLoop } from './step-loop';
 import type { RunStatus, TrainCallbacks, TrainEngines, TrainResult } from './train-types';
 
 export async function runTraining(config: RunConfig, data: Dataset, engines: TrainEngines, callbacks: TrainCallbacks = {}, signal?: AbortSignal): Promise<TrainResult> {
-  const plan = planRun(config, data, engines.matmul);
+  const plan = await planRun(config, data, engines.matmul);
   const engine = await engines.createStepEngine({ architecture: plan.architecture, params: plan.initialParams, data, loss: config.loss, optimizer: config.optimizer, seed: config.seed });
   let dynamics: Dynamics | undefined;
   try {

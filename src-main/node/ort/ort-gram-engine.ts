@@ -1,7 +1,7 @@
 // MatmulEngine on onnxruntime-node: G = A B^T (and A B) for float32 blocks through one-node models (Gemm transB = 1,
 // MatMul) with symbolic dims, each session created once and reused for every shape. Inputs are wrapped without a copy;
 // the float32 product comes back as a fresh array that crossGram hands on without widening (callers sum in float64).
-import { matrix, type MatmulEngine, type MatrixF32 } from '../../core/linalg/gram-engine';
+import { type HeldMatrix, matrix, type MatmulEngine, type MatrixF32 } from '../../core/linalg/gram-engine';
 import { ModelBuilder, attr } from '../onnx/model-builder';
 import { checkThreads, createSession, f32Tensor, SPIN_BETWEEN_JS_PASSES, type ort } from './ort-session';
 
@@ -21,6 +21,8 @@ export interface OrtGramEngine extends MatmulEngine {
   readonly product: 'gemm' | 'matmul';
   /** A B^T as float32 [a.rows, b.rows], the array onnxruntime returns (no widening). Cost 2 a.rows b.rows a.cols flops. */
   crossGramF32(a: MatrixF32, b: MatrixF32): Promise<Float32Array>;
+  /** M wrapped once (no copy); each times(V) is one Gemm(V, M, transB = 1) run. */
+  hold(m: MatrixF32): HeldMatrix;
   dispose(): Promise<void>;
 }
 
@@ -91,6 +93,20 @@ export async function createOrtGramEngine(options: OrtGramOptions = {}): Promise
       if (a.cols !== inner) throw new Error(`matmul: ${a.rows}x${a.cols} by ${b.rows}x${b.cols}${transposeB ? '^T' : ''}`);
       const data = await run(transposeB ? abT : ab, a, b, transposeB);
       return matrix(a.rows, transposeB ? b.rows : b.cols, data);
+    },
+    hold: (m) => {
+      checkMatrix('M', m);
+      const held = f32Tensor(m.data, [m.rows, m.cols]);
+      return {
+        times: async (v) => {
+          checkMatrix('V', v);
+          if (v.cols !== m.cols) throw new Error(`V M^T needs equal column counts, got ${v.cols} and ${m.cols}`);
+          if (v.rows === 0 || m.rows === 0) return new Float32Array(v.rows * m.rows);
+          const result = await abT.run({ A: f32Tensor(v.data, [v.rows, v.cols]), B: held });
+          return result.G.data as Float32Array;
+        },
+        release: () => {},
+      };
     },
     dispose: async () => {
       await Promise.all([abT.release(), ab.release()]);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { gramSpectrum, lanczosExtremes, symmetricEigenvalues } from '../../../src-main/core/linalg/spectrum';
+import { denseOperator, heldOperator, lanczosExtremes } from '../../../src-main/core/linalg/lanczos';
+import { gramSpectrum, symmetricEigenvalues } from '../../../src-main/core/linalg/spectrum';
+import { createTfjsMatmulEngine } from '../../../src-main/core/linalg/tfjs-matmul-engine';
 import { tridiagonalExtremes } from '../../../src-main/core/linalg/tridiagonal';
 import { createRng } from '../../../src-main/core/random';
 
@@ -29,24 +31,24 @@ describe('spectrum', () => {
     lambda.forEach((l, i) => expect(eig[i]).toBeCloseTo(l, 9));
   });
 
-  it('Lanczos finds the extremes of a spread spectrum', () => {
+  it('Lanczos finds the extremes of a spread spectrum', async () => {
     const n = 300;
     const lambda = Array.from({ length: n }, (_, i) => 0.05 + 10 * (i / n) ** 3);
     const a = withSpectrum(lambda, 2);
-    const { lambdaMin, lambdaMax } = lanczosExtremes(a, n, 160);
+    const { lambdaMin, lambdaMax } = await lanczosExtremes(denseOperator(a, n), 160);
     expect(lambdaMax).toBeCloseTo(lambda[n - 1], 8);
     // Ritz values bound lambda_min from above; with the cubic cluster at the bottom 160 steps get within ~0.1%.
     expect(lambdaMin).toBeGreaterThanOrEqual(0.05 - 1e-12);
     expect((lambdaMin - 0.05) / 0.05).toBeLessThan(5e-3);
   });
 
-  it('switches to Lanczos above the full-spectrum limit and reports the condition number', () => {
+  it('switches to Lanczos above the full-spectrum limit and reports the condition number', async () => {
     const lambda = Array.from({ length: 30 }, (_, i) => 1 + i);
     const a = withSpectrum(lambda, 3);
-    const full = gramSpectrum(a, 30, 64);
+    const full = await gramSpectrum(a, 30, { fullMax: 64 });
     expect(full.method).toBe('full');
     expect(full.condition).toBeCloseTo(30, 8);
-    const approx = gramSpectrum(a, 30, 10);
+    const approx = await gramSpectrum(a, 30, { fullMax: 10 });
     expect(approx.method).toBe('lanczos');
     expect(approx.lambdaMax).toBeCloseTo(30, 8);
     expect(approx.eigenvalues).toBeUndefined();
@@ -70,16 +72,52 @@ describe('spectrum', () => {
     }
   });
 
-  it('Lanczos stops early once the extremes settle, with the same values', () => {
+  it('Lanczos stops early once the extremes settle, with the same values', async () => {
     const n = 400;
     // Well-separated extremes over a bulk: both converge in a few dozen steps.
     const lambda = Array.from({ length: n }, (_, i) => (i === 0 ? 0.01 : i === n - 1 ? 50 : 1 + i / n));
     const a = withSpectrum(lambda, 5);
-    const early = lanczosExtremes(a, n);
-    const fixed = lanczosExtremes(a, n, 160, -1);
+    const early = await lanczosExtremes(denseOperator(a, n));
+    const fixed = await lanczosExtremes(denseOperator(a, n), 160, -1);
     expect(early.steps).toBeLessThan(fixed.steps);
     expect(early.lambdaMin).toBeCloseTo(0.01, 10);
     expect(early.lambdaMax).toBeCloseTo(50, 10);
     expect(early.lambdaMin).toBeCloseTo(fixed.lambdaMin, 10);
+  });
+
+  it('Lanczos on an engine-held float32 copy agrees with float64 products to float32 rounding, at any scale', async () => {
+    const n = 240;
+    const lambda = Array.from({ length: n }, (_, i) => 0.2 + 3 * (i / n) ** 2 + (i === n - 1 ? 40 : 0));
+    const a = withSpectrum(lambda, 6);
+    const exact = await lanczosExtremes(denseOperator(a, n), n, -1);
+    expect(exact.lambdaMin).toBeCloseTo(0.2, 8);
+    expect(exact.lambdaMax).toBeCloseTo(lambda[n - 1], 8);
+    const engine = createTfjsMatmulEngine();
+    const hold = engine.hold?.bind(engine);
+    if (!hold) throw new Error('the tfjs engine holds matrices');
+    // 1e-40 and 1e40 leave float32's range: the held copy is scaled by its largest entry first.
+    for (const scale of [1, 1e-40, 1e40]) {
+      const held = heldOperator(a.map((v) => v * scale), n, hold);
+      try {
+        const r = await lanczosExtremes(held, n, -1);
+        expect(Math.abs(r.lambdaMax / scale - exact.lambdaMax) / exact.lambdaMax).toBeLessThan(1e-6);
+        expect(Math.abs(r.lambdaMin / scale - exact.lambdaMin) / exact.lambdaMax).toBeLessThan(1e-6);
+      } finally {
+        held.release();
+      }
+    }
+    const viaSpectrum = await gramSpectrum(a, n, { fullMax: 16, engine });
+    expect(viaSpectrum.method).toBe('lanczos');
+    expect(Math.abs(viaSpectrum.lambdaMin - exact.lambdaMin) / exact.lambdaMax).toBeLessThan(1e-6);
+  });
+
+  it('keeps the basis orthogonal when the three-term recurrence cancels (repeated and zero eigenvalues)', async () => {
+    const n = 120;
+    // A rank-20 Gram plus a 100-fold zero eigenvalue and a repeated top: Lanczos must not produce spurious copies.
+    const lambda = Array.from({ length: n }, (_, i) => (i < 100 ? 0 : i < 118 ? 1 + i / 50 : 9));
+    const a = withSpectrum(lambda, 7);
+    const r = await lanczosExtremes(denseOperator(a, n), n, -1);
+    expect(Math.abs(r.lambdaMin)).toBeLessThan(1e-10);
+    expect(r.lambdaMax).toBeCloseTo(9, 10);
   });
 });

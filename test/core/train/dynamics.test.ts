@@ -49,7 +49,7 @@ describe('kernel GD with the frozen empirical K_0', () => {
     const steps = 200;
     const lr = 0.5;
     const { records, config, finalParams } = await recordsOf({ ...base, steps, optimizer: { lr }, dynamics: { kernel0: true }, logging: { ...base.logging, metrics: { every: 50 }, kernels: { steps: [0] } } });
-    const plan = planRun(config, circleData(6), matmul);
+    const plan = await planRun(config, circleData(6), matmul);
     const { architecture: a, data, initialParams } = plan;
     const xTest = circleSweep(13).x2;
     // Independent of the run: K_0 from float64 Jacobians, f_0 from the float64 forward pass, GD in this loop.
@@ -165,7 +165,7 @@ describe('rules and the divergence check', () => {
 
   it('a non-finite gap stops the run at that step as diverged, naming the gap', async () => {
     const config = runConfigSchema.parse({ ...base, steps: 4, optimizer: { lr: 0.1 }, dynamics: { kernel0: true }, logging: { ...base.logging, metrics: { every: 1 }, kernels: { steps: [0] } } });
-    const plan = planRun(config, circleData(6), matmul);
+    const plan = await planRun(config, circleData(6), matmul);
     const engine = createTfjsStepEngine({ architecture: plan.architecture, params: plan.initialParams, data: plan.data, loss: config.loss, optimizer: config.optimizer, seed: 0 });
     const real = await startDynamics(plan, matmul, async () => (await engine.evaluate()).outputs);
     if (!real) throw new Error('dynamics expected');

@@ -76,6 +76,21 @@ describe.each(variants)('createOrtGramEngine($product)', (options) => {
     await expect(engine.matmul(a, bT, false)).rejects.toThrow(/matmul:/);
   });
 
+  it('a held matrix: V M^T for many V matches float64, and refuses malformed blocks', async () => {
+    const m = randomMatrix(12, 70, 33);
+    const held = engine.hold(m);
+    for (const [seed, rows] of [[13, 1], [14, 4], [15, 16]] as const) {
+      const v = randomMatrix(seed, rows, 33);
+      const got = await held.times(v);
+      expectGram(got, v, m);
+    }
+    expect(await held.times({ rows: 0, cols: 33, data: new Float32Array(0) })).toEqual(new Float32Array(0));
+    await expect(held.times(randomMatrix(16, 2, 32))).rejects.toThrow(/equal column counts/);
+    await expect(held.times({ rows: 2, cols: 33, data: new Float32Array(3) })).rejects.toThrow(/3 values/);
+    held.release();
+    expect(() => engine.hold({ rows: 3, cols: 3, data: new Float32Array(8) })).toThrow(/8 values/);
+  });
+
   it('handles empty blocks and rejects mismatched or malformed inputs', async () => {
     expect(await engine.crossGram({ rows: 0, cols: 4, data: new Float32Array(0) }, randomMatrix(4, 3, 4))).toEqual(new Float32Array(0));
     expect(await engine.crossGram({ rows: 2, cols: 0, data: new Float32Array(0) }, { rows: 3, cols: 0, data: new Float32Array(0) })).toEqual(

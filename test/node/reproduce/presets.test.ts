@@ -21,7 +21,7 @@ describe('analytic Gram of every preset', () => {
   it.each(presets)('%s: lambda_min of the analytic Gram is > 0', async (file) => {
     const config = await readRunConfig(join(EXAMPLES, file));
     const data = await loadData(config.data, config.seed);
-    const plan = planRun({ ...config, model: { ...config.model, width: config.model.width === undefined ? undefined : 8 } }, data, await matmulEngine());
+    const plan = await planRun({ ...config, model: { ...config.model, width: config.model.width === undefined ? undefined : 8 } }, data, await matmulEngine());
     expect(plan.lambda0, file).toBeDefined();
     expect(plan.lambda0 as number).toBeGreaterThan(0);
     if (plan.analyticLaid && plan.rows <= 256) {

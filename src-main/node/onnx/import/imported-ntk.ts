@@ -103,7 +103,7 @@ export async function importedNtk(model: ImportedModel, x: Float64Array, n: numb
   if (bad >= 0)
     throw new CodedError('ntk/non-finite', `${model.summary.identifier}: kernel entry ${bad} is ${(full ?? trace)[bad]} (a gradient overflowed or hit a singular point such as sqrt(0))`);
   const spectrumStart = performance.now();
-  const spectrum = full ? gramSpectrum(full, n * k) : gramSpectrum(trace, n);
+  const spectrum = full ? await gramSpectrum(full, n * k, { engine }) : await gramSpectrum(trace, n, { engine });
   const spectrumMs = performance.now() - spectrumStart;
   return {
     n,

@@ -1,0 +1,202 @@
+// lambda_min and lambda_max of a large symmetric matrix by single-vector Lanczos with full reorthogonalisation, and
+// the operators it runs on. An NTK's lambda_min sits in a tight cluster (docs/performance.md: a relative gap of 2e-6
+// of the spread on the bench's 2560-row kernel), so it takes 100-160 products whatever the method; what a step costs
+// is what matters. On an engine that holds the matrix (onnxruntime: a float32 product of a 2560-row kernel in about
+// 1 ms, the matrix in cache) a step is several times cheaper than the float64 TypeScript product (about 6 ms, 52 MB
+// from memory), and the Ritz values agree to float32 rounding of the matrix.
+import type { SymmetricOperator } from './block-lanczos';
+import { matrix, type MatmulEngine } from './gram-engine';
+import { tridiagonalExtremes } from './tridiagonal';
+
+export interface LanczosExtremes {
+  readonly lambdaMin: number;
+  readonly lambdaMax: number;
+  /** Products with the operator. */
+  readonly steps: number;
+}
+
+/**
+ * w = A v for a row-major [n, n] A. Four rows share each load of v[j] and keep four independent sums, which runs
+ * about twice as fast as the one-row loop in V8.
+ */
+function matVec(a: Float64Array, v: Float64Array, w: Float64Array, n: number): void {
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const r0 = i * n;
+    const r1 = r0 + n;
+    const r2 = r1 + n;
+    const r3 = r2 + n;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let j = 0; j < n; j++) {
+      const vj = v[j];
+      s0 += a[r0 + j] * vj;
+      s1 += a[r1 + j] * vj;
+      s2 += a[r2 + j] * vj;
+      s3 += a[r3 + j] * vj;
+    }
+    w[i] = s0;
+    w[i + 1] = s1;
+    w[i + 2] = s2;
+    w[i + 3] = s3;
+  }
+  for (; i < n; i++) {
+    let s = 0;
+    const row = i * n;
+    for (let j = 0; j < n; j++) s += a[row + j] * v[j];
+    w[i] = s;
+  }
+}
+
+/** The [n, n] float64 matrix a as an operator whose products run in float64 TypeScript (exact to float64 rounding). */
+export function denseOperator(a: Float64Array, n: number): SymmetricOperator {
+  return {
+    n,
+    async applyRows(v, p) {
+      const out = new Float64Array(p * n);
+      for (let r = 0; r < p; r++) matVec(a, v.subarray(r * n, (r + 1) * n), out.subarray(r * n, (r + 1) * n), n);
+      return out;
+    },
+  };
+}
+
+/**
+ * The [n, n] matrix a, scaled by its largest |entry| when that lies outside 2^+-60 (so float32 neither overflows nor
+ * flushes small kernels to zero), rounded to float32 and held by an engine (MatmulEngine.hold): a product costs one engine call. The
+ * operator's eigenvalues are a's to within the float32 rounding of its entries (|lambda error| <= ||a - fl32(a)||_2,
+ * about 1e-7 of ||a||). Call release() when done.
+ */
+export function heldOperator(a: Float64Array, n: number, hold: NonNullable<MatmulEngine['hold']>): SymmetricOperator & { release(): void } {
+  let maxAbs = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = Math.abs(a[i]);
+    if (v > maxAbs) maxAbs = v;
+  }
+  // A power of two inside float32's comfortable range needs no scaling (and the native conversion is 5x faster).
+  const scale = maxAbs > 2 ** -60 && maxAbs < 2 ** 60 ? 1 : maxAbs > 0 ? 1 / maxAbs : 1;
+  const rounded = scale === 1 ? new Float32Array(a) : Float32Array.from(a, (v) => v * scale);
+  const held = hold(matrix(n, n, rounded));
+  return {
+    n,
+    async applyRows(v, p) {
+      const product = await held.times(matrix(p, n, new Float32Array(v)));
+      const out = new Float64Array(product.length);
+      for (let i = 0; i < out.length; i++) out[i] = product[i] / scale;
+      return out;
+    },
+    release: () => held.release(),
+  };
+}
+
+/**
+ * basis rows 0..count-1 ([count, n]): w -= Q^T (Q w), classical Gram-Schmidt in float64; returns ||w|| after. Four
+ * basis rows go together (four independent sums, one load of w[i] for four rows): about 2x the one-row loops in V8.
+ */
+function orthogonalise(basis: Float64Array, count: number, n: number, w: Float64Array, c: Float64Array): number {
+  let j = 0;
+  for (; j + 3 < count; j += 4) {
+    const q0 = j * n;
+    const q1 = q0 + n;
+    const q2 = q1 + n;
+    const q3 = q2 + n;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let i = 0; i < n; i++) {
+      const wi = w[i];
+      s0 += basis[q0 + i] * wi;
+      s1 += basis[q1 + i] * wi;
+      s2 += basis[q2 + i] * wi;
+      s3 += basis[q3 + i] * wi;
+    }
+    c[j] = s0;
+    c[j + 1] = s1;
+    c[j + 2] = s2;
+    c[j + 3] = s3;
+  }
+  for (; j < count; j++) {
+    const q = j * n;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += basis[q + i] * w[i];
+    c[j] = s;
+  }
+  j = 0;
+  for (; j + 3 < count; j += 4) {
+    const q0 = j * n;
+    const q1 = q0 + n;
+    const q2 = q1 + n;
+    const q3 = q2 + n;
+    const c0 = c[j];
+    const c1 = c[j + 1];
+    const c2 = c[j + 2];
+    const c3 = c[j + 3];
+    for (let i = 0; i < n; i++) w[i] -= c0 * basis[q0 + i] + c1 * basis[q1 + i] + c2 * basis[q2 + i] + c3 * basis[q3 + i];
+  }
+  for (; j < count; j++) {
+    const q = j * n;
+    const cj = c[j];
+    for (let i = 0; i < n; i++) w[i] -= cj * basis[q + i];
+  }
+  let norm = 0;
+  for (let i = 0; i < n; i++) norm += w[i] * w[i];
+  return Math.sqrt(norm);
+}
+
+/**
+ * Extreme eigenvalues by Lanczos (deterministic start vector). Each step takes the three-term recurrence, then one
+ * pass of classical Gram-Schmidt against the whole basis, and a second pass only when the first removed more than
+ * 30% of the norm ("twice is enough", Giraud et al. 2005). Converges fast for lambda_max; lambda_min of a clustered
+ * NTK spectrum is an upper estimate that tightens with `iterations`. Stops early once both extreme Ritz values have
+ * moved less than `tolerance` lambda_max over the last 8 steps (a negative tolerance runs every step).
+ * Cost: `steps` products plus O(steps^2 n).
+ */
+export async function lanczosExtremes(operator: SymmetricOperator, iterations = Math.min(operator.n, 160), tolerance = 1e-11): Promise<LanczosExtremes> {
+  const n = operator.n;
+  const basis = new Float64Array(Math.max(1, iterations) * n);
+  const coefficients = new Float64Array(Math.max(1, iterations));
+  const alpha: number[] = [];
+  const beta: number[] = [];
+  let norm = 0;
+  for (let i = 0; i < n; i++) norm += (basis[i] = 1 + 0.5 * Math.sin(1.7 * i + 0.3)) ** 2;
+  norm = Math.sqrt(norm);
+  for (let i = 0; i < n; i++) basis[i] /= norm;
+  let previous: { min: number; max: number } | undefined;
+  let scale = 0;
+  for (let it = 0; it < iterations; it++) {
+    const v = basis.subarray(it * n, (it + 1) * n);
+    const w = await operator.applyRows(v, 1);
+    let dot = 0;
+    let image = 0;
+    for (let i = 0; i < n; i++) {
+      dot += w[i] * v[i];
+      image += w[i] * w[i];
+    }
+    scale = Math.max(scale, Math.sqrt(image));
+    alpha.push(dot);
+    const last = it > 0 ? beta[it - 1] : 0;
+    const before = it > 0 ? basis.subarray((it - 1) * n, it * n) : undefined;
+    let removed = 0;
+    for (let i = 0; i < n; i++) {
+      w[i] -= dot * v[i] + (before ? last * before[i] : 0);
+      removed += w[i] * w[i];
+    }
+    norm = orthogonalise(basis, it + 1, n, w, coefficients);
+    if (norm < 0.7 * Math.sqrt(removed)) norm = orthogonalise(basis, it + 1, n, w, coefficients);
+    // Invariant subspace found: the rest of w is rounding (relative to ||A v|| seen so far, so any scale of A works).
+    if (norm <= 1e-12 * scale || it === iterations - 1) break;
+    if ((it + 1) % 8 === 0 && it + 1 >= 24) {
+      const now = tridiagonalExtremes(alpha, beta);
+      const scale = Math.max(Math.abs(now.max), Math.abs(now.min));
+      if (previous && Math.abs(now.min - previous.min) <= tolerance * scale && Math.abs(now.max - previous.max) <= tolerance * scale) break;
+      previous = now;
+    }
+    beta.push(norm);
+    const next = basis.subarray((it + 1) * n, (it + 2) * n);
+    for (let i = 0; i < n; i++) next[i] = w[i] / norm;
+  }
+  const ritz = tridiagonalExtremes(alpha, beta.slice(0, alpha.length - 1));
+  return { lambdaMin: ritz.min, lambdaMax: ritz.max, steps: alpha.length };
+}
