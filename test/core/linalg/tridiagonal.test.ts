@@ -1,11 +1,11 @@
 // The eigenvalue routines written here against ml-matrix's symmetric QL (an independent implementation): Householder
-// tridiagonalisation with Sturm bisection for full spectra, and block Lanczos for extremes and the top of the spectrum,
+// tridiagonalisation with implicit QL for full spectra (and QL against Sturm bisection on tridiagonals), and block Lanczos for extremes and the top of the spectrum,
 // on matrices with negative, repeated and clustered eigenvalues. Float64; tolerances relative to the largest |eigenvalue|.
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { blockLanczos } from '../../../src-main/core/linalg/block-lanczos';
 import { jsDenseProducts } from '../../../src-main/core/linalg/dense-products';
-import { denseSymmetricEigenvalues } from '../../../src-main/core/linalg/tridiagonal';
+import { denseSymmetricEigenvalues, tridiagonalEigenvalues, tridiagonalKth } from '../../../src-main/core/linalg/tridiagonal';
 
 function symmetric(m: number, seed: number): Float64Array {
   const a = new Float64Array(m * m);
@@ -21,7 +21,35 @@ function reference(a: Float64Array, m: number): Float64Array {
 
 const maxAbs = (v: Float64Array) => v.reduce((s, x) => Math.max(s, Math.abs(x)), 0);
 
-describe('dense symmetric eigenvalues (Householder + bisection)', () => {
+describe('tridiagonal eigenvalues: implicit QL against Sturm bisection', () => {
+  const cases: [string, number[], number[]][] = [
+    ['1 x 1', [3], []],
+    ['2 x 2', [1, 4], [2]],
+    ['a zero off-diagonal (two blocks)', [1, 2, 3, 4, 5], [1, 0, 1, 1e-3]],
+    ['repeated eigenvalues (all-equal diagonal, zero coupling)', [2, 2, 2, 2], [0, 0, 0]],
+    ['graded: entries over 12 decades', Array.from({ length: 30 }, (_, i) => 10 ** (i / 2.5 - 6)), Array.from({ length: 29 }, (_, i) => 10 ** (i / 2.5 - 6.3))],
+    ['the -1 2 -1 Laplacian (known eigenvalues)', Array.from({ length: 64 }, () => 2), Array.from({ length: 63 }, () => -1)],
+    ['random, 300', Array.from({ length: 300 }, (_, i) => Math.sin(1.3 * i) * 5), Array.from({ length: 299 }, (_, i) => Math.cos(0.7 * i + 1))],
+  ];
+  for (const [name, alpha, beta] of cases)
+    it(name, () => {
+      const got = tridiagonalEigenvalues(alpha, beta);
+      expect(got.length).toBe(alpha.length);
+      const scale = Math.max(...alpha.map(Math.abs), ...beta.map(Math.abs));
+      for (let k = 0; k < alpha.length; k++) {
+        if (k > 0) expect(got[k]).toBeGreaterThanOrEqual(got[k - 1]);
+        expect(Math.abs(got[k] - tridiagonalKth(alpha, beta, k)) / scale).toBeLessThan(1e-13);
+      }
+    });
+
+  it('the Laplacian matches 2 - 2 cos(pi j / (m + 1)) to float64 rounding', () => {
+    const m = 64;
+    const got = tridiagonalEigenvalues(new Array(m).fill(2), new Array(m - 1).fill(-1));
+    for (let j = 1; j <= m; j++) expect(got[j - 1]).toBeCloseTo(2 - 2 * Math.cos((Math.PI * j) / (m + 1)), 13);
+  });
+});
+
+describe('dense symmetric eigenvalues (Householder + implicit QL)', () => {
   for (const m of [1, 2, 3, 17, 60])
     it(`match ml-matrix on a ${m} x ${m} matrix`, () => {
       const a = symmetric(m, m);
