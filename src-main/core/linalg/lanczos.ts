@@ -64,9 +64,9 @@ export function denseOperator(a: Float64Array, n: number): SymmetricOperator {
 
 /**
  * The [n, n] matrix a, scaled by its largest |entry| when that lies outside 2^+-60 (so float32 neither overflows nor
- * flushes small kernels to zero), rounded to float32 and held by an engine (MatmulEngine.hold): a product costs one engine call. The
- * operator's eigenvalues are a's to within the float32 rounding of its entries (|lambda error| <= ||a - fl32(a)||_2,
- * about 1e-7 of ||a||). Call release() when done.
+ * flushes small kernels to zero), rounded to float32 and held by an engine (MatmulEngine.hold): a product costs one
+ * engine call. The operator's eigenvalues are a's to within the float32 rounding of its entries
+ * (|lambda error| <= ||a - fl32(a)||_2, about 1e-7 of ||a||). Call release() when done.
  */
 export function heldOperator(a: Float64Array, n: number, hold: NonNullable<MatmulEngine['hold']>): SymmetricOperator & { release(): void } {
   let maxAbs = 0;
