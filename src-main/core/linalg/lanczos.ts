@@ -16,21 +16,21 @@ export interface LanczosExtremes {
 }
 
 /**
- * w = A v for a row-major [n, n] A. Four rows share each load of v[j] and keep four independent sums, which runs
- * about twice as fast as the one-row loop in V8.
+ * w = A v for a row-major [rows, cols] A. Four rows share each load of v[j] and keep four independent sums, which runs
+ * about twice as fast as the one-row loop in V8 (the matvec of the float64 path and the Gram-Schmidt projections).
  */
-function matVec(a: Float64Array, v: Float64Array, w: Float64Array, n: number): void {
+function matVec(a: Float64Array, rows: number, cols: number, v: Float64Array, w: Float64Array): void {
   let i = 0;
-  for (; i + 3 < n; i += 4) {
-    const r0 = i * n;
-    const r1 = r0 + n;
-    const r2 = r1 + n;
-    const r3 = r2 + n;
+  for (; i + 3 < rows; i += 4) {
+    const r0 = i * cols;
+    const r1 = r0 + cols;
+    const r2 = r1 + cols;
+    const r3 = r2 + cols;
     let s0 = 0;
     let s1 = 0;
     let s2 = 0;
     let s3 = 0;
-    for (let j = 0; j < n; j++) {
+    for (let j = 0; j < cols; j++) {
       const vj = v[j];
       s0 += a[r0 + j] * vj;
       s1 += a[r1 + j] * vj;
@@ -42,10 +42,10 @@ function matVec(a: Float64Array, v: Float64Array, w: Float64Array, n: number): v
     w[i + 2] = s2;
     w[i + 3] = s3;
   }
-  for (; i < n; i++) {
+  for (; i < rows; i++) {
     let s = 0;
-    const row = i * n;
-    for (let j = 0; j < n; j++) s += a[row + j] * v[j];
+    const row = i * cols;
+    for (let j = 0; j < cols; j++) s += a[row + j] * v[j];
     w[i] = s;
   }
 }
@@ -56,7 +56,7 @@ export function denseOperator(a: Float64Array, n: number): SymmetricOperator {
     n,
     async applyRows(v, p) {
       const out = new Float64Array(p * n);
-      for (let r = 0; r < p; r++) matVec(a, v.subarray(r * n, (r + 1) * n), out.subarray(r * n, (r + 1) * n), n);
+      for (let r = 0; r < p; r++) matVec(a, n, n, v.subarray(r * n, (r + 1) * n), out.subarray(r * n, (r + 1) * n));
       return out;
     },
   };
@@ -91,39 +91,12 @@ export function heldOperator(a: Float64Array, n: number, hold: NonNullable<Matmu
 }
 
 /**
- * basis rows 0..count-1 ([count, n]): w -= Q^T (Q w), classical Gram-Schmidt in float64; returns ||w|| after. Four
- * basis rows go together (four independent sums, one load of w[i] for four rows): about 2x the one-row loops in V8.
+ * basis rows 0..count-1 ([count, n]): w -= Q^T (Q w), classical Gram-Schmidt in float64; returns ||w|| after. The
+ * update takes four basis rows per pass over w.
  */
 function orthogonalise(basis: Float64Array, count: number, n: number, w: Float64Array, c: Float64Array): number {
+  matVec(basis, count, n, w, c);
   let j = 0;
-  for (; j + 3 < count; j += 4) {
-    const q0 = j * n;
-    const q1 = q0 + n;
-    const q2 = q1 + n;
-    const q3 = q2 + n;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let i = 0; i < n; i++) {
-      const wi = w[i];
-      s0 += basis[q0 + i] * wi;
-      s1 += basis[q1 + i] * wi;
-      s2 += basis[q2 + i] * wi;
-      s3 += basis[q3 + i] * wi;
-    }
-    c[j] = s0;
-    c[j + 1] = s1;
-    c[j + 2] = s2;
-    c[j + 3] = s3;
-  }
-  for (; j < count; j++) {
-    const q = j * n;
-    let s = 0;
-    for (let i = 0; i < n; i++) s += basis[q + i] * w[i];
-    c[j] = s;
-  }
-  j = 0;
   for (; j + 3 < count; j += 4) {
     const q0 = j * n;
     const q1 = q0 + n;
@@ -148,7 +121,7 @@ function orthogonalise(basis: Float64Array, count: number, n: number, w: Float64
 /**
  * Extreme eigenvalues by Lanczos (deterministic start vector). Each step takes the three-term recurrence, then one
  * pass of classical Gram-Schmidt against the whole basis, and a second pass only when the first removed more than
- * 30% of the norm ("twice is enough", Giraud et al. 2005). Converges fast for lambda_max; lambda_min of a clustered
+ * 30% of the norm (the criterion of Daniel, Gragg, Kaufman and Stewart, 1976; "twice is enough"). Converges fast for lambda_max; lambda_min of a clustered
  * NTK spectrum is an upper estimate that tightens with `iterations`. Stops early once both extreme Ritz values have
  * moved less than `tolerance` lambda_max over the last 8 steps (a negative tolerance runs every step).
  * Cost: `steps` products plus O(steps^2 n).
