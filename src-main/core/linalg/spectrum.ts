@@ -53,12 +53,20 @@ export interface SpectrumOptions {
   readonly fullMax?: number;
   /** Runs the Lanczos products on this engine when it can hold the matrix (float32); float64 TypeScript otherwise. */
   readonly engine?: MatmulEngine;
+  /**
+   * The largest float32 copy the engine may hold, half the float64 kernel again (default 512 MiB: up to 11585 rows);
+   * a larger kernel takes the float64 products instead.
+   */
+  readonly maxHeldBytes?: number;
 }
 
-/** Extremes by Lanczos on the engine's held float32 copy when it has one, else on float64 TypeScript products. */
-async function extremes(a: Float64Array, n: number, engine: MatmulEngine | undefined): Promise<LanczosExtremes> {
+/**
+ * Extremes by Lanczos on the engine's held float32 copy when it has one and the copy fits maxHeldBytes, else on
+ * float64 TypeScript products (no copy).
+ */
+async function extremes(a: Float64Array, n: number, engine: MatmulEngine | undefined, maxHeldBytes: number): Promise<LanczosExtremes> {
   const hold = engine?.hold?.bind(engine);
-  if (!hold) return lanczosExtremes(denseOperator(a, n));
+  if (!hold || n * n * 4 > maxHeldBytes) return lanczosExtremes(denseOperator(a, n));
   const operator = heldOperator(a, n, hold);
   try {
     return await lanczosExtremes(operator);
@@ -77,7 +85,7 @@ export async function gramSpectrum(a: Float64Array, n: number, options: Spectrum
     const lambdaMax = eigenvalues[n - 1];
     return { lambdaMin, lambdaMax, condition: lambdaMin > 0 ? lambdaMax / lambdaMin : Infinity, eigenvalues, method: 'full' };
   }
-  const { lambdaMin, lambdaMax } = await extremes(a, n, options.engine);
+  const { lambdaMin, lambdaMax } = await extremes(a, n, options.engine, options.maxHeldBytes ?? 512 * 2 ** 20);
   if (!Number.isFinite(lambdaMin) || !Number.isFinite(lambdaMax)) throw new CodedError('ntk/non-finite', `the extreme eigenvalues of this ${n} x ${n} matrix overflowed float64`);
   return { lambdaMin, lambdaMax, condition: lambdaMin > 0 ? lambdaMax / lambdaMin : Infinity, method: 'lanczos' };
 }

@@ -106,9 +106,16 @@ describe('spectrum', () => {
         held.release();
       }
     }
-    const viaSpectrum = await gramSpectrum(a, n, { fullMax: 16, engine });
+    let held = 0;
+    const counting = { ...engine, name: engine.name, hold: (m: Parameters<typeof hold>[0]) => (held++, hold(m)) };
+    const viaSpectrum = await gramSpectrum(a, n, { fullMax: 16, engine: counting });
+    expect(held).toBe(1);
     expect(viaSpectrum.method).toBe('lanczos');
     expect(Math.abs(viaSpectrum.lambdaMin - exact.lambdaMin) / exact.lambdaMax).toBeLessThan(1e-6);
+    // A float32 copy over the limit is not made: float64 products, the float64 values.
+    const capped = await gramSpectrum(a, n, { fullMax: 16, engine: counting, maxHeldBytes: n * n * 4 - 1 });
+    expect(held).toBe(1);
+    expect(capped.lambdaMin).toBe((await gramSpectrum(a, n, { fullMax: 16 })).lambdaMin);
   });
 
   it('keeps the basis orthogonal when the three-term recurrence cancels (repeated and zero eigenvalues)', async () => {
