@@ -17,6 +17,7 @@ import { paramDistance, paramNorm, type ParamSet } from '../../core/models/param
 import { sidecarPath, writeKernelSidecar } from '../kernel-file/blocked-kernel-file';
 import { npyRelativeDrift } from '../kernel-file/npy-drift';
 import { npyKernelSpectrum } from '../kernel-file/npy-spectrum';
+import { matmulEngine } from '../engines';
 import { runKernelDir, workspaceOfStore } from '../kernel-file/run-kernel-dir';
 import { kernelFileDto } from '../kernel-file/run-kernel-files';
 import { orderCheckpoints } from '../onnx/import/checkpoint-drift';
@@ -151,9 +152,10 @@ export async function runBlockedSeries(ctx: BlockedSeriesContext): Promise<void>
       model ??= report.summary;
       k = report.sidecar.k;
       const t0 = performance.now();
-      const spectrum = await npyKernelSpectrum(out, blocked.spectrumTop);
+      const spectrum = await npyKernelSpectrum(out, blocked.spectrumTop, { engine: await matmulEngine(), memoryBytes: budgetBytes(blocked.memory) });
       const spectrumSeconds = secondsSince(t0);
-      await writeKernelSidecar(out, { ...report.sidecar, spectrum: { lambdaMax: spectrum.lambdaMax, lambdaMin: spectrum.lambdaMin, top: Array.from(spectrum.top), method: spectrum.method, passes: spectrum.passes, seconds: spectrumSeconds } });
+      const { lambdaMax, lambdaMin, method, passes, held } = spectrum;
+      await writeKernelSidecar(out, { ...report.sidecar, spectrum: { lambdaMax, lambdaMin, top: Array.from(spectrum.top), method, passes, held, seconds: spectrumSeconds } });
       first ??= { path: out, params: report.params };
       const relDrift = npyRelativeDrift(out, first.path);
       const distance = paramDistance(report.params, first.params).l2;

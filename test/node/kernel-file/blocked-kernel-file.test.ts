@@ -1,7 +1,8 @@
 // Dataset-scale kernels on disk: the streamed .npy equals the whole kernel bit for bit (float64 accumulation), a
 // cancelled and resumed kernel equals an uninterrupted one byte for byte, a resume of another kernel and a budget too
 // small for one block are refused with their codes, numpy memory-maps the file, the block-Lanczos spectrum read from
-// the file agrees with a dense float64 eigendecomposition, and `ntk --out K.npy` does all of it from the command line.
+// the file agrees with a dense float64 eigendecomposition (streamed, and read once into a held float32 copy), and
+// `ntk --out K.npy` does all of it from the command line.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -16,6 +17,7 @@ import { initParams, type FcnArchitecture } from '../../../src-main/core/models/
 import { architectureNtkModel, empiricalNtkFn, empiricalNtkParts, type EmpiricalNtkOptions } from '../../../src-main/core/ntk/empirical-ntk';
 import { readKernelSidecar, writeBlockedKernel, type BlockedKernelFileOptions } from '../../../src-main/node/kernel-file/blocked-kernel-file';
 import { npyKernelSpectrum } from '../../../src-main/node/kernel-file/npy-spectrum';
+import { createOrtGramEngine } from '../../../src-main/node/ort/ort-gram-engine';
 import { fcnOnnx } from '../../fixtures/onnx/fcn-onnx';
 import { f64Engine } from '../../helpers/f64-engine';
 import { exited, runCli, spawnCli } from '../../helpers/cli';
@@ -115,12 +117,51 @@ describe('blocked kernel file', () => {
     const path = join(dir, 'G.npy');
     await writeFile(path, encodeNpy({ shape: [size, size], dtype: 'float64', data: g }));
     const eig = symmetricEigenvalues(g, size);
-    const spectrum = await npyKernelSpectrum(path, 4, jsDenseProducts());
+    const spectrum = await npyKernelSpectrum(path, 4, { products: jsDenseProducts() });
     const scale = eig[size - 1];
     expect(Math.abs(spectrum.lambdaMax - scale)).toBeLessThan(1e-10 * scale);
     expect(Array.from(spectrum.top)).toEqual([0, 1, 2, 3].map((i) => expect.closeTo(eig[size - 1 - i], 6)));
     expect(Math.abs(spectrum.lambdaMin - eig[0])).toBeLessThan(1e-8 * scale);
     expect(spectrum.passes).toBeLessThan(size);
+    expect(spectrum.held).toBe(false);
+  });
+
+  it('with an engine and room in the budget, the file is read once into a held float32 copy: the same Ritz values to float32 rounding', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'blocked-'));
+    const size = 150;
+    const d = 70;
+    const b = Float64Array.from({ length: size * d }, (_, i) => Math.cos(0.7 * i) * (1 + (i % d) / 9));
+    const g = new Float64Array(size * size);
+    for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) for (let c = 0; c < d; c++) g[i * size + j] += b[i * d + c] * b[j * d + c];
+    for (let i = 0; i < size; i++) g[i * size + i] += 0.25;
+    const eig = symmetricEigenvalues(g, size);
+    const engine = await createOrtGramEngine({ threads: 1 });
+    try {
+      // float32 and float64 files, and entries far below float32's comfortable range (scaled before rounding).
+      for (const [name, dtype, factor] of [['G64.npy', 'float64', 1], ['G32.npy', 'float32', 1], ['tiny.npy', 'float64', 1e-42]] as const) {
+        const path = join(dir, name);
+        const data = g.map((v) => v * factor);
+        await writeFile(path, encodeNpy({ shape: [size, size], dtype, data: dtype === 'float32' ? Float32Array.from(data) : data }));
+        const held = await npyKernelSpectrum(path, 3, { products: jsDenseProducts(), engine, memoryBytes: 2 ** 40 });
+        expect(held.held).toBe(true);
+        const scale = eig[size - 1] * factor;
+        expect(Math.abs(held.lambdaMax - scale)).toBeLessThan(1e-6 * scale);
+        expect(Math.abs(held.lambdaMin - eig[0] * factor)).toBeLessThan(1e-6 * scale);
+        expect(Array.from(held.top)).toEqual([0, 1, 2].map((i) => expect.closeTo(eig[size - 1 - i] * factor, -Math.log10(1e-6 * scale))));
+        // No room for the copy in the budget: every product reads the file, float64.
+        const streamed = await npyKernelSpectrum(path, 3, { products: jsDenseProducts(), engine, memoryBytes: 1 });
+        expect(streamed.held).toBe(false);
+        expect(Math.abs(streamed.lambdaMax - held.lambdaMax)).toBeLessThan(1e-6 * scale);
+      }
+      // A non-finite entry is refused on the held path too.
+      const bad = Float64Array.from(g);
+      bad[5 * size + 7] = Number.NaN;
+      const badPath = join(dir, 'bad.npy');
+      await writeFile(badPath, encodeNpy({ shape: [size, size], dtype: 'float64', data: bad }));
+      await expect(npyKernelSpectrum(badPath, 1, { products: jsDenseProducts(), engine, memoryBytes: 2 ** 40 })).rejects.toMatchObject({ code: 'ntk/non-finite', message: expect.stringContaining('(5, 7)') });
+    } finally {
+      await engine.dispose();
+    }
   });
 });
 
