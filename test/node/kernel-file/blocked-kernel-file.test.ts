@@ -29,6 +29,15 @@ const x = Float64Array.from({ length: n * a.inputDim }, (_, i) => Math.sin(0.9 *
 const options: EmpiricalNtkOptions = { implementation: 'structured', kernel: 'trace', engine: f64Engine };
 const parts = empiricalNtkParts(architectureNtkModel(a), options, params);
 
+/** A Gram matrix with a clustered bottom, like an NTK: G = B B^T + ridge I, B [size, d] with entries entry(index). */
+function clusteredGram(size: number, d: number, entry: (index: number) => number, ridge: number): Float64Array {
+  const b = Float64Array.from({ length: size * d }, (_, i) => entry(i));
+  const g = new Float64Array(size * size);
+  for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) for (let c = 0; c < d; c++) g[i * size + j] += b[i * d + c] * b[j * d + c];
+  for (let i = 0; i < size; i++) g[i * size + i] += ridge;
+  return g;
+}
+
 const hasNumpy = (() => {
   try {
     execFileSync('/usr/bin/python3', ['-c', 'import numpy'], { stdio: 'ignore' });
@@ -107,13 +116,8 @@ describe('blocked kernel file', () => {
 
   it('block Lanczos on the file agrees with a dense float64 eigendecomposition', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'blocked-'));
-    // A Gram matrix with a clustered bottom, like an NTK: G = B B^T + small ridge.
     const size = 140;
-    const d = 60;
-    const b = Float64Array.from({ length: size * d }, (_, i) => Math.sin(1.3 * i) * (1 + (i % d) / 7));
-    const g = new Float64Array(size * size);
-    for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) for (let c = 0; c < d; c++) g[i * size + j] += b[i * d + c] * b[j * d + c];
-    for (let i = 0; i < size; i++) g[i * size + i] += 0.5;
+    const g = clusteredGram(size, 60, (i) => Math.sin(1.3 * i) * (1 + (i % 60) / 7), 0.5);
     const path = join(dir, 'G.npy');
     await writeFile(path, encodeNpy({ shape: [size, size], dtype: 'float64', data: g }));
     const eig = symmetricEigenvalues(g, size);
@@ -129,11 +133,7 @@ describe('blocked kernel file', () => {
   it('with an engine and room in the budget, the file is read once into a held float32 copy: the same Ritz values to float32 rounding', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'blocked-'));
     const size = 150;
-    const d = 70;
-    const b = Float64Array.from({ length: size * d }, (_, i) => Math.cos(0.7 * i) * (1 + (i % d) / 9));
-    const g = new Float64Array(size * size);
-    for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) for (let c = 0; c < d; c++) g[i * size + j] += b[i * d + c] * b[j * d + c];
-    for (let i = 0; i < size; i++) g[i * size + i] += 0.25;
+    const g = clusteredGram(size, 70, (i) => Math.cos(0.7 * i) * (1 + (i % 70) / 9), 0.25);
     const eig = symmetricEigenvalues(g, size);
     const engine = await createOrtGramEngine({ threads: 1 });
     try {
