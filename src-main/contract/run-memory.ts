@@ -9,6 +9,13 @@ const F64 = 8;
 /** Largest Jacobian block the generic eNTK keeps in memory (core/ntk/generic-ntk.ts); beyond it rows are recomputed. */
 export const JACOBIAN_BLOCK_BYTES = 512 * 2 ** 20;
 
+/**
+ * The largest float32 copy of a kernel that a spectrum beyond the full-spectrum limit hands its engine for the Lanczos
+ * products (core/linalg/spectrum.ts): half the float64 kernel again, up to 11585 rows; larger kernels take float64
+ * products without a copy.
+ */
+export const HELD_SPECTRUM_COPY_MAX_BYTES = 512 * 2 ** 20;
+
 /** float32 parameter sets the run keeps on the host: the initial set (for distances) and the one read back at a record. */
 const PARAMETER_COPIES = 2;
 /**
@@ -39,7 +46,7 @@ export interface MemoryParts {
   readonly parameters: number;
   /** The optimiser step's peak: live parameters, gradients, update intermediates, Adam's moments. */
   readonly optimizer: number;
-  /** float64 kernels held across a snapshot: K_0, K_t, the analytic kernel, the copy a sink writes, the eigensolver's. */
+  /** Kernels held across a snapshot: K_0, K_t, the analytic kernel, the copy a sink writes, the eigensolver's (float64 for the full spectrum, the held float32 copy for Lanczos). */
   readonly kernels: number;
   /** The training step's layer activations and their gradients for one batch. */
   readonly activations: number;
@@ -92,7 +99,7 @@ export function estimateRunMemory(config: MemoryConfigShape, size: DatasetSize |
   const parts: MemoryParts = {
     parameters: PARAMETER_COPIES * F32 * paramCount,
     optimizer: STEP_COPIES[config.optimizer.kind ?? DEFAULTS.optimizer.kind] * F32 * paramCount,
-    kernels: F64 * rows2 * (3 + (analytic ? 1 : 0) + (fullSpectrum ? 2 : 0)),
+    kernels: F64 * rows2 * (3 + (analytic ? 1 : 0) + (fullSpectrum ? 2 : 0)) + (!fullSpectrum && F32 * rows2 <= HELD_SPECTRUM_COPY_MAX_BYTES ? F32 * rows2 : 0),
     activations: ACTIVATION_COPIES * F32 * batch * (d + sumWidths + k),
     ntk: Math.max(ntkSet(n, rows2), sweep > 0 ? ntkSet(sweep + 1, sweep) : 0),
     data: (F64 + F32) * n * d,

@@ -109,6 +109,14 @@ describe('estimateRunMemory', () => {
     const wide = estimateRunMemory({ ...base, model: { ...base.model, width: 128 } });
     expect((wide?.parts.parameters ?? 0) / (full?.parts.parameters ?? 1)).toBeCloseTo((4 * 128 + 128 * 128 + 128 * 5) / (4 * 64 + 64 * 64 + 64 * 5), 6);
   });
+
+  it('counts the eigensolver: two float64 copies for a full spectrum, the held float32 copy for Lanczos', () => {
+    const base = parseRunConfig({ steps: 1, model: { arch: 'fcn', depth: 2, width: 64 }, loss: { kind: 'softmax-ce' }, optimizer: { lr: 0.1 }, data: { kind: 'blobs', n: 100, dim: 4, classes: 5 } });
+    const rows2 = 500 * 500;
+    const full = estimateRunMemory({ ...base, logging: { ...base.logging, fullSpectrumMax: 500 } })?.parts.kernels ?? 0;
+    const lanczos = estimateRunMemory({ ...base, logging: { ...base.logging, fullSpectrumMax: 499 } })?.parts.kernels ?? 0;
+    expect(full - lanczos).toBe(2 * 8 * rows2 - 4 * rows2);
+  });
 });
 
 describe('parseBytes', () => {

@@ -4,6 +4,7 @@
 // the kernel; its products run on the caller's engine when it can hold the matrix. Non-finite input is refused with a
 // coded error (ntk/non-finite): bisection on NaN never converges to anything meaningful.
 import { CodedError } from '../../contract/result';
+import { HELD_SPECTRUM_COPY_MAX_BYTES } from '../../contract/run-memory';
 import { firstNonFinite } from './norms';
 import type { MatmulEngine } from './gram-engine';
 import { denseOperator, heldOperator, lanczosExtremes, type LanczosExtremes } from './lanczos';
@@ -54,8 +55,8 @@ export interface SpectrumOptions {
   /** Runs the Lanczos products on this engine when it can hold the matrix (float32); float64 TypeScript otherwise. */
   readonly engine?: MatmulEngine;
   /**
-   * The largest float32 copy the engine may hold, half the float64 kernel again (default 512 MiB: up to 11585 rows);
-   * a larger kernel takes the float64 products instead.
+   * The largest float32 copy the engine may hold, half the float64 kernel again (default HELD_SPECTRUM_COPY_MAX_BYTES,
+   * 512 MiB: up to 11585 rows); a larger kernel takes the float64 products instead.
    */
   readonly maxHeldBytes?: number;
 }
@@ -85,7 +86,7 @@ export async function gramSpectrum(a: Float64Array, n: number, options: Spectrum
     const lambdaMax = eigenvalues[n - 1];
     return { lambdaMin, lambdaMax, condition: lambdaMin > 0 ? lambdaMax / lambdaMin : Infinity, eigenvalues, method: 'full' };
   }
-  const { lambdaMin, lambdaMax } = await extremes(a, n, options.engine, options.maxHeldBytes ?? 512 * 2 ** 20);
+  const { lambdaMin, lambdaMax } = await extremes(a, n, options.engine, options.maxHeldBytes ?? HELD_SPECTRUM_COPY_MAX_BYTES);
   if (!Number.isFinite(lambdaMin) || !Number.isFinite(lambdaMax)) throw new CodedError('ntk/non-finite', `the extreme eigenvalues of this ${n} x ${n} matrix overflowed float64`);
   return { lambdaMin, lambdaMax, condition: lambdaMin > 0 ? lambdaMax / lambdaMin : Infinity, method: 'lanczos' };
 }
