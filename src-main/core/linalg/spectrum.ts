@@ -1,5 +1,5 @@
 // Eigenvalues of symmetric Gram matrices in float64: the full spectrum for moderate sizes (Householder tridiagonal
-// reduction and Sturm bisection, tridiagonal.ts: 4-5x faster than ml-matrix's QL with eigenvectors, docs/performance.md)
+// reduction and implicit QL without eigenvectors, tridiagonal.ts; timings in docs/performance.md)
 // and lambda_min / lambda_max by Lanczos (lanczos.ts) for large ones, where an O(N^3) decomposition costs more than
 // the kernel; its products run on the caller's engine when it can hold the matrix. Non-finite input is refused with a
 // coded error (ntk/non-finite): bisection on NaN never converges to anything meaningful.

@@ -38,10 +38,13 @@ export interface FileSpectrumOptions {
 
 const ROW_BLOCK_BYTES = 64 << 20;
 
+/** Rows per read of the file: about ROW_BLOCK_BYTES, at least one. */
+const rowsPerReadOf = (file: NpyMatrixReader): number => Math.max(1, Math.min(file.rows, Math.floor(ROW_BLOCK_BYTES / (file.rows * file.item))));
+
 /** The .npy opened in `file` ([n, n] float64 or float32, symmetric) as a SymmetricOperator reading row blocks. */
 function npyOperator(file: NpyMatrixReader, products: DenseProducts): SymmetricOperator {
   const n = file.rows;
-  const rowsPerRead = Math.max(1, Math.min(n, Math.floor(ROW_BLOCK_BYTES / (n * file.item))));
+  const rowsPerRead = rowsPerReadOf(file);
   const raw = new Uint8Array(rowsPerRead * n * file.item);
   return {
     n,
@@ -81,7 +84,7 @@ async function forEachRowBlock(
 async function heldFileOperator(file: NpyMatrixReader, hold: NonNullable<MatmulEngine['hold']>): Promise<SymmetricOperator & { release(): void }> {
   const n = file.rows;
   const copy = new Float32Array(n * n);
-  const rowsPerRead = Math.max(1, Math.min(n, Math.floor(ROW_BLOCK_BYTES / (n * file.item))));
+  const rowsPerRead = rowsPerReadOf(file);
   let maxAbs = 0;
   await forEachRowBlock(file, new Uint8Array(rowsPerRead * n * file.item), rowsPerRead, (block, r0) => {
     for (let i = 0; i < block.length; i++) {
