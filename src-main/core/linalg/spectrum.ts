@@ -2,7 +2,7 @@
 // reduction and implicit QL without eigenvectors, tridiagonal.ts; timings in docs/performance.md)
 // and lambda_min / lambda_max by Lanczos (lanczos.ts) for large ones, where an O(N^3) decomposition costs more than
 // the kernel; its products run on the caller's engine when it can hold the matrix. Non-finite input is refused with a
-// coded error (ntk/non-finite): bisection on NaN never converges to anything meaningful.
+// coded error (ntk/non-finite): neither QL nor bisection on NaN converges to anything meaningful.
 import { CodedError } from '../../contract/result';
 import { HELD_SPECTRUM_COPY_MAX_BYTES } from '../../contract/run-memory';
 import { firstNonFinite } from './norms';
