@@ -153,12 +153,13 @@ describe('blocked kernel file', () => {
         expect(streamed.held).toBe(false);
         expect(Math.abs(streamed.lambdaMax - held.lambdaMax)).toBeLessThan(1e-6 * scale);
       }
-      // A non-finite entry is refused on the held path too.
+      // A non-finite entry is refused on both paths (the streamed one checks its first read of the file).
       const bad = Float64Array.from(g);
       bad[5 * size + 7] = Number.NaN;
       const badPath = join(dir, 'bad.npy');
       await writeFile(badPath, encodeNpy({ shape: [size, size], dtype: 'float64', data: bad }));
       await expect(npyKernelSpectrum(badPath, 1, { products: jsDenseProducts(), engine, memoryBytes: 2 ** 40 })).rejects.toMatchObject({ code: 'ntk/non-finite', message: expect.stringContaining('(5, 7)') });
+      await expect(npyKernelSpectrum(badPath, 1, { products: jsDenseProducts(), engine, memoryBytes: 1 })).rejects.toMatchObject({ code: 'ntk/non-finite', message: expect.stringContaining('(5, 7)') });
     } finally {
       await engine.dispose();
     }
