@@ -1,6 +1,7 @@
 // The contractions the structured eNTK spends its time in, on row-major float32 blocks: G = A B^T and C = A B.
 // Core ships a tfjs implementation (tfjs-matmul-engine.ts); node/ passes a faster one in (onnxruntime-node) when
 // the benchmark says it wins. Core never imports the node one.
+import type { DenseProducts } from './dense-products';
 
 export interface MatrixF32 {
   readonly rows: number;
@@ -33,6 +34,11 @@ export interface MatmulEngine extends GramEngine {
    * per call copies it once here). Optional: Lanczos without it runs its products in float64 JavaScript.
    */
   hold?(m: MatrixF32): HeldMatrix;
+  /**
+   * The engine's float64 products, where it has them (onnxruntime's double Gemm): Lanczos reorthogonalises its basis
+   * on them. Optional: without them that runs in TypeScript.
+   */
+  readonly float64?: DenseProducts;
 }
 
 export function matrix(rows: number, cols: number, data: Float32Array): MatrixF32 {

@@ -3,9 +3,13 @@
 // of the spread on the bench's 2560-row kernel), so it takes 100-160 products whatever the method; what a step costs
 // is what matters. On an engine that holds the matrix (onnxruntime: a float32 product of a 2560-row kernel in about
 // 1 ms, the matrix in cache) a step is several times cheaper than the float64 TypeScript product (about 6 ms, 52 MB
-// from memory), and the Ritz values agree to float32 rounding of the matrix.
+// from memory), and the Ritz values agree to float32 rounding of the matrix. The reorthogonalisation against the
+// basis (two memory-bound products a step with up to 160 float64 rows) runs on the engine's float64 products when it
+// has them (onnxruntime's double Gemm): about 45 ms of a 2560-row spectrum where TypeScript loops took about 70.
 import type { SymmetricOperator } from './block-lanczos';
+import type { DenseProducts } from './dense-products';
 import { matrix, type MatmulEngine } from './gram-engine';
+import { finiteMaxAbs } from './norms';
 import { tridiagonalExtremes } from './tridiagonal';
 
 export interface LanczosExtremes {
@@ -13,6 +17,18 @@ export interface LanczosExtremes {
   readonly lambdaMax: number;
   /** Products with the operator. */
   readonly steps: number;
+}
+
+export interface LanczosOptions {
+  /** Largest number of products (default min(n, 160)). */
+  readonly iterations?: number;
+  /** Stop once both extremes moved less than this times lambda_max over 8 steps (default 1e-11; negative: never). */
+  readonly tolerance?: number;
+  /**
+   * Float64 products to reorthogonalise on (an engine's double Gemm, MatmulEngine.float64): two products a step with
+   * the whole basis, memory-bound, which TypeScript loops run several times slower. Default: those loops.
+   */
+  readonly products?: DenseProducts;
 }
 
 /**
@@ -91,14 +107,10 @@ export function heldFloat32Operator(scaled: Float32Array, n: number, scale: numb
 /**
  * The [n, n] matrix a, scaled by float32Scale, rounded to float32 and held by an engine: a product costs one engine
  * call. The operator's eigenvalues are a's to within the float32 rounding of its entries
- * (|lambda error| <= ||a - fl32(a)||_2, about 1e-7 of ||a||). Call release() when done.
+ * (|lambda error| <= ||a - fl32(a)||_2, about 1e-7 of ||a||). maxAbs: max |a_ij|, when the caller has it. Call
+ * release() when done.
  */
-export function heldOperator(a: Float64Array, n: number, hold: NonNullable<MatmulEngine['hold']>): SymmetricOperator & { release(): void } {
-  let maxAbs = 0;
-  for (let i = 0; i < a.length; i++) {
-    const v = Math.abs(a[i]);
-    if (v > maxAbs) maxAbs = v;
-  }
+export function heldOperator(a: Float64Array, n: number, hold: NonNullable<MatmulEngine['hold']>, maxAbs = finiteMaxAbs(a).maxAbs): SymmetricOperator & { release(): void } {
   const scale = float32Scale(maxAbs);
   // The native conversion is 5x faster than a scaling loop; the loop runs only for kernels outside 2^+-60.
   return heldFloat32Operator(scale === 1 ? new Float32Array(a) : Float32Array.from(a, (v) => v * scale), n, scale, hold);
@@ -108,7 +120,7 @@ export function heldOperator(a: Float64Array, n: number, hold: NonNullable<Matmu
  * basis rows 0..count-1 ([count, n]): w -= Q^T (Q w), classical Gram-Schmidt in float64; returns ||w|| after. The
  * update takes four basis rows per pass over w.
  */
-function orthogonalise(basis: Float64Array, count: number, n: number, w: Float64Array, c: Float64Array): number {
+function orthogonaliseInPlace(basis: Float64Array, count: number, n: number, w: Float64Array, c: Float64Array): number {
   matVec(basis, count, n, w, c);
   let j = 0;
   for (; j + 3 < count; j += 4) {
@@ -132,6 +144,19 @@ function orthogonalise(basis: Float64Array, count: number, n: number, w: Float64
   return Math.sqrt(norm);
 }
 
+/** The same projection on float64 products: c = Q w^T, then w -= c^T Q. */
+async function orthogonaliseOn(products: DenseProducts, basis: Float64Array, count: number, n: number, w: Float64Array): Promise<number> {
+  const q = basis.subarray(0, count * n);
+  const c = await products.abT(q, count, w, 1, n);
+  const back = await products.ab(c, 1, count, q, n);
+  let norm = 0;
+  for (let i = 0; i < n; i++) {
+    w[i] -= back[i];
+    norm += w[i] * w[i];
+  }
+  return Math.sqrt(norm);
+}
+
 /**
  * Extreme eigenvalues by Lanczos (deterministic start vector). Each step takes the three-term recurrence, then one
  * pass of classical Gram-Schmidt against the whole basis, and a second pass only when the first removed more than
@@ -140,8 +165,11 @@ function orthogonalise(basis: Float64Array, count: number, n: number, w: Float64
  * moved less than `tolerance` lambda_max over the last 8 steps (a negative tolerance runs every step).
  * Cost: `steps` products plus O(steps^2 n).
  */
-export async function lanczosExtremes(operator: SymmetricOperator, iterations = Math.min(operator.n, 160), tolerance = 1e-11): Promise<LanczosExtremes> {
+export async function lanczosExtremes(operator: SymmetricOperator, options: LanczosOptions = {}): Promise<LanczosExtremes> {
   const n = operator.n;
+  const iterations = options.iterations ?? Math.min(n, 160);
+  const tolerance = options.tolerance ?? 1e-11;
+  const products = options.products;
   const basis = new Float64Array(Math.max(1, iterations) * n);
   const coefficients = new Float64Array(Math.max(1, iterations));
   const alpha: number[] = [];
@@ -170,8 +198,9 @@ export async function lanczosExtremes(operator: SymmetricOperator, iterations = 
       w[i] -= dot * v[i] + (before ? last * before[i] : 0);
       removed += w[i] * w[i];
     }
-    norm = orthogonalise(basis, it + 1, n, w, coefficients);
-    if (norm < 0.7 * Math.sqrt(removed)) norm = orthogonalise(basis, it + 1, n, w, coefficients);
+    const orthogonalise = () => (products ? orthogonaliseOn(products, basis, it + 1, n, w) : orthogonaliseInPlace(basis, it + 1, n, w, coefficients));
+    norm = await orthogonalise();
+    if (norm < 0.7 * Math.sqrt(removed)) norm = await orthogonalise();
     // Invariant subspace found: the rest of w is rounding (relative to ||A v|| seen so far, so any scale of A works).
     if (norm <= 1e-12 * scale || it === iterations - 1) break;
     if ((it + 1) % 8 === 0 && it + 1 >= 24) {

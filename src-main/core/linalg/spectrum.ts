@@ -5,7 +5,7 @@
 // coded error (ntk/non-finite): neither QL nor bisection on NaN converges to anything meaningful.
 import { CodedError } from '../../contract/result';
 import { HELD_SPECTRUM_COPY_MAX_BYTES } from '../../contract/run-memory';
-import { firstNonFinite } from './norms';
+import { finiteMaxAbs, firstNonFinite } from './norms';
 import type { MatmulEngine } from './gram-engine';
 import { denseOperator, heldOperator, lanczosExtremes, type LanczosExtremes } from './lanczos';
 import { denseSymmetricEigenvalues } from './tridiagonal';
@@ -20,11 +20,12 @@ export interface Spectrum {
   readonly method: 'full' | 'lanczos';
 }
 
-/** Throws ntk/non-finite when a [n, n] has a NaN or infinite entry (or the wrong length). */
-function assertFiniteSquare(a: Float64Array, n: number): void {
+/** Throws ntk/non-finite when a [n, n] has a NaN or infinite entry (or the wrong length); returns max |a_ij|. */
+function assertFiniteSquare(a: Float64Array, n: number): number {
   if (a.length !== n * n) throw new CodedError('ntk/non-finite', `a spectrum needs an ${n} x ${n} matrix; got ${a.length} entries`);
-  const bad = firstNonFinite(a);
+  const { maxAbs, nonFinite: bad } = finiteMaxAbs(a);
   if (bad >= 0) throw new CodedError('ntk/non-finite', `the matrix has a non-finite entry (${a[bad]}) at row ${Math.floor(bad / n)}, column ${bad % n}; its spectrum is undefined`);
+  return maxAbs;
 }
 
 /** scale (a + a^T) / 2, halving first so entries near the float64 limit cannot overflow. */
@@ -40,9 +41,7 @@ function symmetrised(a: Float64Array, n: number, scale: number): Float64Array {
  * squares them and would overflow.
  */
 export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
-  assertFiniteSquare(a, n);
-  let maxAbs = 0;
-  for (let i = 0; i < a.length; i++) maxAbs = Math.max(maxAbs, Math.abs(a[i]));
+  const maxAbs = assertFiniteSquare(a, n);
   const scale = maxAbs > 1e150 ? 1 / maxAbs : 1;
   const eigenvalues = denseSymmetricEigenvalues(symmetrised(a, n, scale), n).map((v) => v / scale);
   if (firstNonFinite(eigenvalues) >= 0) throw new CodedError('ntk/non-finite', `the eigenvalues of this ${n} x ${n} matrix overflowed float64`);
@@ -62,15 +61,15 @@ export interface SpectrumOptions {
 }
 
 /**
- * Extremes by Lanczos on the engine's held float32 copy when it has one and the copy fits maxHeldBytes, else on
- * float64 TypeScript products (no copy).
+ * Extremes by Lanczos on the engine's held float32 copy when it has one and the copy fits maxHeldBytes, reorthogonalised
+ * on the engine's float64 products when it has them; else on float64 TypeScript products (no copy). maxAbs: max |a_ij|.
  */
-async function extremes(a: Float64Array, n: number, engine: MatmulEngine | undefined, maxHeldBytes: number): Promise<LanczosExtremes> {
+async function extremes(a: Float64Array, n: number, maxAbs: number, engine: MatmulEngine | undefined, maxHeldBytes: number): Promise<LanczosExtremes> {
   const hold = engine?.hold?.bind(engine);
   if (!hold || n * n * 4 > maxHeldBytes) return lanczosExtremes(denseOperator(a, n));
-  const operator = heldOperator(a, n, hold);
+  const operator = heldOperator(a, n, hold, maxAbs);
   try {
-    return await lanczosExtremes(operator);
+    return await lanczosExtremes(operator, { products: engine?.float64 });
   } finally {
     operator.release();
   }
@@ -79,14 +78,14 @@ async function extremes(a: Float64Array, n: number, engine: MatmulEngine | undef
 /** Spectrum of a symmetric Gram [n, n]: the full eigenvalues when n <= fullMax, else Lanczos extremes. Throws ntk/non-finite. */
 export async function gramSpectrum(a: Float64Array, n: number, options: SpectrumOptions = {}): Promise<Spectrum> {
   const fullMax = options.fullMax ?? 512;
-  assertFiniteSquare(a, n);
+  const maxAbs = assertFiniteSquare(a, n);
   if (n <= fullMax) {
     const eigenvalues = symmetricEigenvalues(a, n);
     const lambdaMin = eigenvalues[0];
     const lambdaMax = eigenvalues[n - 1];
     return { lambdaMin, lambdaMax, condition: lambdaMin > 0 ? lambdaMax / lambdaMin : Infinity, eigenvalues, method: 'full' };
   }
-  const { lambdaMin, lambdaMax } = await extremes(a, n, options.engine, options.maxHeldBytes ?? HELD_SPECTRUM_COPY_MAX_BYTES);
+  const { lambdaMin, lambdaMax } = await extremes(a, n, maxAbs, options.engine, options.maxHeldBytes ?? HELD_SPECTRUM_COPY_MAX_BYTES);
   if (!Number.isFinite(lambdaMin) || !Number.isFinite(lambdaMax)) throw new CodedError('ntk/non-finite', `the extreme eigenvalues of this ${n} x ${n} matrix overflowed float64`);
   return { lambdaMin, lambdaMax, condition: lambdaMin > 0 ? lambdaMax / lambdaMin : Infinity, method: 'lanczos' };
 }

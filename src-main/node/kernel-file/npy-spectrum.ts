@@ -28,7 +28,10 @@ export interface FileSpectrum {
 }
 
 export interface FileSpectrumOptions {
-  /** Products for the Lanczos basis (and the row-block products when not held); default onnxruntime's double Gemm. */
+  /**
+   * Products for the Lanczos basis (and the row-block products when not held); default the engine's float64 products,
+   * else onnxruntime's double Gemm made for this call.
+   */
   readonly products?: DenseProducts;
   /** An engine that can hold the float32 copy (onnxruntime's, node/engines.ts); without one every product reads the file. */
   readonly engine?: MatmulEngine;
@@ -113,7 +116,8 @@ async function heldFileOperator(file: NpyMatrixReader, hold: NonNullable<MatmulE
  * resident size.
  */
 export async function npyKernelSpectrum(path: string, top: number, options: FileSpectrumOptions = {}): Promise<FileSpectrum> {
-  const products = options.products ?? (await createOrtDenseProducts());
+  const given = options.products ?? options.engine?.float64;
+  const products = given ?? (await createOrtDenseProducts());
   try {
     const file = openNpyMatrix(path, 'a spectrum');
     try {
@@ -135,6 +139,6 @@ export async function npyKernelSpectrum(path: string, top: number, options: File
       file.close();
     }
   } finally {
-    if (!options.products) await (products as { dispose?: () => Promise<void> }).dispose?.();
+    if (!given) await (products as { dispose?: () => Promise<void> }).dispose?.();
   }
 }

@@ -40,6 +40,23 @@ export async function createOrtDenseProducts(threads?: number): Promise<DensePro
   };
 }
 
+/**
+ * createOrtDenseProducts on first use, for an engine that offers float64 products (MatmulEngine.float64) but may never
+ * run one: its sessions are built by the first product.
+ */
+export function lazyOrtDenseProducts(threads?: number): DenseProducts & { dispose(): Promise<void> } {
+  let made: ReturnType<typeof createOrtDenseProducts> | undefined;
+  const products = () => (made ??= createOrtDenseProducts(threads));
+  return {
+    name: 'onnxruntime-cpu-f64',
+    abT: async (a, aRows, b, bRows, cols) => (await products()).abT(a, aRows, b, bRows, cols),
+    ab: async (a, aRows, inner, b, bCols) => (await products()).ab(a, aRows, inner, b, bCols),
+    dispose: async () => {
+      if (made) await (await made).dispose();
+    },
+  };
+}
+
 export async function createOrtF64Gram(threads?: number): Promise<OrtF64Gram> {
   const session = await createSession(productModel(true), checkThreads(threads), SPIN_BETWEEN_JS_PASSES);
   return {

@@ -1,8 +1,10 @@
 // MatmulEngine on onnxruntime-node: G = A B^T (and A B) for float32 blocks through one-node models (Gemm transB = 1,
 // MatMul) with symbolic dims, each session created once and reused for every shape. Inputs are wrapped without a copy;
 // the float32 product comes back as a fresh array that crossGram hands on without widening (callers sum in float64).
+import type { DenseProducts } from '../../core/linalg/dense-products';
 import { type HeldMatrix, matrix, type MatmulEngine, type MatrixF32 } from '../../core/linalg/gram-engine';
 import { ModelBuilder, attr } from '../onnx/model-builder';
+import { lazyOrtDenseProducts } from './ort-f64-gram';
 import { checkThreads, createSession, f32Tensor, SPIN_BETWEEN_JS_PASSES, type ort } from './ort-session';
 
 export interface OrtGramOptions {
@@ -23,6 +25,8 @@ export interface OrtGramEngine extends MatmulEngine {
   crossGramF32(a: MatrixF32, b: MatrixF32): Promise<Float32Array>;
   /** M wrapped once (no copy); each times(V) is one Gemm(V, M, transB = 1) run. */
   hold(m: MatrixF32): HeldMatrix;
+  /** onnxruntime's double Gemm and MatMul, their sessions built by the first product. */
+  readonly float64: DenseProducts;
   dispose(): Promise<void>;
 }
 
@@ -60,6 +64,8 @@ export async function createOrtGramEngine(options: OrtGramOptions = {}): Promise
     createSession(productModel(true), threads, spinning),
     createSession(productModel(false), threads, spinning),
   ]);
+
+  const float64 = lazyOrtDenseProducts(threads);
 
   /** [p, m] times [m, q] (or [q, m] transposed): float32 [p, q]. */
   const run = async (session: ort.InferenceSession, a: MatrixF32, b: MatrixF32, transposeB: boolean): Promise<Float32Array> => {
@@ -108,8 +114,9 @@ export async function createOrtGramEngine(options: OrtGramOptions = {}): Promise
         release: () => {},
       };
     },
+    float64,
     dispose: async () => {
-      await Promise.all([abT.release(), ab.release()]);
+      await Promise.all([abT.release(), ab.release(), float64.dispose()]);
     },
   };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { jsDenseProducts, type DenseProducts } from '../../../src-main/core/linalg/dense-products';
 import { denseOperator, heldOperator, lanczosExtremes } from '../../../src-main/core/linalg/lanczos';
+import { finiteMaxAbs } from '../../../src-main/core/linalg/norms';
 import { gramSpectrum, symmetricEigenvalues } from '../../../src-main/core/linalg/spectrum';
 import { createTfjsMatmulEngine } from '../../../src-main/core/linalg/tfjs-matmul-engine';
 import { tridiagonalExtremes } from '../../../src-main/core/linalg/tridiagonal';
@@ -35,7 +37,7 @@ describe('spectrum', () => {
     const n = 300;
     const lambda = Array.from({ length: n }, (_, i) => 0.05 + 10 * (i / n) ** 3);
     const a = withSpectrum(lambda, 2);
-    const { lambdaMin, lambdaMax } = await lanczosExtremes(denseOperator(a, n), 160);
+    const { lambdaMin, lambdaMax } = await lanczosExtremes(denseOperator(a, n), { iterations: 160 });
     expect(lambdaMax).toBeCloseTo(lambda[n - 1], 8);
     // Ritz values bound lambda_min from above; with the cubic cluster at the bottom 160 steps get within ~0.1%.
     expect(lambdaMin).toBeGreaterThanOrEqual(0.05 - 1e-12);
@@ -78,7 +80,7 @@ describe('spectrum', () => {
     const lambda = Array.from({ length: n }, (_, i) => (i === 0 ? 0.01 : i === n - 1 ? 50 : 1 + i / n));
     const a = withSpectrum(lambda, 5);
     const early = await lanczosExtremes(denseOperator(a, n));
-    const fixed = await lanczosExtremes(denseOperator(a, n), 160, -1);
+    const fixed = await lanczosExtremes(denseOperator(a, n), { iterations: 160, tolerance: -1 });
     expect(early.steps).toBeLessThan(fixed.steps);
     expect(early.lambdaMin).toBeCloseTo(0.01, 10);
     expect(early.lambdaMax).toBeCloseTo(50, 10);
@@ -89,7 +91,7 @@ describe('spectrum', () => {
     const n = 240;
     const lambda = Array.from({ length: n }, (_, i) => 0.2 + 3 * (i / n) ** 2 + (i === n - 1 ? 40 : 0));
     const a = withSpectrum(lambda, 6);
-    const exact = await lanczosExtremes(denseOperator(a, n), n, -1);
+    const exact = await lanczosExtremes(denseOperator(a, n), { iterations: n, tolerance: -1 });
     expect(exact.lambdaMin).toBeCloseTo(0.2, 8);
     expect(exact.lambdaMax).toBeCloseTo(lambda[n - 1], 8);
     const engine = createTfjsMatmulEngine();
@@ -99,7 +101,7 @@ describe('spectrum', () => {
     for (const scale of [1, 1e-40, 1e40]) {
       const held = heldOperator(a.map((v) => v * scale), n, hold);
       try {
-        const r = await lanczosExtremes(held, n, -1);
+        const r = await lanczosExtremes(held, { iterations: n, tolerance: -1 });
         expect(Math.abs(r.lambdaMax / scale - exact.lambdaMax) / exact.lambdaMax).toBeLessThan(1e-6);
         expect(Math.abs(r.lambdaMin / scale - exact.lambdaMin) / exact.lambdaMax).toBeLessThan(1e-6);
       } finally {
@@ -123,8 +125,54 @@ describe('spectrum', () => {
     // A rank-20 Gram plus a 100-fold zero eigenvalue and a repeated top: Lanczos must not produce spurious copies.
     const lambda = Array.from({ length: n }, (_, i) => (i < 100 ? 0 : i < 118 ? 1 + i / 50 : 9));
     const a = withSpectrum(lambda, 7);
-    const r = await lanczosExtremes(denseOperator(a, n), n, -1);
+    const r = await lanczosExtremes(denseOperator(a, n), { iterations: n, tolerance: -1 });
     expect(Math.abs(r.lambdaMin)).toBeLessThan(1e-10);
     expect(r.lambdaMax).toBeCloseTo(9, 10);
+  });
+
+  it('reorthogonalises on given float64 products with the same Ritz values as the in-place loops', async () => {
+    const n = 120;
+    const lambda = Array.from({ length: n }, (_, i) => (i < 100 ? 0 : i < 118 ? 1 + i / 50 : 9));
+    const a = withSpectrum(lambda, 7);
+    let calls = 0;
+    const js = jsDenseProducts();
+    const counted: DenseProducts = { name: 'counted', abT: (...args) => (calls++, js.abT(...args)), ab: (...args) => (calls++, js.ab(...args)) };
+    const inPlace = await lanczosExtremes(denseOperator(a, n), { iterations: n, tolerance: -1 });
+    const onProducts = await lanczosExtremes(denseOperator(a, n), { iterations: n, tolerance: -1, products: counted });
+    // Two products a pass, at least one pass a step but the last.
+    expect(calls).toBeGreaterThanOrEqual(2 * (onProducts.steps - 1));
+    expect(onProducts.steps).toBe(inPlace.steps);
+    expect(Math.abs(onProducts.lambdaMin)).toBeLessThan(1e-10);
+    expect(onProducts.lambdaMax).toBeCloseTo(9, 10);
+    const spread = Array.from({ length: 300 }, (_, i) => 0.05 + 10 * (i / 300) ** 3);
+    const b = withSpectrum(spread, 2);
+    const x = await lanczosExtremes(denseOperator(b, 300), { products: counted });
+    const y = await lanczosExtremes(denseOperator(b, 300));
+    expect(Math.abs(x.lambdaMin - y.lambdaMin) / y.lambdaMax).toBeLessThan(1e-12);
+    expect(Math.abs(x.lambdaMax - y.lambdaMax) / y.lambdaMax).toBeLessThan(1e-12);
+  });
+
+  it('gramSpectrum reorthogonalises on the engine\'s float64 products when it has them', async () => {
+    const n = 200;
+    const lambda = Array.from({ length: n }, (_, i) => 0.5 + (i / n) ** 2 + (i === n - 1 ? 20 : 0));
+    const a = withSpectrum(lambda, 8);
+    const engine = createTfjsMatmulEngine();
+    let calls = 0;
+    const js = jsDenseProducts();
+    const float64: DenseProducts = { name: 'counted', abT: (...args) => (calls++, js.abT(...args)), ab: (...args) => (calls++, js.ab(...args)) };
+    const withProducts = await gramSpectrum(a, n, { fullMax: 16, engine: { ...engine, name: engine.name, float64 } });
+    expect(calls).toBeGreaterThan(0);
+    const without = await gramSpectrum(a, n, { fullMax: 16, engine });
+    expect(Math.abs(withProducts.lambdaMin - without.lambdaMin) / without.lambdaMax).toBeLessThan(1e-9);
+    expect(withProducts.lambdaMax).toBeCloseTo(without.lambdaMax, 6);
+  });
+
+  it('finiteMaxAbs finds the largest magnitude or the first non-finite entry in one pass', () => {
+    expect(finiteMaxAbs([1, -7, 3])).toEqual({ maxAbs: 7, nonFinite: -1 });
+    expect(finiteMaxAbs([])).toEqual({ maxAbs: 0, nonFinite: -1 });
+    expect(finiteMaxAbs([2, 9, NaN, Infinity]).nonFinite).toBe(2);
+    expect(finiteMaxAbs([NaN, 1]).nonFinite).toBe(0);
+    expect(finiteMaxAbs([3, -Infinity, NaN]).nonFinite).toBe(1);
+    expect(finiteMaxAbs([1e308, -1e308, 5]).maxAbs).toBe(1e308);
   });
 });

@@ -43,3 +43,22 @@ it('Lanczos on the held float32 kernel finds the float64 extremes of a 600-row G
   const f64 = await gramSpectrum(a, n);
   expect(Math.abs(f64.lambdaMin - spectrum.lambdaMin) / lambdaMax).toBeLessThan(1e-7);
 });
+
+it('the engine\'s float64 products are built on first use and equal float64 TypeScript products', async () => {
+  const idle = await createOrtGramEngine({ threads: 1 });
+  await idle.dispose();
+  const rng = createRng(2, 'f64');
+  const q = Float64Array.from(normalArray(rng, 7 * 50));
+  const w = Float64Array.from(normalArray(rng, 2 * 50));
+  const c = await engine.float64.abT(q, 7, w, 2, 50);
+  for (let i = 0; i < 7; i++)
+    for (let j = 0; j < 2; j++) {
+      let s = 0;
+      for (let t = 0; t < 50; t++) s += q[i * 50 + t] * w[j * 50 + t];
+      expect(c[i * 2 + j]).toBeCloseTo(s, 12);
+    }
+  const back = await engine.float64.ab(c, 7, 2, w, 50);
+  expect(back.length).toBe(7 * 50);
+  expect(back[3 * 50 + 4]).toBeCloseTo(c[3 * 2] * w[4] + c[3 * 2 + 1] * w[50 + 4], 12);
+});
+
