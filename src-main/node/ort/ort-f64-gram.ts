@@ -42,7 +42,7 @@ export async function createOrtDenseProducts(threads?: number): Promise<DensePro
 
 /**
  * createOrtDenseProducts on first use, for an engine that offers float64 products (MatmulEngine.float64) but may never
- * run one: its sessions are built by the first product.
+ * run one: its sessions are built by the first product (again after dispose()).
  */
 export function lazyOrtDenseProducts(threads?: number): DenseProducts & { dispose(): Promise<void> } {
   let made: ReturnType<typeof createOrtDenseProducts> | undefined;
@@ -52,7 +52,9 @@ export function lazyOrtDenseProducts(threads?: number): DenseProducts & { dispos
     abT: async (a, aRows, b, bRows, cols) => (await products()).abT(a, aRows, b, bRows, cols),
     ab: async (a, aRows, inner, b, bCols) => (await products()).ab(a, aRows, inner, b, bCols),
     dispose: async () => {
-      if (made) await (await made).dispose();
+      const built = made;
+      made = undefined;
+      if (built) await (await built).dispose();
     },
   };
 }

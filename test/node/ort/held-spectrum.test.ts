@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { gramSpectrum, symmetricEigenvalues } from '../../../src-main/core/linalg/spectrum';
 import { createRng, normalArray } from '../../../src-main/core/random';
+import { lazyOrtDenseProducts } from '../../../src-main/node/ort/ort-f64-gram';
 import { createOrtGramEngine, type OrtGramEngine } from '../../../src-main/node/ort/ort-gram-engine';
 
 let engine: OrtGramEngine;
@@ -47,6 +48,14 @@ it('Lanczos on the held float32 kernel finds the float64 extremes of a 600-row G
 it('the engine\'s float64 products are built on first use and equal float64 TypeScript products', async () => {
   const idle = await createOrtGramEngine({ threads: 1 });
   await idle.dispose();
+  // Built by a product, released by dispose(), and built again by the next product.
+  const lazy = lazyOrtDenseProducts(1);
+  await lazy.dispose();
+  const dot = async () => Array.from(await lazy.abT(new Float64Array([1, 2]), 1, new Float64Array([3, 4]), 1, 2));
+  expect(await dot()).toEqual([11]);
+  await lazy.dispose();
+  expect(await dot()).toEqual([11]);
+  await lazy.dispose();
   const rng = createRng(2, 'f64');
   const q = Float64Array.from(normalArray(rng, 7 * 50));
   const w = Float64Array.from(normalArray(rng, 2 * 50));
