@@ -31,9 +31,13 @@ export const ntkUsage = `ntk-workbench ntk --model M.onnx --probe P.json|P.npy|P
   --freeze  initializers to keep constant although they feed weights or biases.
   --keep-softmax  differentiate the final Softmax/LogSoftmax output (default: its logits).
   Output JSON: {"paramCount", "implementation" (structured | generic | reference-f64), "outputs": [n][k],
-                "trace": [n][n], "ntk": [n*k][n*k] (--kernel full), "lambdaMin", "lambdaMax", "timings"}
-            (eigenvalues of the full kernel when given, else of the trace;
-            timings: seconds per stage read, translate, check, kernel, spectrum, write, and their total).
+                "trace": [n][n], "ntk": [n*k][n*k] (--kernel full), "lambdaMin", "lambdaMax", "spectrum",
+                "timings"}
+            (eigenvalues of the full kernel when given, else of the trace; spectrum: {"method": "full"} up to 512
+            rows, every eigenvalue, else {"method": "lanczos", "steps", "lambdaMinResidual", "lambdaMaxResidual"}:
+            lambdaMin is the smallest Ritz value, an upper bound on the smallest eigenvalue, and an eigenvalue lies
+            within its residual of it; timings: seconds per stage read, translate, check, kernel, spectrum, write,
+            and their total).
   --out K.npy  a dataset-scale kernel: computed in blocks of samples sized to --memory, each block (and its mirror)
             written into K.npy as it finishes (float64 little-endian; float32 with --dtype float32; numpy can
             np.load(K.npy, mmap_mode='r') it), and K.npy.json beside it: shape, ordering, trace convention, block size,
@@ -111,6 +115,7 @@ export async function ntkCommand(argv: string[]): Promise<number> {
     ntk: report.ntk ? new JsonMatrix(report.ntk, n * report.k) : undefined,
     lambdaMin: report.lambdaMin,
     lambdaMax: report.lambdaMax,
+    spectrum: { method: report.spectrum.method, ...report.spectrum.lanczos },
     timings: (): StageTimings & { total: number } => ({ ...report.timings, read, write: secondsSince(writeStart), total: secondsSince(start) }),
   };
   await writeFileAtomic(

@@ -9,6 +9,11 @@ import { householderTridiagonal, tridiagonalKth } from './tridiagonal';
 export interface SymmetricOperator {
   readonly n: number;
   applyRows(v: Float64Array, p: number): Promise<Float64Array>;
+  /**
+   * The relative rounding of a product (2^-24 when it runs on a float32 copy); default float64's. Residuals of Ritz
+   * values are not reported below it times the largest |eigenvalue|.
+   */
+  readonly roundoff?: number;
 }
 
 export interface BlockLanczosOptions {

@@ -10,13 +10,20 @@ import type { SymmetricOperator } from './block-lanczos';
 import type { DenseProducts } from './dense-products';
 import { matrix, type MatmulEngine } from './gram-engine';
 import { finiteMaxAbs } from './norms';
-import { tridiagonalExtremes } from './tridiagonal';
+import { tridiagonalEigenvector, tridiagonalExtremes } from './tridiagonal';
 
 export interface LanczosExtremes {
   readonly lambdaMin: number;
   readonly lambdaMax: number;
   /** Products with the operator. */
   readonly steps: number;
+  /**
+   * ||A y - theta y|| for the Ritz vector y of lambdaMin and of lambdaMax (beta_k |s_k|, at least the products'
+   * roundoff times max |theta|): an eigenvalue of the operator lies within it of each. lambdaMin bounds the smallest
+   * eigenvalue from above; its residual says how far from an eigenvalue it still is.
+   */
+  readonly residualMin: number;
+  readonly residualMax: number;
 }
 
 export interface LanczosOptions {
@@ -94,6 +101,7 @@ export function heldFloat32Operator(scaled: Float32Array, n: number, scale: numb
   const held = hold(matrix(n, n, scaled));
   return {
     n,
+    roundoff: 2 ** -24,
     async applyRows(v, p) {
       const product = await held.times(matrix(p, n, new Float32Array(v)));
       const out = new Float64Array(product.length);
@@ -213,6 +221,11 @@ export async function lanczosExtremes(operator: SymmetricOperator, options: Lanc
     const next = basis.subarray((it + 1) * n, (it + 2) * n);
     for (let i = 0; i < n; i++) next[i] = w[i] / norm;
   }
-  const ritz = tridiagonalExtremes(alpha, beta.slice(0, alpha.length - 1));
-  return { lambdaMin: ritz.min, lambdaMax: ritz.max, steps: alpha.length };
+  const offDiagonal = beta.slice(0, alpha.length - 1);
+  const ritz = tridiagonalExtremes(alpha, offDiagonal);
+  // The residual of the Ritz pair (theta, V s): ||A V s - theta V s|| = beta_k |s_k|, with beta_k the norm left by the
+  // last step (about 0 where the Krylov space became invariant); never below what rounding the products leaves.
+  const floor = (operator.roundoff ?? Number.EPSILON / 2) * Math.max(Math.abs(ritz.min), Math.abs(ritz.max));
+  const residual = (theta: number) => Math.max(floor, norm * Math.abs(tridiagonalEigenvector(alpha, offDiagonal, theta).at(-1) as number));
+  return { lambdaMin: ritz.min, lambdaMax: ritz.max, steps: alpha.length, residualMin: residual(ritz.min), residualMax: residual(ritz.max) };
 }

@@ -18,6 +18,8 @@ export interface Spectrum {
   /** All eigenvalues ascending, when computed. */
   readonly eigenvalues?: Float64Array;
   readonly method: 'full' | 'lanczos';
+  /** For method 'lanczos': the products taken and each extreme's Ritz residual (an eigenvalue lies within it). */
+  readonly lanczos?: { readonly steps: number; readonly lambdaMinResidual: number; readonly lambdaMaxResidual: number };
 }
 
 /** Throws ntk/non-finite when a [n, n] has a NaN or infinite entry (or the wrong length); returns max |a_ij|. */
@@ -85,7 +87,8 @@ export async function gramSpectrum(a: Float64Array, n: number, options: Spectrum
     const lambdaMax = eigenvalues[n - 1];
     return { lambdaMin, lambdaMax, condition: lambdaMin > 0 ? lambdaMax / lambdaMin : Infinity, eigenvalues, method: 'full' };
   }
-  const { lambdaMin, lambdaMax } = await extremes(a, n, maxAbs, options.engine, options.maxHeldBytes ?? HELD_SPECTRUM_COPY_MAX_BYTES);
+  const { lambdaMin, lambdaMax, steps, residualMin, residualMax } = await extremes(a, n, maxAbs, options.engine, options.maxHeldBytes ?? HELD_SPECTRUM_COPY_MAX_BYTES);
   if (!Number.isFinite(lambdaMin) || !Number.isFinite(lambdaMax)) throw new CodedError('ntk/non-finite', `the extreme eigenvalues of this ${n} x ${n} matrix overflowed float64`);
-  return { lambdaMin, lambdaMax, condition: lambdaMin > 0 ? lambdaMax / lambdaMin : Infinity, method: 'lanczos' };
+  const lanczos = { steps, lambdaMinResidual: residualMin, lambdaMaxResidual: residualMax };
+  return { lambdaMin, lambdaMax, condition: lambdaMin > 0 ? lambdaMax / lambdaMin : Infinity, method: 'lanczos', lanczos };
 }

@@ -1,16 +1,27 @@
 // Eigenvalues of small symmetric matrices without eigenvectors: Householder reduction to tridiagonal form
 // (Golub & Van Loan, Matrix Computations, 4th ed., alg. 8.3.1; 4/3 m^3 flops), then implicit QL for the whole
-// spectrum or Sturm-sequence bisection for one k-th eigenvalue (O(m) per halving). The Rayleigh-Ritz steps of the
-// Lanczos methods and the full spectrum use it.
+// spectrum or Sturm-sequence bisection for one k-th eigenvalue (O(m) per halving), and inverse iteration for one
+// eigenvector (a Ritz pair's residual). The Rayleigh-Ritz steps of the Lanczos methods and the full spectrum use it.
+
+/**
+ * The smallest pivot a Sturm count lets stand, as LAPACK's dstebz takes it: the smallest normal float64 times
+ * max(1, max beta^2). A pivot of 0 (x an eigenvalue of a leading block) or one that the next division would blow up
+ * becomes -pivmin.
+ */
+function pivotFloor(beta: ArrayLike<number>): number {
+  let b2 = 1;
+  for (let i = 0; i < beta.length; i++) b2 = Math.max(b2, beta[i] * beta[i]);
+  return 2 ** -1022 * b2;
+}
 
 /** Eigenvalues of the symmetric tridiagonal T (alpha on the diagonal, beta off it) below x: the Sturm count. */
-function countBelow(alpha: ArrayLike<number>, beta: ArrayLike<number>, x: number): number {
+function countBelow(alpha: ArrayLike<number>, beta: ArrayLike<number>, x: number, pivmin: number): number {
   let count = 0;
   let d = 1;
   for (let i = 0; i < alpha.length; i++) {
     const b2 = i > 0 ? beta[i - 1] * beta[i - 1] : 0;
     d = alpha[i] - x - (i > 0 ? b2 / d : 0);
-    if (d === 0) d = -Number.EPSILON * (Math.abs(alpha[i]) + Math.abs(x) + Number.MIN_VALUE);
+    if (Math.abs(d) <= pivmin) d = -pivmin;
     if (d < 0) count++;
   }
   return count;
@@ -31,9 +42,10 @@ function gershgorin(alpha: ArrayLike<number>, beta: ArrayLike<number>): [number,
 /** The k-th smallest (k from 0) eigenvalue of a symmetric tridiagonal matrix, to a few ulps, by bisection. */
 export function tridiagonalKth(alpha: ArrayLike<number>, beta: ArrayLike<number>, k: number, bounds = gershgorin(alpha, beta)): number {
   let [a, b] = bounds;
+  const pivmin = pivotFloor(beta);
   for (let step = 0; step < 200 && b - a > 4 * Number.EPSILON * Math.max(Math.abs(a), Math.abs(b), Number.MIN_VALUE); step++) {
     const mid = 0.5 * (a + b);
-    if (countBelow(alpha, beta, mid) > k) b = mid;
+    if (countBelow(alpha, beta, mid, pivmin) > k) b = mid;
     else a = mid;
   }
   return 0.5 * (a + b);
@@ -43,6 +55,65 @@ export function tridiagonalKth(alpha: ArrayLike<number>, beta: ArrayLike<number>
 export function tridiagonalExtremes(alpha: ArrayLike<number>, beta: ArrayLike<number>): { min: number; max: number } {
   const bounds = gershgorin(alpha, beta);
   return { min: tridiagonalKth(alpha, beta, 0, bounds), max: tridiagonalKth(alpha, beta, alpha.length - 1, bounds) };
+}
+
+/**
+ * x = (T - theta I)^-1 b for the symmetric tridiagonal T, by Gaussian elimination with partial pivoting (LAPACK's
+ * dgttrf and dgtts2; U gains a second superdiagonal where rows swap). A zero pivot, which an exact eigenvalue theta
+ * gives, becomes eps ||T||: inverse iteration wants the near-singular solve.
+ */
+function shiftedSolve(alpha: ArrayLike<number>, beta: ArrayLike<number>, theta: number, b: Float64Array): Float64Array {
+  const m = alpha.length;
+  const d = Float64Array.from(alpha, (a) => a - theta);
+  const dl = Float64Array.from(beta);
+  const du = Float64Array.from(beta);
+  const du2 = new Float64Array(m);
+  const x = Float64Array.from(b);
+  const [lo, hi] = gershgorin(alpha, beta);
+  const tiny = Number.EPSILON * Math.max(Math.abs(lo), Math.abs(hi), Number.MIN_VALUE);
+  for (let i = 0; i < m - 1; i++) {
+    if (Math.abs(d[i]) >= Math.abs(dl[i])) {
+      if (d[i] === 0) d[i] = tiny;
+      const f = dl[i] / d[i];
+      d[i + 1] -= f * du[i];
+      x[i + 1] -= f * x[i];
+    } else {
+      const f = d[i] / dl[i];
+      d[i] = dl[i];
+      const below = d[i + 1];
+      d[i + 1] = du[i] - f * below;
+      du[i] = below;
+      if (i < m - 2) {
+        du2[i] = du[i + 1];
+        du[i + 1] = -f * du2[i];
+      }
+      const xi = x[i];
+      x[i] = x[i + 1];
+      x[i + 1] = xi - f * x[i + 1];
+    }
+  }
+  if (d[m - 1] === 0) d[m - 1] = tiny;
+  for (let i = m - 1; i >= 0; i--) x[i] = (x[i] - (i + 1 < m ? du[i] * x[i + 1] : 0) - (i + 2 < m ? du2[i] * x[i + 2] : 0)) / d[i];
+  return x;
+}
+
+/**
+ * The unit eigenvector of the symmetric tridiagonal T for its eigenvalue theta (as bisection gives it), by three steps
+ * of inverse iteration. Lanczos reads its last component: the residual of a Ritz pair is beta_k |s_k|.
+ */
+export function tridiagonalEigenvector(alpha: ArrayLike<number>, beta: ArrayLike<number>, theta: number): Float64Array {
+  let x: Float64Array = Float64Array.from({ length: alpha.length }, (_, i) => 1 + 0.25 * Math.sin(0.9 * i + 0.1));
+  for (let step = 0; step < 3; step++) {
+    x = shiftedSolve(alpha, beta, theta, x);
+    let norm = 0;
+    for (const v of x) norm = Math.max(norm, Math.abs(v));
+    for (let i = 0; i < x.length; i++) x[i] /= norm;
+    let sum = 0;
+    for (const v of x) sum += v * v;
+    const scale = 1 / Math.sqrt(sum);
+    for (let i = 0; i < x.length; i++) x[i] *= scale;
+  }
+  return x;
 }
 
 /**

@@ -175,4 +175,37 @@ describe('spectrum', () => {
     expect(finiteMaxAbs([3, -Infinity, NaN]).nonFinite).toBe(1);
     expect(finiteMaxAbs([1e308, -1e308, 5]).maxAbs).toBe(1e308);
   });
+
+  it('each extreme\'s Ritz residual bounds its distance to an eigenvalue, converged or not', async () => {
+    const n = 300;
+    const lambda = Array.from({ length: n }, (_, i) => 0.05 + 10 * (i / n) ** 3 + (i === n - 1 ? 30 : 0));
+    const a = withSpectrum(lambda, 9);
+    const nearest = (theta: number) => Math.min(...lambda.map((l) => Math.abs(l - theta)));
+    for (const iterations of [5, 20, 60, 160]) {
+      const r = await lanczosExtremes(denseOperator(a, n), { iterations, tolerance: -1 });
+      expect(nearest(r.lambdaMin)).toBeLessThanOrEqual(r.residualMin * (1 + 1e-9) + 1e-12);
+      expect(nearest(r.lambdaMax)).toBeLessThanOrEqual(r.residualMax * (1 + 1e-9) + 1e-12);
+      // Not converged at 5 steps: the residual says so.
+      if (iterations === 5) expect(r.residualMin).toBeGreaterThan(1e-3);
+    }
+    const converged = await lanczosExtremes(denseOperator(a, n), { iterations: n, tolerance: -1 });
+    expect(converged.residualMin).toBeLessThan(1e-8);
+    expect(converged.residualMax).toBeLessThan(1e-8);
+    // On a float32 copy the residual is not reported below float32's rounding of the largest eigenvalue.
+    const engine = createTfjsMatmulEngine();
+    const hold = engine.hold?.bind(engine);
+    if (!hold) throw new Error('the tfjs engine holds matrices');
+    const held = heldOperator(a, n, hold);
+    try {
+      const r = await lanczosExtremes(held, { iterations: n, tolerance: -1 });
+      expect(r.residualMax).toBeGreaterThanOrEqual(2 ** -24 * r.lambdaMax);
+      expect(nearest(r.lambdaMin)).toBeLessThanOrEqual(r.residualMin + 1e-6 * r.lambdaMax);
+    } finally {
+      held.release();
+    }
+    const viaSpectrum = await gramSpectrum(a, n, { fullMax: 16 });
+    expect(viaSpectrum.lanczos?.steps).toBeGreaterThan(0);
+    expect(nearest(viaSpectrum.lambdaMin)).toBeLessThanOrEqual((viaSpectrum.lanczos?.lambdaMinResidual ?? 0) * (1 + 1e-9) + 1e-12);
+    expect((await gramSpectrum(a, n, { fullMax: n })).lanczos).toBeUndefined();
+  });
 });

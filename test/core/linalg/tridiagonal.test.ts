@@ -5,7 +5,7 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { blockLanczos } from '../../../src-main/core/linalg/block-lanczos';
 import { jsDenseProducts } from '../../../src-main/core/linalg/dense-products';
-import { denseSymmetricEigenvalues, tridiagonalEigenvalues, tridiagonalKth } from '../../../src-main/core/linalg/tridiagonal';
+import { denseSymmetricEigenvalues, tridiagonalEigenvalues, tridiagonalEigenvector, tridiagonalKth } from '../../../src-main/core/linalg/tridiagonal';
 
 function symmetric(m: number, seed: number): Float64Array {
   const a = new Float64Array(m * m);
@@ -66,6 +66,36 @@ describe('dense symmetric eigenvalues (Householder + implicit QL)', () => {
     const got = denseSymmetricEigenvalues(a, m);
     for (let i = 0; i < m - 1; i++) expect(got[i]).toBeCloseTo(2, 12);
     expect(got[m - 1]).toBeCloseTo(2 + 0.5 * m, 12);
+  });
+});
+
+describe('tridiagonal eigenvectors', () => {
+  it('bisection and inverse iteration give ml-matrix\'s eigenvalue and unit eigenvector (up to sign): extremes and an inner one', () => {
+    for (const [m, plain] of [[1, false], [2, false], [9, false], [60, false], [9, true], [60, true]] as const) {
+      // Spread diagonals, and a zero diagonal under unit off-diagonals (eigenvalues 2 cos(j pi / (m + 1)), 0 among
+      // them for odd m): rows swap in the shifted solve where |alpha_i - theta| < |beta_i|, and keep their order elsewhere.
+      const alpha = Array.from({ length: m }, (_, i) => (plain ? 0 : Math.sin(1.1 * i) * 3 + (i % 3 === 0 ? 0.01 : 0)));
+      const beta = Array.from({ length: m - 1 }, (_, i) => (plain ? 1 : 0.2 + Math.cos(0.7 * i)));
+      const t = new Matrix(m, m);
+      alpha.forEach((v, i) => t.set(i, i, v));
+      beta.forEach((v, i) => {
+        t.set(i, i + 1, v);
+        t.set(i + 1, i, v);
+      });
+      const eig = new EigenvalueDecomposition(t, { assumeSymmetric: true });
+      const values = eig.realEigenvalues;
+      const order = values.map((_, i) => i).sort((x, y) => values[x] - values[y]);
+      for (const k of new Set([0, Math.floor(m / 2), m - 1])) {
+        const theta = tridiagonalKth(alpha, beta, k);
+        // The zero diagonal once gave a zero Sturm pivot that underflowed to -0 and miscounted: -1.9 came out as 0.
+        expect(theta).toBeCloseTo(values[order[k]], 12);
+        const x = tridiagonalEigenvector(alpha, beta, theta);
+        const want = eig.eigenvectorMatrix.getColumn(order[k]);
+        const sign = Math.sign(want.reduce((acc, w, i) => acc + w * x[i], 0));
+        expect(x.reduce((acc, v) => acc + v * v, 0)).toBeCloseTo(1, 12);
+        for (let i = 0; i < m; i++) expect(sign * x[i]).toBeCloseTo(want[i], 8);
+      }
+    }
   });
 });
 

@@ -5,7 +5,7 @@
 import { CodedError } from '../../../contract/result';
 import type { MatmulEngine } from '../../../core/linalg/gram-engine';
 import { firstNonFinite } from '../../../core/linalg/norms';
-import { gramSpectrum } from '../../../core/linalg/spectrum';
+import { gramSpectrum, type Spectrum } from '../../../core/linalg/spectrum';
 import { forwardF64 } from '../../../core/models/reference-f64';
 import { paramCount, type ParamSet } from '../../../core/models/params';
 import { empiricalNtkFn, type NtkModel } from '../../../core/ntk/empirical-ntk';
@@ -50,6 +50,8 @@ export interface ImportedNtk {
   readonly eigenvalues?: Float64Array;
   /** Which kernel the eigenvalues are of. */
   readonly spectrumOf: KernelMode;
+  /** How lambdaMin and lambdaMax were found: every eigenvalue, or Lanczos with its steps and Ritz residuals. */
+  readonly spectrum: Pick<Spectrum, 'method' | 'lanczos'>;
   readonly implementation: NtkImplementation;
   /** Whole call, spectrum included. */
   readonly ms: number;
@@ -116,6 +118,7 @@ export async function importedNtk(model: ImportedModel, x: Float64Array, n: numb
     lambdaMax: spectrum.lambdaMax,
     ...(spectrum.eigenvalues ? { eigenvalues: spectrum.eigenvalues } : {}),
     spectrumOf: full ? 'full' : 'trace',
+    spectrum: { method: spectrum.method, ...(spectrum.lanczos ? { lanczos: spectrum.lanczos } : {}) },
     implementation,
     ms: performance.now() - t0,
     spectrumMs,

@@ -11,6 +11,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../../../src-main/cli/main';
 import { type FcnArchitecture, initParams } from '../../../../src-main/core/models/architecture';
 import { empiricalNtkF64 } from '../../../../src-main/core/models/reference-f64';
+import { symmetricEigenvalues } from '../../../../src-main/core/linalg/spectrum';
 import { classTrace } from '../../../../src-main/core/ntk/kernel-types';
 import { ModelBuilder, attr } from '../../../../src-main/node/onnx/model-builder';
 import { fcnOnnx } from '../../../fixtures/onnx/fcn-onnx';
@@ -72,7 +73,8 @@ describe('ntk-workbench ntk', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/onnxruntime max abs error/);
     const result = JSON.parse(await readFile(out, 'utf8'));
-    expect(Object.keys(result)).toEqual(['paramCount', 'implementation', 'outputs', 'trace', 'ntk', 'lambdaMin', 'lambdaMax', 'timings']);
+    expect(Object.keys(result)).toEqual(['paramCount', 'implementation', 'outputs', 'trace', 'ntk', 'lambdaMin', 'lambdaMax', 'spectrum', 'timings']);
+    expect(result.spectrum).toEqual({ method: 'full' });
     expect(result.implementation).toBe('structured');
     expect(stdout).toContain('structured full kernel');
     const n = entry.probe.length;
@@ -99,11 +101,41 @@ describe('ntk-workbench ntk', () => {
     await writeFile(join(dir, 'p.json'), JSON.stringify({ inputs }));
     expect((await inProcess(['ntk', '--model', model, '--probe', join(dir, 'p.json'), '--out', join(dir, 'r.json'), '--dtype', 'float64'])).code).toBe(0);
     const result = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8'));
-    expect(Object.keys(result)).toEqual(['paramCount', 'implementation', 'outputs', 'trace', 'lambdaMin', 'lambdaMax', 'timings']);
+    expect(Object.keys(result)).toEqual(['paramCount', 'implementation', 'outputs', 'trace', 'lambdaMin', 'lambdaMax', 'spectrum', 'timings']);
     expect(result.implementation).toBe('reference-f64');
     expectStagesSumToTotal(result.timings, STAGES);
     const reference = classTrace(empiricalNtkF64(a, params, inputs.flat(), 3), 3, 3, 2);
     expect(relErr(result.trace.flat(), reference)).toBeLessThan(1e-12);
+  });
+
+  it('beyond 512 kernel rows: Lanczos extremes with their steps and Ritz residuals, which bound the distance to an eigenvalue', async () => {
+    const a: FcnArchitecture = { arch: 'fcn', inputDim: 3, outputs: 10, widths: [24, 24], bias: true, parameterization: 'ntk' };
+    const dir = await mkdtemp(join(tmpdir(), 'cli-ntk-'));
+    const model = join(dir, 'fcn.onnx');
+    await writeFile(model, fcnOnnx(a, initParams(a, 9), 'mul-nodes').bytes);
+    const n = 60;
+    const inputs = Array.from({ length: n }, (_, i) => [Math.sin(i), Math.cos(1.3 * i), 0.1 * (i % 7) - 0.3]);
+    await writeFile(join(dir, 'p.json'), JSON.stringify({ inputs }));
+    expect((await inProcess(['ntk', '--model', model, '--probe', join(dir, 'p.json'), '--out', join(dir, 'r.json'), '--kernel', 'full'])).code).toBe(0);
+    const result = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8'));
+    expect(Object.keys(result.spectrum)).toEqual(['method', 'steps', 'lambdaMinResidual', 'lambdaMaxResidual']);
+    expect(result.spectrum.method).toBe('lanczos');
+    expect(result.spectrum.steps).toBeGreaterThan(0);
+    expect(result.spectrum.steps).toBeLessThanOrEqual(160);
+    const rows = n * a.outputs;
+    const exact = symmetricEigenvalues(Float64Array.from(result.ntk.flat() as number[]), rows);
+    const nearest = (theta: number) => Math.min(...Array.from(exact, (l) => Math.abs(l - theta)));
+    const slack = 1e-6 * exact[rows - 1];
+    for (const [theta, residual] of [
+      [result.lambdaMin, result.spectrum.lambdaMinResidual],
+      [result.lambdaMax, result.spectrum.lambdaMaxResidual],
+    ]) {
+      expect(residual).toBeGreaterThan(0);
+      expect(nearest(theta)).toBeLessThanOrEqual(residual + slack);
+    }
+    // The smallest Ritz value bounds the smallest eigenvalue from above (up to the float32 copy's rounding).
+    expect(result.lambdaMin).toBeGreaterThanOrEqual(exact[0] - slack);
+    expect(result.lambdaMax).toBeCloseTo(exact[rows - 1], 2);
   });
 
   it('errors exit 1 with the code; usage errors exit 2', async () => {
