@@ -119,7 +119,7 @@ export async function benchSpectrumShare(engine: MatmulEngine): Promise<Row[]> {
     case: label,
     engine: `extremes (Lanczos, products on ${engine.hold ? engine.name : 'typescript float64'})`,
     seconds: s.median,
-    note: `${share(s.median)} (target <= 25%); lambda_min ${spectrum.lambdaMin.toPrecision(7)}, lambda_max ${spectrum.lambdaMax.toPrecision(9)}; the peer: the whole spectrum (eigvalsh, float64)`,
+    note: `${share(s.median)} (target <= 25%); lambda_min ${spectrum.lambdaMin.toPrecision(7)} (Ritz residual ${spectrum.lanczos?.lambdaMinResidual.toExponential(1)}, ${spectrum.lanczos?.steps} steps), lambda_max ${spectrum.lambdaMax.toPrecision(9)}; the peer: the whole spectrum (eigvalsh, float64)`,
   };
   return [
     { section: 'Spectrum', case: label, engine: `kernel / structured ${engine.name}`, seconds: k.median },
