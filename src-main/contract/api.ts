@@ -235,7 +235,19 @@ export interface KernelFileDto {
   /** Compute seconds over every session that wrote blocks (a resumed kernel counts its parent's). */
   readonly seconds: number;
   /** The file's spectrum read back in blocks; absent until the file is complete. */
-  readonly spectrum?: { readonly lambdaMax: number; readonly lambdaMin: number; readonly top: readonly number[]; readonly method: string; readonly passes: number; readonly held?: boolean; readonly seconds: number };
+  readonly spectrum?: {
+    readonly lambdaMax: number;
+    readonly lambdaMin: number;
+    /** Measured Ritz residuals: an eigenvalue lies within each of its value (absent in sidecars written before them). */
+    readonly lambdaMinResidual?: number;
+    readonly lambdaMaxResidual?: number;
+    readonly top: readonly number[];
+    readonly method: string;
+    readonly passes: number;
+    readonly basis?: number;
+    readonly held?: boolean;
+    readonly seconds: number;
+  };
 }
 
 /** One appended chunk: where the file lives on the host and how many bytes it has now. */

@@ -5,7 +5,7 @@ import { secondsSince } from '../../contract/stage-timings';
 import { CodedError } from '../../contract/result';
 import { readKernelSidecar, writeKernelSidecar } from '../../node/kernel-file/blocked-kernel-file';
 import type { KernelFileDtype } from '../../node/kernel-file/npy-block-file';
-import { npyKernelSpectrum } from '../../node/kernel-file/npy-spectrum';
+import { npyKernelSpectrum, sidecarSpectrum } from '../../node/kernel-file/npy-spectrum';
 import { matmulEngine } from '../../node/engines';
 import { modelNtkToFile, type NtkRequest } from '../../node/onnx/import/import-service';
 import type { ProbeSet } from '../../node/onnx/import/probe-set';
@@ -65,10 +65,10 @@ export async function kernelFileCommand(modelPath: string, probe: ProbeSet, requ
     const engine = request.dtype === 'float64' ? undefined : await matmulEngine();
     const spectrum = await npyKernelSpectrum(flags.out, flags.spectrumTop, { engine, memoryBytes: flags.memoryBytes });
     const seconds = secondsSince(t0);
-    await writeKernelSidecar(flags.out, { ...sidecar, spectrum: { ...spectrum, top: Array.from(spectrum.top), seconds } });
+    await writeKernelSidecar(flags.out, { ...sidecar, spectrum: sidecarSpectrum(spectrum, seconds) });
     const how = spectrum.held ? `${spectrum.passes} products on a float32 copy read once` : `${spectrum.passes} passes over the file`;
     process.stdout.write(
-      `spectrum (${spectrum.method}, ${how}, ${seconds.toFixed(2)} s): lambda_max ${spectrum.lambdaMax.toExponential(6)}, lambda_min <= ${spectrum.lambdaMin.toExponential(6)} (Ritz value, basis ${spectrum.basis}); top ${spectrum.top.length}: ${Array.from(spectrum.top, (x) => x.toExponential(4)).join(' ')}\n`,
+      `spectrum (${spectrum.method}, ${how}, ${seconds.toFixed(2)} s): lambda_max ${spectrum.lambdaMax.toExponential(6)}, lambda_min <= ${spectrum.lambdaMin.toExponential(6)} (Ritz value, an eigenvalue within ${spectrum.residualMin.toExponential(2)}; basis ${spectrum.basis}); top ${spectrum.top.length}: ${Array.from(spectrum.top, (x) => x.toExponential(4)).join(' ')}\n`,
     );
   }
   return 0;

@@ -49,7 +49,8 @@ export const ntkUsage = `ntk-workbench ntk --model M.onnx --probe P.json|P.npy|P
   --resume  continue a stopped K.npy from its sidecar (the same model, probe and options, else [ntk/resume-mismatch]).
   --spectrum K  with K.npy: the K largest eigenvalues and lambda_min, lambda_max by block Lanczos reading the file in
             row blocks, into the sidecar's "spectrum" and stdout (lambda_min is the smallest Ritz value: an upper bound,
-            close for a spread-out bottom of the spectrum, loose for a tight cluster).
+            close for a spread-out bottom of the spectrum, loose for a tight cluster; lambdaMinResidual and
+            lambdaMaxResidual, measured with one more product, say how near an eigenvalue each is).
   --input   the graph input that takes the probe samples, when the model has several (default the only unbound one).
   --bind    a value for another graph input (repeat per input): zeros, a number for every element, or a
             .json/.npy/.csv file with the tensor. A dim named like the sample input's batch dim follows the batch

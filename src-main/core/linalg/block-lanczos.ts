@@ -3,7 +3,7 @@
 // multiplies p vectors at once, so the matrix is read once per p Krylov vectors (a memory-mapped kernel file, or an
 // in-memory kernel through onnxruntime's double Gemm), and every other product is a GEMM on DenseProducts.
 import type { DenseProducts } from './dense-products';
-import { householderTridiagonal, tridiagonalKth } from './tridiagonal';
+import { householderTridiagonal, symmetricEigenvector, tridiagonalKth } from './tridiagonal';
 
 /** A symmetric n x n matrix as a product: for p vectors given as rows v [p, n], returns v A ([p, n], row-major). */
 export interface SymmetricOperator {
@@ -32,9 +32,12 @@ export interface BlockLanczosResult {
   readonly lambdaMax: number;
   /** The `top` largest Ritz values, descending. */
   readonly top: Float64Array;
-  /** Products with the operator (each reads the matrix once). */
+  /** Products with the operator (each reads the matrix once), the residuals' one included. */
   readonly passes: number;
   readonly basis: number;
+  /** ||A y - theta y|| of the Ritz vector y of lambdaMin and of lambdaMax, measured: an eigenvalue lies within it of each. */
+  readonly residualMin: number;
+  readonly residualMax: number;
 }
 
 /** Orthonormalises the rows of w [p, n] in place (modified Gram-Schmidt, twice); returns the rows kept (norm above `floor`). */
@@ -73,7 +76,8 @@ function startBlock(p: number, n: number): Float64Array {
  * lambda_min, lambda_max and the `top` largest eigenvalues of the symmetric operator. Cost per step: one operator
  * product of p vectors, 4 m p n flops of reorthogonalisation against the m-vector basis, and the Ritz values of the
  * m x m projected matrix (4/3 m^3). lambda_max converges in a few steps; lambda_min of a clustered spectrum is an
- * upper estimate within the cluster, tightening with the basis.
+ * upper estimate within the cluster, tightening with the basis. One more product of 2 vectors at the end measures
+ * the extremes' Ritz residuals.
  */
 export async function blockLanczos(op: SymmetricOperator, products: DenseProducts, options: BlockLanczosOptions = {}): Promise<BlockLanczosResult> {
   const n = op.n;
@@ -89,6 +93,7 @@ export async function blockLanczos(op: SymmetricOperator, products: DenseProduct
   let passes = 0;
   let previous: number[] | undefined;
   let watched: number[] = [];
+  let projected = new Float64Array(0);
   while (block.length > 0) {
     const rows = Math.min(block.length / n, maxBasis - m);
     basis.set(block.subarray(0, rows * n), m * n);
@@ -103,10 +108,11 @@ export async function blockLanczos(op: SymmetricOperator, products: DenseProduct
         t[i * maxBasis + m0 + j] = c[i * rows + j];
         t[(m0 + j) * maxBasis + i] = c[i * rows + j];
       }
-    const projected = new Float64Array(m * m);
+    projected = new Float64Array(m * m);
     for (let i = 0; i < m; i++) projected.set(t.subarray(i * maxBasis, i * maxBasis + m), i * m);
     // Only the Ritz values watched are needed: lambda_min and the largest ones, descending.
-    const { alpha, beta } = householderTridiagonal(projected, m);
+    // The reduction overwrites its input; projected is kept for the Ritz vectors at the end.
+    const { alpha, beta } = householderTridiagonal(Float64Array.from(projected), m);
     watched = [tridiagonalKth(alpha, beta, 0), ...Array.from({ length: Math.max(1, Math.min(topCount, m)) }, (_, i) => tridiagonalKth(alpha, beta, m - 1 - i))];
     const scale = Math.max(Math.abs(watched[0]), Math.abs(watched[1]), Number.MIN_VALUE);
     const settled = previous !== undefined && watched.every((v, i) => Math.abs(v - (previous as number[])[i]) <= tolerance * scale);
@@ -121,7 +127,19 @@ export async function blockLanczos(op: SymmetricOperator, products: DenseProduct
     }
     block = orthonormalRows(w, rows, n, 1e-12 * scale);
   }
-  return { lambdaMin: watched[0], lambdaMax: watched[1], top: Float64Array.from(watched.slice(1, 1 + topCount)), passes, basis: m };
+  // The two extremes' Ritz vectors y = s^T Q, multiplied in one more product: r = ||A y - theta y|| each.
+  const thetas = [watched[0], watched[1]];
+  const s = new Float64Array(2 * m);
+  thetas.forEach((theta, r) => s.set(symmetricEigenvector(projected, m, theta), r * m));
+  const y = await products.ab(s, 2, m, basis.subarray(0, m * n), n);
+  const image = await op.applyRows(y, 2);
+  passes++;
+  const [residualMin, residualMax] = thetas.map((theta, r) => {
+    let sum = 0;
+    for (let i = r * n; i < (r + 1) * n; i++) sum += (image[i] - theta * y[i]) ** 2;
+    return Math.sqrt(sum);
+  });
+  return { lambdaMin: watched[0], lambdaMax: watched[1], top: Float64Array.from(watched.slice(1, 1 + topCount)), passes, basis: m, residualMin, residualMax };
 }
 
 function transpose(a: Float64Array, rows: number, cols: number): Float64Array {

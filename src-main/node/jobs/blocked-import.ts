@@ -16,7 +16,7 @@ import { addTimings, secondsSince, zeroTimings } from '../../contract/stage-timi
 import { paramDistance, paramNorm, type ParamSet } from '../../core/models/params';
 import { sidecarPath, writeKernelSidecar } from '../kernel-file/blocked-kernel-file';
 import { npyRelativeDrift } from '../kernel-file/npy-drift';
-import { npyKernelSpectrum } from '../kernel-file/npy-spectrum';
+import { npyKernelSpectrum, sidecarSpectrum } from '../kernel-file/npy-spectrum';
 import { matmulEngine } from '../engines';
 import { runKernelDir, workspaceOfStore } from '../kernel-file/run-kernel-dir';
 import { kernelFileDto } from '../kernel-file/run-kernel-files';
@@ -154,8 +154,7 @@ export async function runBlockedSeries(ctx: BlockedSeriesContext): Promise<void>
       const t0 = performance.now();
       const spectrum = await npyKernelSpectrum(out, blocked.spectrumTop, { engine: await matmulEngine(), memoryBytes: budgetBytes(blocked.memory) });
       const spectrumSeconds = secondsSince(t0);
-      const { lambdaMax, lambdaMin, method, passes, held } = spectrum;
-      await writeKernelSidecar(out, { ...report.sidecar, spectrum: { lambdaMax, lambdaMin, top: Array.from(spectrum.top), method, passes, held, seconds: spectrumSeconds } });
+      await writeKernelSidecar(out, { ...report.sidecar, spectrum: sidecarSpectrum(spectrum, spectrumSeconds) });
       first ??= { path: out, params: report.params };
       const relDrift = npyRelativeDrift(out, first.path);
       const distance = paramDistance(report.params, first.params).l2;

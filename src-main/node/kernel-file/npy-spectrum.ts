@@ -4,6 +4,7 @@
 // 20 reads of the 800 MB file). Otherwise each product reads the file in row blocks of about 64 MiB, on
 // onnxruntime's double Gemm. Memory: the copy (n^2 float32) or one row block, plus the Lanczos basis
 // (maxBasis x n float64).
+import type { KernelFileDto } from '../../contract/api';
 import { CodedError } from '../../contract/result';
 import { blockLanczos, type SymmetricOperator } from '../../core/linalg/block-lanczos';
 import type { DenseProducts } from '../../core/linalg/dense-products';
@@ -25,6 +26,15 @@ export interface FileSpectrum {
   readonly basis: number;
   /** Whether the products ran on a float32 copy held by the engine (the Ritz values then carry its rounding). */
   readonly held: boolean;
+  /** The extremes' measured Ritz residuals: an eigenvalue lies within each of its value. */
+  readonly residualMin: number;
+  readonly residualMax: number;
+}
+
+/** The spectrum as the kernel's sidecar records it (KernelSidecar.spectrum; read back as KernelFileDto's), for the CLI and the app's runs alike. */
+export function sidecarSpectrum(spectrum: FileSpectrum, seconds: number): NonNullable<KernelFileDto['spectrum']> {
+  const { lambdaMax, lambdaMin, method, passes, held, basis } = spectrum;
+  return { lambdaMax, lambdaMin, lambdaMinResidual: spectrum.residualMin, lambdaMaxResidual: spectrum.residualMax, top: Array.from(spectrum.top), method, passes, basis, held, seconds };
 }
 
 export interface FileSpectrumOptions {

@@ -5,7 +5,7 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { blockLanczos } from '../../../src-main/core/linalg/block-lanczos';
 import { jsDenseProducts } from '../../../src-main/core/linalg/dense-products';
-import { denseSymmetricEigenvalues, tridiagonalEigenvalues, tridiagonalEigenvector, tridiagonalKth } from '../../../src-main/core/linalg/tridiagonal';
+import { denseSymmetricEigenvalues, symmetricEigenvector, tridiagonalEigenvalues, tridiagonalEigenvector, tridiagonalKth } from '../../../src-main/core/linalg/tridiagonal';
 
 function symmetric(m: number, seed: number): Float64Array {
   const a = new Float64Array(m * m);
@@ -99,6 +99,26 @@ describe('tridiagonal eigenvectors', () => {
   });
 });
 
+describe('dense eigenvectors', () => {
+  it('inverse iteration on a dense indefinite matrix gives ml-matrix\'s unit eigenvectors (up to sign)', () => {
+    for (const m of [1, 7, 40]) {
+      const a = symmetric(m, 5);
+      const mat = new Matrix(m, m);
+      for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) mat.set(i, j, a[i * m + j]);
+      const eig = new EigenvalueDecomposition(mat, { assumeSymmetric: true });
+      const values = eig.realEigenvalues;
+      const order = values.map((_, i) => i).sort((x, y) => values[x] - values[y]);
+      for (const k of new Set([0, Math.floor(m / 3), m - 1])) {
+        const x = symmetricEigenvector(a, m, values[order[k]]);
+        const want = eig.eigenvectorMatrix.getColumn(order[k]);
+        const sign = Math.sign(want.reduce((acc, w, i) => acc + w * x[i], 0));
+        expect(x.reduce((acc, v) => acc + v * v, 0)).toBeCloseTo(1, 12);
+        for (let i = 0; i < m; i++) expect(sign * x[i]).toBeCloseTo(want[i], 8);
+      }
+    }
+  });
+});
+
 describe('block Lanczos', () => {
   it('extremes and the top 5 of a 150 x 150 matrix with an indefinite spectrum', async () => {
     const n = 150;
@@ -110,5 +130,24 @@ describe('block Lanczos', () => {
     expect(Math.abs(got.lambdaMax - want[n - 1])).toBeLessThan(1e-9 * scale);
     expect(Math.abs(got.lambdaMin - want[0])).toBeLessThan(1e-9 * scale);
     for (let i = 0; i < 5; i++) expect(Math.abs(got.top[i] - want[n - 1 - i])).toBeLessThan(1e-9 * scale);
+  });
+
+  it('measures each extreme\'s Ritz residual with one more product; it bounds the distance to an eigenvalue', async () => {
+    const n = 150;
+    const a = symmetric(n, 3);
+    const want = reference(a, n);
+    const nearest = (theta: number) => Math.min(...Array.from(want, (l) => Math.abs(l - theta)));
+    let products = 0;
+    const op = { n, applyRows: (v: Float64Array, p: number) => (products++, jsDenseProducts().abT(v, p, a, n, n)) };
+    for (const maxBasis of [8, 24, 150]) {
+      products = 0;
+      const got = await blockLanczos(op, jsDenseProducts(), { blockSize: 4, maxBasis, tolerance: -1 });
+      expect(got.passes).toBe(products);
+      expect(nearest(got.lambdaMin)).toBeLessThanOrEqual(got.residualMin * (1 + 1e-9) + 1e-12);
+      expect(nearest(got.lambdaMax)).toBeLessThanOrEqual(got.residualMax * (1 + 1e-9) + 1e-12);
+      // A basis of 8 has not converged, and says so; the whole space has.
+      if (maxBasis === 8) expect(got.residualMin).toBeGreaterThan(1e-3 * maxAbs(want));
+      if (maxBasis === n) expect(Math.max(got.residualMin, got.residualMax)).toBeLessThan(1e-9 * maxAbs(want));
+    }
   });
 });

@@ -16,7 +16,7 @@ import { symmetricEigenvalues } from '../../../src-main/core/linalg/spectrum';
 import { initParams, type FcnArchitecture } from '../../../src-main/core/models/architecture';
 import { architectureNtkModel, empiricalNtkFn, empiricalNtkParts, type EmpiricalNtkOptions } from '../../../src-main/core/ntk/empirical-ntk';
 import { readKernelSidecar, writeBlockedKernel, type BlockedKernelFileOptions } from '../../../src-main/node/kernel-file/blocked-kernel-file';
-import { npyKernelSpectrum } from '../../../src-main/node/kernel-file/npy-spectrum';
+import { npyKernelSpectrum, sidecarSpectrum } from '../../../src-main/node/kernel-file/npy-spectrum';
 import { createOrtGramEngine } from '../../../src-main/node/ort/ort-gram-engine';
 import { fcnOnnx } from '../../fixtures/onnx/fcn-onnx';
 import { f64Engine } from '../../helpers/f64-engine';
@@ -128,6 +128,8 @@ describe('blocked kernel file', () => {
     expect(Math.abs(spectrum.lambdaMin - eig[0])).toBeLessThan(1e-8 * scale);
     expect(spectrum.passes).toBeLessThan(size);
     expect(spectrum.held).toBe(false);
+    expect(Math.min(...Array.from(eig, (l) => Math.abs(l - spectrum.lambdaMin)))).toBeLessThanOrEqual(spectrum.residualMin * (1 + 1e-9) + 1e-12);
+    expect(sidecarSpectrum(spectrum, 0.5)).toMatchObject({ lambdaMin: spectrum.lambdaMin, lambdaMinResidual: spectrum.residualMin, lambdaMaxResidual: spectrum.residualMax, top: Array.from(spectrum.top), passes: spectrum.passes, basis: spectrum.basis, held: false, seconds: 0.5 });
   });
 
   it('with an engine and room in the budget, the file is read once into a held float32 copy: the same Ritz values to float32 rounding', async () => {
@@ -208,6 +210,7 @@ describe('ntk --out K.npy', () => {
     expect(sidecar).toMatchObject({ complete: true, blockSize: 7, shape: [30, 30], spectrum: { method: 'block-lanczos' } });
     expect(sidecar.spectrum.lambdaMax).toBeCloseTo(json.lambdaMax, 3);
     expect(sidecar.spectrum.top).toHaveLength(3);
+    expect(sidecar.spectrum.lambdaMinResidual).toBeGreaterThanOrEqual(0);
     const refused = await inProcess([...base, '--out', join(dir, 'small.npy'), '--memory', '1MB']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/\[ntk\/insufficient-memory\].*needs at least .* but 976\.6 KiB is available/);
