@@ -63,7 +63,7 @@ async function benchFileKernel(n: number): Promise<Row[]> {
     const { stderr } = timed ? await run('/usr/bin/time', ['-v', process.execPath, ...args], { maxBuffer: 16 << 20, env: launchEnv() }) : await run(process.execPath, args, { maxBuffer: 16 << 20, env: launchEnv() });
     const wall = (performance.now() - t0) / 1000;
     const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? NaN);
-    const sidecar = JSON.parse(await readFile(`${out}.json`, 'utf8')) as KernelSidecar & { spectrum: { seconds: number; passes: number; held: boolean; lambdaMin: number; lambdaMax: number } };
+    const sidecar = JSON.parse(await readFile(`${out}.json`, 'utf8')) as KernelSidecar & { spectrum: { seconds: number; passes: number; held: boolean; lambdaMin: number; lambdaMax: number; lambdaMinResidual: number } };
     // The first SUBSET samples directly, in memory, against the file's corner.
     const probe = await loadProbeSet(`mnist:${n}`);
     const opened = await openModel({ path: model });
@@ -90,7 +90,7 @@ async function benchFileKernel(n: number): Promise<Row[]> {
         case: label,
         engine: 'spectrum of K.npy (block Lanczos)',
         seconds: sidecar.spectrum.seconds,
-        note: `${sidecar.spectrum.passes} ${sidecar.spectrum.held ? 'products on a float32 copy held by onnxruntime, the file read once' : 'passes over the file'}; lambda_max ${sidecar.spectrum.lambdaMax.toExponential(4)}, lambda_min ${sidecar.spectrum.lambdaMin.toExponential(4)}`,
+        note: `${sidecar.spectrum.passes} ${sidecar.spectrum.held ? 'products on a float32 copy held by onnxruntime, the file read once' : 'passes over the file'}; lambda_max ${sidecar.spectrum.lambdaMax.toExponential(4)}, lambda_min ${sidecar.spectrum.lambdaMin.toExponential(4)} (Ritz residual ${sidecar.spectrum.lambdaMinResidual.toExponential(1)})`,
       },
     ];
   } finally {
