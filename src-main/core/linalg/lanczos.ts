@@ -168,9 +168,10 @@ async function orthogonaliseOn(products: DenseProducts, basis: Float64Array, cou
 /**
  * Extreme eigenvalues by Lanczos (deterministic start vector). Each step takes the three-term recurrence, then one
  * pass of classical Gram-Schmidt against the whole basis, and a second pass only when the first removed more than
- * 30% of the norm (the criterion of Daniel, Gragg, Kaufman and Stewart, 1976; "twice is enough"). Converges fast for lambda_max; lambda_min of a clustered
- * NTK spectrum is an upper estimate that tightens with `iterations`. Stops early once both extreme Ritz values have
- * moved less than `tolerance` lambda_max over the last 8 steps (a negative tolerance runs every step).
+ * 30% of the norm (the criterion of Daniel, Gragg, Kaufman and Stewart, 1976; "twice is enough"). Converges fast for
+ * lambda_max; lambda_min of a clustered NTK spectrum is an upper estimate that tightens with `iterations`, and its
+ * Ritz residual says how far from an eigenvalue it may still be. Stops early once both extreme Ritz values have moved
+ * less than `tolerance` lambda_max over the last 8 steps (a negative tolerance runs every step).
  * Cost: `steps` products plus O(steps^2 n).
  */
 export async function lanczosExtremes(operator: SymmetricOperator, options: LanczosOptions = {}): Promise<LanczosExtremes> {
