@@ -99,6 +99,23 @@ describe('kernel files panel', () => {
     expect(done.find('[data-testid="resume-run"]').exists()).toBe(false);
   });
 
+  it('shows lambda_min with its Ritz residual on hover, and no residual for a sidecar written before them', () => {
+    installBackend(fakeBackend({}));
+    const spectrum = { lambdaMax: 3, lambdaMin: 0.1, top: [3, 2, 1], method: 'block-lanczos', passes: 5, seconds: 0.2 };
+    const files = [
+      { ...file, complete: true, spectrum: { ...spectrum, lambdaMinResidual: 0.0042, lambdaMaxResidual: 1e-9 } },
+      { ...file, step: 50, complete: true, spectrum },
+    ];
+    const view = mount(KernelFilesPanel, { props: { run: runRecord(12, { kind: 'import', status: 'done', config, summary: { kernelFiles: files } }) } });
+    const cells = (i: number) => view.findAll(`[data-testid="kernel-file-${i}"] td`);
+    const withResidual = cells(0).find((td) => td.text() === '0.1');
+    const without = cells(1).find((td) => td.text() === '0.1');
+    expect(withResidual?.attributes('title')).toMatch(/an eigenvalue lies within 0\.0042/);
+    expect(without?.exists()).toBe(true);
+    expect(without?.attributes('title')).toBeUndefined();
+    view.unmount();
+  });
+
   it('lists the files of a running run from the host, as their sidecars say, and refreshes them', async () => {
     vi.useFakeTimers();
     let done = 3;
