@@ -31,7 +31,10 @@ export interface FileSpectrum {
   readonly residualMax: number;
 }
 
-/** The spectrum as the kernel's sidecar records it (KernelSidecar.spectrum; read back as KernelFileDto's), for the CLI and the app's runs alike. */
+/**
+ * The spectrum as the kernel's sidecar records it (KernelSidecar.spectrum, read back as KernelFileDto's), for the CLI
+ * and the app's runs alike.
+ */
 export function sidecarSpectrum(spectrum: FileSpectrum, seconds: number): NonNullable<KernelFileDto['spectrum']> {
   const { lambdaMax, lambdaMin, method, passes, held, basis } = spectrum;
   return { lambdaMax, lambdaMin, lambdaMinResidual: spectrum.residualMin, lambdaMaxResidual: spectrum.residualMax, top: Array.from(spectrum.top), method, passes, basis, held, seconds };
