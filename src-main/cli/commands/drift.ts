@@ -1,5 +1,6 @@
 // `ntk-workbench drift ...`: NTK drift across a checkpoint series of ONNX files on one probe set. The JSON it
-// writes is a stable interface (issue 5): a list of {file, paramNorm, paramDistance, relDrift, lambdaMin, lambdaMax}.
+// writes is a stable interface (issue 5): a list of {file, paramNorm, paramDistance, relDrift, lambdaMin, lambdaMax,
+// spectrum, timings}; fields are only ever added.
 import { parseArgs } from 'node:util';
 import { addTimings, secondsSince, zeroTimings } from '../../contract/stage-timings';
 import { writeFileAtomic } from '../../node/atomic-write';
@@ -24,8 +25,9 @@ export const driftUsage = `ntk-workbench drift --models A.onnx B.onnx ...|FOLDER
   --probe   as for 'ntk-workbench ntk'; --input and --bind as there (several graph inputs).
   --kernel  trace (default) or full: the kernel whose drift ||K_t - K_0||_F / ||K_0||_F and eigenvalues are given.
   --run     also store the series as a run of kind "import" in DIR (config.json, drift.jsonl, summary.json).
-  Output JSON: [{"file", "paramNorm", "paramDistance", "relDrift", "lambdaMin", "lambdaMax", "timings"}, ...] in series
-            order; timings: that checkpoint's seconds in translate, check, kernel, spectrum. The series' stages (read
+  Output JSON: [{"file", "paramNorm", "paramDistance", "relDrift", "lambdaMin", "lambdaMax", "spectrum", "timings"},
+            ...] in series order; spectrum as 'ntk' writes it ({"method": "full"} or Lanczos's steps and Ritz
+            residuals); timings: that checkpoint's seconds in translate, check, kernel, spectrum. The series' stages (read
             and write included) and total go to stderr and, with --run, into summary.json.`;
 
 /** Pulls `--models A B ...` (values up to the next option) out of argv; parseArgs takes one value per option. */
@@ -82,7 +84,7 @@ export async function driftCommand(argv: string[]): Promise<number> {
   );
   for (const e of report.entries) for (const warning of e.warnings ?? []) process.stderr.write(`warning: ${e.file}: ${warning}\n`);
   const pick = ({ translate, check, kernel, spectrum }: (typeof report.entries)[number]['timings']) => ({ translate, check, kernel, spectrum });
-  const rows = report.entries.map((e) => ({ file: e.file, paramNorm: e.paramNorm, paramDistance: e.paramDistance, relDrift: e.relDrift, lambdaMin: e.lambdaMin, lambdaMax: e.lambdaMax, timings: pick(e.timings) }));
+  const rows = report.entries.map((e) => ({ file: e.file, paramNorm: e.paramNorm, paramDistance: e.paramDistance, relDrift: e.relDrift, lambdaMin: e.lambdaMin, lambdaMax: e.lambdaMax, spectrum: e.spectrum, timings: pick(e.timings) }));
   const writeStart = performance.now();
   await writeFileAtomic(values.out, `${JSON.stringify(rows)}\n`);
   const series = report.entries.reduce((sum, e) => addTimings(sum, e.timings), { ...zeroTimings(), read });

@@ -116,7 +116,7 @@ export async function ntkCommand(argv: string[]): Promise<number> {
     ntk: report.ntk ? new JsonMatrix(report.ntk, n * report.k) : undefined,
     lambdaMin: report.lambdaMin,
     lambdaMax: report.lambdaMax,
-    spectrum: { method: report.spectrum.method, ...report.spectrum.lanczos },
+    spectrum: report.spectrum,
     timings: (): StageTimings & { total: number } => ({ ...report.timings, read, write: secondsSince(writeStart), total: secondsSince(start) }),
   };
   await writeFileAtomic(

@@ -9,7 +9,7 @@ import { paramDistance, paramNorm, type ParamSet } from '../../../core/models/pa
 import type { KernelMode } from '../../../core/ntk/kernel-types';
 import { frobenius } from '../../../core/linalg/norms';
 import type { NtkImplementation } from '../../../core/ntk/kernel-types';
-import { importedNtk } from './imported-ntk';
+import { importedNtk, type SpectrumRecord } from './imported-ntk';
 import type { ImportedModel, ModelSummary } from './imported-model';
 import type { ImportOptions } from './import-options';
 import { openModel, sourceName, type ModelSource } from './model-source';
@@ -44,6 +44,8 @@ export interface DriftEntry {
   readonly relDrift: number;
   readonly lambdaMin: number;
   readonly lambdaMax: number;
+  /** How lambdaMin and lambdaMax were found (full spectrum, or Lanczos with its Ritz residuals). */
+  readonly spectrum: SpectrumRecord;
   /** ||f_t - f_0||_F / ||f_0||_F over the probe outputs. */
   readonly outputChange: number;
   readonly maxAbsOutputChange: number;
@@ -169,6 +171,7 @@ export async function checkpointDrift(sources: readonly ModelSource[], probe: Pr
           relDrift: frobenius(k, first.kernel) / frobenius(first.kernel),
           lambdaMin: ntk.lambdaMin,
           lambdaMax: ntk.lambdaMax,
+          spectrum: ntk.spectrum,
           outputChange: frobenius(ntk.outputs, first.outputs) / frobenius(first.outputs),
           maxAbsOutputChange,
           outputs: rows(ntk.outputs, probe.n, model.outputs),

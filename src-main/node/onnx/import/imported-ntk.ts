@@ -51,12 +51,24 @@ export interface ImportedNtk {
   /** Which kernel the eigenvalues are of. */
   readonly spectrumOf: KernelMode;
   /** How lambdaMin and lambdaMax were found: every eigenvalue, or Lanczos with its steps and Ritz residuals. */
-  readonly spectrum: Pick<Spectrum, 'method' | 'lanczos'>;
+  readonly spectrum: SpectrumRecord;
   readonly implementation: NtkImplementation;
   /** Whole call, spectrum included. */
   readonly ms: number;
   /** The spectrum's share of `ms`. */
   readonly spectrumMs: number;
+}
+
+/** How a report's lambdaMin and lambdaMax were found, as `ntk` and `drift` write it: {method} or {method, steps, residuals}. */
+export interface SpectrumRecord {
+  readonly method: Spectrum['method'];
+  readonly steps?: number;
+  readonly lambdaMinResidual?: number;
+  readonly lambdaMaxResidual?: number;
+}
+
+export function spectrumRecord(spectrum: Pick<Spectrum, 'method' | 'lanczos'>): SpectrumRecord {
+  return { method: spectrum.method, ...spectrum.lanczos };
 }
 
 export interface ImportedNtkSetup {
@@ -118,7 +130,7 @@ export async function importedNtk(model: ImportedModel, x: Float64Array, n: numb
     lambdaMax: spectrum.lambdaMax,
     ...(spectrum.eigenvalues ? { eigenvalues: spectrum.eigenvalues } : {}),
     spectrumOf: full ? 'full' : 'trace',
-    spectrum: { method: spectrum.method, ...(spectrum.lanczos ? { lanczos: spectrum.lanczos } : {}) },
+    spectrum: spectrumRecord(spectrum),
     implementation,
     ms: performance.now() - t0,
     spectrumMs,

@@ -155,7 +155,7 @@ describe('ntk-workbench ntk', () => {
 });
 
 describe('ntk-workbench drift', () => {
-  it.skipIf(external.series.length === 0)('a PyTorch checkpoint series: [{file, paramNorm, paramDistance, relDrift, lambdaMin, lambdaMax}]', async () => {
+  it.skipIf(external.series.length === 0)('a PyTorch checkpoint series: [{file, paramNorm, paramDistance, relDrift, lambdaMin, lambdaMax, spectrum, timings}]', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cli-drift-'));
     const probe = join(dir, 'probe.json');
     await writeFile(probe, JSON.stringify({ inputs: external.series[0].probe }));
@@ -166,8 +166,12 @@ describe('ntk-workbench drift', () => {
     expect(stderr).toMatch(/4\/4/);
     const rows = JSON.parse(await readFile(out, 'utf8'));
     expect(rows).toHaveLength(4);
-    for (const row of rows) expect(Object.keys(row)).toEqual(['file', 'paramNorm', 'paramDistance', 'relDrift', 'lambdaMin', 'lambdaMax', 'timings']);
+    for (const row of rows) expect(Object.keys(row)).toEqual(['file', 'paramNorm', 'paramDistance', 'relDrift', 'lambdaMin', 'lambdaMax', 'spectrum', 'timings']);
     for (const row of rows) expect(Object.keys(row.timings)).toEqual(['translate', 'check', 'kernel', 'spectrum']);
+    // A 4-sample trace kernel: every eigenvalue, as 'ntk' reports it; drift.jsonl keeps the same record.
+    for (const row of rows) expect(row.spectrum).toEqual({ method: 'full' });
+    const jsonl = (await readFile(join(dir, 'run', 'drift.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(jsonl.map((e: { spectrum: unknown }) => e.spectrum)).toEqual(rows.map((r: { spectrum: unknown }) => r.spectrum));
     const series = JSON.parse(await readFile(join(dir, 'run', 'summary.json'), 'utf8')).timings;
     expectStagesSumToTotal(series, STAGES);
     const checkpointSum = rows.reduce((sum: number, r: { timings: Record<string, number> }) => sum + Object.values(r.timings).reduce((a, b) => a + b, 0), 0);
