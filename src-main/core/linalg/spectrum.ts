@@ -43,7 +43,11 @@ function symmetrised(a: Float64Array, n: number, scale: number): Float64Array {
  * squares them and would overflow.
  */
 export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
-  const maxAbs = assertFiniteSquare(a, n);
+  return eigenvaluesOfFinite(a, n, assertFiniteSquare(a, n));
+}
+
+/** symmetricEigenvalues of a matrix already checked finite, whose largest |entry| is maxAbs. */
+function eigenvaluesOfFinite(a: Float64Array, n: number, maxAbs: number): Float64Array {
   const scale = maxAbs > 1e150 ? 1 / maxAbs : 1;
   const eigenvalues = denseSymmetricEigenvalues(symmetrised(a, n, scale), n).map((v) => v / scale);
   if (firstNonFinite(eigenvalues) >= 0) throw new CodedError('ntk/non-finite', `the eigenvalues of this ${n} x ${n} matrix overflowed float64`);
@@ -82,7 +86,7 @@ export async function gramSpectrum(a: Float64Array, n: number, options: Spectrum
   const fullMax = options.fullMax ?? 512;
   const maxAbs = assertFiniteSquare(a, n);
   if (n <= fullMax) {
-    const eigenvalues = symmetricEigenvalues(a, n);
+    const eigenvalues = eigenvaluesOfFinite(a, n, maxAbs);
     const lambdaMin = eigenvalues[0];
     const lambdaMax = eigenvalues[n - 1];
     return { lambdaMin, lambdaMax, condition: lambdaMin > 0 ? lambdaMax / lambdaMin : Infinity, eigenvalues, method: 'full' };

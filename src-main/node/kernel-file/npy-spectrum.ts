@@ -8,7 +8,7 @@ import type { KernelFileDto } from '../../contract/api';
 import { CodedError } from '../../contract/result';
 import { blockLanczos, type SymmetricOperator } from '../../core/linalg/block-lanczos';
 import type { DenseProducts } from '../../core/linalg/dense-products';
-import { firstNonFinite } from '../../core/linalg/norms';
+import { finiteMaxAbs } from '../../core/linalg/norms';
 import type { MatmulEngine } from '../../core/linalg/gram-engine';
 import { float32Scale, heldFloat32Operator } from '../../core/linalg/lanczos';
 import { availableMemory } from '../memory-guard';
@@ -83,21 +83,24 @@ function npyOperator(file: NpyMatrixReader, products: DenseProducts): SymmetricO
   };
 }
 
-/** Row-block reads of the file into raw, each checked finite when `check`, then onRows(block, r0, rows), in order. */
+/**
+ * Row-block reads of the file into raw, then onRows(block, r0, rows, maxAbs), in order. With `check` each block is
+ * checked finite in the same pass that finds its largest |entry| (maxAbs; NaN without `check`).
+ */
 async function forEachRowBlock(
   file: NpyMatrixReader,
   raw: Uint8Array,
   rowsPerRead: number,
   check: boolean,
-  onRows: (block: Float64Array | Float32Array, r0: number, rows: number) => void | Promise<void>,
+  onRows: (block: Float64Array | Float32Array, r0: number, rows: number, maxAbs: number) => void | Promise<void>,
 ): Promise<void> {
   const { rows: n, path } = file;
   for (let r0 = 0; r0 < n; r0 += rowsPerRead) {
     const rows = Math.min(rowsPerRead, n - r0);
     const block = file.readRows(raw, r0, rows);
-    const bad = check ? firstNonFinite(block) : -1;
+    const { maxAbs, nonFinite: bad } = check ? finiteMaxAbs(block) : { maxAbs: NaN, nonFinite: -1 };
     if (bad >= 0) throw new CodedError('ntk/non-finite', `${path}: entry (${r0 + Math.floor(bad / n)}, ${bad % n}) is ${block[bad]}; its spectrum is undefined`);
-    await onRows(block, r0, rows);
+    await onRows(block, r0, rows, maxAbs);
   }
 }
 
@@ -107,11 +110,8 @@ async function heldFileOperator(file: NpyMatrixReader, hold: NonNullable<MatmulE
   const copy = new Float32Array(n * n);
   const rowsPerRead = rowsPerReadOf(file);
   let maxAbs = 0;
-  await forEachRowBlock(file, new Uint8Array(rowsPerRead * n * file.item), rowsPerRead, true, (block, r0) => {
-    for (let i = 0; i < block.length; i++) {
-      const v = Math.abs(block[i]);
-      if (v > maxAbs) maxAbs = v;
-    }
+  await forEachRowBlock(file, new Uint8Array(rowsPerRead * n * file.item), rowsPerRead, true, (block, r0, _rows, blockMax) => {
+    maxAbs = Math.max(maxAbs, blockMax);
     copy.set(block, r0 * n);
   });
   const scale = float32Scale(maxAbs);
