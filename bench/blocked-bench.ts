@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { launchEnv } from '../bin/malloc-tunables.js';
+import { launchEnv } from '../bin/process-tuning.js';
 import type { MatmulEngine } from '../src-main/core/linalg/gram-engine';
 import { gramSpectrum } from '../src-main/core/linalg/spectrum';
 import { initParams } from '../src-main/core/models/architecture';

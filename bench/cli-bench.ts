@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { launchEnv } from '../bin/malloc-tunables.js';
+import { launchEnv } from '../bin/process-tuning.js';
 import { medianSeconds, type Row } from './measure';
 
 const run = promisify(execFile);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { launchEnv } from '../bin/malloc-tunables.js';
+import { launchEnv } from '../bin/process-tuning.js';
 import { encodeNpy } from '../src-main/core/io/npy';
 import { loadMnist } from '../src-main/node/data/mnist';
 import type { Row } from './measure';

@@ -21,15 +21,16 @@ import { nodeEngines } from './node-engines';
 import { benchBlocked } from './blocked-bench';
 import { benchMlpJobs } from './mlp-job-bench';
 import { peerEnvironmentNote, torchLabel } from './torch-peer';
-import { runTuned } from '../bin/malloc-tunables.js';
+import { runTuned } from '../bin/process-tuning.js';
 
 async function main(): Promise<void> {
-  // Our measurements run with glibc's malloc tunables, as the CLI does: this process re-runs itself once with them.
+  // Our measurements run with glibc's malloc tunables and V8's single-threaded GC, as the CLI does: this process
+  // re-runs itself once with them.
   await runTuned();
   const all = process.argv.includes('--all');
   const backend = await initBackend((process.env.NTK_BACKEND as 'wasm' | undefined) ?? 'wasm');
   console.log(`ntk-workbench benchmark: tfjs ${backend.name} (${backend.tfjsVersion}), node ${backend.node}, ${backend.platform}`);
-  console.log(`ours: GLIBC_TUNABLES=${process.env.GLIBC_TUNABLES ?? '(unset)'}\n`);
+  console.log(`ours: GLIBC_TUNABLES=${process.env.GLIBC_TUNABLES ?? '(unset)'}, node flags: ${process.execArgv.join(' ') || '(none)'}\n`);
   const peer = await torchLabel();
   console.log(peer ? `PyTorch peer: ${peer}, best of 1..cores threads; its environment: ${peerEnvironmentNote()}\n` : 'PyTorch peer: none (no python with torch); peer rows skipped\n');
   const extra = await nodeEngines();

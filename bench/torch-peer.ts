@@ -1,7 +1,7 @@
 // PyTorch as the peer in `npm run bench`: runs a script from bench/peers/ under Debian's python3-torch, at each
 // thread count up to the machine's cores, and keeps the fastest. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed
 // from the peer's environment only (they slow a current OpenBLAS on these CPUs about 2.6x), and the peer gets glibc's
-// malloc tunables as our own process does (bin/malloc-tunables.js; about 2x on torch's large temporaries); the bench's
+// malloc tunables as our own process does (bin/process-tuning.js; about 2x on torch's large temporaries); the bench's
 // header prints the peer's environment (peerEnvironmentNote). The BLAS torch maps is
 // named in the peer's rows: with Debian's reference BLAS alone torch's matmuls run at ~4 GFLOP/s. Absent torch gives
 // a note, never a failure: peers are for the printed comparison, not for tests or CI.
@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { tunedEnv } from '../bin/malloc-tunables.js';
+import { tunedEnv } from '../bin/process-tuning.js';
 import type { Row } from './measure';
 
 const run = promisify(execFile);

@@ -1,13 +1,14 @@
 // `npm start`: runs the desktop app. Electron's binary is not fetched at `npm install` (no downloads in CI), so it is
 // fetched here on first start with Electron's own `install-electron`; offline, this ends with a short message that
 // points to the browser mode and the CLI instead of a stack trace. Then it builds out/ if missing and previews it,
-// the app's processes started with glibc's malloc tunables as the CLI's are (bin/malloc-tunables.js).
+// the app's processes started with glibc's malloc tunables and V8's single-threaded GC as the CLI's are
+// (bin/process-tuning.js).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tunedEnv } from '../bin/malloc-tunables.js';
+import { GC_JS_FLAGS, tunedEnv } from '../bin/process-tuning.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -65,4 +66,5 @@ const electronVite = packageBin('electron-vite', 'electron-vite');
 if (!electronVite) giveUp('the electron-vite package is not installed (run `npm install` with dev dependencies).');
 
 if (!existsSync(join(root, 'out'))) run(electronVite.bin, ['build']);
-run(electronVite.bin, ['preview', '--skipBuild'], tunedEnv() ?? process.env);
+// After `--`: Electron's own switches (electron-vite passes them on); --js-flags reaches V8 in the main process.
+run(electronVite.bin, ['preview', '--skipBuild', '--', GC_JS_FLAGS], tunedEnv() ?? process.env);

@@ -25,7 +25,7 @@ async function stdoutOf(args: string[], env: Record<string, string> = {}): Promi
 async function checkout(fakeBuild?: { mtime: Date }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'ntk-cli-build-'));
   await mkdir(join(dir, 'bin'));
-  // The bin and the module it imports (bin/malloc-tunables.js), copied: the bin finds its root from where it lies.
+  // The bin and the module it imports (bin/process-tuning.js), copied: the bin finds its root from where it lies.
   for (const name of readdirSync(dirname(CLI_BIN))) await copyFile(join(dirname(CLI_BIN), name), join(dir, 'bin', name));
   for (const name of ['src-main', 'node_modules', 'package.json']) await symlink(join(root, name), join(dir, name));
   if (fakeBuild) {

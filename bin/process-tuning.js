@@ -1,10 +1,15 @@
-// glibc's malloc serves each allocation above its mmap threshold (128 kB, rising to at most 32 MB) with fresh mmap'd
-// pages and unmaps them on free, so a loop that allocates and frees large arrays (onnxruntime and tfjs outputs, Grams)
-// page-faults every byte it touches again on every call. Raising the mmap and trim thresholds to 4 GiB keeps freed
-// memory in the heap for reuse: the structured MLP kernel runs ~2x faster, the CNN20 eNTK ~1.9x. glibc reads
-// GLIBC_TUNABLES only at process start, so the CLI and the bench re-run node once with it set (runTuned), and the
-// desktop launcher and the PyTorch peers get it in their child's environment (tunedEnv). A user's own GLIBC_TUNABLES
-// is left alone; NTK_MALLOC_TUNABLES=0 turns all of it off.
+// Two process-wide settings the heavy commands start with, both fixed when a process starts:
+// - glibc's malloc serves each allocation above its mmap threshold (128 kB, rising to at most 32 MB) with fresh mmap'd
+//   pages and unmaps them on free, so a loop that allocates and frees large arrays (onnxruntime and tfjs outputs,
+//   Grams) page-faults every byte it touches again on every call. Raising the mmap and trim thresholds to 4 GiB keeps
+//   freed memory in the heap for reuse: the structured MLP kernel runs ~2x faster, the CNN20 eNTK ~1.9x.
+// - V8 collects garbage with helper threads (concurrent marking, parallel scavenges) by default. On a machine with as
+//   many cores as onnxruntime has intra-op threads they preempt those threads mid-op, and every op waits for its
+//   slowest thread: V8's --single-threaded-gc made the CNN20 eNTK ~15% faster on 2 cores (docs/performance.md).
+// glibc reads GLIBC_TUNABLES, and V8 its GC flags, only at process start, so the CLI and the bench re-run node once
+// with both (runTuned), the desktop launcher gives Electron both (tunedEnv, GC_JS_FLAGS) and the PyTorch peers get the
+// malloc setting in their environment. A user's own GLIBC_TUNABLES, or a GC flag of their own, is left alone;
+// NTK_MALLOC_TUNABLES=0 turns the re-run off.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 
@@ -23,6 +28,18 @@ function isGlibc() {
 export function tunedEnv(env = process.env) {
   if (env.GLIBC_TUNABLES !== undefined || env.NTK_MALLOC_TUNABLES === '0' || !isGlibc()) return null;
   return { ...env, GLIBC_TUNABLES: MALLOC_TUNABLES };
+}
+
+/** V8's flag for garbage collection on the main thread only (its helper threads otherwise compete with onnxruntime's). */
+export const GC_FLAG = '--single-threaded-gc';
+
+/** Electron's switch passing GC_FLAG to V8 in its main process, where the app's jobs run (worker threads share it). */
+export const GC_JS_FLAGS = `--js-flags=${GC_FLAG}`;
+
+/** Node's flags with GC_FLAG added, unless they already say either way (--single-threaded-gc, --no-single-threaded-gc). */
+export function tunedNodeFlags(execArgv = process.execArgv) {
+  const said = execArgv.some((flag) => /^--(no-)?single[-_]threaded[-_]gc(=|$)/.test(flag));
+  return said ? [...execArgv] : [...execArgv, GC_FLAG];
 }
 
 let rerun = false;
@@ -56,8 +73,8 @@ function endLike(code, signal) {
 }
 
 /**
- * Re-runs this node process (same node flags, script and arguments) with the malloc tunables, when they apply and are
- * not set yet: stdio is shared, signals sent to this process are passed on (the child runs in its own process group,
+ * Re-runs this node process (same script and arguments, its node flags plus GC_FLAG) with the malloc tunables, when
+ * they apply and are not set yet: stdio is shared, signals sent to this process are passed on (the child runs in its own process group,
  * so a terminal's Ctrl-C reaches it once, through here; they go to its process group), and this process ends with the child's exit code or signal.
  * Resolves false when nothing is re-run (the caller goes on); otherwise never resolves.
  */
@@ -68,7 +85,7 @@ export function runTuned() {
   }
   const env = tunedEnv();
   if (!env) return Promise.resolve(false);
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+  const child = spawn(process.execPath, [...tunedNodeFlags(), ...process.argv.slice(1)], {
     env: { ...env, [CHILD_MARK]: '1' },
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     detached: true,

@@ -1,5 +1,5 @@
-// bin/malloc-tunables.js: a process re-runs itself once with glibc's malloc tunables (a user's own GLIBC_TUNABLES and
-// NTK_MALLOC_TUNABLES=0 are respected), shares stdio, passes its exit code and signals on, and a parent killed by
+// bin/process-tuning.js: a process re-runs itself once with glibc's malloc tunables and V8's single-threaded GC (a
+// user's own GLIBC_TUNABLES, GC flag and NTK_MALLOC_TUNABLES=0 are respected), shares stdio, passes its exit code and signals on, and a parent killed by
 // SIGKILL takes the child with it. The CLI's own SIGINT path (stop a blocked kernel between blocks, exit 130) is in
 // test/node/kernel-file/blocked-kernel-file.test.ts.
 import { spawn } from 'node:child_process';
@@ -9,33 +9,40 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exited } from '../helpers/cli';
-import { MALLOC_TUNABLES } from '../../bin/malloc-tunables.js';
+import { readFileSync } from 'node:fs';
+import { GC_FLAG, MALLOC_TUNABLES, tunedNodeFlags } from '../../bin/process-tuning.js';
 
 const glibc = process.platform === 'linux' && Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
 let script = '';
 
 beforeAll(async () => {
   script = join(await mkdtemp(join(tmpdir(), 'ntk-tuned-')), 'tuned.mjs');
-  const module = pathToFileURL(join(__dirname, '..', '..', 'bin', 'malloc-tunables.js')).href;
+  const module = pathToFileURL(join(__dirname, '..', '..', 'bin', 'process-tuning.js')).href;
   await writeFile(
     script,
     [
       `import { runTuned } from ${JSON.stringify(module)};`,
       'await runTuned();',
       "process.on('SIGINT', () => { console.log('SIGINT'); process.exit(130); });",
-      'console.log(JSON.stringify({ pid: process.pid, tunables: process.env.GLIBC_TUNABLES ?? null }));',
+      'console.log(JSON.stringify({ pid: process.pid, tunables: process.env.GLIBC_TUNABLES ?? null, flags: process.execArgv }));',
       "if (process.argv[2] === 'exit') process.exit(7);",
       'setInterval(() => {}, 1000);',
     ].join('\n'),
   );
 });
 
-function start(mode: 'exit' | 'wait', env: Record<string, string | undefined> = {}) {
+interface ChildInfo {
+  readonly pid: number;
+  readonly tunables: string | null;
+  readonly flags: string[];
+}
+
+function start(mode: 'exit' | 'wait', env: Record<string, string | undefined> = {}, nodeFlags: string[] = []) {
   const base = { ...process.env, ...env };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete base[key];
-  const child = spawn(process.execPath, [script, mode], { env: base, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeFlags, script, mode], { env: base, stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
-  const lines = new Promise<{ pid: number; tunables: string | null }>((resolve) =>
+  const lines = new Promise<ChildInfo>((resolve) =>
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += String(chunk);
       const first = stdout.split('\n').find((line) => line.startsWith('{'));
@@ -54,11 +61,30 @@ const alive = (pid: number): boolean => {
   }
 };
 
+describe('tunedNodeFlags', () => {
+  it('adds the GC flag once, after the flags node was given, unless they already say either way', () => {
+    expect(tunedNodeFlags([])).toEqual([GC_FLAG]);
+    expect(tunedNodeFlags(['--import', 'tsx'])).toEqual(['--import', 'tsx', GC_FLAG]);
+    expect(tunedNodeFlags([GC_FLAG])).toEqual([GC_FLAG]);
+    expect(tunedNodeFlags(['--no-single-threaded-gc'])).toEqual(['--no-single-threaded-gc']);
+    expect(tunedNodeFlags(['--single_threaded_gc'])).toEqual(['--single_threaded_gc']);
+    expect(tunedNodeFlags(['--single-threaded'])).toEqual(['--single-threaded', GC_FLAG]);
+  });
+
+  it('is a flag this node accepts, and `npm run serve` (not re-run: it records runs) starts node with it', async () => {
+    const run = spawn(process.execPath, [GC_FLAG, '-e', 'process.exit(3)'], { stdio: 'ignore' });
+    expect((await exited(run)).code).toBe(3);
+    const scripts = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.serve.split(' ')).toContain(GC_FLAG);
+  });
+});
+
 describe.runIf(glibc)('runTuned (glibc)', () => {
-  it('re-runs once with the tunables and ends with the child exit code', async () => {
+  it('re-runs once with the tunables and the GC flag and ends with the child exit code', async () => {
     const run = start('exit', { GLIBC_TUNABLES: undefined, NTK_MALLOC_TUNABLES: undefined });
     const info = await run.info;
     expect(info.tunables).toBe(MALLOC_TUNABLES);
+    expect(info.flags).toEqual([GC_FLAG]);
     expect(info.pid).not.toBe(run.child.pid);
     expect((await run.exit).code).toBe(7);
     expect(run.stdout().split('\n').filter((l) => l.startsWith('{'))).toHaveLength(1);
@@ -66,11 +92,19 @@ describe.runIf(glibc)('runTuned (glibc)', () => {
 
   it("leaves a user's own GLIBC_TUNABLES alone, and NTK_MALLOC_TUNABLES=0 turns it off", async () => {
     const own = start('exit', { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' });
-    expect(await own.info).toEqual({ pid: own.child.pid, tunables: 'glibc.malloc.arena_max=2' });
+    expect(await own.info).toEqual({ pid: own.child.pid, tunables: 'glibc.malloc.arena_max=2', flags: [] });
     const off = start('exit', { GLIBC_TUNABLES: undefined, NTK_MALLOC_TUNABLES: '0' });
-    expect(await off.info).toEqual({ pid: off.child.pid, tunables: null });
+    expect(await off.info).toEqual({ pid: off.child.pid, tunables: null, flags: [] });
     expect((await own.exit).code).toBe(7);
     expect((await off.exit).code).toBe(7);
+  });
+
+  it("keeps the node flags it was started with, and a GC flag of the user's own", async () => {
+    const run = start('exit', { GLIBC_TUNABLES: undefined, NTK_MALLOC_TUNABLES: undefined }, ['--no-single-threaded-gc', '--stack-size=900']);
+    const info = await run.info;
+    expect(info.tunables).toBe(MALLOC_TUNABLES);
+    expect(info.flags).toEqual(['--no-single-threaded-gc', '--stack-size=900']);
+    expect((await run.exit).code).toBe(7);
   });
 
   it('passes SIGINT on to the child once and ends with its exit code', async () => {
