@@ -1,5 +1,6 @@
 // macrotaskYielder: between its turns a computation runs synchronously; at a turn, timers that came due and messages
 // that arrived meanwhile run (a cancel from a worker message or a signal handler is noticed at the next turn).
+import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { macrotaskYielder } from '../../src-main/core/macrotask';
 
@@ -26,7 +27,7 @@ describe('macrotaskYielder', () => {
     let received = false;
     setTimeout(() => (fired = true), 0);
     const channel = new MessageChannel();
-    channel.port1.onmessage = () => (received = true);
+    channel.port1.on('message', () => (received = true));
     channel.port2.postMessage('cancel');
     spin(5);
     expect([fired, received]).toEqual([false, false]);

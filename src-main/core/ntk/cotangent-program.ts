@@ -64,6 +64,22 @@ function accumulate(g: Map<string, Float32Array>, name: string, add: Float32Arra
 }
 
 /**
+ * What steps derive from one sample's forward values (activation slopes, pool argmax), per step, for the sample the
+ * last block ended with: a sample's k rows can end one block and start the next. Pass the same memo for every block
+ * of a kernel; it holds one sample's values per such step.
+ */
+export type StepMemo = Map<BackStep, { readonly sample: number; readonly value: Float32Array | Int32Array }>;
+
+/** The memo's value for (step, sample), else made and kept in its place (per-sample values: pool argmax). */
+function memoized<T extends Float32Array | Int32Array>(memo: StepMemo, step: BackStep, sample: number, make: () => T): T {
+  const kept = memo.get(step);
+  if (kept?.sample === sample) return kept.value as T;
+  const value = make();
+  memo.set(step, { sample, value });
+  return value;
+}
+
+/**
  * Cotangents of every value for rows [r0, r1) (row r = sample floor(r / k), output r % k), seeded with one-hot rows at
  * `output` ([k] per sample). Steps run in reverse order; a value's cotangent is complete when its producer runs. The
  * graph input's cotangent is not computed (no step produces it, so no layer reads it). Cost per row: about one
@@ -82,6 +98,8 @@ export async function backpropagate(
   keep: ReadonlySet<string>,
   /** Awaited before every step: where a cancel is noticed. */
   between: () => Promise<void> = async () => undefined,
+  /** Carried from block to block of one kernel (StepMemo). */
+  memo: StepMemo = new Map(),
 ): Promise<Map<string, Float32Array>> {
   const m = r1 - r0;
   const g = new Map<string, Float32Array>();
@@ -116,12 +134,30 @@ export async function backpropagate(
     const xs = sizeOf(x.shape);
     const ys = gy.length / m;
     const first = sample(0);
+    const last = sample(m - 1);
+    const endsInside = r1 < (last + 1) * k;
+    const samples = Array.from({ length: last - first + 1 }, (_, q) => first + q);
     const rowIndex = () => Int32Array.from({ length: m }, (_, r) => sample(r) - first);
-    const rowsOf = (v: Captured) => v.data.subarray(first * sizeOf(v.shape), (sample(m - 1) + 1) * sizeOf(v.shape));
-    const slopesOf = (act: BackStep & { op: 'leaky' | 'prelu' }, v: Captured): RowScale => ({
-      table: act.op === 'leaky' ? leakySlopes(rowsOf(v), act.alpha) : preluSlopes(rowsOf(v), operandValues(act.slope, params, v.shape, act.x)),
-      rows: rowIndex(),
-    });
+    const rowsOf = (v: Captured) => v.data.subarray(first * sizeOf(v.shape), (last + 1) * sizeOf(v.shape));
+    const sampleOf = (v: Captured, i: number) => v.data.subarray(i * sizeOf(v.shape), (i + 1) * sizeOf(v.shape));
+    // The slopes of samples [first, last] in one table, the first sample's from the memo when the last block left it
+    // there, and the last sample's left there when this block ends inside it.
+    const slopesOf = (act: BackStep & { op: 'leaky' | 'prelu' }, v: Captured): RowScale => {
+      const size = sizeOf(v.shape);
+      const kept = memo.get(act);
+      const from = kept?.sample === first ? first + 1 : first;
+      let table = kept?.value as Float32Array;
+      if (from <= last) {
+        table = new Float32Array((last - first + 1) * size);
+        if (from > first) table.set(kept?.value as Float32Array);
+        const x = v.data.subarray(from * size, (last + 1) * size);
+        const out = table.subarray((from - first) * size);
+        if (act.op === 'leaky') leakySlopes(x, act.alpha, out);
+        else preluSlopes(x, operandValues(act.slope, params, v.shape, act.x), out);
+      }
+      if (endsInside && kept?.sample !== last) memo.set(act, { sample: last, value: last === first ? table : table.slice((last - first) * size) });
+      return { table, rows: rowIndex() };
+    };
     // An activation whose output only this step reads (and nobody keeps) goes back with a conv or a max pool: its
     // slopes multiply the conv's result in the engine, or the pooled cotangents as they are scattered (a quarter of
     // the elements of a 2 x 2 pool's input), and the activation's step then finds no cotangent and is skipped.
@@ -136,8 +172,7 @@ export async function backpropagate(
     if (step.op === 'maxpool') {
       const [c, h, w] = x.shape;
       const win = step.window([h, w]);
-      const argmax: Int32Array[] = [];
-      for (let i = first; i <= sample(m - 1); i++) argmax.push(poolArgmax(x.data.subarray(i * xs, (i + 1) * xs), c, h, w, win));
+      const argmax = samples.map((i) => memoized(memo, step, i, () => poolArgmax(sampleOf(x, i), c, h, w, win)));
       const gx = new Float32Array(m * xs);
       if (rides) {
         const slopes = slopesOf(rides, value(rides.x));
@@ -218,19 +253,15 @@ function scaled(gy: Float32Array, factor: number, out: Float32Array): Float32Arr
   return out;
 }
 
-/** The leaky slope at each element of x: 1 where x > 0, else alpha (a multiply per row then has no branch to mispredict). */
-function leakySlopes(x: Float32Array, alpha: number): Float32Array {
-  const out = new Float32Array(x.length);
+/** out = the leaky slope at each element of x: 1 where x > 0, else alpha (a multiply per row then has no branch to mispredict). */
+function leakySlopes(x: Float32Array, alpha: number, out: Float32Array): void {
   for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? 1 : alpha;
-  return out;
 }
 
-/** The PRelu slope at each element of x (samples of perSample.length elements): 1 where x > 0, else the slope there. */
-function preluSlopes(x: Float32Array, perSample: Float32Array): Float32Array {
-  const out = new Float32Array(x.length);
+/** out = the PRelu slope at each element of x (samples of perSample.length elements): 1 where x > 0, else the slope there. */
+function preluSlopes(x: Float32Array, perSample: Float32Array, out: Float32Array): void {
   const size = perSample.length;
   for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? 1 : perSample[i % size];
-  return out;
 }
 
 /** An operand's value at each element of one sample of shape `shape` [size of shape]. */

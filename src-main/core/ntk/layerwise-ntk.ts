@@ -16,7 +16,7 @@ import type { DifferentiableModel } from '../models/differentiable-model';
 import type { ParamSet } from '../models/params';
 import type { TensorParams } from '../models/tf-forward';
 import { broadcastIndex, alignedOperandShape } from './broadcast-index';
-import { backpropagate, type BackStep, type Captured } from './cotangent-program';
+import { backpropagate, type BackStep, type Captured, type StepMemo } from './cotangent-program';
 import { addPatchTerm, patchRouteWins, patchRowsOf, type PatchFactors } from './conv-patch-term';
 import { type ConvWindow, im2colT } from './im2col';
 import { classRows, type KernelMode } from './kernel-types';
@@ -245,7 +245,7 @@ function headsFirst(src: Float32Array, rows: number, heads: number, tokens: numb
  * conv, a group per head over that head's positions. Columns come out in [heads, out, in] order whatever W's layout:
  * a Gram of Jacobian rows does not depend on the order of their columns.
  */
-async function denseRows(engine: MatmulEngine, layer: LinearLayer & { kind: 'dense' }, j: Float32Array, g: Float32Array, input: (r: number) => Float32Array, inShape: number[], outShape: number[], k: number, r0: number, r1: number): Promise<void> {
+async function denseRows(engine: MatmulEngine, layer: LinearLayer & { kind: 'dense' }, j: Float32Array, g: Float32Array, input: (r: number) => Float32Array, inShape: number[], outShape: number[], k: number, r0: number, r1: number, memo: PatchMemo): Promise<void> {
   const positions = densePositions(inShape);
   const inDim = inShape[inShape.length - 1];
   const outDim = outShape[outShape.length - 1];
@@ -253,7 +253,27 @@ async function denseRows(engine: MatmulEngine, layer: LinearLayer & { kind: 'den
   const tokens = positions / heads;
   const gT = headsFirst(g, r1 - r0, heads, tokens, outDim, layer.alpha);
   const xT = (r: number) => headsFirst(input(r), 1, heads, tokens, inDim, 1);
-  await convRows(engine, { groups: heads, window: pointwise }, j, gT, xT, [heads * inDim, tokens, 1], [heads * outDim, tokens, 1], k, r0, r1);
+  await convRows(engine, { groups: heads, window: pointwise }, j, gT, xT, [heads * inDim, tokens, 1], [heads * outDim, tokens, 1], k, r0, r1, memo);
+}
+
+/**
+ * The patches convRows made last, per group, and whose sample they are: a sample's k rows can end one block and start
+ * the next, and its patches cost as much to make again (im2col, up to kh kw times the input).
+ */
+interface PatchMemo {
+  sample: number;
+  groups: MatrixF32[];
+}
+
+const patchMemo = (): PatchMemo => ({ sample: -1, groups: [] });
+
+/** Entries of one sample's patches that a layer's PatchMemo holds (layers whose Jacobian rows convRows makes), else 0. */
+function memoSize(layer: LinearLayer, captured: readonly number[][], tapped: readonly number[][], folded: boolean): number {
+  if (layer.kind === 'broadcast') return 0;
+  const inShape = captured[layer.input];
+  if (layer.kind === 'dense') return sizeOf(inShape);
+  const [, oh, ow] = tapped[layer.tap];
+  return (patchDepth(layer, inShape, false) + (folded ? layer.groups : 0)) * oh * ow;
 }
 
 /**
@@ -262,7 +282,7 @@ async function denseRows(engine: MatmulEngine, layer: LinearLayer & { kind: 'den
  * and each output channel's column after its weights is d f / d b = biasFactor sum_p G[o, p] (its rows come out of
  * the same GEMM instead of a pass over the cotangents; a Gram of Jacobian rows does not depend on column order).
  */
-async function convRows(engine: MatmulEngine, layer: Pick<LinearLayer & { kind: 'conv' }, 'groups' | 'window'>, j: Float32Array, g: Float32Array, input: (r: number) => Float32Array, inShape: number[], outShape: number[], k: number, r0: number, r1: number, biasFactor?: number): Promise<void> {
+async function convRows(engine: MatmulEngine, layer: Pick<LinearLayer & { kind: 'conv' }, 'groups' | 'window'>, j: Float32Array, g: Float32Array, input: (r: number) => Float32Array, inShape: number[], outShape: number[], k: number, r0: number, r1: number, memo: PatchMemo, biasFactor?: number): Promise<void> {
   const [cin, h, w] = inShape;
   const [cout, oh, ow] = outShape;
   const positions = oh * ow;
@@ -276,9 +296,13 @@ async function convRows(engine: MatmulEngine, layer: Pick<LinearLayer & { kind: 
     const i = Math.floor(ra / k);
     const rb = Math.min(r1, (i + 1) * k);
     const m = rb - ra;
-    const x = input(ra);
+    if (memo.sample !== i) {
+      const x = input(ra);
+      memo.sample = i;
+      memo.groups = Array.from({ length: groups }, (_, gi) => matrix(pd, positions, im2colT(x, h, w, gi * cinG, cinG, win, biasFactor)));
+    }
     for (let gi = 0; gi < groups; gi++) {
-      const patches = matrix(pd, positions, im2colT(x, h, w, gi * cinG, cinG, win, biasFactor));
+      const patches = memo.groups[gi];
       let rows: Float32Array;
       if (groups === 1) rows = g.subarray((ra - r0) * cout * positions, (rb - r0) * cout * positions);
       else {
@@ -341,7 +365,6 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
   const perRow = graph.backward
     ? 4 * (2 * captureSizes.reduce((s, v) => s + v, 0) + 10 * Math.max(...captureSizes))
     : 4 * (8 * tapSizes.reduce((s, v) => s + v, 0) + 12 * captureSizes.reduce((s, v) => s + v, 0) + size);
-  const block = Math.max(1, Math.min(rowsTotal, Math.floor((options.blockBytes ?? JACOBIAN_BLOCK_BYTES) / perRow)));
   const folds = foldedBiases(graph.layers);
   const out: Feature[] = graph.layers.map((layer, l) => {
     if (folds.into.has(l)) return { kind: 'folded' };
@@ -367,10 +390,15 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
     const biasCols = folds.bias.has(l) ? shapes.tapped[layer.tap][0] : 0;
     return { kind: 'rows', j: matrix(rowsTotal, cols + biasCols, new Float32Array(rowsTotal * (cols + biasCols))) };
   });
+  // Each PatchMemo holds one sample's patches across blocks: that memory comes off the blocks' budget.
+  const memoBytes = graph.layers.reduce((sum, layer, l) => sum + (out[l].kind === 'rows' ? memoSize(layer, shapes.captured, shapes.tapped, folds.bias.has(l)) : 0), 0);
+  const block = Math.max(1, Math.min(rowsTotal, Math.floor(((options.blockBytes ?? JACOBIAN_BLOCK_BYTES) - 4 * memoBytes) / perRow)));
   const indices = graph.layers.map((layer, l) => (layer.kind === 'broadcast' && !folds.into.has(l) ? indexRuns(broadcastIndex((model.params.find((p) => p.name === layer.param) as { shape: readonly number[] }).shape, shapes.tapped[layer.tap], layer.param, layer.perChannel)) : undefined));
   const backward = graph.backward;
   const values = backward ? (forward ?? forwardValues(graph, params, model, x, n, backward.captures).values) : undefined;
   const tapNames = new Set(backward?.taps);
+  const memos = graph.layers.map(patchMemo);
+  const stepMemo: StepMemo = new Map();
   const pause = macrotaskYielder();
   const checkpoint = async (r0: number) => {
     await pause();
@@ -383,7 +411,7 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
     let g: Float32Array[];
     let row: (capture: number, r: number) => Float32Array;
     if (backward && values) {
-      const cotangents = await backpropagate(engine, backward.steps, backward.output, values, params0, k, r0, r1, tapNames, () => checkpoint(r0));
+      const cotangents = await backpropagate(engine, backward.steps, backward.output, values, params0, k, r0, r1, tapNames, () => checkpoint(r0), stepMemo);
       g = backward.taps.map((name, t) => cotangents.get(name) ?? new Float32Array(m * tapSizes[t]));
       row = (ci, r) => {
         const v = values.get(backward.captures[ci]) as Captured;
@@ -412,7 +440,7 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
         f.g.data.set(headsFirst(gl, m, 1, positions, f.cout, layer.alpha), r0 * f.g.cols);
         for (let i = Math.floor(r0 / k); i <= Math.floor((r1 - 1) / k); i++) f.patches[i] ??= matrix(positions, inDim, row(layer.input, Math.max(r0, i * k)).slice());
       } else if (layer.kind === 'dense' && f.kind === 'rows') {
-        await denseRows(engine, layer, f.j.data, gl, (r) => row(layer.input, r), shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1);
+        await denseRows(engine, layer, f.j.data, gl, (r) => row(layer.input, r), shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1, memos[l]);
       } else if (layer.kind === 'conv' && f.kind === 'patches') {
         f.g.data.set(gl, r0 * f.g.cols);
         const inShape = shapes.captured[layer.input];
@@ -422,7 +450,7 @@ async function features(engine: MatmulEngine, graph: LayerwiseGraph, model: Diff
         for (let i = Math.floor(r0 / k); i <= Math.floor((r1 - 1) / k); i++)
           f.patches[i] ??= patchRowsOf(matrix(pd, win.output[0] * win.output[1], im2colT(row(layer.input, Math.max(r0, i * k)), inShape[1], inShape[2], 0, inShape[0], win, folds.bias.get(l))));
       } else if (layer.kind === 'conv' && f.kind === 'rows') {
-        await convRows(engine, layer, f.j.data, gl, (r) => row(layer.input, r), shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1, folds.bias.get(l));
+        await convRows(engine, layer, f.j.data, gl, (r) => row(layer.input, r), shapes.captured[layer.input], shapes.tapped[layer.tap], k, r0, r1, memos[l], folds.bias.get(l));
       } else if (layer.kind === 'broadcast' && f.kind === 'rows') {
         const runs = indices[l] as IndexRuns;
         const factor = layer.factor;
