@@ -27,7 +27,8 @@ export async function benchConv(engine: MatmulEngine): Promise<Row[]> {
         const r = await importedNtk(model, x, n, { kernel: 'full', engine, implementation: 'structured', outputs });
         spectrum = r.spectrumMs / 1000;
       },
-      { warmupSeconds: 0, minRuns: 2, budgetSeconds: 0 },
+      // One warm-up call, then the median of five: the peer does the same (bench/peers/cnn_jacobian.py).
+      { warmupSeconds: 0, minRuns: 5, budgetSeconds: 0 },
     );
     const ours: Row = { section: 'eNTK CNN', case: label, engine: `structured / ${engine.name}`, seconds: structured.median - spectrum, note: 'kernel only (spectrum excluded; f(x) from the check, as the CLI passes it)' };
     rows.push(...withPeer(ours, await torchPeer('cnn_jacobian', { samples: n })));

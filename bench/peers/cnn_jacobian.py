@@ -49,6 +49,6 @@ def full_entk():
     return j @ j.t()
 
 
-# Each call takes seconds to a minute: one warm-up call, then the median of two.
-seconds = median_seconds(full_entk, warmup_seconds=0, min_runs=2, budget_seconds=0)
+# About a second a call here: one warm-up call, then the median of five, as bench/conv-bench.ts times ours.
+seconds = median_seconds(full_entk, warmup_seconds=0, min_runs=5, budget_seconds=0)
 report(seconds, method=method, params=sum(v.numel() for v in values))
