@@ -159,8 +159,8 @@ export async function backpropagate(
       return { table, rows: rowIndex() };
     };
     // An activation whose output only this step reads (and nobody keeps) goes back with a conv or a max pool: its
-    // slopes multiply the conv's result in the engine, or the pooled cotangents as they are scattered (a quarter of
-    // the elements of a 2 x 2 pool's input), and the activation's step then finds no cotangent and is skipped.
+    // slopes multiply the conv's result in the engine, or the pooled cotangents as they are scattered (only the slopes
+    // at the windows' maxima: a quarter of a 2 x 2 pool's input), and the activation's step then finds no cotangent.
     const act = producer.get(step.x);
     const rides = act && (act.op === 'leaky' || act.op === 'prelu') && uses.get(step.x) === 1 && !keep.has(step.x) && produced.has(act.x) ? act : undefined;
     if (step.op === 'conv') {
@@ -175,8 +175,11 @@ export async function backpropagate(
       const argmax = samples.map((i) => memoized(memo, step, i, () => poolArgmax(sampleOf(x, i), c, h, w, win)));
       const gx = new Float32Array(m * xs);
       if (rides) {
-        const slopes = slopesOf(rides, value(rides.x));
-        for (let r = 0; r < m; r++) scatterScaledRow(gx, r * xs, gy, r * ys, argmax[sample(r) - first], slopes.table, slopes.rows[r] * xs);
+        // Only the slopes at each window's maximum are read: per sample, one per pooled output.
+        const v = value(rides.x);
+        const slope = () => (rides.op === 'leaky' ? rides.alpha : operandValues(rides.slope, params, v.shape, rides.x));
+        const atMaxima = samples.map((i) => memoized(memo, rides, i, () => slopesAtMaxima(argmax[i - first], sampleOf(v, i), slope())));
+        for (let r = 0; r < m; r++) scatterWeightedRow(gx, r * xs, gy, r * ys, argmax[sample(r) - first], atMaxima[sample(r) - first]);
       } else for (let r = 0; r < m; r++) scatterRow(gx, r * xs, gy, r * ys, argmax[sample(r) - first]);
       accumulate(g, rides ? rides.x : step.x, gx);
       continue;
@@ -364,11 +367,24 @@ function transposeIndex(shape: readonly number[], perm: readonly number[]): Int3
   return index;
 }
 
-/** scatterRow with each value times the slope at its input: gx[xAt + i] += gy[yAt + o] slopes[sAt + i], i = index[o]. */
-function scatterScaledRow(gx: Float32Array, xAt: number, gy: Float32Array, yAt: number, index: Int32Array, slopes: Float32Array, sAt: number): void {
+/**
+ * An activation's slope at each pooled output's maximum, from one sample's activation input x: 1 where x > 0 there,
+ * else the leaky alpha or the PRelu slope at that element (0 for a window without input).
+ */
+function slopesAtMaxima(index: Int32Array, x: Float32Array, slope: number | Float32Array): Float32Array {
+  const out = new Float32Array(index.length);
   for (let o = 0; o < index.length; o++) {
     const i = index[o];
-    if (i >= 0) gx[xAt + i] += gy[yAt + o] * slopes[sAt + i];
+    if (i >= 0) out[o] = x[i] > 0 ? 1 : typeof slope === 'number' ? slope : slope[i];
+  }
+  return out;
+}
+
+/** scatterRow with each value times its weight: gx[xAt + index[o]] += gy[yAt + o] weights[o]. */
+function scatterWeightedRow(gx: Float32Array, xAt: number, gy: Float32Array, yAt: number, index: Int32Array, weights: Float32Array): void {
+  for (let o = 0; o < index.length; o++) {
+    const i = index[o];
+    if (i >= 0) gx[xAt + i] += gy[yAt + o] * weights[o];
   }
 }
 

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { convEngineOf, type ConvEngine } from '../../../src-main/core/linalg/conv-engine';
 import type { MatmulEngine } from '../../../src-main/core/linalg/gram-engine';
 import { createTfjsMatmulEngine } from '../../../src-main/core/linalg/tfjs-matmul-engine';
-import { backpropagate, type BackStep, type Captured } from '../../../src-main/core/ntk/cotangent-program';
+import { backpropagate, type BackStep, type Captured, type StepMemo } from '../../../src-main/core/ntk/cotangent-program';
 import type { ConvWindow } from '../../../src-main/core/ntk/im2col';
 import { createRng, normalArray } from '../../../src-main/core/random';
 import { initBackend } from '../../../src-main/node/backend';
@@ -117,4 +117,54 @@ describe('an activation before a max pool rides on the pool\'s scatter', () => {
       // The slopes did something: some entries differ from the pooled cotangents before the activation.
       expect(fused.some((v, i) => v !== (want.get('a1') as Float32Array)[i])).toBe(true);
     });
+});
+
+describe('row blocks that split a sample share its slopes and pool maxima through one StepMemo', () => {
+  it('four blocks with one memo give the cotangents of one block, and the memo holds the split sample', async () => {
+    const rng = createRng(8, 'memo');
+    const n = 3;
+    // in [2, 4, 6] -conv-> c1 [3, 4, 6] -leaky-> a1 -conv-> c2 [3, 4, 6] -prelu-> a2 -maxpool 2x2-> p1 [3, 2, 3] -> out [18].
+    const leaky: BackStep = { op: 'leaky', x: 'c1', y: 'a1', alpha: 0.2 };
+    const prelu: BackStep = { op: 'prelu', x: 'c2', y: 'a2', slope: { shape: [3, 1, 1], param: 'slope' } };
+    const pool: BackStep = { op: 'maxpool', x: 'a2', y: 'p1', window: pool2 };
+    const steps: BackStep[] = [
+      { op: 'conv', x: 'in', y: 'c1', weight: 'w1', groups: 1, window: window3 },
+      leaky,
+      { op: 'conv', x: 'a1', y: 'c2', weight: 'w2', groups: 1, window: window3 },
+      prelu,
+      pool,
+      { op: 'same', x: 'p1', y: 'out', factor: 1 },
+    ];
+    const c1 = normalArray(rng, n * 72);
+    const c2 = normalArray(rng, n * 72);
+    const slope = Float32Array.of(0.1, -0.3, 0.7);
+    const values = new Map<string, Captured>([
+      ['in', { shape: [2, 4, 6], data: normalArray(rng, n * 48) }],
+      ['c1', { shape: [3, 4, 6], data: c1 }],
+      ['a1', { shape: [3, 4, 6], data: Float32Array.from(c1, (v) => (v > 0 ? v : 0.2 * v)) }],
+      ['c2', { shape: [3, 4, 6], data: c2 }],
+      ['a2', { shape: [3, 4, 6], data: Float32Array.from(c2, (v, i) => (v > 0 ? v : slope[Math.floor(i / 24) % 3] * v)) }],
+      ['p1', { shape: [3, 2, 3], data: normalArray(rng, n * 18) }],
+    ]);
+    const params = [
+      { name: 'w1', shape: [3, 2, 3, 3], values: normalArray(rng, 54) },
+      { name: 'w2', shape: [3, 3, 3, 3], values: normalArray(rng, 81) },
+      { name: 'slope', shape: [3, 1, 1], values: slope },
+    ];
+    const k = 18;
+    const engine = createTfjsMatmulEngine();
+    const whole = (await backpropagate(engine, steps, 'out', values, params, k, 0, n * k, new Set(['c1']))).get('c1') as Float32Array;
+    const memo: StepMemo = new Map();
+    const parts: Float32Array[] = [];
+    for (const [r0, r1] of [[0, 10], [10, 25], [25, 40], [40, 54]]) {
+      parts.push((await backpropagate(engine, steps, 'out', values, params, k, r0, r1, new Set(['c1']), undefined, memo)).get('c1') as Float32Array);
+      // Block [10, 25) ends inside sample 1, block [25, 40) inside sample 2: their values wait in the memo.
+      if (r1 === 25 || r1 === 40) for (const step of [leaky, prelu, pool]) expect(memo.get(step)?.sample).toBe(r1 === 25 ? 1 : 2);
+    }
+    const blocked = Float32Array.from(parts.flatMap((part) => Array.from(part)));
+    expect(blocked.length).toBe(whole.length);
+    const scale = Math.max(...whole.map(Math.abs));
+    expect(Math.max(...blocked.map((v, i) => Math.abs(v - whole[i])))).toBeLessThan(1e-6 * scale);
+    expect(scale).toBeGreaterThan(0);
+  });
 });
