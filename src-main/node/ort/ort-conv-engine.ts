@@ -90,8 +90,10 @@ export function createOrtConvEngine(options: { readonly threads?: number; readon
   const threads = checkThreads(options.threads);
   const spinning = options.spinning ?? SPIN_BETWEEN_JS_PASSES;
   const sessions = createBakedSessions(BAKED_KERNELS);
+  let disposed = false;
   return {
     async convBackward(gy: Float32Array, m: number, weight: Float32Array, geometry: ConvGeometry, scale?: RowScale): Promise<Float32Array> {
+      if (disposed) throw new Error('the onnxruntime conv engine was disposed: create a new one');
       const [cin, h, w] = geometry.input;
       const { groups, window } = geometry;
       const [kh, kw] = window.kernel;
@@ -115,7 +117,10 @@ export function createOrtConvEngine(options: { readonly threads?: number; readon
       if (gx.dims.join() !== [m, cin, h, w].join()) throw new Error(`convBackward: onnxruntime gave [${gx.dims.join(', ')}] for [${[m, cin, h, w].join(', ')}]`);
       return gx.data as Float32Array;
     },
-    dispose: () => sessions.dispose(),
+    dispose: () => {
+      disposed = true;
+      return sessions.dispose();
+    },
   };
 }
 

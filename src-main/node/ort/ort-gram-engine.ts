@@ -66,9 +66,16 @@ export async function createOrtGramEngine(options: OrtGramOptions = {}): Promise
   ]);
 
   const float64 = lazyOrtDenseProducts(threads);
+  // dispose() once, however often it is called (the app's shutdown and a job's cleanup may both call it); a product
+  // after it is a clear error instead of onnxruntime's on a released session.
+  let disposed: Promise<void> | undefined;
+  const live = () => {
+    if (disposed) throw new Error('the onnxruntime engine was disposed: create a new one');
+  };
 
   /** [p, m] times [m, q] (or [q, m] transposed): float32 [p, q]. */
   const run = async (session: ort.InferenceSession, a: MatrixF32, b: MatrixF32, transposeB: boolean): Promise<Float32Array> => {
+    live();
     const q = transposeB ? b.rows : b.cols;
     if (a.rows === 0 || q === 0 || a.cols === 0) return new Float32Array(a.rows * q);
     const result = await session.run({ A: f32Tensor(a.data, [a.rows, a.cols]), B: f32Tensor(b.data, [b.rows, b.cols]) });
@@ -108,15 +115,25 @@ export async function createOrtGramEngine(options: OrtGramOptions = {}): Promise
           checkMatrix('V', v);
           if (v.cols !== m.cols) throw new Error(`V M^T needs equal column counts, got ${v.cols} and ${m.cols}`);
           if (v.rows === 0 || m.rows === 0) return new Float32Array(v.rows * m.rows);
+          live();
           const result = await abT.run({ A: f32Tensor(v.data, [v.rows, v.cols]), B: held });
           return result.G.data as Float32Array;
         },
         release: () => {},
       };
     },
-    float64,
-    dispose: async () => {
-      await Promise.all([abT.release(), ab.release(), float64.dispose()]);
+    float64: {
+      name: float64.name,
+      abT: async (...args) => {
+        live();
+        return float64.abT(...args);
+      },
+      ab: async (...args) => {
+        live();
+        return float64.ab(...args);
+      },
     },
+    dispose: () =>
+      (disposed ??= Promise.all([abT.release(), ab.release(), float64.dispose()]).then(() => undefined)),
   };
 }

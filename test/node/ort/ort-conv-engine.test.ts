@@ -130,3 +130,14 @@ describe('conv backward with a row scale (an activation\'s slopes riding on the 
     }
   });
 });
+
+it('dispose() may be called twice; a conv backward after it is a clear error, not a session built again', async () => {
+  const engine = createOrtConvEngine({ threads: 1 });
+  const g = geometry(cases[0]);
+  const gy = new Float32Array(2 * 4 * 7 * 5).fill(1);
+  const weight = new Float32Array(4 * 3 * 9).fill(0.5);
+  expect((await engine.convBackward(gy, 2, weight, g)).length).toBe(2 * 3 * 7 * 5);
+  await engine.dispose();
+  await engine.dispose();
+  await expect(engine.convBackward(gy, 2, weight, g)).rejects.toThrow(/conv engine was disposed/);
+});

@@ -115,3 +115,16 @@ it('defaults to every core, pool threads that do not spin, and one session acros
   expect(f32.length).toBe(9);
   await engine.dispose();
 });
+
+it('dispose() releases once however often it is called, and a product after it is a clear error', async () => {
+  const engine = await createOrtGramEngine({ threads: 1 });
+  const a = randomMatrix(3, 2, 4);
+  const held = engine.hold(a);
+  await engine.float64?.abT(new Float64Array([1, 2]), 1, new Float64Array([3, 4]), 1, 2);
+  await Promise.all([engine.dispose(), engine.dispose()]);
+  await engine.dispose();
+  await expect(engine.crossGram(a, a)).rejects.toThrow(/engine was disposed/);
+  await expect(engine.matmul(a, a, true)).rejects.toThrow(/engine was disposed/);
+  await expect(held.times(a)).rejects.toThrow(/engine was disposed/);
+  await expect(engine.float64?.abT(new Float64Array([1, 2]), 1, new Float64Array([3, 4]), 1, 2) ?? Promise.resolve()).rejects.toThrow(/engine was disposed/);
+});
