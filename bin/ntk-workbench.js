@@ -3,10 +3,11 @@
 // file runs when it is at least as new as every file under src-main/ (and package.json), so no TypeScript is
 // transpiled at start-up. A bare checkout, or any source edited after the last build, runs the TypeScript through
 // tsx's loader (a runtime dependency) instead: a stale build is never used. NTK_CLI_SOURCE=1 forces the tsx path.
-// The kernel commands (ntk, drift, analytic) first re-run node once with glibc's malloc tunables
-// (bin/process-tuning.js). Not the commands that record runs in a workspace (train, serve, sweep, reproduce, ...):
-// a run's owner is judged alive by its pid, and a re-run child outlives a parent killed by SIGKILL by a moment, long
-// enough for the next start to find the run still 'running' (test/fault/kill.test.ts). Not --help either.
+// The kernel commands (ntk, drift, analytic) first re-run node once with glibc's malloc tunables and V8's
+// single-threaded GC (bin/process-tuning.js). Not the commands that record runs in a workspace (train, serve, sweep,
+// reproduce, ...): a run's owner is judged alive by its pid, and a re-run child outlives a parent killed by SIGKILL by
+// a moment, long enough for the next start to find the run still 'running' (test/fault/kill.test.ts). Not --help
+// either.
 import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runTuned } from './process-tuning.js';
