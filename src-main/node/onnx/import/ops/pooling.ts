@@ -1,5 +1,6 @@
 // MaxPool, AveragePool (pads, strides, ceil mode, count_include_pad; MaxPool dilations) on im2col windows, and the
-// global pools as reductions. Windows are built with pad + slice, so gradients exist on every backend.
+// global pools as reductions. Windows are built with pad + slice, so gradients exist on every backend; a MaxPool whose
+// windows tile its input (2 x 2 stride 2, the common case) is two reductions instead.
 import * as tf from '@tensorflow/tfjs-core';
 import { spatial2d } from './conv';
 import { extractPatches } from './patches';
@@ -31,6 +32,23 @@ function divisors(g: WindowGeometry, spatial: readonly number[], includePad: boo
   return Float32Array.from({ length: rows.length * cols.length }, (_, i) => rows[Math.floor(i / cols.length)] * cols[i % cols.length]);
 }
 
+/**
+ * MaxPool over windows that tile x [n, c, h, w] (kernel = strides, no dilation, no padding; rows and columns that no
+ * window reads are sliced off): two reductions over rank-3 folds, [n c oh, kh, ow kw] then [n c oh ow, kw], instead of
+ * kh kw strided slices (four kernels instead of about 5 kh kw on tfjs-wasm). The same values, and the same gradient: a
+ * tied maximum gets dy through both reductions exactly when it gets it through one. Undefined for other windows.
+ */
+function tiledMaxPool(x: tf.Tensor4D, g: WindowGeometry): tf.Tensor4D | undefined {
+  const tiles = [0, 1].every((a) => g.kernel[a] === g.strides[a] && g.dilations[a] === 1 && g.begin[a] === 0 && g.end[a] === 0);
+  if (!tiles) return undefined;
+  const [n, c, h, w] = x.shape;
+  const [kh, kw] = g.kernel;
+  const [oh, ow] = g.output;
+  const read = oh * kh === h && ow * kw === w ? x : tf.slice(x, [0, 0, 0, 0], [n, c, oh * kh, ow * kw]);
+  const rows = tf.max(tf.reshape(read, [n * c * oh, kh, ow * kw]), 1);
+  return tf.reshape(tf.max(tf.reshape(rows, [n * c * oh * ow, kw]), 1), [n, c, oh, ow]) as tf.Tensor4D;
+}
+
 function pool(kind: 'max' | 'average'): OpTranslator {
   return {
     run(ctx, inputs) {
@@ -41,6 +59,8 @@ function pool(kind: 'max' | 'average'): OpTranslator {
         const [n, c] = x4.shape;
         guardShape(ctx, [n, c, x4.shape[2] + g.begin[0] + g.end[0], x4.shape[3] + g.begin[1] + g.end[1]]);
         guardShape(ctx, [n, c, g.kernel[0] * g.kernel[1], ...g.output]);
+        const tiled = kind === 'max' ? tiledMaxPool(x4, g) : undefined;
+        if (tiled) return tiled;
         const patches = extractPatches(x4, g, kind === 'max' ? -Infinity : 0);
         if (kind === 'max') return tf.max(patches, 2) as tf.Tensor4D;
         const counts = divisors(g, [x4.shape[2], x4.shape[3]], ctx2d.attrs.int('count_include_pad', 0) !== 0);
