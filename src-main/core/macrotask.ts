@@ -4,10 +4,8 @@
 // event loop's timers and I/O, without the 1 ms that a setTimeout(0) waits at least (about 2% of a long computation
 // at one turn per 50 ms); browsers get setTimeout.
 
-type Turn = (resume: () => void) => void;
-
 const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
-const nextTurn: Turn = immediate ? (resume) => immediate(resume) : (resume) => setTimeout(resume, 0);
+const nextTurn: (resume: () => void) => void = immediate ? (resume) => immediate(resume) : (resume) => setTimeout(resume, 0);
 
 /** Returns pause(): resolves at once unless `everyMs` passed since the last turn, then yields one macrotask. */
 export function macrotaskYielder(everyMs = 50): () => Promise<void> {
