@@ -23,7 +23,7 @@ export const ntkUsage = `ntk-workbench ntk --model M.onnx --probe P.json|P.npy|P
                   [--kernel full|trace] [--dtype float32|float64] [--freeze NAME,...] [--keep-softmax] [--output NAME]
                   [--memory 2GB] [--block N] [--resume] [--spectrum K]
 
-  --model   an ONNX file (opsets 9-21; external data files beside it). One float input, batch dim first.
+  --model   an ONNX file (opsets 9-24; external data files beside it). One float input, batch dim first.
   --probe   {"inputs": nested array with leading dim n, "labels": [...] optional}, an n x ... .npy or .csv,
             or mnist:N for N MNIST digits. Each sample must hold as many values as the model's input.
   --kernel  trace (default): the class-trace kernel [n][n]; full: also the [n*k][n*k] kernel, sample-major.

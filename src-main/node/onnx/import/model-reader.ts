@@ -1,4 +1,4 @@
-// ONNX bytes -> IrGraph: decode ModelProto with protobufjs (the shared schema), check the opset (9-21), read
+// ONNX bytes -> IrGraph: decode ModelProto with protobufjs (the shared schema), check the opset (9-24), read
 // initializers (inline or external), decode attributes and put the nodes in topological order. Every failure is a
 // CodedError that names the file and, where there is one, the node or tensor.
 import { CodedError } from '../../../contract/result';
@@ -11,7 +11,7 @@ import type { AttrValue, HostTensor, IrGraph, IrNode, IrSubgraph, IrValueInfo } 
 import { decodeTensor } from './tensor-data';
 
 export const MIN_OPSET = 9;
-export const MAX_OPSET = 21;
+export const MAX_OPSET = 24;
 const MAX_NODES = 100_000;
 const MAX_SUBGRAPH_DEPTH = 4;
 

@@ -12,7 +12,7 @@ import type { ParamSet } from '../../../../src-main/core/models/params';
 import type { ImportedModel } from '../../../../src-main/node/onnx/import/imported-model';
 import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
 import { decodeModel, encodeModel } from '../../../../src-main/node/onnx/onnx-schema';
-import { opZoo, residualMlp, smallCnn, type Fixture } from '../../../fixtures/onnx/make-fixtures';
+import { normActZoo, opZoo, residualMlp, smallCnn, type Fixture } from '../../../fixtures/onnx/make-fixtures';
 import { EXTERNAL_DIR } from '../../../fixtures/onnx/manifest';
 import { openFixture, probeInputs } from './helpers';
 
@@ -67,9 +67,12 @@ const cases: Record<string, () => Fixture> = {
   'small CNN': smallCnn,
   'residual MLP': residualMlp,
   'op zoo': opZoo,
+  'normalisation and activation zoo (opset 24)': normActZoo,
   'PyTorch ViT (attention, LayerNorm, GELU)': exported('torch-vit.onnx'),
   'PyTorch bidirectional GRU': exported('torch-gru.onnx'),
   'PyTorch LSTM': exported('torch-lstm.onnx'),
+  'PyTorch Fourier-feature MLP (Sin, Cos, HardSwish, Celu, ReduceL2)': exported('torch-fourier-mlp.onnx'),
+  'PyTorch CNN with GroupNorm, InstanceNorm2d and Mish': exported('torch-groupnorm-cnn.onnx'),
 };
 
 describe('gradients of translated graphs', () => {

@@ -287,6 +287,61 @@ const cases: Record<string, Case> = {
       return head(m, m.op('Concat', [batchFirst('ly', [2, 0, 1, 3]), batchFirst('lyc', [1, 0, 2]), batchFirst('fyh', [1, 0, 2])], { axis: attr.int(1) }), 18 + 6 + 2);
     },
   },
+  'Sin and Cos of a learned projection (Fourier features), Softsign, Celu, ThresholdedRelu, HardSwish (opset 14)': {
+    opset: 14,
+    input: [4],
+    build: (m) => {
+      const p = m.op('MatMul', ['x', m.initializer('fw', 'float32', [4, 5], w('fw', [4, 5]))]);
+      const f = m.op('Concat', [m.op('Sin', [p]), m.op('Cos', [p])], { axis: attr.int(1) });
+      const scaled = (k: number) => m.op('Mul', [f, m.constF32([k])]);
+      const parts = [
+        m.op('Softsign', [scaled(2)]),
+        m.op('Celu', [scaled(2)], { alpha: attr.float(0.7) }),
+        m.op('ThresholdedRelu', [f], { alpha: attr.float(0.2) }),
+        m.op('HardSwish', [scaled(4)]),
+      ];
+      return head(m, m.op('Sum', parts), 10);
+    },
+  },
+  'Mish; ReduceL2 as F.normalize, ReduceMin, ReduceL1, ReduceSumSquare, ReduceLogSumExp with axes inputs (opset 18)': {
+    opset: 18,
+    input: [3, 4],
+    build: (m) => {
+      const x = m.op('Mish', [m.op('Mul', ['x', m.initializer('s', 'float32', [3, 4], w('s', [12]))])]);
+      const norm = m.op('ReduceL2', [x, m.constI64([2])], { keepdims: attr.int(1) });
+      const unit = m.op('Div', [x, m.op('Clip', [norm, m.constF32([1e-6])])]);
+      const terms = [
+        m.op('ReduceMin', [x, m.constI64([1])]),
+        m.op('ReduceL1', [x, m.constI64([2])]),
+        m.op('ReduceSumSquare', [x, m.constI64([1, 2])]),
+        m.op('ReduceLogSumExp', [x, m.constI64([-1])]),
+      ];
+      return head(m, m.op('Sum', [unit, ...terms.map((t) => m.op('Mul', [t, m.constF32([0.3])]))]), 12);
+    },
+  },
+  'Swish with alpha (opset 24) and RMSNormalization over the last two axes with a learned scale': {
+    opset: 24,
+    input: [3, 4],
+    build: (m) => {
+      const s = m.op('Swish', [m.op('Mul', ['x', m.initializer('s', 'float32', [3, 4], w('s', [12]))])], { alpha: attr.float(1.5) });
+      const r = m.op('RMSNormalization', [s, m.initializer('g', 'float32', [3, 4], w('g', [12]))], { axis: attr.int(-2), epsilon: attr.float(1e-4) });
+      return head(m, r, 12);
+    },
+  },
+  'InstanceNormalization, then GroupNormalization with per-channel scale and bias (opset 21)': {
+    opset: 21,
+    input: [4, 3, 3],
+    build: (m) => {
+      const i = m.op('InstanceNormalization', ['x', m.initializer('is', 'float32', [4], w('is', [4])), m.initializer('ib', 'float32', [4], w('ib', [4]))], { epsilon: attr.float(1e-3) });
+      const g = m.op('GroupNormalization', [i, m.initializer('gs', 'float32', [4], w('gs', [4])), m.initializer('gb', 'float32', [4], w('gb', [4]))], { num_groups: attr.int(2) });
+      return head(m, g, 36);
+    },
+  },
+  'GroupNormalization with scale and bias per group (opset 18)': {
+    opset: 18,
+    input: [6, 2, 2],
+    build: (m) => head(m, m.op('GroupNormalization', ['x', m.initializer('gs', 'float32', [3], w('gs', [3])), m.initializer('gb', 'float32', [3], w('gb', [3]))], { num_groups: attr.int(3) }), 24),
+  },
 };
 
 describe('op semantics against onnxruntime', () => {

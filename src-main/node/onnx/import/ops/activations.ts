@@ -1,5 +1,6 @@
-// Pointwise nonlinearities: Relu, LeakyRelu, PRelu, Sigmoid, HardSigmoid, Tanh, Softplus, Elu, Selu, Erf, Gelu
-// (opset 20, exact or tanh form), Clip (bounds as attributes before opset 11, inputs after: constants or computed).
+// Pointwise nonlinearities: Relu, LeakyRelu, PRelu, Sigmoid, HardSigmoid, Tanh, Softplus, Softsign, Elu, Celu, Selu,
+// ThresholdedRelu, Erf, Gelu (opset 20, exact or tanh form), HardSwish (MobileNetV3), Mish, Swish (opset 24; SiLU),
+// Clip (bounds as attributes before opset 11, inputs after: constants or computed).
 import * as tf from '@tensorflow/tfjs-core';
 import { isHost, sizeOf } from '../ir';
 import { fail, required, shapeOf } from './op-values';
@@ -52,6 +53,17 @@ export const activationOps: OpTable = {
   Selu: pointwise((x, ctx) => tf.mul(ctx.attrs.float('gamma', 1.0507009873554805), elu(x, ctx.attrs.float('alpha', 1.6732632423543772)))),
   Erf: pointwise((x) => tf.erf(x)),
   Gelu: pointwise(gelu),
+  Softsign: pointwise((x) => tf.div(x, tf.add(1, tf.abs(x)))),
+  // max(0, x) + min(0, alpha (exp(x / alpha) - 1)); alpha > 0.
+  Celu: pointwise((x, ctx) => {
+    const alpha = ctx.attrs.float('alpha', 1);
+    return tf.add(tf.relu(x), tf.mul(alpha, tf.sub(tf.exp(tf.div(negativePart(x), alpha)), 1)));
+  }),
+  // x where x > alpha, else 0: the step's gradient is zero, so d y / d x is the step.
+  ThresholdedRelu: pointwise((x, ctx) => tf.mul(x, tf.step(tf.sub(x, ctx.attrs.float('alpha', 1))))),
+  HardSwish: pointwise((x) => tf.mul(x, tf.clipByValue(tf.add(tf.mul(1 / 6, x), 0.5), 0, 1))),
+  Mish: pointwise((x) => tf.mul(x, tf.tanh(tf.softplus(x)))),
+  Swish: pointwise((x, ctx) => tf.mul(x, stableSigmoid(tf.mul(ctx.attrs.float('alpha', 1), x)))),
   Clip: {
     run(ctx, inputs) {
       const [lo, hi] = clipBounds(ctx, inputs);

@@ -1,5 +1,6 @@
-// Arithmetic with numpy broadcasting: Add, Sub, Mul, Div, Pow, Neg, variadic Sum/Mean/Max/Min and the unary maths
-// exporters emit around normalisations (Sqrt, Exp, Log, Abs, Reciprocal). Add/Sub/Mul/Div/Neg also run on host constants (shape maths).
+// Arithmetic with numpy broadcasting: Add, Sub, Mul, Div, Pow, Neg, variadic Sum/Mean/Max/Min, the unary maths
+// exporters emit around normalisations (Sqrt, Exp, Log, Abs, Reciprocal), and Sin and Cos (Fourier features, SIREN,
+// sinusoidal position codes). Add/Sub/Mul/Div/Neg/Sin/Cos also run on host constants (shape maths, constant codes).
 import * as tf from '@tensorflow/tfjs-core';
 import { broadcastShape, hostBinary, hostUnary } from './host-math';
 import { fail, guardShape, required } from './op-values';
@@ -83,6 +84,8 @@ export const elementwiseOps: OpTable = {
   Log: unary(tf.log),
   Abs: unary(tf.abs),
   Reciprocal: unary(tf.reciprocal),
+  Sin: unary(tf.sin, Math.sin),
+  Cos: unary(tf.cos, Math.cos),
   Sum: variadic(tf.add),
   Mean: variadic(tf.add, true),
   Max: variadic(tf.maximum),

@@ -1,7 +1,8 @@
-// ReduceMean, ReduceSum, ReduceMax over constant axes (an attribute before opset 13 for Sum and 18 for the others,
-// an input after), keepdims and noop_with_empty_axes as ONNX defines them. Means and sums are corrected two-pass
-// (sum x = n m1 + sum (x - m1)): tfjs-wasm sums left to right in float32, which made written-out LayerNorms about
-// 3x less accurate than onnxruntime's pairwise reductions; the correction brings them to its level or better.
+// ReduceMean, ReduceSum, ReduceMax, ReduceMin, ReduceL1, ReduceL2 (F.normalize), ReduceSumSquare and ReduceLogSumExp
+// over constant axes (an attribute before opset 13 for Sum and 18 for the others, an input after), keepdims and
+// noop_with_empty_axes as ONNX defines them. Means and sums are corrected two-pass (sum x = n m1 + sum (x - m1)):
+// tfjs-wasm sums left to right in float32, which made written-out LayerNorms about 3x less accurate than
+// onnxruntime's pairwise reductions; the correction brings them to its level or better.
 import * as tf from '@tensorflow/tfjs-core';
 import { constantInts, normAxis, required } from './op-values';
 import type { OpTable, OpTranslator } from './op-types';
@@ -35,4 +36,9 @@ export const reductionOps: OpTable = {
   ReduceMean: reduce(accurateMean, 18),
   ReduceSum: reduce(accurateSum, 13),
   ReduceMax: reduce(tf.max, 18),
+  ReduceMin: reduce(tf.min, 18),
+  ReduceL1: reduce((x, axes, keep) => accurateSum(tf.abs(x), axes, keep), 18),
+  ReduceL2: reduce((x, axes, keep) => tf.sqrt(accurateSum(tf.square(x), axes, keep)), 18),
+  ReduceSumSquare: reduce((x, axes, keep) => accurateSum(tf.square(x), axes, keep), 18),
+  ReduceLogSumExp: reduce(tf.logSumExp, 18),
 };
