@@ -1,8 +1,9 @@
 // Recognises an imported graph whose every parameter sits in a linear slot (Conv W and B, Gemm/MatMul weights and
-// biases, a MatMul's 2-D right operand over any leading axes (per-token layers) or 3-D per-head one, bias Add/Sub, scale Mul,
-// BatchNorm and LayerNormalization scale and B, PRelu slope) and exposes it to core's layer-wise structured eNTK: taps
-// on those layers' outputs, captures of their inputs or of what a scale multiplies (BatchNorm's and LayerNorm's
-// normalised input, PRelu's min(x, 0)). A parameter elsewhere (a MatMul's left operand, a weight of rank > 3) is an
+// biases, a MatMul's 2-D right operand over any leading axes (per-token layers) or 3-D per-head one, bias Add/Sub,
+// scale Mul, BatchNorm, LayerNormalization, InstanceNormalization and GroupNormalization scale and B, RMSNormalization
+// scale, PRelu slope) and exposes it to core's layer-wise structured eNTK: taps on those layers' outputs, captures of
+// their inputs or of what a scale multiplies (the normalised input of a BatchNorm, LayerNorm, InstanceNorm, GroupNorm
+// or RMSNorm, PRelu's min(x, 0)). A parameter elsewhere (a MatMul's left operand, a weight of rank > 3) is an
 // obstacle: the generic kernel runs. Every other op (pooling, activations, reshapes, residual Adds, concatenations) is
 // differentiated by backward steps (cotangent-program.ts) when each has one (Relu, LeakyRelu, PRelu, MaxPool, reshapes,
 // Transpose of the per-sample axes, Add, scalar Mul, BatchNorm, LayerNorm, Conv, Gemm, MatMul), else by tfjs.
@@ -15,7 +16,7 @@ import { neededNodes, type ValueHook } from './graph-program';
 import type { ImportedModel } from './imported-model';
 import type { HostTensor, IrGraph, IrNode } from './ir';
 import { negativePart } from './ops/activations';
-import { layerNormalized } from './ops/normalization';
+import { groupNormalized, layerNormalized, rmsNormalized } from './ops/normalization';
 import type { OpContext } from './ops/op-types';
 import { readKey, selectParams } from './param-selection';
 import { windowGeometry } from './ops/window-geometry';
@@ -29,8 +30,15 @@ interface Capture {
 type Derived =
   /** BatchNorm: (x - mean) scale per channel, the running statistics folded into mean and scale. */
   | { readonly kind: 'batch-norm'; readonly mean: Float32Array; readonly scale: Float32Array }
-  /** LayerNormalization: (x - mean) / sqrt(var + epsilon) with each sample's own statistics over axes [axis, rank). */
+  /**
+   * LayerNormalization: (x - mean) / sqrt(var + epsilon) with each sample's own statistics over axes [axis, rank);
+   * InstanceNormalization is the case axis = 2.
+   */
   | { readonly kind: 'layer-norm'; readonly axis: number; readonly epsilon: number }
+  /** RMSNormalization: x / sqrt(mean(x^2) + epsilon) over axes [axis, rank). */
+  | { readonly kind: 'rms-norm'; readonly axis: number; readonly epsilon: number }
+  /** GroupNormalization: the layer-norm of each sample's runs of C / groups channels. */
+  | { readonly kind: 'group-norm'; readonly groups: number; readonly epsilon: number }
   /** PRelu: min(x, 0). */
   | { readonly kind: 'negative-part' };
 
@@ -148,6 +156,26 @@ export function matchLayerwise(model: ImportedModel): LayerwiseMatch {
             const derived: Derived = { kind: 'layer-norm', axis, epsilon: attrs(node).float('epsilon', 1e-5) };
             layers.push({ kind: 'broadcast', param: name, tap: tap(out), factor: { capture: capture({ value: node.inputs[0], derived }) } });
           } else return refuse(node, slot);
+          break;
+        }
+        case 'InstanceNormalization':
+        case 'GroupNormalization': {
+          // Scale and B are per channel (GroupNormalization before opset 21: per group, which no slot here takes).
+          const epsilon = attrs(node).float('epsilon', 1e-5);
+          const grouped = node.opType === 'GroupNormalization';
+          if (grouped && graph.opset < 21) return refuse(node, slot, ' (scale and bias per group, as opsets 18-20 define them)');
+          if (slot === 2) layers.push({ kind: 'broadcast', param: name, tap: tap(out), factor: 1, perChannel: true });
+          else if (slot === 1) {
+            const derived: Derived = grouped ? { kind: 'group-norm', groups: attrs(node).int('num_groups', 1), epsilon } : { kind: 'layer-norm', axis: 2, epsilon };
+            layers.push({ kind: 'broadcast', param: name, tap: tap(out), factor: { capture: capture({ value: node.inputs[0], derived }) }, perChannel: true });
+          } else return refuse(node, slot);
+          break;
+        }
+        case 'RMSNormalization': {
+          const axis = attrs(node).int('axis', -1);
+          if (slot !== 1 || axis === 0) return refuse(node, slot, axis === 0 ? ' (axis 0 normalises across the batch)' : '');
+          const derived: Derived = { kind: 'rms-norm', axis, epsilon: attrs(node).float('epsilon', 1e-5) };
+          layers.push({ kind: 'broadcast', param: name, tap: tap(out), factor: { capture: capture({ value: node.inputs[0], derived }) } });
           break;
         }
         case 'PRelu':
@@ -312,6 +340,8 @@ function derive(c: Capture, v: tf.Tensor): tf.Tensor {
   if (!d) return v;
   if (d.kind === 'negative-part') return negativePart(v);
   if (d.kind === 'layer-norm') return layerNormalized(v, d.axis < 0 ? d.axis + v.rank : d.axis, d.epsilon);
+  if (d.kind === 'rms-norm') return rmsNormalized(v, d.axis < 0 ? d.axis + v.rank : d.axis, d.epsilon);
+  if (d.kind === 'group-norm') return groupNormalized(v, d.groups, d.epsilon);
   const shape: number[] = [1, v.shape[1] as number, ...new Array<number>(v.rank - 2).fill(1)];
   return tf.mul(tf.sub(v, tf.tensor(d.mean, shape)), tf.tensor(d.scale, shape));
 }
