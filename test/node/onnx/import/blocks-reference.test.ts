@@ -1,6 +1,7 @@
 // Transformer and recurrent blocks as PyTorch 1.13 exports them (fixtures/onnx/external/blocks, made by
 // export-torch-blocks.py): a ViT-style classifier (Conv patch embedding, class token, nn.MultiheadAttention with
-// its Where/Equal/Expand shape idioms, LayerNormalization, exact GELU), a bidirectional GRU classifier and an LSTM one. Each must
+// its Where/Equal/Expand shape idioms, LayerNormalization, exact GELU), a bidirectional GRU classifier, an LSTM one,
+// a Fourier-feature MLP (Sin, Cos, HardSwish, Celu, ReduceL2) and a CNN with GroupNorm, InstanceNorm2d and Mish. Each must
 // give PyTorch's parameter count and outputs, onnxruntime's outputs, and the full eNTK of the float64 reference
 // (per-sample backward passes in PyTorch) to float32 accuracy. Gradients against finite differences: gradients.test.ts.
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ interface BlocksEntry extends ExternalEntry {
 const BLOCKS_DIR = join(EXTERNAL_DIR, 'blocks');
 const manifest: { models: BlocksEntry[] } = existsSync(join(BLOCKS_DIR, 'manifest.json')) ? JSON.parse(readFileSync(join(BLOCKS_DIR, 'manifest.json'), 'utf8')) : { models: [] };
 
-describe.skipIf(manifest.models.length === 0)('PyTorch transformer and recurrent blocks against a float64 reference', () => {
+describe.skipIf(manifest.models.length === 0)('PyTorch transformer, recurrent, Fourier-feature and normalised conv blocks against a float64 reference', () => {
   for (const entry of manifest.models) {
     it(`${entry.file} (${entry.ops.join(', ')})`, async () => {
       const probe = probeFromArray((entry.probe as number[][]).flat(Infinity) as number[], entry.probe.length, entry.inputShape);
