@@ -12,7 +12,7 @@ import type { ParamSet } from '../../../../src-main/core/models/params';
 import type { ImportedModel } from '../../../../src-main/node/onnx/import/imported-model';
 import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
 import { decodeModel, encodeModel } from '../../../../src-main/node/onnx/onnx-schema';
-import { normActZoo, opZoo, residualMlp, smallCnn, type Fixture } from '../../../fixtures/onnx/make-fixtures';
+import { llamaBlock, normActZoo, opZoo, residualMlp, smallCnn, type Fixture } from '../../../fixtures/onnx/make-fixtures';
 import { EXTERNAL_DIR } from '../../../fixtures/onnx/manifest';
 import { openFixture, probeInputs } from './helpers';
 
@@ -68,6 +68,7 @@ const cases: Record<string, () => Fixture> = {
   'residual MLP': residualMlp,
   'op zoo': opZoo,
   'normalisation and activation zoo (opset 24)': normActZoo,
+  'Llama-style block: RMSNorm, RoPE, grouped-query causal Attention, SwiGLU (opset 24)': llamaBlock,
   'PyTorch ViT (attention, LayerNorm, GELU)': exported('torch-vit.onnx'),
   'PyTorch bidirectional GRU': exported('torch-gru.onnx'),
   'PyTorch LSTM': exported('torch-lstm.onnx'),

@@ -342,6 +342,40 @@ const cases: Record<string, Case> = {
     input: [6, 2, 2],
     build: (m) => head(m, m.op('GroupNormalization', ['x', m.initializer('gs', 'float32', [3], w('gs', [3])), m.initializer('gb', 'float32', [3], w('gb', [3]))], { num_groups: attr.int(3) }), 24),
   },
+  'Attention on [B, S, H D] projections: grouped-query heads, a boolean mask (opset 23)': {
+    opset: 23,
+    input: [4, 6],
+    build: (m) => {
+      const project = (name: string, width: number) => m.op('MatMul', ['x', m.initializer(name, 'float32', [6, width], w(name, [6, width]))]);
+      const mask = m.initializer('mask', 'bool', [4, 4], [1, 0, 1, 1, 1, 1, 0, 1, 0, 1, 1, 0, 1, 1, 1, 1]);
+      const y = m.op('Attention', [project('wq', 8), project('wk', 4), project('wv', 4), mask], { q_num_heads: attr.int(4), kv_num_heads: attr.int(2) });
+      return head(m, y, 32);
+    },
+  },
+  'Attention on [B, H, S, D]: causal, an additive mask, softcap and scale (opset 24)': {
+    opset: 24,
+    input: [4, 6],
+    build: (m) => {
+      const perHead = (name: string) => m.op('Transpose', [m.op('Reshape', [m.op('MatMul', ['x', m.initializer(name, 'float32', [6, 8], w(name, [6, 8]))]), m.constI64([0, 4, 2, 4])])], { perm: attr.ints([0, 2, 1, 3]) });
+      const bias = m.initializer('bias', 'float32', [4, 4], w('bias', [16]));
+      const y = m.op('Attention', [perHead('wq'), perHead('wk'), perHead('wv'), bias], { is_causal: attr.int(1), softcap: attr.float(2), scale: attr.float(0.4) });
+      return head(m, y, 32);
+    },
+  },
+  'RotaryEmbedding: interleaved on the leading channels of [B, S, H D], and in halves on [B, H, S, D] (opset 23)': {
+    opset: 23,
+    input: [4, 8],
+    build: (m) => {
+      const positions = m.op('Expand', [m.constI64([2, 3, 4, 5], [1, 4]), m.op('Concat', [m.op('Slice', [m.op('Shape', ['x']), m.constI64([0]), m.constI64([1])]), m.constI64([4])], { axis: attr.int(0) })]);
+      const angles = (rows: number, half: number) => Array.from({ length: rows * half }, (_, i) => Math.floor(i / half) / 10 ** ((i % half) / half));
+      const cache = (f: (a: number) => number, half: number) => m.constF32(angles(8, half).map(f), [8, half]);
+      const q = m.op('MatMul', ['x', m.initializer('wq', 'float32', [8, 8], w('wq', [8, 8]))]);
+      const partial = m.op('RotaryEmbedding', [q, cache(Math.cos, 2), cache(Math.sin, 2), positions], { num_heads: attr.int(2), rotary_embedding_dim: attr.int(4), interleaved: attr.int(1) });
+      const perHead = m.op('Transpose', [m.op('Reshape', [q, m.constI64([0, 4, 2, 4])])], { perm: attr.ints([0, 2, 1, 3]) });
+      const halves = m.op('RotaryEmbedding', [perHead, cache(Math.cos, 2), cache(Math.sin, 2), positions]);
+      return head(m, m.op('Concat', [m.op('Flatten', [partial]), m.op('Flatten', [halves])], { axis: attr.int(1) }), 64);
+    },
+  },
 };
 
 describe('op semantics against onnxruntime', () => {

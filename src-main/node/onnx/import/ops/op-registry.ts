@@ -1,5 +1,6 @@
 // Every op the importer translates, by ONNX op type (default domain); one family per file.
 import { activationOps } from './activations';
+import { attentionOps } from './attention';
 import { controlFlowOps } from './control-flow';
 import { convOps } from './conv';
 import { convTransposeOps } from './conv-transpose';
@@ -38,6 +39,7 @@ const TABLE: OpTable = {
   ...einsumOps,
   ...resizeOps,
   ...convTransposeOps,
+  ...attentionOps,
 };
 
 /** The translator for a node, or undefined when the op (or its domain) is not supported. */
