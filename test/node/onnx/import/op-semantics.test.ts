@@ -376,6 +376,35 @@ const cases: Record<string, Case> = {
       return head(m, m.op('Concat', [m.op('Flatten', [partial]), m.op('Flatten', [halves])], { axis: attr.int(1) }), 64);
     },
   },
+  'Range from the sequence length, CumSum (exclusive, reverse), Trilu on data and on a -inf constant, Floor, Ceil, Round, Sign (opset 14)': {
+    opset: 14,
+    input: [4, 3],
+    build: (m) => {
+      const length = m.op('Squeeze', [m.op('Slice', [m.op('Shape', ['x']), m.constI64([1]), m.constI64([2])]), m.constI64([0])]);
+      const positions = m.op('Cast', [m.op('Range', [m.constI64([0], []), length, m.constI64([1], [])])], { to: attr.int(1) });
+      const x = m.op('Add', ['x', m.op('Unsqueeze', [m.op('Mul', [positions, m.constF32([0.1])]), m.constI64([1])])]);
+      const sums = m.op('Add', [m.op('CumSum', [x, m.constI64([1], [])], { exclusive: attr.int(1) }), m.op('CumSum', [x, m.constI64([-1], [])], { reverse: attr.int(1) })]);
+      const triangles = m.op('Add', [m.op('Trilu', [x, m.constI64([1], [])]), m.op('Trilu', [x, m.constI64([-1], [])], { upper: attr.int(0) })]);
+      const rounded = ['Floor', 'Ceil', 'Round', 'Sign'].map((op) => m.op(op, [m.op('Mul', [x, m.constF32([2.5])])]));
+      // Halves on a constant, folded on the host: Round goes to the even neighbour.
+      rounded.push(m.op('Round', [m.constF32([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.5, -3.5, 0.49, -0.51, 4.5, 5.5], [4, 3])]));
+      const causal = m.op('Trilu', [m.op('ConstantOfShape', [m.constI64([4, 4])], { value: attr.tensor({ dims: [1], dataType: 1, floatData: [-Infinity] }) }), m.constI64([1], [])]);
+      const attention = m.op('Softmax', [m.op('Add', [m.op('MatMul', [x, m.op('Transpose', [x], { perm: attr.ints([0, 2, 1]) })]), causal])]);
+      const features = m.op('Concat', [m.op('Flatten', [m.op('Sum', [sums, triangles, ...rounded])]), m.op('Flatten', [attention])], { axis: attr.int(1) });
+      return head(m, features, 12 + 16);
+    },
+  },
+  'DepthToSpace (DCR and CRD) and SpaceToDepth (opset 13)': {
+    opset: 13,
+    input: [8, 2, 3],
+    build: (m) => {
+      const x = m.op('Mul', ['x', m.initializer('s', 'float32', [8, 2, 3], w('s', [48]))]);
+      const dcr = m.op('DepthToSpace', [x], { blocksize: attr.int(2) });
+      const crd = m.op('DepthToSpace', [x], { blocksize: attr.int(2), mode: attr.string('CRD') });
+      const back = m.op('SpaceToDepth', [m.op('Add', [dcr, crd])], { blocksize: attr.int(2) });
+      return head(m, m.op('Concat', [m.op('Flatten', [dcr]), m.op('Flatten', [crd]), m.op('Flatten', [back])], { axis: attr.int(1) }), 3 * 48);
+    },
+  },
 };
 
 describe('op semantics against onnxruntime', () => {

@@ -7,6 +7,7 @@ import { convTransposeOps } from './conv-transpose';
 import { einsumOps } from './einsum';
 import { elementwiseOps } from './elementwise';
 import { gemmMatmulOps } from './gemm-matmul';
+import { indexOps } from './index-ops';
 import { normalizationOps } from './normalization';
 import { padOps } from './pad';
 import type { OpTable, OpTranslator } from './op-types';
@@ -40,6 +41,7 @@ const TABLE: OpTable = {
   ...resizeOps,
   ...convTransposeOps,
   ...attentionOps,
+  ...indexOps,
 };
 
 /** The translator for a node, or undefined when the op (or its domain) is not supported. */
