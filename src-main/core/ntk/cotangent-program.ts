@@ -1,8 +1,9 @@
 // Backpropagation of many output cotangents at once through a conv net, without tfjs: the layer-wise eNTK needs
 // d f_c(x_i) / d y for every layer output y and every row (i, c), and tfjs-wasm's im2col autodiff costs seconds per
 // row on a 20-layer CNN. Conv steps are one transposed convolution per block on the ConvEngine, dense steps GEMMs on
-// the MatmulEngine (a dense layer over positions, as in per-token layers, one row per position); activations,
-// pooling, LayerNorm, transposes and reshapes use the forward values captured once per sample.
+// the MatmulEngine (a dense layer over positions, as in per-token layers, one row per position); activations (any
+// elementwise one through its derivative), pooling, LayerNorm, transposes and reshapes use the forward values
+// captured once per sample.
 // Rows are independent: row r reads sample floor(r / k).
 import { convEngineOf, type RowScale, scaleRows } from '../linalg/conv-engine';
 import { type MatmulEngine, matrix } from '../linalg/gram-engine';
@@ -32,6 +33,8 @@ export type BackStep =
   | { readonly op: 'leaky'; readonly x: string; readonly y: string; readonly alpha: number }
   /** y = x for x > 0, else slope x (PRelu): g'(x) = 1 or the slope broadcast into x. */
   | { readonly op: 'prelu'; readonly x: string; readonly y: string; readonly slope: StepOperand }
+  /** y = g(x) elementwise for a differentiable g (Tanh, Sigmoid, GELU, ...): `derivative` writes g'(x) into out. */
+  | { readonly op: 'pointwise'; readonly x: string; readonly y: string; readonly derivative: Derivative }
   /**
    * y = (x - mean) / sqrt(var + epsilon) * scale + B with mean and var over each sample's axes [axis, rank) of the
    * batch-first value (LayerNormalization; axis may be negative, never the batch axis).
@@ -47,6 +50,14 @@ export type BackStep =
   | { readonly op: 'add'; readonly a: string; readonly b: string; readonly y: string }
   /** y = x * s_c per channel, s_c = perChannel_c (times parameter `param`_c): inference BatchNorm. */
   | { readonly op: 'channel-scale'; readonly x: string; readonly y: string; readonly perChannel: Float32Array; readonly param?: string };
+
+/** out[i] = g'(x[i]) for an elementwise g; out has x's length. */
+export type Derivative = (x: Float32Array, out: Float32Array) => void;
+
+/** The steps whose backward pass multiplies the cotangent elementwise by g'(x): they can ride a conv or a max pool. */
+type Activation = BackStep & { readonly op: 'leaky' | 'prelu' | 'pointwise' };
+
+const isActivation = (step: BackStep | undefined): step is Activation => step?.op === 'leaky' || step?.op === 'prelu' || step?.op === 'pointwise';
 
 export interface Captured {
   readonly shape: readonly number[];
@@ -142,7 +153,7 @@ export async function backpropagate(
     const sampleOf = (v: Captured, i: number) => v.data.subarray(i * sizeOf(v.shape), (i + 1) * sizeOf(v.shape));
     // The slopes of samples [first, last] in one table, the first sample's from the memo when the last block left it
     // there, and the last sample's left there when this block ends inside it.
-    const slopesOf = (act: BackStep & { op: 'leaky' | 'prelu' }, v: Captured): RowScale => {
+    const slopesOf = (act: Activation, v: Captured): RowScale => {
       const size = sizeOf(v.shape);
       const kept = memo.get(act);
       const from = kept?.sample === first ? first + 1 : first;
@@ -153,7 +164,8 @@ export async function backpropagate(
         const x = v.data.subarray(from * size, (last + 1) * size);
         const out = table.subarray((from - first) * size);
         if (act.op === 'leaky') leakySlopes(x, act.alpha, out);
-        else preluSlopes(x, operandValues(act.slope, params, v.shape, act.x), out);
+        else if (act.op === 'prelu') preluSlopes(x, operandValues(act.slope, params, v.shape, act.x), out);
+        else act.derivative(x, out);
       }
       if (endsInside && kept?.sample !== last) memo.set(act, { sample: last, value: last === first ? table : table.slice((last - first) * size) });
       return { table, rows: rowIndex() };
@@ -162,7 +174,7 @@ export async function backpropagate(
     // slopes multiply the conv's result in the engine, or the pooled cotangents as they are scattered (only the slopes
     // at the windows' maxima: a quarter of a 2 x 2 pool's input), and the activation's step then finds no cotangent.
     const act = producer.get(step.x);
-    const rides = act && (act.op === 'leaky' || act.op === 'prelu') && uses.get(step.x) === 1 && !keep.has(step.x) && produced.has(act.x) ? act : undefined;
+    const rides = isActivation(act) && uses.get(step.x) === 1 && !keep.has(step.x) && produced.has(act.x) ? act : undefined;
     if (step.op === 'conv') {
       const [cin, h, w] = x.shape;
       const geometry = { input: [cin, h, w] as const, groups: step.groups, window: step.window([h, w]) };
@@ -177,8 +189,7 @@ export async function backpropagate(
       if (rides) {
         // Only the slopes at each window's maximum are read: per sample, one per pooled output.
         const v = value(rides.x);
-        const slope = () => (rides.op === 'leaky' ? rides.alpha : operandValues(rides.slope, params, v.shape, rides.x));
-        const atMaxima = samples.map((i) => memoized(memo, rides, i, () => slopesAtMaxima(argmax[i - first], sampleOf(v, i), slope())));
+        const atMaxima = samples.map((i) => memoized(memo, rides, i, () => slopesAtMaxima(argmax[i - first], sampleOf(v, i), rides, params, v.shape)));
         for (let r = 0; r < m; r++) scatterWeightedRow(gx, r * xs, gy, r * ys, argmax[sample(r) - first], atMaxima[sample(r) - first]);
       } else for (let r = 0; r < m; r++) scatterRow(gx, r * xs, gy, r * ys, argmax[sample(r) - first]);
       accumulate(g, rides ? rides.x : step.x, gx);
@@ -186,7 +197,7 @@ export async function backpropagate(
     }
     let gx: Float32Array;
     if (step.op === 'same') gx = step.factor === 1 && own ? gy : scaled(gy, step.factor, own ? gy : new Float32Array(gy.length));
-    else if (step.op === 'leaky' || step.op === 'prelu') {
+    else if (isActivation(step)) {
       gx = own ? gy : gy.slice();
       scaleRows(gx, m, slopesOf(step, x));
     } else if (step.op === 'layer-norm') {
@@ -368,11 +379,18 @@ function transposeIndex(shape: readonly number[], perm: readonly number[]): Int3
 }
 
 /**
- * An activation's slope at each pooled output's maximum, from one sample's activation input x: 1 where x > 0 there,
- * else the leaky alpha or the PRelu slope at that element (0 for a window without input).
+ * An activation's slope at each pooled output's maximum, from one sample's activation input x [shape] (0 for a window
+ * without input): leaky and PRelu 1 where x > 0 there, else alpha or the PRelu slope at that element; any other
+ * elementwise activation its derivative at the maximum's input.
  */
-function slopesAtMaxima(index: Int32Array, x: Float32Array, slope: number | Float32Array): Float32Array {
+function slopesAtMaxima(index: Int32Array, x: Float32Array, act: Activation, params: ParamSet, shape: readonly number[]): Float32Array {
   const out = new Float32Array(index.length);
+  if (act.op === 'pointwise') {
+    act.derivative(Float32Array.from(index, (i) => (i >= 0 ? x[i] : 0)), out);
+    for (let o = 0; o < index.length; o++) if (index[o] < 0) out[o] = 0;
+    return out;
+  }
+  const slope = act.op === 'leaky' ? act.alpha : operandValues(act.slope, params, shape, act.x);
   for (let o = 0; o < index.length; o++) {
     const i = index[o];
     if (i >= 0) out[o] = x[i] > 0 ? 1 : typeof slope === 'number' ? slope : slope[i];

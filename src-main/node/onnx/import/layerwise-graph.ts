@@ -5,7 +5,8 @@
 // their inputs or of what a scale multiplies (the normalised input of a BatchNorm, LayerNorm, InstanceNorm, GroupNorm
 // or RMSNorm, PRelu's min(x, 0)). A parameter elsewhere (a MatMul's left operand, a weight of rank > 3) is an
 // obstacle: the generic kernel runs. Every other op (pooling, activations, reshapes, residual Adds, concatenations) is
-// differentiated by backward steps (cotangent-program.ts) when each has one (Relu, LeakyRelu, PRelu, MaxPool, reshapes,
+// differentiated by backward steps (cotangent-program.ts) when each has one (Relu, LeakyRelu, PRelu, every elementwise
+// activation through its derivative (ops/activation-derivatives.ts), Clip with constant bounds, MaxPool, reshapes,
 // Transpose of the per-sample axes, Add, scalar Mul, BatchNorm, LayerNorm, Conv, Gemm, MatMul), else by tfjs.
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackStep, StepOperand } from '../../../core/ntk/cotangent-program';
@@ -15,6 +16,7 @@ import { AttrReader } from './attributes';
 import { neededNodes, type ValueHook } from './graph-program';
 import type { ImportedModel } from './imported-model';
 import type { HostTensor, IrGraph, IrNode } from './ir';
+import { activationDerivative } from './ops/activation-derivatives';
 import { negativePart } from './ops/activations';
 import { groupNormalized, layerNormalized, rmsNormalized } from './ops/normalization';
 import type { OpContext } from './ops/op-types';
@@ -276,6 +278,14 @@ function backwardSteps(model: ImportedModel, params: ReadonlyMap<string, readonl
       case 'LeakyRelu':
         step = { op: 'leaky', x, y, alpha: node.opType === 'Relu' ? 0 : a.float('alpha', 0.01) };
         break;
+      case 'Clip': {
+        // Constant bounds (attributes before opset 11, initializer inputs after; an omitted one is open).
+        const bound = (index: number, attr: string, open: number) => (graph.opset < 11 ? a.float(attr, open) : node.inputs[index] ? scalar(node.inputs[index]) : open);
+        const [lo, hi] = [bound(1, 'min', -Infinity), bound(2, 'max', Infinity)];
+        const derivative = onlyFirst && lo !== undefined && hi !== undefined ? activationDerivative('Clip', a, [lo, hi]) : undefined;
+        if (derivative) step = { op: 'pointwise', x, y, derivative };
+        break;
+      }
       case 'PRelu': {
         const slope = operand(node.inputs[1]);
         if (onlyFirst && slope) step = { op: 'prelu', x, y, slope };
@@ -326,8 +336,11 @@ function backwardSteps(model: ImportedModel, params: ReadonlyMap<string, readonl
         }
         break;
       }
-      default:
+      default: {
+        const derivative = node.inputs.length === 1 ? activationDerivative(node.opType, a) : undefined;
+        if (derivative) step = { op: 'pointwise', x, y, derivative };
         break;
+      }
     }
     if (!step) return undefined;
     steps.push(step);

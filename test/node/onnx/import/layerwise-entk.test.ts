@@ -7,7 +7,8 @@
 // prelu-cnn (a [C, 1, 1] PRelu slope), norm-prelu-net (LayerNorm over [H, W] and over the features, shared [1] and
 // dense [C] PRelu slopes), norm-act-zoo (InstanceNormalization, GroupNormalization and RMSNormalization scales,
 // HardSwish, Mish, Sin/Cos, Swish, Celu, Softsign, ReduceL2), llama-block (RMSNorm, RoPE, grouped-query Attention,
-// SwiGLU), residual-mlp (LayerNorm after GELU and Tanh), token-mlp and token-mixer (MatMul weights applied
+// SwiGLU), smooth-act-conv (Tanh riding a conv, Swish riding a max pool) and smooth-act-mlp (sixteen more elementwise
+// activations and a Clip), each activation through its derivative in the backward steps, residual-mlp (LayerNorm after GELU and Tanh), token-mlp and token-mixer (MatMul weights applied
 // per token of a [n, T, d] input, the mixer's over tokens after a Transpose) and the PyTorch exports (the opset-17
 // LayerNormalization included), wide-head-cnn (40 outputs on few positions: conv terms from cotangents and patches,
 // conv-patch-term.ts, beside one from Jacobian rows) and wide-head-token-mlp (per-token layers on that route). Where the graph has backward steps, the tfjs-cotangent route is checked against them too, and the
@@ -25,7 +26,7 @@ import type { ImportedModel } from '../../../../src-main/node/onnx/import/import
 import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
 import { matchLayerwise } from '../../../../src-main/node/onnx/import/layerwise-graph';
 import { openModel } from '../../../../src-main/node/onnx/import/model-source';
-import { computedStatsBn, convGeometry, convPools, convResnet, convStrides, fixedBatchCnn, llamaBlock, normActZoo, normPreluNet, opZoo, preluCnn, residualMlp, smallCnn, tokenHeads, tokenMixer, tokenMlp, wideHeadCnn, wideHeadTokenMlp, type Fixture } from '../../../fixtures/onnx/make-fixtures';
+import { computedStatsBn, convGeometry, convPools, convResnet, convStrides, fixedBatchCnn, llamaBlock, normActZoo, normPreluNet, opZoo, preluCnn, residualMlp, smallCnn, smoothActConv, smoothActMlp, tokenHeads, tokenMixer, tokenMlp, wideHeadCnn, wideHeadTokenMlp, type Fixture } from '../../../fixtures/onnx/make-fixtures';
 import { EXTERNAL_DIR, externalManifest } from '../../../fixtures/onnx/manifest';
 import { openFixture, probeInputs } from './helpers';
 import { relErr } from '../../../helpers/rel-err';
@@ -50,6 +51,8 @@ const made: Record<string, { fixture: () => Fixture; backward: boolean }> = {
   'wide-head-token-mlp': { fixture: wideHeadTokenMlp, backward: true },
   'norm-act-zoo': { fixture: normActZoo, backward: false },
   'llama-block': { fixture: llamaBlock, backward: false },
+  'smooth-act-conv': { fixture: smoothActConv, backward: true },
+  'smooth-act-mlp': { fixture: smoothActMlp, backward: true },
 };
 const external = [...externalManifest().models.filter((m) => /cnn|resmlp/.test(m.file)).map((m) => m.file), 'torch2/torch2-cnn.onnx', 'torch2/torch2-resmlp.onnx'];
 
