@@ -3,6 +3,7 @@
 // loops over the captured x instead of a tfjs backward pass over tiled rows. Each derivative is its own small loop
 // (one array type, compiled once). Values match the translations' tfjs gradients up to float32 rounding; where a
 // derivative jumps (HardSigmoid's corners, ThresholdedRelu's threshold) the side is tfjs's.
+import { sigmoid, softplus } from '../../../../core/losses';
 import type { Derivative } from '../../../../core/ntk/cotangent-program';
 import type { AttrReader } from '../attributes';
 
@@ -20,11 +21,6 @@ function sigmoidSlope(x: number): number {
   const e = Math.exp(-Math.abs(x));
   return e / ((1 + e) * (1 + e));
 }
-
-const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
-
-/** log(1 + e^x) without overflow. */
-const softplus = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 
 function loop(f: (v: number) => number): Derivative {
   return (x, out) => {

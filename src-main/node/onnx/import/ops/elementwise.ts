@@ -1,6 +1,7 @@
 // Arithmetic with numpy broadcasting: Add, Sub, Mul, Div, Pow, Neg, variadic Sum/Mean/Max/Min, the unary maths
-// exporters emit around normalisations (Sqrt, Exp, Log, Abs, Reciprocal), and Sin and Cos (Fourier features, SIREN,
-// sinusoidal position codes). Add/Sub/Mul/Div/Neg/Sin/Cos also run on host constants (shape maths, constant codes).
+// exporters emit around normalisations (Sqrt, Exp, Log, Abs, Reciprocal), Sin and Cos (Fourier features, SIREN,
+// sinusoidal position codes), and Floor, Ceil, Round (half to even) and Sign (zero gradient on data). Add/Sub/Mul/Div/
+// Neg/Sin/Cos and the roundings also run on host constants (shape maths, constant codes).
 import * as tf from '@tensorflow/tfjs-core';
 import { broadcastShape, hostBinary, hostUnary } from './host-math';
 import { fail, guardShape, required } from './op-values';
@@ -33,6 +34,12 @@ function binary(tfOp: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, hostOp: ((a: nu
         }
       : undefined,
   };
+}
+
+/** ONNX Round: halves go to the even neighbour. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 function unary(tfOp: (x: tf.Tensor) => tf.Tensor, hostOp?: (x: number) => number): OpTranslator {
@@ -86,6 +93,10 @@ export const elementwiseOps: OpTable = {
   Reciprocal: unary(tf.reciprocal),
   Sin: unary(tf.sin, Math.sin),
   Cos: unary(tf.cos, Math.cos),
+  Floor: unary(tf.floor, Math.floor),
+  Ceil: unary(tf.ceil, Math.ceil),
+  Round: unary(tf.round, roundHalfEven),
+  Sign: unary(tf.sign, Math.sign),
   Sum: variadic(tf.add),
   Mean: variadic(tf.add, true),
   Max: variadic(tf.maximum),

@@ -1,25 +1,10 @@
 // The index and position ops exports build masks and position codes from: Range (from constant bounds, e.g. the
-// sequence length), CumSum (exclusive, reverse), Trilu (causal masks, on constants too, -inf entries kept), the
-// roundings Floor, Ceil, Round (half to even) and Sign (zero gradient on data), and the pixel shuffles DepthToSpace
-// (DCR and CRD) and SpaceToDepth.
+// sequence length), CumSum (exclusive, reverse), Trilu (causal masks, on constants too, -inf entries kept), and the
+// pixel shuffles DepthToSpace (DCR and CRD) and SpaceToDepth.
 import * as tf from '@tensorflow/tfjs-core';
 import { hostTensor, isHost, sizeOf, type HostTensor } from '../ir';
-import { hostUnary } from './host-math';
 import { constant, constantInts, fail, normAxis, required, shapeOf } from './op-values';
 import type { OpContext, OpTable, OpTranslator, Value } from './op-types';
-
-/** ONNX Round: halves go to the even neighbour. */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-function rounding(tfOp: (x: tf.Tensor) => tf.Tensor, hostOp: (x: number) => number): OpTranslator {
-  return {
-    run: (ctx, inputs) => [tfOp(ctx.tensor(required(ctx, inputs, 0)))],
-    host: (ctx, inputs) => [hostUnary(required(ctx, inputs, 0) as HostTensor, hostOp)],
-  };
-}
 
 function scalar(ctx: OpContext, inputs: readonly (Value | undefined)[], index: number, what: string): number {
   const t = constant(ctx, inputs, index, what);
@@ -101,10 +86,6 @@ export const indexOps: OpTable = {
     },
   },
   Trilu: trilu,
-  Floor: rounding(tf.floor, Math.floor),
-  Ceil: rounding(tf.ceil, Math.ceil),
-  Round: rounding(tf.round, roundHalfEven),
-  Sign: rounding(tf.sign, Math.sign),
   DepthToSpace: { run: (ctx, inputs) => [depthToSpace(ctx, ctx.tensor(required(ctx, inputs, 0)), blocksize(ctx), ctx.attrs.string('mode', 'DCR') === 'CRD')] },
   SpaceToDepth: { run: (ctx, inputs) => [spaceToDepth(ctx, ctx.tensor(required(ctx, inputs, 0)), blocksize(ctx))] },
 };
