@@ -2,8 +2,8 @@
 // d f_c(x_i) / d y for every layer output y and every row (i, c), and tfjs-wasm's im2col autodiff costs seconds per
 // row on a 20-layer CNN. Conv steps are one transposed convolution per block on the ConvEngine, dense steps GEMMs on
 // the MatmulEngine (a dense layer over positions, as in per-token layers, one row per position); activations (any
-// elementwise one through its derivative), pooling, LayerNorm, transposes and reshapes use the forward values
-// captured once per sample.
+// elementwise one through its derivative), max and average pooling, LayerNorm, transposes and reshapes use the
+// forward values captured once per sample.
 // Rows are independent: row r reads sample floor(r / k).
 import { convEngineOf, type RowScale, scaleRows } from '../linalg/conv-engine';
 import { type MatmulEngine, matrix } from '../linalg/gram-engine';
@@ -40,6 +40,11 @@ export type BackStep =
    * batch-first value (LayerNormalization; axis may be negative, never the batch axis).
    */
   | { readonly op: 'layer-norm'; readonly x: string; readonly y: string; readonly axis: number; readonly epsilon: number; readonly scale: StepOperand }
+  /**
+   * Average pooling (AveragePool, GlobalAveragePool) over x [c, h, w] per sample (other ranks as [c, 1, cells]): each output's
+   * cotangent, divided by its window's count (`divisors`, [oh ow]), goes to every input cell its window covers.
+   */
+  | { readonly op: 'avgpool'; readonly x: string; readonly y: string; window(spatial: readonly [number, number]): ConvWindow; divisors(spatial: readonly [number, number]): Float32Array }
   /** Max pooling without padding: the cotangent goes to the first maximum of each window. */
   | { readonly op: 'maxpool'; readonly x: string; readonly y: string; readonly window: (spatial: readonly [number, number]) => ConvWindow }
   /** y = x with its per-sample axes permuted: y axis a is x axis perm[a] (Transpose keeping the batch axis first). */
@@ -193,6 +198,15 @@ export async function backpropagate(
         for (let r = 0; r < m; r++) scatterWeightedRow(gx, r * xs, gy, r * ys, argmax[sample(r) - first], atMaxima[sample(r) - first]);
       } else for (let r = 0; r < m; r++) scatterRow(gx, r * xs, gy, r * ys, argmax[sample(r) - first]);
       accumulate(g, rides ? rides.x : step.x, gx);
+      continue;
+    }
+    if (step.op === 'avgpool') {
+      // Spatial axes other than two (a 1-D or 3-D global pool) are one row of xs / c cells.
+      const [c, h, w] = x.shape.length === 3 ? x.shape : [x.shape[0], 1, xs / x.shape[0]];
+      const inverse = Float32Array.from(step.divisors([h, w]), (d) => 1 / d);
+      const gx = new Float32Array(m * xs);
+      for (let r = 0; r < m; r++) averageScatterRow(gx, r * xs, gy, r * ys, [c, h, w], step.window([h, w]), inverse);
+      accumulate(g, step.x, gx);
       continue;
     }
     let gx: Float32Array;
@@ -396,6 +410,24 @@ function slopesAtMaxima(index: Int32Array, x: Float32Array, act: Activation, par
     if (i >= 0) out[o] = x[i] > 0 ? 1 : typeof slope === 'number' ? slope : slope[i];
   }
   return out;
+}
+
+/** One row of average pooling backwards: gx[xAt + input] += gy[yAt + o] inverse[o] over the cells of each window o. */
+function averageScatterRow(gx: Float32Array, xAt: number, gy: Float32Array, yAt: number, [c, h, w]: readonly number[], win: ConvWindow, inverse: Float32Array): void {
+  const [oh, ow] = win.output;
+  for (let ch = 0; ch < c; ch++)
+    for (let oy = 0; oy < oh; oy++)
+      for (let ox = 0; ox < ow; ox++) {
+        const v = gy[yAt + (ch * oh + oy) * ow + ox] * inverse[oy * ow + ox];
+        for (let ki = 0; ki < win.kernel[0]; ki++) {
+          const iy = oy * win.strides[0] - win.begin[0] + ki * win.dilations[0];
+          if (iy < 0 || iy >= h) continue;
+          for (let kj = 0; kj < win.kernel[1]; kj++) {
+            const ix = ox * win.strides[1] - win.begin[1] + kj * win.dilations[1];
+            if (ix >= 0 && ix < w) gx[xAt + (ch * h + iy) * w + ix] += v;
+          }
+        }
+      }
 }
 
 /** scatterRow with each value times its weight: gx[xAt + index[o]] += gy[yAt + o] weights[o]. */

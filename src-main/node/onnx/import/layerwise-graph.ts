@@ -6,8 +6,9 @@
 // or RMSNorm, PRelu's min(x, 0)). A parameter elsewhere (a MatMul's left operand, a weight of rank > 3) is an
 // obstacle: the generic kernel runs. Every other op (pooling, activations, reshapes, residual Adds, concatenations) is
 // differentiated by backward steps (cotangent-program.ts) when each has one (Relu, LeakyRelu, PRelu, every elementwise
-// activation through its derivative (ops/activation-derivatives.ts), Clip with constant bounds, MaxPool, reshapes,
-// Transpose of the per-sample axes, Add, scalar Mul, BatchNorm, LayerNorm, Conv, Gemm, MatMul), else by tfjs.
+// activation through its derivative (ops/activation-derivatives.ts), Clip with constant bounds, MaxPool, AveragePool,
+// GlobalAveragePool, reshapes, Transpose of the per-sample axes, Add, scalar Mul, BatchNorm, LayerNorm, Conv, Gemm,
+// MatMul), else by tfjs.
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackStep, StepOperand } from '../../../core/ntk/cotangent-program';
 import type { ConvWindow } from '../../../core/ntk/im2col';
@@ -21,6 +22,7 @@ import { negativePart } from './ops/activations';
 import { groupNormalized, layerNormalized, rmsNormalized } from './ops/normalization';
 import type { OpContext } from './ops/op-types';
 import { readKey, selectParams } from './param-selection';
+import { divisors } from './ops/pooling';
 import { windowGeometry } from './ops/window-geometry';
 
 /** What a capture holds: a value of the graph, or what a scale slot multiplies, computed from that value. */
@@ -302,6 +304,17 @@ function backwardSteps(model: ImportedModel, params: ReadonlyMap<string, readonl
         if (kernel.length === 2 && node.outputs.length === 1) step = { op: 'maxpool', x, y, window: convWindow(node, graph.opset, [kernel[0], kernel[1]]) };
         break;
       }
+      case 'AveragePool': {
+        const kernel = a.ints('kernel_shape');
+        const includePad = a.int('count_include_pad', 0) !== 0;
+        if (kernel.length === 2 && a.ints('dilations', [1, 1]).every((d) => d === 1))
+          step = { op: 'avgpool', x, y, window: convWindow(node, graph.opset, [kernel[0], kernel[1]]), divisors: (spatial) => divisors(windowGeometry(hostContext(node, graph.opset), spatial, kernel), spatial, includePad) };
+        break;
+      }
+      case 'GlobalAveragePool':
+        // One window over the whole plane (the step flattens other spatial ranks to one row).
+        step = { op: 'avgpool', x, y, window: ([h, w]) => ({ kernel: [h, w], strides: [1, 1], dilations: [1, 1], begin: [0, 0], output: [1, 1] }), divisors: ([h, w]) => Float32Array.of(h * w) };
+        break;
       case 'Transpose': {
         const perm = a.ints('perm', []);
         // Only a permutation of the per-sample axes: the batch stays first (no perm reverses every axis).

@@ -60,7 +60,7 @@ const file = (name: string, structured: Case['structured']): Case => ({
 });
 
 /** Graphs with an op that has no backward step (AveragePool, LayerNorm's arithmetic, GELU): tfjs cotangents. */
-const tfjsRoute = new Set(['torch-resmlp.onnx', 'torch-resmlp-opset17.onnx', 'torch2/torch2-resmlp.onnx', 'torch2/torch2-cnn.onnx']);
+const tfjsRoute = new Set(['torch-resmlp.onnx', 'torch-resmlp-opset17.onnx', 'torch2/torch2-resmlp.onnx']);
 const external = [...externalManifest().models.filter((m) => /cnn|resmlp/.test(m.file)).map((m) => m.file), 'torch2/torch2-cnn.onnx', 'torch2/torch2-resmlp.onnx'];
 
 const cases: Record<string, Case> = {
@@ -69,7 +69,7 @@ const cases: Record<string, Case> = {
   'fixed-batch-cnn': made(fixedBatchCnn, 'steps'),
   'conv-geometry': made(convGeometry, 'steps'),
   'conv-resnet': made(convResnet, 'steps'),
-  'conv-pools': made(convPools, 'tfjs'),
+  'conv-pools': made(convPools, 'steps'),
   'conv-strides': made(convStrides, 'steps'),
   'prelu-cnn': made(preluCnn, 'steps'),
   'norm-prelu-net': made(normPreluNet, 'steps'),

@@ -7,8 +7,9 @@
 // prelu-cnn (a [C, 1, 1] PRelu slope), norm-prelu-net (LayerNorm over [H, W] and over the features, shared [1] and
 // dense [C] PRelu slopes), norm-act-zoo (InstanceNormalization, GroupNormalization and RMSNormalization scales,
 // HardSwish, Mish, Sin/Cos, Swish, Celu, Softsign, ReduceL2), llama-block (RMSNorm, RoPE, grouped-query Attention,
-// SwiGLU), smooth-act-conv (Tanh riding a conv, Swish riding a max pool) and smooth-act-mlp (sixteen more elementwise
-// activations and a Clip), each activation through its derivative in the backward steps, residual-mlp (LayerNorm after GELU and Tanh), token-mlp and token-mixer (MatMul weights applied
+// SwiGLU), smooth-act-conv (Tanh riding a conv, Swish riding a max pool, AveragePool with ceil mode and uncounted
+// pads, GlobalAveragePool) and smooth-act-mlp (sixteen more elementwise activations and a Clip), each activation
+// through its derivative in the backward steps, residual-mlp (LayerNorm after GELU and Tanh), token-mlp and token-mixer (MatMul weights applied
 // per token of a [n, T, d] input, the mixer's over tokens after a Transpose) and the PyTorch exports (the opset-17
 // LayerNormalization included), wide-head-cnn (40 outputs on few positions: conv terms from cotangents and patches,
 // conv-patch-term.ts, beside one from Jacobian rows) and wide-head-token-mlp (per-token layers on that route). Where the graph has backward steps, the tfjs-cotangent route is checked against them too, and the
@@ -39,7 +40,7 @@ const made: Record<string, { fixture: () => Fixture; backward: boolean }> = {
   'fixed-batch-cnn': { fixture: fixedBatchCnn, backward: true },
   'conv-geometry': { fixture: convGeometry, backward: true },
   'conv-resnet': { fixture: convResnet, backward: true },
-  'conv-pools': { fixture: convPools, backward: false },
+  'conv-pools': { fixture: convPools, backward: true },
   'conv-strides': { fixture: convStrides, backward: true },
   'prelu-cnn': { fixture: preluCnn, backward: true },
   'norm-prelu-net': { fixture: normPreluNet, backward: true },

@@ -15,7 +15,7 @@ function kernelOf(ctx: OpContext): [number, number] {
 }
 
 /** How many window cells count toward each output's average, [oh, ow] (host-computed: it depends only on geometry). */
-function divisors(g: WindowGeometry, spatial: readonly number[], includePad: boolean): Float32Array {
+export function divisors(g: WindowGeometry, spatial: readonly number[], includePad: boolean): Float32Array {
   const counts = (axis: number) =>
     Array.from({ length: g.output[axis] }, (_, o) => {
       const lo = includePad ? 0 : g.begin[axis];
