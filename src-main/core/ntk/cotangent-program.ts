@@ -12,8 +12,11 @@ import { findParam } from '../models/params';
 import { broadcastIndex } from './broadcast-index';
 import type { ConvWindow } from './im2col';
 
-/** A step's operand broadcast (numpy) into its input per sample: a parameter (read at the kernel's parameters) or a constant. */
-export type StepOperand = { readonly shape: readonly number[] } & ({ readonly param: string } | { readonly values: Float32Array });
+/**
+ * A step's operand broadcast into its input per sample (numpy, or with perChannel a [C] operand along the channel
+ * axis): a parameter (read at the kernel's parameters) or a constant.
+ */
+export type StepOperand = { readonly shape: readonly number[]; readonly perChannel?: boolean } & ({ readonly param: string } | { readonly values: Float32Array });
 
 /** One op of the net, backwards: maps the cotangent of `y` onto its input(s). Shapes are per sample. */
 export type BackStep =
@@ -37,7 +40,8 @@ export type BackStep =
   | { readonly op: 'pointwise'; readonly x: string; readonly y: string; readonly derivative: Derivative }
   /**
    * y = (x - mean) / sqrt(var + epsilon) * scale + B with mean and var over each sample's axes [axis, rank) of the
-   * batch-first value (LayerNormalization; axis may be negative, never the batch axis).
+   * batch-first value (LayerNormalization; axis may be negative, never the batch axis; InstanceNormalization is axis 2
+   * with a per-channel scale).
    */
   | { readonly op: 'layer-norm'; readonly x: string; readonly y: string; readonly axis: number; readonly epsilon: number; readonly scale: StepOperand }
   /**
@@ -53,6 +57,15 @@ export type BackStep =
   | { readonly op: 'same'; readonly x: string; readonly y: string; readonly factor: number }
   /** y = a + b (a residual join). */
   | { readonly op: 'add'; readonly a: string; readonly b: string; readonly y: string }
+  /** y = a * b elementwise, two computed values of one per-sample shape (SiLU and Mish as exporters write them, gates). */
+  | { readonly op: 'product'; readonly a: string; readonly b: string; readonly y: string }
+  /**
+   * y = the concatenation of `inputs` ('' for a constant one) along a per-sample axis: input j spans sizes[j] of it,
+   * and `inner` elements follow each index of that axis. Each computed input's cotangent is its slice of y's.
+   */
+  | { readonly op: 'concat'; readonly inputs: readonly string[]; readonly y: string; readonly sizes: readonly number[]; readonly inner: number }
+  /** y = x * s with s an operand broadcast into x (a Mul by a parameter or a constant tensor: LayerScale, GroupNorm's weight). */
+  | { readonly op: 'scale'; readonly x: string; readonly y: string; readonly factor: StepOperand }
   /** y = x * s_c per channel, s_c = perChannel_c (times parameter `param`_c): inference BatchNorm. */
   | { readonly op: 'channel-scale'; readonly x: string; readonly y: string; readonly perChannel: Float32Array; readonly param?: string };
 
@@ -63,6 +76,20 @@ export type Derivative = (x: Float32Array, out: Float32Array) => void;
 type Activation = BackStep & { readonly op: 'leaky' | 'prelu' | 'pointwise' };
 
 const isActivation = (step: BackStep | undefined): step is Activation => step?.op === 'leaky' || step?.op === 'prelu' || step?.op === 'pointwise';
+
+/** The values a step's cotangent flows into. */
+function stepInputs(step: BackStep): readonly string[] {
+  if (step.op === 'add' || step.op === 'product') return [step.a, step.b];
+  if (step.op === 'concat') return step.inputs.filter((v) => v !== '');
+  return [step.x];
+}
+
+/** The forward values a step reads (captured per sample): a product's two factors, nothing for a sum or a concat, else its input. */
+export function capturedBy(step: BackStep): readonly string[] {
+  if (step.op === 'product') return [step.a, step.b];
+  if (step.op === 'add' || step.op === 'concat') return [];
+  return [step.x];
+}
 
 export interface Captured {
   readonly shape: readonly number[];
@@ -127,7 +154,7 @@ export async function backpropagate(
   const produced = new Set(steps.map((step) => step.y));
   const producer = new Map(steps.map((step) => [step.y, step]));
   const uses = new Map<string, number>();
-  for (const step of steps) for (const name of step.op === 'add' ? [step.a, step.b] : [step.x]) uses.set(name, (uses.get(name) ?? 0) + 1);
+  for (const step of steps) for (const name of stepInputs(step)) uses.set(name, (uses.get(name) ?? 0) + 1);
   const conv = convEngineOf(engine);
   for (let s = steps.length - 1; s >= 0; s--) {
     await between();
@@ -143,6 +170,33 @@ export async function backpropagate(
       }
       if (produced.has(step.a)) accumulate(g, step.a, own && !produced.has(step.b) ? gy : gy.slice());
       if (produced.has(step.b)) accumulate(g, step.b, own ? gy : gy.slice());
+      continue;
+    }
+    if (step.op === 'product') {
+      const [a, b] = [value(step.a), value(step.b)];
+      const size = sizeOf(a.shape);
+      const first = sample(0);
+      const factorOf = (v: Captured) => v.data.subarray(first * size, (sample(m - 1) + 1) * size);
+      const rows = Int32Array.from({ length: m }, (_, r) => sample(r) - first);
+      if (step.a === step.b) {
+        if (produced.has(step.a)) {
+          const twice = multipliedRows(gy, factorOf(a), rows, size);
+          accumulate(g, step.a, scaled(twice, 2, twice));
+        }
+        continue;
+      }
+      if (produced.has(step.a)) accumulate(g, step.a, multipliedRows(gy, factorOf(b), rows, size));
+      if (produced.has(step.b)) accumulate(g, step.b, multipliedRows(gy, factorOf(a), rows, size));
+      continue;
+    }
+    if (step.op === 'concat') {
+      const total = step.sizes.reduce((t, v) => t + v, 0);
+      const outer = gy.length / m / (total * step.inner);
+      let offset = 0;
+      step.inputs.forEach((name, j) => {
+        if (name !== '' && produced.has(name)) accumulate(g, name, concatPart(gy, m, outer, total * step.inner, offset * step.inner, step.sizes[j] * step.inner));
+        offset += step.sizes[j];
+      });
       continue;
     }
     if (!produced.has(step.x)) continue;
@@ -223,6 +277,9 @@ export async function backpropagate(
       gx = own ? gy : new Float32Array(gy.length);
       const scale = operandValues(step.scale, params, x.shape, step.x);
       for (let r = 0; r < m; r++) layerNormRow(gx, gy, r * xs, stats, (sample(r) - first) * xs, scale, group);
+    } else if (step.op === 'scale') {
+      gx = own ? gy : new Float32Array(gy.length);
+      multiplyPerSample(gy, operandValues(step.factor, params, x.shape, step.x), gx);
     } else if (step.op === 'channel-scale') {
       const p = step.param ? findParam(params, step.param).values : undefined;
       gx = channelScaled(gy, Float32Array.from(step.perChannel, (f, ch) => f * (p ? p[ch] : 1)), xs / x.shape[0], own ? gy : new Float32Array(gy.length));
@@ -292,10 +349,34 @@ function preluSlopes(x: Float32Array, perSample: Float32Array, out: Float32Array
   for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? 1 : perSample[i % size];
 }
 
+/** gy [m, size] times, row r, the factor row rows[r] of factors [.., size]: a new array. */
+function multipliedRows(gy: Float32Array, factors: Float32Array, rows: Int32Array, size: number): Float32Array {
+  const out = new Float32Array(gy.length);
+  for (let r = 0; r < rows.length; r++) {
+    const at = r * size;
+    const from = rows[r] * size;
+    for (let e = 0; e < size; e++) out[at + e] = gy[at + e] * factors[from + e];
+  }
+  return out;
+}
+
+/** From each of the m outer rows of gy ([m outer, span]): the `width` elements at `offset`, packed. */
+function concatPart(gy: Float32Array, m: number, outer: number, span: number, offset: number, width: number): Float32Array {
+  const out = new Float32Array(m * outer * width);
+  for (let q = 0; q < m * outer; q++) out.set(gy.subarray(q * span + offset, q * span + offset + width), q * width);
+  return out;
+}
+
+/** gx = gy [m, size] times factor [size] in every row (gx may be gy). */
+function multiplyPerSample(gy: Float32Array, factor: Float32Array, gx: Float32Array): void {
+  const size = factor.length;
+  for (let at = 0; at < gy.length; at += size) for (let e = 0; e < size; e++) gx[at + e] = gy[at + e] * factor[e];
+}
+
 /** An operand's value at each element of one sample of shape `shape` [size of shape]. */
 function operandValues(operand: StepOperand, params: ParamSet, shape: readonly number[], of: string): Float32Array {
   const values = 'param' in operand ? findParam(params, operand.param).values : operand.values;
-  const index = broadcastIndex(operand.shape, shape, `the operand of ${of}`);
+  const index = broadcastIndex(operand.shape, shape, `the operand of ${of}`, operand.perChannel);
   return Float32Array.from(index, (at) => values[at]);
 }
 

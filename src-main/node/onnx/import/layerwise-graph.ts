@@ -7,10 +7,10 @@
 // obstacle: the generic kernel runs. Every other op (pooling, activations, reshapes, residual Adds, concatenations) is
 // differentiated by backward steps (cotangent-program.ts) when each has one (Relu, LeakyRelu, PRelu, every elementwise
 // activation through its derivative (ops/activation-derivatives.ts), Clip with constant bounds, MaxPool, AveragePool,
-// GlobalAveragePool, reshapes, Transpose of the per-sample axes, Add, scalar Mul, BatchNorm, LayerNorm, Conv, Gemm,
-// MatMul), else by tfjs.
+// GlobalAveragePool, reshapes, Transpose of the per-sample axes, Add, Concat, Mul by a constant or a parameter or of
+// two values of one shape, BatchNorm, LayerNorm, InstanceNorm, Conv, Gemm, MatMul), else by tfjs.
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackStep, StepOperand } from '../../../core/ntk/cotangent-program';
+import { capturedBy, type BackStep, type StepOperand } from '../../../core/ntk/cotangent-program';
 import type { ConvWindow } from '../../../core/ntk/im2col';
 import type { LayerwiseGraph, LinearLayer } from '../../../core/ntk/layerwise-ntk';
 import { AttrReader } from './attributes';
@@ -20,6 +20,7 @@ import type { HostTensor, IrGraph, IrNode } from './ir';
 import { activationDerivative } from './ops/activation-derivatives';
 import { negativePart } from './ops/activations';
 import { groupNormalized, layerNormalized, rmsNormalized } from './ops/normalization';
+import { translatorFor } from './ops/op-registry';
 import type { OpContext } from './ops/op-types';
 import { readKey, selectParams } from './param-selection';
 import { divisors } from './ops/pooling';
@@ -68,15 +69,26 @@ function convWindow(node: IrNode, opset: number, kernel: readonly [number, numbe
 
 /** The layer-wise view of `model`, or why it has none (the generic kernel then applies). */
 /**
- * The initializer behind a value: the value itself, or the input of the Identity nodes that pass it on (PyTorch
- * exports a BatchNorm's running statistics that way). Undefined for a computed value.
+ * The constant behind a value: an initializer or a Constant node's value, or what Identity nodes pass on of one
+ * (PyTorch exports a BatchNorm's running statistics that way, and GroupNorm's unit scale as Constant nodes).
+ * Undefined for a computed value.
  */
 function initializerBehind(graph: IrGraph): (name: string) => HostTensor | undefined {
   const identities = new Map(graph.nodes.filter((node) => node.opType === 'Identity').map((node) => [node.outputs[0], node.inputs[0]]));
+  const constants = new Map(graph.nodes.filter((node) => node.opType === 'Constant').map((node) => [node.outputs[0], node]));
+  const constantValue = (node: IrNode | undefined): HostTensor | undefined => {
+    if (!node) return undefined;
+    try {
+      return translatorFor('Constant', '')?.host?.(hostContext(node, graph.opset), [])[0];
+    } catch {
+      // A sparse or string constant: not a number any step can use.
+      return undefined;
+    }
+  };
   return (name) => {
     let value: string | undefined = name;
     for (let hops = 0; value !== undefined && hops <= identities.size; hops++) {
-      const t = graph.initializers.get(value);
+      const t = graph.initializers.get(value) ?? constantValue(constants.get(value));
       if (t) return t;
       value = identities.get(value);
     }
@@ -207,7 +219,7 @@ export function matchLayerwise(model: ImportedModel): LayerwiseMatch {
   if (hidden) return { ok: false, obstacle: `parameter ${hidden.name} is read inside a subgraph or through a view op` };
   const steps = backwardSteps(model, params);
   if (!steps) return { ok: true, graph: { layers, applyTapped: tappedRunner(model, taps, captures) } };
-  for (const step of steps) for (const v of step.op === 'add' ? [] : [step.x]) if (!captures.some((c) => c.value === v && !c.derived)) capture({ value: v });
+  for (const step of steps) for (const v of capturedBy(step)) if (!captures.some((c) => c.value === v && !c.derived)) capture({ value: v });
   // A derived capture is named apart from every graph value (and from another derived from the same value).
   const names = captures.map((c, i) => (c.derived ? `${c.value}\u0000${c.derived.kind}\u0000${i}` : c.value));
   return { ok: true, graph: { layers, applyTapped: tappedRunner(model, taps, captures), backward: { steps, output: model.summary.outputName, captures: names, taps } } };
@@ -241,16 +253,21 @@ function backwardSteps(model: ImportedModel, params: ReadonlyMap<string, readonl
   const live = new Set([model.summary.inputName]);
   const steps: BackStep[] = [];
   const constant = initializerBehind(graph);
+  // A parameter is read at the kernel's parameters, never as the file's number.
   const scalar = (name: string) => {
-    const t = graph.initializers.get(name);
+    const t = params.has(name) ? undefined : constant(name);
     return t && t.data.length === 1 ? Number(t.data[0]) : undefined;
   };
   const operand = (name: string): StepOperand | undefined => {
     const shape = params.get(name);
     if (shape) return { shape, param: name };
-    const t = graph.initializers.get(name);
+    const t = constant(name);
     return t && { shape: t.shape, values: Float32Array.from(t.data) };
   };
+  // Per-sample shapes of the values a product or a concatenation reads, from one probe forward, made when first asked.
+  let probed: Map<string, number[]> | undefined;
+  const shapes = () =>
+    (probed ??= probeValueShapes(model, neededNodes(graph, model.summary.outputName).filter((n) => n.opType === 'Mul' || n.opType === 'Concat').flatMap((n) => n.inputs)));
   for (const node of neededNodes(graph, model.summary.outputName)) {
     const inputs = node.inputs.map((v) => live.has(v));
     // Shape and Size read a value's metadata only: nothing flows back through them.
@@ -315,6 +332,18 @@ function backwardSteps(model: ImportedModel, params: ReadonlyMap<string, readonl
         // One window over the whole plane (the step flattens other spatial ranks to one row).
         step = { op: 'avgpool', x, y, window: ([h, w]) => ({ kernel: [h, w], strides: [1, 1], dilations: [1, 1], begin: [0, 0], output: [1, 1] }), divisors: ([h, w]) => Float32Array.of(h * w) };
         break;
+      case 'Concat': {
+        const parts = node.inputs.map((v) => shapes().get(v));
+        const rank = parts[0]?.length ?? 0;
+        const axis = a.int('axis', 0);
+        const at = (axis < 0 ? axis + rank + 1 : axis) - 1;
+        if (at >= 0 && at < rank && parts.every((p) => p?.length === rank)) {
+          const sizes = parts.map((p) => (p as number[])[at]);
+          const inner = (parts[0] as number[]).slice(at + 1).reduce((t, d) => t * d, 1);
+          step = { op: 'concat', inputs: node.inputs.map((v, i) => (inputs[i] ? v : '')), y, sizes, inner };
+        }
+        break;
+      }
       case 'Transpose': {
         const perm = a.ints('perm', []);
         // Only a permutation of the per-sample axes: the batch stays first (no perm reverses every axis).
@@ -335,8 +364,22 @@ function backwardSteps(model: ImportedModel, params: ReadonlyMap<string, readonl
         else step = { op: 'same', x: inputs[0] ? x : node.inputs[1], y, factor: node.opType === 'Sub' && inputs[1] ? -1 : 1 };
         break;
       case 'Mul': {
-        const c = scalar(node.inputs[inputs[0] ? 1 : 0]);
-        if (!(inputs[0] && inputs[1]) && c !== undefined) step = { op: 'same', x: inputs[0] ? x : node.inputs[1], y, factor: c };
+        if (inputs[0] && inputs[1]) {
+          // Two computed factors of one shape (x * sigmoid(x), gates); a broadcasting product has no step.
+          const [sa, sb] = [shapes().get(node.inputs[0]), shapes().get(node.inputs[1])];
+          if (sa && sb && sa.length === sb.length && sa.every((d, i) => d === sb[i])) step = { op: 'product', a: node.inputs[0], b: node.inputs[1], y };
+          break;
+        }
+        const [live, other] = inputs[0] ? [x, node.inputs[1]] : [node.inputs[1], x];
+        const c = scalar(other);
+        const factor = c === undefined ? operand(other) : undefined;
+        if (c !== undefined) step = { op: 'same', x: live, y, factor: c };
+        else if (factor) step = { op: 'scale', x: live, y, factor };
+        break;
+      }
+      case 'InstanceNormalization': {
+        const scale = operand(node.inputs[1]);
+        if (onlyFirst && scale) step = { op: 'layer-norm', x, y, axis: 2, epsilon: a.float('epsilon', 1e-5), scale: { ...scale, perChannel: true } };
         break;
       }
       case 'BatchNormalization': {

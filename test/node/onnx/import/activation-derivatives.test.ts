@@ -16,7 +16,7 @@ beforeAll(async () => {
   await initBackend('wasm');
 });
 
-const cases: (readonly [string, Attrs])[] = [['Tanh', {}], ['Swish', { alpha: attr.float(1.2) }], ['Swish', {}], ...SMOOTH_ACTIVATIONS];
+const cases: (readonly [string, Attrs])[] = [['Tanh', {}], ['Swish', { alpha: attr.float(1.2) }], ['Swish', {}], ['Abs', {}], ...SMOOTH_ACTIVATIONS];
 
 function context(opType: string, attrs: Attrs): OpContext {
   // The builder's float and string attributes are the IR's as they are (only tensor and graph values differ).

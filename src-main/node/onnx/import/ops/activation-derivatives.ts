@@ -1,6 +1,6 @@
-// g'(x) of the elementwise activations the importer translates, for the layer-wise eNTK's backward steps: the
-// cotangent of y = g(x) is g'(x) times y's, so a graph of Tanh, GELU, Sigmoid, ... backpropagates its rows in plain
-// loops over the captured x instead of a tfjs backward pass over tiled rows. Each derivative is its own small loop
+// g'(x) of the elementwise activations the importer translates (and of Abs, Exp, Sin, Cos), for the layer-wise eNTK's
+// backward steps: the cotangent of y = g(x) is g'(x) times y's, so a graph of Tanh, GELU, Sigmoid, ... backpropagates
+// its rows in plain loops over the captured x instead of a tfjs backward pass over tiled rows. Each derivative is its own small loop
 // (one array type, compiled once). Values match the translations' tfjs gradients up to float32 rounding; where a
 // derivative jumps (HardSigmoid's corners, ThresholdedRelu's threshold) the side is tfjs's.
 import { sigmoid, softplus } from '../../../../core/losses';
@@ -105,6 +105,8 @@ export function activationDerivative(opType: string, attrs: AttrReader, bounds?:
       return loop((v) => -Math.sin(v));
     case 'Exp':
       return loop(Math.exp);
+    case 'Abs':
+      return loop(Math.sign);
     case 'Clip': {
       if (!bounds) return undefined;
       const [lo, hi] = bounds;
