@@ -27,6 +27,7 @@ import type { ImportedModel } from '../../../../src-main/node/onnx/import/import
 import { importedNtk } from '../../../../src-main/node/onnx/import/imported-ntk';
 import { matchLayerwise } from '../../../../src-main/node/onnx/import/layerwise-graph';
 import { openModel } from '../../../../src-main/node/onnx/import/model-source';
+import { ModelBuilder, attr } from '../../../../src-main/node/onnx/model-builder';
 import { computedStatsBn, convGeometry, convPools, convResnet, convStrides, fixedBatchCnn, llamaBlock, normActZoo, normPreluNet, opZoo, preluCnn, residualMlp, smallCnn, smoothActConv, smoothActMlp, tokenHeads, tokenMixer, tokenMlp, wideHeadCnn, wideHeadTokenMlp, type Fixture } from '../../../fixtures/onnx/make-fixtures';
 import { EXTERNAL_DIR, externalManifest } from '../../../fixtures/onnx/manifest';
 import { openFixture, probeInputs } from './helpers';
@@ -128,6 +129,27 @@ describe('layer-wise structured eNTK of conv graphs equals the generic autodiff 
       const x = probeInputs(2, size(model));
       expect((await importedNtk(model, x, 2, { kernel: 'trace' })).implementation).toBe('generic');
       await expect(importedNtk(model, x, 2, { kernel: 'trace', implementation: 'structured' })).rejects.toMatchObject({ code: 'onnx/unsupported-model' });
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('a learned scalar scale: the backward steps read it at the kernel\'s parameters, not the file\'s', async () => {
+    const m = new ModelBuilder({ opset: 17 });
+    m.input('x', 'float32', ['n', 4]);
+    const h = m.op('Tanh', [m.op('Gemm', ['x', m.initializer('w1', 'float32', [5, 4], Float32Array.from({ length: 20 }, (_, i) => Math.sin(i + 1) * 0.5))], { transB: attr.int(1) })]);
+    const scaled = m.op('Mul', [h, m.initializer('alpha', 'float32', [1], [0.7])]);
+    m.output(m.op('Gemm', [scaled, m.initializer('w2', 'float32', [2, 5], Float32Array.from({ length: 10 }, (_, i) => Math.cos(i) * 0.4))], { transB: attr.int(1) }), 'float32');
+    const model = await openFixture({ file: 'scalar-scale.onnx', bytes: m.encode() });
+    try {
+      const match = matchLayerwise(model);
+      expect(match.ok && Boolean(match.graph.backward)).toBe(true);
+      const params = model.initialParams.map((p) => (p.name === 'alpha' ? { ...p, values: Float32Array.of(2.5) } : p));
+      const x = probeInputs(3, 4);
+      const generic = await importedNtk(model, x, 3, { kernel: 'full', implementation: 'generic', params });
+      const structured = await importedNtk(model, x, 3, { kernel: 'full', params });
+      expect(structured.implementation).toBe('structured');
+      expect(relErr(structured.ntk as Float64Array, generic.ntk as Float64Array)).toBeLessThan(TOL);
     } finally {
       model.dispose();
     }
