@@ -448,7 +448,10 @@ describe('workbench in the browser', () => {
   it('exports the project as a download and imports the file back as a second project with its runs', async () => {
     await page.locator('nav.crumbs a').nth(1).click();
     await page.waitForURL(/#\/projects\/\d+$/);
-    const runCount = await page.locator('[data-testid="runs-table"] tbody tr').count();
+    // The project's runs load after the route changes: count them once they are there.
+    const rows = page.locator('[data-testid="runs-table"] tbody tr');
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    const runCount = await rows.count();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-project').click()]);
     expect(download.suggestedFilename()).toMatch(/^fig-1-divergence-.*\.ntkproject$/);
     const bytes = readFileSync(await download.path());
@@ -458,7 +461,7 @@ describe('workbench in the browser', () => {
     await page.getByTestId('import-project').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/octet-stream', buffer: bytes });
     await page.waitForURL(/#\/projects\/\d+$/);
     await expect.poll(() => page.locator('h1').textContent()).toContain('Fig. 1 divergence');
-    await expect.poll(() => page.locator('[data-testid="runs-table"] tbody tr').count(), { timeout: 15_000 }).toBe(runCount);
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(runCount);
     await shot('15-imported-project');
   });
 
