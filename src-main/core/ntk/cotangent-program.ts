@@ -258,8 +258,9 @@ export async function backpropagate(
       // Spatial axes other than two (a 1-D or 3-D global pool) are one row of xs / c cells.
       const [c, h, w] = x.shape.length === 3 ? x.shape : [x.shape[0], 1, xs / x.shape[0]];
       const inverse = Float32Array.from(step.divisors([h, w]), (d) => 1 / d);
+      const win = step.window([h, w]);
       const gx = new Float32Array(m * xs);
-      for (let r = 0; r < m; r++) averageScatterRow(gx, r * xs, gy, r * ys, [c, h, w], step.window([h, w]), inverse);
+      for (let r = 0; r < m; r++) averageScatterRow(gx, r * xs, gy, r * ys, [c, h, w], win, inverse);
       accumulate(g, step.x, gx);
       continue;
     }

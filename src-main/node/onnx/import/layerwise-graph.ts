@@ -22,9 +22,9 @@ import { negativePart } from './ops/activations';
 import { groupNormalized, layerNormalized, rmsNormalized } from './ops/normalization';
 import { translatorFor } from './ops/op-registry';
 import type { OpContext } from './ops/op-types';
-import { readKey, selectParams } from './param-selection';
 import { divisors } from './ops/pooling';
 import { windowGeometry } from './ops/window-geometry';
+import { readKey, selectParams } from './param-selection';
 
 /** What a capture holds: a value of the graph, or what a scale slot multiplies, computed from that value. */
 interface Capture {
@@ -67,13 +67,12 @@ function convWindow(node: IrNode, opset: number, kernel: readonly [number, numbe
   };
 }
 
-/** The layer-wise view of `model`, or why it has none (the generic kernel then applies). */
 /**
  * The constant behind a value: an initializer or a Constant node's value, or what Identity nodes pass on of one
  * (PyTorch exports a BatchNorm's running statistics that way, and GroupNorm's unit scale as Constant nodes).
  * Undefined for a computed value.
  */
-function initializerBehind(graph: IrGraph): (name: string) => HostTensor | undefined {
+function constantBehind(graph: IrGraph): (name: string) => HostTensor | undefined {
   const identities = new Map(graph.nodes.filter((node) => node.opType === 'Identity').map((node) => [node.outputs[0], node.inputs[0]]));
   const constants = new Map(graph.nodes.filter((node) => node.opType === 'Constant').map((node) => [node.outputs[0], node]));
   const constantValue = (node: IrNode | undefined): HostTensor | undefined => {
@@ -96,10 +95,11 @@ function initializerBehind(graph: IrGraph): (name: string) => HostTensor | undef
   };
 }
 
+/** The layer-wise view of `model`, or why it has none (the generic kernel then applies). */
 export function matchLayerwise(model: ImportedModel): LayerwiseMatch {
   const { graph } = model;
   const params = new Map(model.params.map((p) => [p.name, p.shape]));
-  const constant = initializerBehind(graph);
+  const constant = constantBehind(graph);
   const constantReads = selectParams(graph, model.summary.frozen).constantReads;
   const taps: string[] = [];
   const captures: Capture[] = [];
@@ -252,7 +252,7 @@ function backwardSteps(model: ImportedModel, params: ReadonlyMap<string, readonl
   const { graph } = model;
   const live = new Set([model.summary.inputName]);
   const steps: BackStep[] = [];
-  const constant = initializerBehind(graph);
+  const constant = constantBehind(graph);
   // A parameter is read at the kernel's parameters, never as the file's number.
   const scalar = (name: string) => {
     const t = params.has(name) ? undefined : constant(name);

@@ -1,10 +1,10 @@
 // Attention (opset 23: scaled dot-product attention over [B, H, S, D] or [B, S, H D] inputs, with a boolean or additive
 // mask, a top-left causal mask, grouped-query heads and a softcap; present_key and present_value are K and V, as there
-// is no KV cache: past_key and past_value, for decoding, are refused) and RotaryEmbedding (opset 23: rotary position codes, halves or interleaved pairs, all
-// or the leading rotary_embedding_dim channels, caches indexed by position_ids or given per position). Exporters emit
-// them for scaled_dot_product_attention and RoPE from opset 23; both are written out in tfjs ops, so they differentiate.
+// is no KV cache: past_key and past_value, for decoding, are refused) and RotaryEmbedding (opset 23: rotary position
+// codes, halves or interleaved pairs, all or the leading rotary_embedding_dim channels, caches indexed by position_ids
+// or given per position). Exporters emit them for scaled_dot_product_attention and RoPE from opset 23; both are written
+// out in tfjs ops, so they differentiate.
 import * as tf from '@tensorflow/tfjs-core';
-import { isHost } from '../ir';
 import { fail, required } from './op-values';
 import type { OpContext, OpTable, Value } from './op-types';
 import { stableSoftmax } from './saturating';
@@ -19,7 +19,7 @@ function perHead(ctx: OpContext, t: tf.Tensor, heads: number, what: string): tf.
 
 /** An attention mask as an additive bias: bool true = attend (0), false = -inf; a float mask is the bias itself. */
 function maskBias(ctx: OpContext, value: Value, kv: number): tf.Tensor {
-  const boolean = isHost(value) ? value.dtype === 'bool' : value.dtype === 'bool';
+  const boolean = value.dtype === 'bool';
   const t = ctx.tensor(value);
   // ONNX pads a shorter mask with -inf; onnxruntime, which checks every import, refuses one, so it is refused here too.
   if (t.shape[t.rank - 1] !== kv) fail(ctx, 'onnx/shape-mismatch', `attn_mask [${t.shape.join(', ')}] must cover all ${kv} keys`);

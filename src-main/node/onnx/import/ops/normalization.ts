@@ -33,10 +33,10 @@ function channelsFirst(ctx: OpContext, x: tf.Tensor): number {
   return channels;
 }
 
-/** A [C] (or [groups], repeated over each group's channels) affine input as [1, C, 1, ...] for x of `rank`. */
-function perChannel(ctx: OpContext, value: Value, channels: number, rank: number, groups = channels): tf.Tensor {
+/** A [C] (or [groups], repeated over each group's channels) input named `what` as [1, C, 1, ...] for x of `rank`. */
+function perChannel(ctx: OpContext, value: Value, what: string, channels: number, rank: number, groups = channels): tf.Tensor {
   const t = ctx.tensor(value);
-  if (t.size !== groups) fail(ctx, 'onnx/shape-mismatch', `scale or bias [${t.shape.join(', ')}] does not match ${groups === channels ? `${channels} channels` : `${groups} groups`}`);
+  if (t.size !== groups) fail(ctx, 'onnx/shape-mismatch', `${what} [${t.shape.join(', ')}] does not match ${groups === channels ? `${channels} channels` : `${groups} groups`}`);
   const spread = groups === channels ? t : tf.reshape(tf.tile(tf.reshape(t, [groups, 1]), [1, channels / groups]), [channels]);
   return tf.reshape(spread, [1, channels, ...new Array<number>(rank - 2).fill(1)]);
 }
@@ -47,15 +47,11 @@ export const normalizationOps: OpTable = {
       if (ctx.attrs.int('training_mode', 0) !== 0) fail(ctx, 'onnx/unsupported-op', 'training_mode = 1 (batch statistics make f(x) depend on the batch); export in eval mode');
       const x = ctx.tensor(required(ctx, inputs, 0));
       if (x.rank < 2) fail(ctx, 'onnx/shape-mismatch', `input [${x.shape.join(', ')}] has no channel axis`);
-      const channels = x.shape[1];
-      const perChannel = (index: number, what: string) => {
-        const t = ctx.tensor(required(ctx, inputs, index));
-        if (t.size !== channels) fail(ctx, 'onnx/shape-mismatch', `${what} [${t.shape.join(', ')}] does not match ${channels} channels`);
-        return tf.reshape(t, [1, channels, ...new Array<number>(x.rank - 2).fill(1)]);
-      };
+      const channels = x.shape[1] as number;
+      const input = (index: number, what: string) => perChannel(ctx, required(ctx, inputs, index), what, channels, x.rank);
       const epsilon = ctx.attrs.float('epsilon', 1e-5);
-      const scale = tf.div(perChannel(1, 'scale'), tf.sqrt(tf.add(perChannel(4, 'var'), epsilon)));
-      return [tf.add(tf.mul(tf.sub(x, perChannel(3, 'mean')), scale), perChannel(2, 'B'))];
+      const scale = tf.div(input(1, 'scale'), tf.sqrt(tf.add(input(4, 'var'), epsilon)));
+      return [tf.add(tf.mul(tf.sub(x, input(3, 'mean')), scale), input(2, 'B'))];
     },
     paramSlots: [1, 2],
   },
@@ -83,7 +79,7 @@ export const normalizationOps: OpTable = {
       const x = ctx.tensor(required(ctx, inputs, 0));
       const channels = channelsFirst(ctx, x);
       const y = layerNormalized(x, 2, ctx.attrs.float('epsilon', 1e-5));
-      return [tf.add(tf.mul(y, perChannel(ctx, required(ctx, inputs, 1), channels, x.rank)), perChannel(ctx, required(ctx, inputs, 2), channels, x.rank))];
+      return [tf.add(tf.mul(y, perChannel(ctx, required(ctx, inputs, 1), 'scale', channels, x.rank)), perChannel(ctx, required(ctx, inputs, 2), 'B', channels, x.rank))];
     },
     paramSlots: [1, 2],
   },
@@ -95,7 +91,7 @@ export const normalizationOps: OpTable = {
       if (!(groups > 0) || channels % groups !== 0) fail(ctx, 'onnx/shape-mismatch', `num_groups = ${groups} does not divide ${channels} channels`);
       const y = groupNormalized(x, groups, ctx.attrs.float('epsilon', 1e-5));
       const affineGroups = ctx.opset >= 21 ? channels : groups;
-      return [tf.add(tf.mul(y, perChannel(ctx, required(ctx, inputs, 1), channels, x.rank, affineGroups)), perChannel(ctx, required(ctx, inputs, 2), channels, x.rank, affineGroups))];
+      return [tf.add(tf.mul(y, perChannel(ctx, required(ctx, inputs, 1), 'scale', channels, x.rank, affineGroups)), perChannel(ctx, required(ctx, inputs, 2), 'bias', channels, x.rank, affineGroups))];
     },
     paramSlots: [1, 2],
   },
